@@ -1,0 +1,242 @@
+"""One check per rule kind; each yields :class:`Finding` values.
+
+The engine calls a kind's check only for rules that an ingredient of the
+formula triggers (see ``RuleSet.by_ingredient``) and whose ``when`` holds.
+Messages and fixes are built here from the numbers; a rule's own ``message``
+and ``fix`` texts, where R&D wrote them, take the lead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ..rules.model import Rule, RuleSet
+from .report import Finding, FixAction
+
+
+@dataclass(slots=True)
+class Context:
+    """What a check may look at: the formula as percentages, resolved."""
+
+    rs: RuleSet
+    present: dict[str, float]
+    application: str
+    area: str
+    form: str
+    ph: float | None
+    qs: str | None
+    _tags: dict[str, float] | None = None
+    _env: dict | None = None
+
+    def inci(self, iid: str) -> str:
+        return self.rs.ingredients[iid].inci
+
+    def tag_totals(self) -> dict[str, float]:
+        if self._tags is None:
+            totals: dict[str, float] = {}
+            ings = self.rs.ingredients
+            for iid, p in self.present.items():
+                for t in ings[iid].tags:
+                    totals[t] = totals.get(t, 0.0) + p
+            self._tags = totals
+        return self._tags
+
+    def cel_env(self) -> dict:
+        """The names an expression rule sees (rules/README.md, `expression`)."""
+        if self._env is None:
+            tags = dict.fromkeys(self.rs.all_tags, 0.0)
+            tags.update(self.tag_totals())
+            self._env = {
+                "pct": {self.inci(i): p for i, p in self.present.items()},
+                "tag": tags,
+                "ph": self.ph if self.ph is not None else 0.0,
+                "application": self.application, "area": self.area, "form": self.form,
+            }
+        return self._env
+
+
+def fmt(x: float) -> str:
+    """A percentage as a formulator writes it: 0.5, 1, 0.0015, 2.2."""
+    if x == 0:
+        return "0"
+    digits = max(0, 3 - int(math.floor(math.log10(abs(x)))))
+    return f"{x:.{min(digits, 6)}f}".rstrip("0").rstrip(".")
+
+
+def _floor(x: float, decimals: int = 4) -> float:
+    return math.floor(x * 10**decimals + 1e-9) / 10**decimals
+
+
+def _where(rule: Rule) -> str:
+    return f" in {rule.when.describe()}" if rule.when is not None and rule.when.describe() else ""
+
+
+def _finding(rule: Rule, code: str, ings: tuple[str, ...], message: str, fix: str,
+             action: FixAction | None = None) -> Finding:
+    msg = f"{message} {rule.message}".strip() if rule.message else message
+    return Finding(rule.severity, code, rule.id, ings, msg, rule.source, rule.fix or fix, action)
+
+
+def _present_members(rule: Rule, present: dict[str, float]) -> list[tuple[str, float, float]]:
+    m = rule.members
+    if len(m) < len(present):
+        return [(i, present[i], f) for i, f in m.items() if i in present and present[i] > 0]
+    return [(i, p, m[i]) for i, p in present.items() if i in m and p > 0]
+
+
+def check_prohibited(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for iid, _p, _f in _present_members(rule, ctx.present):
+        name = ctx.inci(iid)
+        yield _finding(rule, "prohibited", (name,),
+                       f"{name} is prohibited in cosmetic products{_where(rule)}.",
+                       f"Remove {name}.", FixAction("remove", name))
+
+
+def _over_limit(rule: Rule, ctx: Context, code: str) -> Iterator[Finding]:
+    hits = _present_members(rule, ctx.present)
+    if not hits:
+        return
+    total = sum(p * f for _i, p, f in hits)
+    limit = rule.max
+    if limit is None or total <= limit + 1e-9:
+        return
+    as_ = f" (as {rule.expressed_as})" if rule.expressed_as else ""
+    big_id, big_p, big_f = max(hits, key=lambda h: h[1] * h[2])
+    big = ctx.inci(big_id)
+    allowed = _floor((limit - (total - big_p * big_f)) / big_f)
+    names = tuple(ctx.inci(i) for i, _p, _f in hits)
+    if len(hits) == 1 and big_f == 1:
+        what = f"{big} at {fmt(big_p)} %"
+    elif len(hits) == 1:
+        what = f"{big} at {fmt(big_p)} % ({fmt(total)} %{as_})"
+    else:
+        label = "Total " + (rule.expressed_as or " + ".join(names))
+        what = f"{label} at {fmt(total)} %"
+    message = f"{what} exceeds the {fmt(limit)} %{as_} limit{_where(rule)}."
+    if allowed > 0:
+        fix, action = f"Lower {big} to {fmt(allowed)} % or less", FixAction("set-percent", big, allowed)
+    else:
+        fix, action = f"Remove {big}", FixAction("remove", big)
+    yield _finding(rule, code, names, message, fix, action)
+
+
+def check_max(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    yield from _over_limit(rule, ctx, "max-concentration")
+
+
+def check_group(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    yield from _over_limit(rule, ctx, "group-total")
+
+
+def check_min(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    hits = _present_members(rule, ctx.present)
+    total = sum(p * f for _i, p, f in hits)
+    if not hits or rule.min is None or total >= rule.min - 1e-9:
+        return
+    names = tuple(ctx.inci(i) for i, _p, _f in hits)
+    big_id, big_p, big_f = max(hits, key=lambda h: h[1])
+    raise_to = round(big_p + (rule.min - total) / big_f, 4)
+    yield _finding(rule, "min-concentration", names,
+                   f"{' + '.join(names)} at {fmt(total)} % is under the {fmt(rule.min)} % "
+                   f"needed{_where(rule)}.",
+                   f"Raise {ctx.inci(big_id)} to {fmt(raise_to)} %",
+                   FixAction("set-percent", ctx.inci(big_id), raise_to))
+
+
+def exposure(ctx: Context, rule: Rule) -> dict[str, float]:
+    """% of each member in the product, counting what essential oils bring in."""
+    out: dict[str, float] = {}
+    ings = ctx.rs.ingredients
+    for iid, p in ctx.present.items():
+        if iid in rule.members:
+            out[iid] = out.get(iid, 0.0) + p
+        for cid, frac in ings[iid].contains:
+            if cid in rule.members:
+                out[cid] = out.get(cid, 0.0) + p * frac / 100.0
+    return out
+
+
+def check_declare(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    limit = rule.leave_on if ctx.application == "leave-on" else rule.rinse_off
+    if limit is None:
+        return
+    for iid, amount in exposure(ctx, rule).items():
+        if amount > limit + 1e-12:
+            name = ctx.inci(iid)
+            via = "" if iid in ctx.present else " (brought in by an essential oil)"
+            yield _finding(rule, "declare-allergen", (name,),
+                           f"{name} at {fmt(amount)} %{via} is above the {fmt(limit)} % "
+                           f"labelling threshold for {ctx.application} products: it must be "
+                           "named in the ingredient list.",
+                           f"Name {name} on the label, or keep it at {fmt(limit)} % or less.")
+
+
+def check_incompatible(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    a = [i for i in rule.first if i in ctx.present and ctx.present[i] > 0]
+    b = [i for i in rule.second if i in ctx.present and ctx.present[i] > 0]
+    if not a or not b or (a == b and len(a) == 1):
+        return
+    names = tuple(dict.fromkeys(ctx.inci(i) for i in a + b))
+    yield _finding(rule, "incompatible", names,
+                   f"{' / '.join(ctx.inci(i) for i in a)} with "
+                   f"{' / '.join(ctx.inci(i) for i in b)}.",
+                   f"Remove {ctx.inci(b[0])} or {ctx.inci(a[0])}.")
+
+
+def _ph_finding(rule: Rule, ctx: Context, names: tuple[str, ...], lo: float | None,
+                hi: float | None) -> Finding | None:
+    ph = ctx.ph
+    if ph is None or ((lo is None or ph >= lo - 1e-9) and (hi is None or ph <= hi + 1e-9)):
+        return None
+    window = (f"{fmt(lo)}–{fmt(hi)}" if lo is not None and hi is not None
+              else (f"at least {fmt(lo)}" if lo is not None else f"at most {fmt(hi)}"))
+    target = lo if lo is not None and ph < lo else hi
+    return _finding(rule, "ph-window", names,
+                    f"Target pH {fmt(ph)} is outside the pH window of {', '.join(names)} "
+                    f"({window}).",
+                    f"Set the target pH to {fmt(target)}", FixAction("set-ph", "", target))
+
+
+def check_ph(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    hits = _present_members(rule, ctx.present)
+    if hits:
+        f = _ph_finding(rule, ctx, tuple(ctx.inci(i) for i, _p, _f in hits), rule.min, rule.max)
+        if f:
+            yield f
+
+
+def check_requires(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    if rule.members:
+        total = sum(p for _i, p, _f in _present_members(rule, ctx.present))
+        if total <= rule.if_above + 1e-9:
+            return
+    if any(i in ctx.present and ctx.present[i] > 0 for i in rule.then):
+        return
+    names = tuple(ctx.inci(i) for i, _p, _f in _present_members(rule, ctx.present))
+    yield _finding(rule, "requires", names, "" if rule.message else "A required ingredient is missing.",
+                   "Add one of: " + ", ".join(sorted(ctx.inci(i) for i in rule.then)[:5]))
+
+
+def check_expression(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    try:
+        broken = rule.expr.execute(ctx.cel_env())
+    except (KeyError, ValueError, TypeError, RuntimeError):
+        return  # a name the formula lacks: the rule does not apply (lint checks the syntax)
+    if broken is True:
+        names = tuple(ctx.inci(i) for i in rule.triggers if i in ctx.present)
+        yield _finding(rule, rule.code or "expression", names, "", "")
+
+
+CHECKS: dict[str, Callable[[Rule, Context], Iterator[Finding]]] = {
+    "prohibited": check_prohibited,
+    "max-concentration": check_max,
+    "group-total": check_group,
+    "min-concentration": check_min,
+    "declare": check_declare,
+    "incompatible": check_incompatible,
+    "ph-window": check_ph,
+    "requires": check_requires,
+    "expression": check_expression,
+}

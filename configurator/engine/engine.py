@@ -1,0 +1,249 @@
+"""The engine: a :class:`Formula` and a :class:`RuleSet` in, a :class:`Report` out.
+
+It knows nothing of Flask, SQL or PDF. It never raises on a formula that
+:func:`parse_formula` accepted: everything wrong with it is a finding.
+"""
+
+from __future__ import annotations
+
+from ..rules.model import Base, RuleSet
+from .checks import CHECKS, Context, _ph_finding, fmt
+from .compose import Draft, compose
+from .formula import Formula
+from .report import Finding, FixAction, Line, Report
+
+DEFAULT_PRODUCT = ("leave-on", "face", "")  # the strictest reading when the type is unknown
+
+
+def _product(formula: Formula, rs: RuleSet, out: list[Finding]) -> tuple[str, str, str, str | None]:
+    spec = formula.product_type
+    if spec.id is None:
+        return spec.application or "leave-on", spec.area or "face", spec.form, None
+    pt = rs.product_types.get(spec.id)
+    if pt is None:
+        out.append(Finding(
+            "error", "unknown-reference", "product-type", (),
+            f"Unknown product type {spec.id!r}; checked as a leave-on face product.",
+            "", "Choose a product type from the catalog (configurator catalog)."))
+        return (*DEFAULT_PRODUCT, None)
+    return pt.application, pt.area, pt.form, pt.id
+
+
+def _base(formula: Formula, rs: RuleSet, out: list[Finding]) -> Base | None:
+    if formula.base is None:
+        return None
+    base = rs.bases.get(formula.base)
+    if base is None:
+        out.append(Finding("error", "unknown-reference", "base", (),
+                           f"Unknown base {formula.base!r}.", "",
+                           "Choose a base from the catalog, or give the whole formula."))
+    return base
+
+
+def _suits(base: Base, rs: RuleSet, app: str, area: str, pt_id: str | None) -> bool:
+    if not base.suits:
+        return True
+    if pt_id is not None:
+        return pt_id in base.suits
+    return any(rs.product_types[s].application == app and rs.product_types[s].area == area
+               for s in base.suits if s in rs.product_types)
+
+
+def _builtin(ctx: Context, d: Draft, base: Base | None, out: list[Finding]) -> None:
+    """Checks every formula gets without a rule: use ranges, pH windows, solubility, capacity."""
+    ings = ctx.rs.ingredients
+    for iid, p in ctx.present.items():
+        ing = ings[iid]
+        if p <= 0:
+            continue
+        if iid != d.qs and iid in d.added:
+            if ing.use_max is not None and p > ing.use_max + 1e-9:
+                out.append(Finding(
+                    "warning", "use-range", f"catalog-{iid}-use", (ing.inci,),
+                    f"{ing.inci} at {fmt(p)} % is above its usual use level "
+                    f"({fmt(ing.use_min or 0)}–{fmt(ing.use_max)} %).",
+                    "Ingredient catalog", f"Lower {ing.inci} to {fmt(ing.use_max)} %",
+                    FixAction("set-percent", ing.inci, ing.use_max)))
+            elif ing.use_min is not None and p < ing.use_min - 1e-9:
+                out.append(Finding(
+                    "warning", "use-range", f"catalog-{iid}-use", (ing.inci,),
+                    f"{ing.inci} at {fmt(p)} % is below its usual use level "
+                    f"({fmt(ing.use_min)}–{fmt(ing.use_max or 100)} %); it may do little.",
+                    "Ingredient catalog", f"Raise {ing.inci} to {fmt(ing.use_min)} %",
+                    FixAction("set-percent", ing.inci, ing.use_min)))
+        if (ing.ph_min is not None or ing.ph_max is not None) and ctx.ph is not None:
+            f = _ph_finding(_CATALOG_PH, ctx, (ing.inci,), ing.ph_min, ing.ph_max)
+            if f:
+                out.append(Finding("warning", "ph-window", f"catalog-{iid}-ph", f.ingredients,
+                                   f.message, "Ingredient catalog", f.fix, f.action))
+    if base is None:
+        return
+    added = d.added
+    total = sum(added.values())
+    if total > base.capacity_additions + 1e-9:
+        out.append(Finding(
+            "error", "base-capacity", f"base-{base.id}", (),
+            f"The additions total {fmt(total)} %; the base {base.name} carries at most "
+            f"{fmt(base.capacity_additions)} %.", f"Base {base.id}",
+            f"Reduce the additions by {fmt(total - base.capacity_additions)} %."))
+    oil = {i: p for i, p in added.items() if ings[i].is_oil_phase}
+    oil_total = sum(oil.values())
+    aqueous = any(ings[i].solubility == "water" and p >= 5 for i, p in d.from_base.items())
+    if oil and base.capacity_oil <= 0:
+        for iid in oil:
+            out.append(Finding(
+                "error", "solubility", f"base-{base.id}", (ings[iid].inci,),
+                f"{ings[iid].inci} is oil-soluble and the base {base.name} has no oil phase "
+                "to carry it.", f"Base {base.id}",
+                f"Remove {ings[iid].inci}, or choose an emulsion or oil base.",
+                FixAction("remove", ings[iid].inci)))
+    elif oil_total > base.capacity_oil + 1e-9:
+        out.append(Finding(
+            "error", "base-capacity", f"base-{base.id}-oil", tuple(ings[i].inci for i in oil),
+            f"The oil-phase additions total {fmt(oil_total)} %; the base {base.name} "
+            f"carries at most {fmt(base.capacity_oil)} %.", f"Base {base.id}",
+            f"Reduce the oil-phase additions by {fmt(oil_total - base.capacity_oil)} %."))
+    if not aqueous:
+        for iid in added:
+            if ings[iid].solubility == "water" and iid not in d.from_base:
+                out.append(Finding(
+                    "error", "solubility", f"base-{base.id}", (ings[iid].inci,),
+                    f"{ings[iid].inci} dissolves only in water and the base {base.name} is "
+                    "anhydrous.", f"Base {base.id}",
+                    f"Remove {ings[iid].inci}, or choose a water-based base.",
+                    FixAction("remove", ings[iid].inci)))
+
+
+def _constraints(formula: Formula, ctx: Context, cost: float | None, out: list[Finding]) -> None:
+    rs = ctx.rs
+    for cid in formula.constraints:
+        c = rs.constraints.get(cid)
+        if c is None:
+            out.append(Finding("error", "unknown-reference", "constraint", (),
+                               f"Unknown constraint {cid!r}.", "",
+                               "Remove it, or choose one from the catalog."))
+            continue
+        for iid, p in ctx.present.items():
+            if p > 0 and iid in c.forbid:
+                ing = rs.ingredients[iid]
+                why = sorted(ing.tags & c.forbid_tags)
+                reason = f" ({', '.join(why)})" if why else ""
+                out.append(Finding(
+                    "error", "constraint", f"constraint-{cid}", (ing.inci,),
+                    f"{ing.inci}{reason} is not allowed in a {c.name.lower()} formula.",
+                    f"Constraint {c.name}", f"Remove {ing.inci}.", FixAction("remove", ing.inci)))
+        for tm in c.tag_max:
+            hits = [(i, p) for i, p in ctx.present.items() if i in tm.members and p > 0]
+            total = sum(p for _i, p in hits)
+            if total > tm.max + 1e-9:
+                names = tuple(rs.ingredients[i].inci for i, _p in hits)
+                what = "/".join(sorted(tm.tags)) or ", ".join(names)
+                big, bp = max(hits, key=lambda h: h[1])
+                allowed = round(max(0.0, bp - (total - tm.max)), 4)
+                out.append(Finding(
+                    "error", "constraint", f"constraint-{cid}", names,
+                    f"Total {what} at {fmt(total)} % exceeds {fmt(tm.max)} % for a "
+                    f"{c.name.lower()} formula.", f"Constraint {c.name}",
+                    f"Lower {rs.ingredients[big].inci} to {fmt(allowed)} %",
+                    FixAction("set-percent", rs.ingredients[big].inci, allowed)))
+        if c.max_cost_per_kg is not None and cost is not None and cost > c.max_cost_per_kg + 1e-9:
+            out.append(Finding(
+                "error", "constraint", f"constraint-{cid}", (),
+                f"The raw materials cost {cost:.2f} EUR/kg, over the {c.name} budget of "
+                f"{c.max_cost_per_kg:.2f} EUR/kg.", f"Constraint {c.name}",
+                "Lower the most expensive actives, or choose a larger budget."))
+
+
+def _label(ctx: Context, d: Draft, allergens: tuple[str, ...]) -> str:
+    ings = ctx.rs.ingredients
+    rows: list[tuple[float, str, bool]] = []
+    for iid, p in ctx.present.items():
+        if p > 0:
+            ing = ings[iid]
+            name = ing.inci + (" (nano)" if "nanomaterial" in ing.tags else "")
+            rows.append((p, name, "colourant" in ing.tags))
+    for name, p in d.unknown.items():
+        if p > 0:
+            rows.append((p, name, False))
+    listed = {r[1] for r in rows}
+    for name in allergens:  # brought in by an essential oil: named after the rest
+        if name not in listed:
+            rows.append((0.0, name, False))
+    # EU practice: descending order; under 1 % in any order (we keep descending);
+    # colourants last (Regulation (EC) No 1223/2009, Article 19(1)(g)).
+    rows.sort(key=lambda r: (r[2], -r[0] if r[0] >= 1 else 0, -r[0], r[1]))
+    return ", ".join(dict.fromkeys(r[1] for r in rows))
+
+
+class _CatalogPh:
+    """Stand-in rule for the catalog's own pH windows (built-in check)."""
+
+    id = "catalog-ph"
+    severity = "warning"
+    source = "Ingredient catalog"
+    message = ""
+    fix = ""
+
+
+_CATALOG_PH = _CatalogPh()
+
+
+def check(formula: Formula, rs: RuleSet) -> Report:
+    """Validate ``formula`` against ``rs``: the composition, label and every finding."""
+    out: list[Finding] = []
+    app, area, form, pt_id = _product(formula, rs, out)
+    base = _base(formula, rs, out)
+    d = compose(formula, rs, base)
+    out.extend(d.findings)
+    for name in d.unknown:
+        out.append(Finding("error", "unknown-ingredient", "catalog", (name,),
+                           f"{name} is not in the ingredient catalog.", "Ingredient catalog",
+                           f"Check the spelling of {name}, or ask R&D to add it to the catalog.",
+                           FixAction("remove", name)))
+    if base is not None and not _suits(base, rs, app, area, pt_id):
+        out.append(Finding("warning", "base-unsuitable", f"base-{base.id}", (),
+                           f"The base {base.name} is not meant for this product type.",
+                           f"Base {base.id}", "Choose a base that suits the product type."))
+    ph = formula.target_ph if formula.target_ph is not None else (base.ph_target if base else None)
+    present = d.present
+    ctx = Context(rs, present, app, area, form, ph, d.qs)
+    # rules triggered by the ingredients present, each once, in rule-file order
+    index = rs.by_ingredient
+    triggered: dict[int, object] = {}
+    for iid in present:
+        for r in index.get(iid, ()):
+            triggered[id(r)] = r
+    rules = list(triggered.values()) + list(rs.always)
+    for r in rules:
+        if r.when is None or r.when.holds(app, area, form):
+            out.extend(CHECKS[r.kind](r, ctx))
+            if r.label_warning and any(i in present and present[i] > 0 for i in r.members):
+                out.append(Finding("info", "label-warning", r.id,
+                                   tuple(rs.ingredients[i].inci for i in r.members if i in present),
+                                   f"The label must carry: “{r.label_warning}”", r.source,
+                                   "Add the warning to the label artwork."))
+    _builtin(ctx, d, base, out)
+    known = not d.unknown
+    cost = sum(p * rs.ingredients[i].cost_per_kg for i, p in present.items()) / 100 if known else None
+    _constraints(formula, ctx, cost, out)
+    allergens = tuple(sorted(f.ingredients[0] for f in out if f.code == "declare-allergen"))
+    out.sort(key=Finding.sort_key)
+    lines = _lines(rs, d)
+    return Report(
+        rules_version=rs.version, findings=tuple(out), composition=lines,
+        label=_label(ctx, d, allergens), allergens=tuple(dict.fromkeys(allergens)), cost_per_kg=cost,
+        product={"id": pt_id or "", "application": app, "area": area, "form": form},
+        base=base.id if base else None, ph=ph,
+    )
+
+
+def _lines(rs: RuleSet, d: Draft) -> tuple[Line, ...]:
+    rows = []
+    for iid, p in d.present.items():
+        ing = rs.ingredients[iid]
+        rows.append(Line(ing.inci, p, ing.phase, ing.functions, iid, d.from_base.get(iid, 0.0),
+                         iid == d.qs))
+    for name, p in d.unknown.items():
+        rows.append(Line(name, p, "", (), None, 0.0, name == d.qs))
+    rows.sort(key=lambda r: (r.phase or "Z", -r.percent, r.inci))
+    return tuple(rows)

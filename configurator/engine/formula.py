@@ -1,0 +1,265 @@
+"""The formula document of contract §1, parsed into frozen values.
+
+Parsing checks the *shape* of the document (types, units, ranges) and raises
+:class:`FormulaError` with the file, line and path of every problem. Whether a
+name is in the catalog, or a limit is kept, is the engine's business: those are
+findings, never exceptions.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import FormulaError, Problem, UnitError
+from ..rules.model import APPLICATIONS, AREAS
+from ..units import concentration, quantity
+from ..yamlio import LineDict
+
+MAX_INGREDIENTS = 200
+MAX_TEXT = 200
+KNOWN_KEYS = {"name", "product_type", "base", "target_ph", "constraints", "ingredients",
+              "batch", "notes"}
+
+
+@dataclass(frozen=True, slots=True)
+class ProductSpec:
+    """A product type: an id from the rules, or an inline description."""
+
+    id: str | None = None
+    application: str | None = None
+    area: str | None = None
+    form: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Addition:
+    """One ingredient row as written: a name and a percentage, or ``qs``."""
+
+    inci: str
+    percent: float | None
+    qs: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    size: str | None = None  # a mass or a volume, as written
+    units: int | None = None
+    fill: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A formula as a client or R&D wrote it (contract §1)."""
+
+    product_type: ProductSpec
+    ingredients: tuple[Addition, ...]
+    name: str = ""
+    base: str | None = None
+    target_ph: float | None = None
+    constraints: tuple[str, ...] = ()
+    batch: Batch | None = None
+    notes: str = ""
+
+    def to_document(self) -> dict[str, Any]:
+        """The contract §1 document for this formula (round-trips through :func:`parse_formula`)."""
+        pt = self.product_type
+        doc: dict[str, Any] = {}
+        if self.name:
+            doc["name"] = self.name
+        if pt.id:
+            doc["product_type"] = pt.id
+        else:
+            doc["product_type"] = {"application": pt.application, "area": pt.area}
+            if pt.form:
+                doc["product_type"]["form"] = pt.form
+        if self.base:
+            doc["base"] = self.base
+        if self.target_ph is not None:
+            doc["target_ph"] = self.target_ph
+        if self.constraints:
+            doc["constraints"] = list(self.constraints)
+        doc["ingredients"] = [
+            {"inci": a.inci, "qs": True} if a.qs else {"inci": a.inci, "percent": a.percent}
+            for a in self.ingredients
+        ]
+        if self.batch:
+            b = {k: v for k, v in (("size", self.batch.size), ("units", self.batch.units),
+                                   ("fill", self.batch.fill)) if v is not None}
+            if b:
+                doc["batch"] = b
+        if self.notes:
+            doc["notes"] = self.notes
+        return doc
+
+
+class _P:
+    def __init__(self, name: str):
+        self.name = name
+        self.problems: list[Problem] = []
+
+    def bad(self, m: Any, key: str | None, path: str, msg: str) -> None:
+        line = m.line_of(key) if isinstance(m, LineDict) and key is not None else (
+            m.line if isinstance(m, LineDict) else None)
+        self.problems.append(Problem(self.name, line, msg, path))
+
+    def text(self, m: dict, key: str, path: str, limit: int = MAX_TEXT) -> str | None:
+        v = m.get(key)
+        if v is None:
+            return None
+        if isinstance(v, bool) or not isinstance(v, str | int | float):
+            self.bad(m, key, path, f"`{key}` must be text")
+            return None
+        s = str(v).strip()
+        if len(s) > limit:
+            self.bad(m, key, path, f"`{key}` is longer than {limit} characters")
+            return None
+        return s
+
+
+def _product(doc: dict, p: _P) -> ProductSpec:
+    v = doc.get("product_type")
+    if v is None:
+        p.bad(doc, None, "product_type", "missing `product_type` (an id, or {application, area})")
+        return ProductSpec()
+    if isinstance(v, str):
+        if not v.strip() or len(v) > MAX_TEXT:
+            p.bad(doc, "product_type", "product_type", "`product_type` must be a product type id")
+        return ProductSpec(id=v.strip()[:MAX_TEXT])
+    if not isinstance(v, dict):
+        p.bad(doc, "product_type", "product_type", "`product_type` must be an id or a mapping")
+        return ProductSpec()
+    app = p.text(v, "application", "product_type.application")
+    area = p.text(v, "area", "product_type.area")
+    form = p.text(v, "form", "product_type.form") or ""
+    for key in v:
+        if key not in ("application", "area", "form"):
+            p.bad(v, key, f"product_type.{key}", f"unknown product_type field {key!r}")
+    if app not in APPLICATIONS:
+        p.bad(v, "application" if "application" in v else None, "product_type.application",
+              f"`application` must be one of {', '.join(APPLICATIONS)}, not {app!r}")
+    if area not in AREAS:
+        p.bad(v, "area" if "area" in v else None, "product_type.area",
+              f"`area` must be one of {', '.join(AREAS)}, not {area!r}")
+    return ProductSpec(application=app, area=area, form=form.lower())
+
+
+def _row(i: int, row: Any, p: _P, doc: dict) -> Addition | None:
+    path = f"ingredients[{i}]"
+    if isinstance(row, str):  # a bare name is a shorthand only for nothing: be explicit
+        p.bad(doc, "ingredients", path, f"row {i + 1} must be a mapping {{inci, percent}}, not {row!r}")
+        return None
+    if not isinstance(row, dict):
+        p.bad(doc, "ingredients", path, f"row {i + 1} must be a mapping {{inci, percent}}")
+        return None
+    inci = p.text(row, "inci", f"{path}.inci")
+    if not inci:
+        p.bad(row, None, f"{path}.inci", f"row {i + 1} has no `inci` name")
+        return None
+    for key in row:
+        if key not in ("inci", "percent", "amount", "qs", "phase", "note"):
+            p.bad(row, key, f"{path}.{key}", f"unknown field {key!r} in the row of {inci}")
+    qs = row.get("qs", False)
+    if not isinstance(qs, bool):
+        p.bad(row, "qs", f"{path}.qs", f"`qs` of {inci} must be true or false")
+        qs = False
+    given = [k for k in ("percent", "amount") if row.get(k) is not None]
+    if qs:
+        if given:
+            p.bad(row, given[0], path, f"{inci}: a q.s. row takes no percentage")
+        return Addition(inci, None, True)
+    if len(given) != 1:
+        p.bad(row, None, path, f"{inci}: give exactly one of `percent`, `amount` or `qs: true`")
+        return None
+    key = given[0]
+    try:
+        pct = concentration(row[key])
+    except UnitError as exc:
+        p.bad(row, key, f"{path}.{key}", f"{inci}: {exc}")
+        return None
+    if not 0 <= pct <= 100:
+        p.bad(row, key, f"{path}.{key}", f"{inci}: {pct:g} % is not between 0 and 100 %")
+        return None
+    return Addition(inci, pct)
+
+
+def _batch(doc: dict, p: _P) -> Batch | None:
+    b = doc.get("batch")
+    if b is None:
+        return None
+    if not isinstance(b, dict):
+        p.bad(doc, "batch", "batch", "`batch` must be a mapping {size} or {units, fill}")
+        return None
+    size = p.text(b, "size", "batch.size", 64)
+    fill = p.text(b, "fill", "batch.fill", 64)
+    units = b.get("units")
+    for key in b:
+        if key not in ("size", "units", "fill"):
+            p.bad(b, key, f"batch.{key}", f"unknown batch field {key!r}")
+    for key, val in (("size", size), ("fill", fill)):
+        if val is None:
+            continue
+        try:
+            q = quantity(val, "a mass or a volume")
+        except UnitError as exc:
+            p.bad(b, key, f"batch.{key}", str(exc))
+            continue
+        if not (q.check("[mass]") or q.check("[length]**3")) or q.magnitude <= 0:
+            p.bad(b, key, f"batch.{key}", f"{val!r} is not a positive mass or volume")
+    if units is not None and (isinstance(units, bool) or not isinstance(units, int)
+                              or not 0 < units <= 10_000_000):
+        p.bad(b, "units", "batch.units", "`units` must be a whole number of units, 1 to 10,000,000")
+        units = None
+    if size is None and (units is None or fill is None):
+        p.bad(b, None, "batch", "give `size`, or both `units` and `fill`")
+    return Batch(size, units, fill)
+
+
+def parse_formula(doc: Any, name: str = "<input>") -> Formula:
+    """Turn a contract §1 document (already loaded from YAML/JSON) into a :class:`Formula`."""
+    p = _P(name)
+    if not isinstance(doc, dict):
+        raise FormulaError([Problem(name, getattr(doc, "line", None) or 1,
+                                    "a formula is a mapping with product_type and ingredients")])
+    for key in doc:
+        if key not in KNOWN_KEYS:
+            p.bad(doc, key, str(key)[:40], f"unknown field {str(key)[:40]!r}")
+    product = _product(doc, p)
+    ph = doc.get("target_ph")
+    if ph is not None and (isinstance(ph, bool) or not isinstance(ph, int | float)
+                           or not math.isfinite(ph) or not 0 <= ph <= 14):
+        p.bad(doc, "target_ph", "target_ph", f"`target_ph` must be a number from 0 to 14, not {ph!r}")
+        ph = None
+    base = p.text(doc, "base", "base")
+    cons = doc.get("constraints") or []
+    if isinstance(cons, str):
+        cons = [cons]
+    if not isinstance(cons, list) or not all(isinstance(c, str) and len(c) <= 64 for c in cons):
+        p.bad(doc, "constraints", "constraints", "`constraints` must be a list of constraint ids")
+        cons = []
+    rows = doc.get("ingredients")
+    adds: list[Addition] = []
+    if rows is None:
+        rows = []
+        if not base:
+            p.bad(doc, None, "ingredients", "missing `ingredients`")
+    if not isinstance(rows, list):
+        p.bad(doc, "ingredients", "ingredients", "`ingredients` must be a list of rows")
+        rows = []
+    if len(rows) > MAX_INGREDIENTS:
+        p.bad(doc, "ingredients", "ingredients", f"more than {MAX_INGREDIENTS} ingredient rows")
+        rows = []
+    for i, row in enumerate(rows):
+        a = _row(i, row, p, doc)
+        if a:
+            adds.append(a)
+    batch = _batch(doc, p)
+    if p.problems:
+        raise FormulaError(p.problems)
+    return Formula(
+        product_type=product, ingredients=tuple(adds), name=p.text(doc, "name", "name") or "",
+        base=base or None, target_ph=float(ph) if ph is not None else None,
+        constraints=tuple(dict.fromkeys(c.strip() for c in cons)), batch=batch,
+        notes=p.text(doc, "notes", "notes", 5000) or "",
+    )

@@ -1,0 +1,133 @@
+"""What the engine returns: findings, the composition, the label (contract §2)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class FixAction:
+    """A mechanical fix the client can apply with one click.
+
+    ``op`` is ``set-percent`` (``inci`` to ``value`` %), ``remove`` (``inci``),
+    ``set-ph`` (target pH to ``value``) or ``add`` (``inci`` at ``value`` %).
+    """
+
+    op: str
+    inci: str = ""
+    value: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"op": self.op}
+        if self.inci:
+            d["inci"] = self.inci
+        if self.value is not None:
+            d["value"] = self.value
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem or notice, with its reason, its source and a concrete fix."""
+
+    severity: str
+    code: str
+    rule: str
+    ingredients: tuple[str, ...]
+    message: str
+    source: str = ""
+    fix: str = ""
+    action: FixAction | None = None
+
+    def sort_key(self) -> tuple:
+        return (SEVERITY_ORDER.get(self.severity, 3), self.code, self.rule, self.ingredients)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "severity": self.severity, "code": self.code, "rule": self.rule,
+            "ingredients": list(self.ingredients), "message": self.message,
+            "source": self.source, "fix": self.fix,
+        }
+        if self.action is not None:
+            d["action"] = self.action.to_dict()
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One row of the finished composition."""
+
+    inci: str
+    percent: float
+    phase: str
+    functions: tuple[str, ...]
+    ingredient: str | None  # catalog id; None for a name the catalog does not know
+    from_base: float = 0.0  # the part of ``percent`` the base brings
+    qs: bool = False
+
+
+def rounded(values: list[float], decimals: int) -> list[float]:
+    """Round so that the rounded values still add up to the rounded total.
+
+    Largest-remainder rounding: a composition of 100 % prints as exactly
+    100.00 %, whatever the number of rows.
+    """
+    scale = 10**decimals
+    total = round(sum(values) * scale)
+    floors = [math.floor(v * scale + 1e-9) for v in values]
+    short = total - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: values[i] * scale - floors[i], reverse=True)
+    for i in order[: max(0, short)]:
+        floors[i] += 1
+    return [f / scale for f in floors]
+
+
+@dataclass(frozen=True)
+class Report:
+    """The verdict on one formula against one rule set."""
+
+    rules_version: str
+    findings: tuple[Finding, ...]
+    composition: tuple[Line, ...]
+    label: str
+    allergens: tuple[str, ...]
+    cost_per_kg: float | None
+    product: dict[str, str] = field(default_factory=dict)
+    base: str | None = None
+    ph: float | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    @property
+    def total(self) -> float:
+        return sum(line.percent for line in self.composition)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report of contract §2 (plus a few extra keys, never fewer)."""
+        pcts = rounded([line.percent for line in self.composition], 4)
+        return {
+            "valid": self.valid,
+            "rules_version": self.rules_version,
+            "findings": [f.to_dict() for f in self.findings],
+            "composition": [
+                {"inci": line.inci, "percent": p, "phase": line.phase,
+                 "functions": list(line.functions)}
+                for line, p in zip(self.composition, pcts, strict=True)
+            ],
+            "label": self.label,
+            "allergens": list(self.allergens),
+            "cost_per_kg": None if self.cost_per_kg is None else round(self.cost_per_kg, 2),
+            "product_type": dict(self.product),
+            "base": self.base,
+            "target_ph": self.ph,
+        }

@@ -1,0 +1,601 @@
+"""Load ``rules/`` into a :class:`RuleSet`, reporting every problem at once.
+
+Reading happens in two passes: first every file is parsed and the catalog is
+collected (so a base or a rule may name an ingredient defined in any file),
+then bases, product types, constraints and rules are built against it. Each
+problem is recorded with its file and line; if there is any, a
+:class:`RuleSetError` lists them all and no rule set is returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import cel
+
+from ..errors import FormulaError, Problem, RuleSetError, UnitError
+from ..units import concentration
+from ..yamlio import LineDict, loads
+from .model import (
+    APPLICATIONS,
+    AREAS,
+    PHASES,
+    SEVERITIES,
+    Base,
+    BaseLine,
+    Constraint,
+    Ingredient,
+    ProductType,
+    Rule,
+    RuleSet,
+    TagMax,
+    When,
+)
+
+SECTIONS = ("ingredients", "bases", "product_types", "constraints", "rules", "quiz")
+SOLUBILITIES = ("water", "oil", "dispersible", "insoluble")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DEFAULT_SEVERITY = {
+    "prohibited": "error",
+    "max-concentration": "error",
+    "group-total": "warning",
+    "min-concentration": "warning",
+    "declare": "info",
+    "incompatible": "warning",
+    "ph-window": "warning",
+    "requires": "warning",
+    "expression": "warning",
+}
+
+
+def default_rules_dir() -> Path:
+    """The shipped ``rules/`` folder (beside the package in a checkout)."""
+    here = Path(__file__).resolve().parents[2] / "rules"
+    if here.is_dir():
+        return here
+    return Path(str(resources.files("configurator"))).parent / "rules"
+
+
+class _Ctx:
+    """Problems found so far, and helpers that read typed fields with file:line."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.file = ""
+
+    def bad(self, m: Any, key: str | None, msg: str) -> None:
+        line = None
+        if isinstance(m, LineDict):
+            line = m.line_of(key) if key else m.line
+        self.problems.append(Problem(self.file, line, msg))
+
+    def text(self, m: LineDict, key: str, required: bool = True, default: str = "") -> str:
+        v = m.get(key)
+        if v is None:
+            if required:
+                self.bad(m, None, f"missing `{key}`")
+            return default
+        if not isinstance(v, str | int | float) or isinstance(v, bool):
+            self.bad(m, key, f"`{key}` must be text")
+            return default
+        return str(v).strip()
+
+    def num(self, m: LineDict, key: str, required: bool = False, lo: float | None = None,
+            hi: float | None = None) -> float | None:
+        v = m.get(key)
+        if v is None:
+            if required:
+                self.bad(m, None, f"missing `{key}`")
+            return None
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            self.bad(m, key, f"`{key}` must be a number, not {v!r}")
+            return None
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            self.bad(m, key, f"`{key}` = {v} is out of range [{lo}, {hi}]")
+            return None
+        return float(v)
+
+    def pct(self, m: LineDict, key: str, required: bool = False) -> float | None:
+        v = m.get(key)
+        if v is None:
+            if required:
+                self.bad(m, None, f"missing `{key}`")
+            return None
+        try:
+            p = concentration(v)
+        except UnitError as exc:
+            self.bad(m, key, f"`{key}`: {exc}")
+            return None
+        if p < 0 or p > 100:
+            self.bad(m, key, f"`{key}` = {p} % is not between 0 and 100 %")
+            return None
+        return p
+
+    def strs(self, m: LineDict, key: str) -> tuple[str, ...]:
+        v = m.get(key)
+        if v is None:
+            return ()
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list) or not all(isinstance(x, str | int | float) for x in v):
+            self.bad(m, key, f"`{key}` must be a list of text")
+            return ()
+        return tuple(str(x).strip() for x in v)
+
+    def ident(self, m: LineDict, seen: dict[str, str], what: str) -> str | None:
+        i = self.text(m, "id")
+        if not i:
+            return None
+        if not ID_RE.match(i):
+            self.bad(m, "id", f"{what} id {i!r} must be kebab-case (a-z, 0-9, -)")
+        if i in seen:
+            self.bad(m, "id", f"duplicate {what} id {i!r} (first defined at {seen[i]})")
+            return None
+        seen[i] = f"{self.file}:{m.line_of('id')}"
+        return i
+
+
+def _read_files(root: Path, ctx: _Ctx) -> tuple[list[tuple[str, LineDict]], str, list[str]]:
+    files = sorted(p for p in root.rglob("*.yaml") if "tests" not in p.relative_to(root).parts)
+    digest = hashlib.sha256()
+    docs: list[tuple[str, LineDict]] = []
+    names: list[str] = []
+    for p in files:
+        rel = p.relative_to(root).as_posix()
+        names.append(rel)
+        raw = p.read_bytes()
+        digest.update(rel.encode() + b"\0" + raw + b"\0")
+        ctx.file = rel
+        try:
+            doc = loads(raw.decode("utf-8"), rel)
+        except UnicodeDecodeError:
+            ctx.problems.append(Problem(rel, None, "not UTF-8 text"))
+            continue
+        except FormulaError as exc:
+            ctx.problems.extend(exc.problems)
+            continue
+        if doc is None:
+            continue
+        if not isinstance(doc, LineDict):
+            ctx.problems.append(Problem(rel, 1, "a rule file is a mapping of sections"))
+            continue
+        for key in doc:
+            if key not in SECTIONS:
+                ctx.bad(doc, key, f"unknown section {key!r} (expected one of {', '.join(SECTIONS)})")
+            elif key != "quiz" and not isinstance(doc[key], list):
+                ctx.bad(doc, key, f"section `{key}` must be a list")
+        docs.append((rel, doc))
+    return docs, "sha256:" + digest.hexdigest(), names
+
+
+def _items(docs: list[tuple[str, LineDict]], section: str, ctx: _Ctx):
+    for rel, doc in docs:
+        items = doc.get(section)
+        if not isinstance(items, list):
+            continue
+        ctx.file = rel
+        for item in items:
+            if not isinstance(item, LineDict):
+                ctx.bad(doc, section, f"each entry of `{section}` must be a mapping")
+                continue
+            yield item
+
+
+def _ingredient(m: LineDict, ctx: _Ctx, seen: dict[str, str]) -> Ingredient | None:
+    iid = ctx.ident(m, seen, "ingredient")
+    inci = ctx.text(m, "inci")
+    solubility = ctx.text(m, "solubility")
+    if solubility and solubility not in SOLUBILITIES:
+        ctx.bad(m, "solubility", f"solubility {solubility!r} is not one of {', '.join(SOLUBILITIES)}")
+    phase = ctx.text(m, "phase")
+    if phase and phase not in PHASES:
+        ctx.bad(m, "phase", f"phase {phase!r} is not one of {', '.join(PHASES)}")
+    use = m.get("use") or LineDict()
+    ph = m.get("ph") or LineDict()
+    if not isinstance(use, LineDict) or not isinstance(ph, LineDict):
+        ctx.bad(m, "use", "`use` and `ph` are mappings {min, max}")
+        use, ph = LineDict(), LineDict()
+        use.line = ph.line = m.line
+        use.key_lines = ph.key_lines = {}
+    if not hasattr(use, "line"):
+        use.line, use.key_lines = m.line, {}
+    if not hasattr(ph, "line"):
+        ph.line, ph.key_lines = m.line, {}
+    use_min, use_max = ctx.pct(use, "min"), ctx.pct(use, "max")
+    if use_min is not None and use_max is not None and use_min > use_max:
+        ctx.bad(m, "use", f"use range {use_min}–{use_max} % is reversed")
+    ph_min, ph_max = ctx.num(ph, "min", lo=0, hi=14), ctx.num(ph, "max", lo=0, hi=14)
+    tags = frozenset(t.lower() for t in ctx.strs(m, "tags"))
+    if "vegan" in tags and "animal-derived" in tags:
+        ctx.bad(m, "tags", f"{inci}: tagged both vegan and animal-derived")
+    cost = ctx.num(m, "cost_per_kg", required=True, lo=0)
+    density = ctx.num(m, "density", required=True, lo=0.01, hi=25)
+    cas = ctx.strs(m, "cas")
+    for c in cas:
+        if not re.match(r"^\d{2,7}-\d{2}-\d$", c):
+            ctx.bad(m, "cas", f"CAS number {c!r} is not of the form 1234-56-7")
+    if not (iid and inci and solubility and phase) or cost is None or density is None:
+        return None
+    return Ingredient(
+        id=iid, inci=inci, cas=cas, synonyms=ctx.strs(m, "synonyms"),
+        trade_names=ctx.strs(m, "trade_names"), functions=ctx.strs(m, "functions"),
+        solubility=solubility, phase=phase, use_min=use_min, use_max=use_max,
+        ph_min=ph_min, ph_max=ph_max, max_temp=ctx.num(m, "max_temp", lo=0, hi=150),
+        tags=tags, cost_per_kg=cost, density=density, notes=ctx.text(m, "notes", required=False),
+    )
+
+
+class _Resolver:
+    def __init__(self, ingredients: dict[str, Ingredient], names: dict[str, str], ctx: _Ctx):
+        self.ingredients, self.names, self.ctx = ingredients, names, ctx
+        self.by_tag: dict[str, set[str]] = {}
+        for i in ingredients.values():
+            for t in i.tags:
+                self.by_tag.setdefault(t, set()).add(i.id)
+
+    def one(self, m: Any, key: str, name: object) -> str | None:
+        if not isinstance(name, str):
+            self.ctx.bad(m, key, f"ingredient reference must be a name, not {name!r}")
+            return None
+        iid = self.names.get(name.strip().casefold())
+        if iid is None:
+            self.ctx.bad(m, key, f"unknown ingredient {name!r} (not in the catalog)")
+        return iid
+
+    def group(self, m: LineDict, key_ing: str = "ingredients", key_tags: str = "tags",
+              factors: bool = False) -> dict[str, float]:
+        out: dict[str, float] = {}
+        raw = m.get(key_ing) or []
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list):
+            self.ctx.bad(m, key_ing, f"`{key_ing}` must be a list")
+            raw = []
+        for entry in raw:
+            factor = 1.0
+            name = entry
+            if isinstance(entry, LineDict):
+                name = entry.get("ingredient")
+                f = self.ctx.num(entry, "factor", lo=0.0001, hi=100)
+                if not factors and "factor" in entry:
+                    self.ctx.bad(entry, "factor", "`factor` is meaningful only in limits")
+                factor = f if f is not None else 1.0
+            iid = self.one(m, key_ing, name)
+            if iid:
+                out[iid] = factor
+        for tag in self.ctx.strs(m, key_tags):
+            ids = self.by_tag.get(tag.lower())
+            if not ids:
+                self.ctx.bad(m, key_tags, f"no catalog ingredient carries the tag {tag!r}")
+                continue
+            for iid in ids:
+                out.setdefault(iid, 1.0)
+        return out
+
+
+def _when(m: LineDict, ctx: _Ctx) -> When | None:
+    w = m.get("when")
+    if w is None:
+        return None
+    if not isinstance(w, LineDict):
+        ctx.bad(m, "when", "`when` must be a mapping")
+        return None
+    fields: dict[str, frozenset[str] | None] = {}
+    for key in w:
+        if key not in ("application", "area", "not_area", "form", "not_form"):
+            ctx.bad(w, key, f"unknown condition {key!r}")
+    for key, allowed in (("application", APPLICATIONS), ("area", AREAS), ("not_area", AREAS),
+                         ("form", None), ("not_form", None)):
+        vals = ctx.strs(w, key)
+        if not vals:
+            fields[key] = None
+            continue
+        for v in vals:
+            if allowed and v not in allowed:
+                ctx.bad(w, key, f"{key} {v!r} is not one of {', '.join(allowed)}")
+        fields[key] = frozenset(v.lower() for v in vals)
+    return When(**fields)
+
+
+def _rule(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Rule | None:
+    rid = ctx.ident(m, seen, "rule")
+    kind = ctx.text(m, "kind")
+    if kind and kind not in DEFAULT_SEVERITY:
+        ctx.bad(m, "kind", f"unknown rule kind {kind!r} (one of {', '.join(DEFAULT_SEVERITY)})")
+        return None
+    severity = ctx.text(m, "severity", required=False, default=DEFAULT_SEVERITY.get(kind, "warning"))
+    if severity not in SEVERITIES:
+        ctx.bad(m, "severity", f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")
+    source = ctx.text(m, "source", required=False)
+    if kind in ("prohibited", "max-concentration", "declare") and not source:
+        ctx.bad(m, None, f"rule {rid}: a {kind} rule must name its source")
+    if source.startswith("Regulation") and not re.search(r"Annex [IVX]+, entr(y|ies) \w", source):
+        ctx.bad(m, "source", f"rule {rid}: a regulatory source names its annex and entry")
+    common: dict[str, Any] = dict(
+        id=rid or "", kind=kind, severity=severity, source=source, when=_when(m, ctx),
+        message=ctx.text(m, "message", required=False), fix=ctx.text(m, "fix", required=False),
+        label_warning=ctx.text(m, "label_warning", required=False),
+        file=ctx.file, line=m.line,
+    )
+    members: dict[str, float] = {}
+    triggers: set[str] = set()
+    extra: dict[str, Any] = {}
+    if kind in ("prohibited", "max-concentration", "group-total", "min-concentration",
+                "declare", "ph-window"):
+        members = res.group(m, factors=kind in ("max-concentration", "group-total",
+                                               "min-concentration"))
+        if not members and not ctx.problems[-1:]:
+            ctx.bad(m, None, f"rule {rid}: names no ingredient or tag")
+        triggers = set(members)
+    if kind in ("max-concentration", "group-total"):
+        extra["max"] = ctx.pct(m, "max", required=True)
+        extra["expressed_as"] = ctx.text(m, "expressed_as", required=False)
+    elif kind == "min-concentration":
+        extra["min"] = ctx.pct(m, "min", required=True)
+    elif kind == "declare":
+        extra["leave_on"] = ctx.pct(m, "leave_on", required=True)
+        extra["rinse_off"] = ctx.pct(m, "rinse_off", required=True)
+    elif kind == "ph-window":
+        extra["min"] = ctx.num(m, "min", lo=0, hi=14)
+        extra["max"] = ctx.num(m, "max", lo=0, hi=14)
+        if extra["min"] is None and extra["max"] is None:
+            ctx.bad(m, None, f"rule {rid}: a ph-window needs min or max")
+    elif kind == "incompatible":
+        for side in ("first", "second"):
+            s = m.get(side)
+            if not isinstance(s, LineDict):
+                ctx.bad(m, side if side in m else None, f"rule {rid}: `{side}` must be a mapping")
+                continue
+            extra[side] = frozenset(res.group(s))
+            triggers |= extra[side]
+    elif kind == "requires":
+        cond = m.get("if")
+        if cond is not None:
+            if not isinstance(cond, LineDict):
+                ctx.bad(m, "if", "`if` must be a mapping")
+            else:
+                members = res.group(cond)
+                triggers = set(members)
+                extra["if_above"] = ctx.pct(cond, "above") or 0.0
+        then = m.get("then")
+        if not isinstance(then, LineDict):
+            ctx.bad(m, "then" if "then" in m else None, f"rule {rid}: `then` must be a mapping")
+        else:
+            extra["then"] = frozenset(res.group(then))
+    elif kind == "expression":
+        triggers = set(res.group(m))
+        text = ctx.text(m, "expr")
+        extra["expr_text"] = text
+        extra["code"] = ctx.text(m, "code", required=False, default="expression")
+        if not ctx.text(m, "message", required=False):
+            ctx.bad(m, None, f"rule {rid}: an expression rule needs a `message`")
+        if text:
+            try:
+                extra["expr"] = cel.compile(text)
+            except Exception as exc:  # the CEL compiler reports syntax as ValueError
+                ctx.bad(m, "expr", f"rule {rid}: CEL expression does not compile: "
+                        f"{str(exc).splitlines()[0]}")
+    if not rid or not kind:
+        return None
+    return Rule(members=members, triggers=frozenset(triggers), **common, **extra)
+
+
+def _base(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Base | None:
+    bid = ctx.ident(m, seen, "base")
+    name = ctx.text(m, "name")
+    qs = res.one(m, "qs", m.get("qs")) if "qs" in m else None
+    if "qs" not in m:
+        ctx.bad(m, None, f"base {bid}: missing `qs` (the balancing ingredient)")
+    lines: list[BaseLine] = []
+    comp = m.get("composition")
+    if not isinstance(comp, list) or not comp:
+        ctx.bad(m, "composition" if "composition" in m else None,
+                f"base {bid}: `composition` must be a non-empty list")
+        comp = []
+    seen_ing: set[str] = set()
+    for row in comp:
+        if not isinstance(row, LineDict):
+            ctx.bad(m, "composition", f"base {bid}: each composition row is {{inci, percent}}")
+            continue
+        iid = res.one(row, "inci", row.get("inci"))
+        p = ctx.pct(row, "percent", required=True)
+        if iid in seen_ing:
+            ctx.bad(row, "inci", f"base {bid}: {row.get('inci')} listed twice")
+        if iid and p is not None:
+            seen_ing.add(iid)
+            lines.append(BaseLine(iid, p))
+    total = sum(line.percent for line in lines)
+    if lines and len(lines) == len(comp) and abs(total - 100) > 0.01:
+        ctx.bad(m, "composition", f"base {bid}: composition totals {total:.4g} %, not 100 %")
+    if qs and lines and qs not in seen_ing:
+        ctx.bad(m, "qs", f"base {bid}: the q.s. ingredient is not in its composition")
+    ph = m.get("ph") if isinstance(m.get("ph"), LineDict) else None
+    cap = m.get("capacity")
+    if not isinstance(cap, LineDict):
+        ctx.bad(m, "capacity" if "capacity" in m else None,
+                f"base {bid}: `capacity` {{additions, oil}} is required")
+        cap = None
+    proc = m.get("process") or {}
+    process: list[tuple[str, str]] = []
+    if isinstance(proc, dict):
+        for phase, text in proc.items():
+            if str(phase) not in PHASES or not isinstance(text, str):
+                ctx.bad(m, "process", f"base {bid}: process keys are phases A–D with text")
+                continue
+            process.append((str(phase), text.strip()))
+    else:
+        ctx.bad(m, "process", f"base {bid}: `process` maps a phase to its instructions")
+    if not bid or not qs or cap is None:
+        return None
+    return Base(
+        id=bid, name=name, suits=ctx.strs(m, "suits"), qs=qs, composition=tuple(lines),
+        ph_target=ctx.num(ph, "target", lo=0, hi=14) if ph else None,
+        ph_min=ctx.num(ph, "min", lo=0, hi=14) if ph else None,
+        ph_max=ctx.num(ph, "max", lo=0, hi=14) if ph else None,
+        capacity_additions=ctx.pct(cap, "additions", required=True) or 0.0,
+        capacity_oil=ctx.pct(cap, "oil") or 0.0,
+        appearance=ctx.text(m, "appearance", required=False),
+        viscosity=ctx.text(m, "viscosity", required=False),
+        description=ctx.text(m, "description", required=False),
+        process=tuple(process),
+    )
+
+
+def _product_type(m: LineDict, ctx: _Ctx, seen: dict[str, str]) -> ProductType | None:
+    pid = ctx.ident(m, seen, "product type")
+    app, area = ctx.text(m, "application"), ctx.text(m, "area")
+    if app and app not in APPLICATIONS:
+        ctx.bad(m, "application", f"application {app!r} is not one of {', '.join(APPLICATIONS)}")
+    if area and area not in AREAS:
+        ctx.bad(m, "area", f"area {area!r} is not one of {', '.join(AREAS)}")
+    if not (pid and app and area):
+        return None
+    return ProductType(pid, ctx.text(m, "name", required=False, default=pid), app, area,
+                       ctx.text(m, "form", required=False).lower())
+
+
+def _constraint(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Constraint | None:
+    cid = ctx.ident(m, seen, "constraint")
+    forbid_tags = frozenset(t.lower() for t in ctx.strs(m, "forbid_tags"))
+    forbid = set(res.group(m, key_ing="forbid", key_tags="__none__"))
+    for t in forbid_tags:
+        forbid |= res.by_tag.get(t, set())
+    tag_max: list[TagMax] = []
+    for tm in m.get("tag_max") or []:
+        if not isinstance(tm, LineDict):
+            ctx.bad(m, "tag_max", "each `tag_max` entry is {tags, max}")
+            continue
+        mx = ctx.pct(tm, "max", required=True)
+        tags = frozenset(t.lower() for t in ctx.strs(tm, "tags"))
+        members = frozenset(res.group(tm))
+        if mx is not None:
+            tag_max.append(TagMax(tags, members, mx))
+    if not cid:
+        return None
+    return Constraint(
+        id=cid, name=ctx.text(m, "name", required=False, default=cid),
+        description=ctx.text(m, "description", required=False),
+        forbid=frozenset(forbid), forbid_tags=forbid_tags, tag_max=tuple(tag_max),
+        max_cost_per_kg=ctx.num(m, "max_cost_per_kg", lo=0),
+    )
+
+
+def load_rules(directory: str | Path | None = None) -> RuleSet:
+    """Load, check and compile a rules folder; raise :class:`RuleSetError` listing every problem."""
+    root = Path(directory) if directory is not None else default_rules_dir()
+    ctx = _Ctx()
+    if not root.is_dir():
+        raise RuleSetError([Problem(str(root), None, "not a directory of rule files")])
+    docs, version, files = _read_files(root, ctx)
+
+    ingredients: dict[str, Ingredient] = {}
+    names: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    raw_contains: list[tuple[str, LineDict]] = []
+    for m in _items(docs, "ingredients", ctx):
+        ing = _ingredient(m, ctx, seen)
+        if ing is None:
+            continue
+        for alias in (ing.id, ing.inci, *ing.synonyms, *ing.trade_names):
+            key = alias.casefold()
+            other = names.get(key)
+            if other is not None and other != ing.id:
+                if alias in (ing.id, ing.inci) or alias.casefold() == ingredients[other].inci.casefold():
+                    ctx.bad(m, "inci", f"name {alias!r} already names ingredient {other!r}")
+                continue  # a synonym shared by two materials resolves to the first
+            names[key] = ing.id
+        ingredients[ing.id] = ing
+        if isinstance(m.get("contains"), LineDict):
+            raw_contains.append((ctx.file, m))
+    res = _Resolver(ingredients, names, ctx)
+    for file, m in raw_contains:
+        ctx.file = file
+        parts = []
+        for name, amount in m["contains"].items():
+            iid = res.one(m, "contains", name)
+            try:
+                p = concentration(amount)
+            except UnitError as exc:
+                ctx.bad(m, "contains", f"`contains` {name}: {exc}")
+                continue
+            if iid:
+                parts.append((iid, p))
+        iid0 = names[m["inci"].casefold()] if isinstance(m.get("inci"), str) else None
+        if iid0 in ingredients:
+            old = ingredients[iid0]
+            ingredients[iid0] = Ingredient(**{**{f: getattr(old, f) for f in old.__slots__},
+                                              "contains": tuple(parts)})
+
+    product_types: dict[str, ProductType] = {}
+    seen = {}
+    for m in _items(docs, "product_types", ctx):
+        pt = _product_type(m, ctx, seen)
+        if pt:
+            product_types[pt.id] = pt
+    bases: dict[str, Base] = {}
+    seen = {}
+    for m in _items(docs, "bases", ctx):
+        b = _base(m, ctx, res, seen)
+        if b:
+            for pt in b.suits:
+                if pt not in product_types:
+                    ctx.bad(m, "suits", f"base {b.id}: unknown product type {pt!r}")
+            bases[b.id] = b
+    constraints: dict[str, Constraint] = {}
+    seen = {}
+    for m in _items(docs, "constraints", ctx):
+        c = _constraint(m, ctx, res, seen)
+        if c:
+            constraints[c.id] = c
+    rules: list[Rule] = []
+    seen = {}
+    for m in _items(docs, "rules", ctx):
+        r = _rule(m, ctx, res, seen)
+        if r:
+            rules.append(r)
+    quiz = None
+    for rel, doc in docs:
+        if "quiz" in doc:
+            if quiz is not None:
+                ctx.file = rel
+                ctx.bad(doc, "quiz", "the quiz is defined in more than one file")
+            quiz = (rel, doc["quiz"])
+
+    if ctx.problems:
+        raise RuleSetError(ctx.problems)
+
+    index: dict[str, list[Rule]] = {}
+    always: list[Rule] = []
+    carriers = [i for i in ingredients.values() if i.contains]
+    for n, r in enumerate(rules):
+        if r.kind == "declare" and carriers:
+            # an essential oil brings its allergens in: it triggers their labelling rules too
+            extra = {i.id for i in carriers if any(c in r.members for c, _f in i.contains)}
+            if extra - r.triggers:
+                r = rules[n] = Rule(**{**{f: getattr(r, f) for f in r.__slots__},
+                                       "triggers": r.triggers | extra})
+        if not r.triggers:
+            always.append(r)
+        for iid in r.triggers:
+            index.setdefault(iid, []).append(r)
+    ruleset = RuleSet(
+        version=version, directory=str(root), ingredients=ingredients, bases=bases,
+        product_types=product_types, constraints=constraints, rules=tuple(rules),
+        by_ingredient={k: tuple(v) for k, v in index.items()}, always=tuple(always),
+        names=names, files=tuple(files),
+        all_tags=frozenset(t for i in ingredients.values() for t in i.tags),
+    )
+    if quiz is not None:
+        from ..quiz import compile_quiz  # the quiz is optional; compiled against the rule set
+
+        ctx.file = quiz[0]
+        compiled = compile_quiz(quiz[1], ruleset, ctx)
+        if ctx.problems:
+            raise RuleSetError(ctx.problems)
+        object.__setattr__(ruleset, "quiz", compiled)
+    return ruleset
