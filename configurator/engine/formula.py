@@ -255,11 +255,13 @@ def parse_formula(doc: Any, name: str = "<input>") -> Formula:
         if a:
             adds.append(a)
     batch = _batch(doc, p)
+    title = p.text(doc, "name", "name") or ""
+    notes = p.text(doc, "notes", "notes", 5000) or ""
     if p.problems:
         raise FormulaError(p.problems)
     return Formula(
-        product_type=product, ingredients=tuple(adds), name=p.text(doc, "name", "name") or "",
+        product_type=product, ingredients=tuple(adds), name=title,
         base=base or None, target_ph=float(ph) if ph is not None else None,
         constraints=tuple(dict.fromkeys(c.strip() for c in cons)), batch=batch,
-        notes=p.text(doc, "notes", "notes", 5000) or "",
+        notes=notes,
     )
