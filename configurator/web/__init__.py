@@ -1,0 +1,91 @@
+"""The web app: a factory, one blueprint per area (auth, designs, api)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from ..rules import default_rules_dir
+from ..rules.holder import RuleSetHolder
+
+ROOT = Path(__file__).resolve().parents[2]
+csrf = CSRFProtect()
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one kept in the instance folder (shared by workers)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app; ``test_config`` overrides the environment's settings."""
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"),
+                static_folder="static")
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'configurator.db'}",
+        RULES_DIR=os.environ.get("CONFIGURATOR_RULES") or str(default_rules_dir()),
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        AUTO_MIGRATE=True,
+    )
+    if test_config:
+        app.config.update(test_config)
+    if "SECRET_KEY" not in app.config or not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+
+    from . import api, auth, db, designs, security
+
+    db.init_app(app)
+    if app.config["AUTO_MIGRATE"]:
+        db.upgrade(app.extensions["db_engine"])
+    app.extensions["rules"] = RuleSetHolder(app.config["RULES_DIR"])
+    csrf.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(designs.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(e):
+        return render_template("errors/error.html", code=400,
+                               message="The form expired or was sent twice. Reload the page "
+                                       "and try again; nothing was saved."), 400
+
+    @app.context_processor
+    def _helpers():
+        return {"has_endpoint": lambda name: name in app.view_functions}
+
+    for code, message in ((404, "Not found."), (405, "Method not allowed."),
+                          (413, "The request is too large."),
+                          (500, "Something went wrong on our side; nothing was saved.")):
+        app.register_error_handler(
+            code, lambda e, c=code, m=message: (render_template("errors/error.html", code=c,
+                                                                message=m), c))
+    return app
+
+
+def rules():
+    """The rule set in force for this request."""
+    from flask import current_app
+
+    return current_app.extensions["rules"].current

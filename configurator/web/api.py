@@ -1,0 +1,132 @@
+"""The JSON API (contract §3): validate, and the logged-in user's designs.
+
+Authentication is a session cookie or ``Authorization: Bearer <token>``.
+Errors are ``{"error": ..., "details": [...]}`` with a 4xx status, never HTML.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from ..engine import check, parse_formula
+from ..errors import FormulaError
+from . import rules, store
+from .openapi import spec
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, error: str, details: list | None = None):
+        super().__init__(error)
+        self.status, self.error, self.details = status, error, details or []
+
+
+@bp.errorhandler(ApiError)
+def _api_error(e: ApiError):
+    return jsonify({"error": e.error, "details": e.details}), e.status
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(e: HTTPException):
+    return jsonify({"error": e.name, "details": [e.description]}), e.code
+
+
+def _json() -> Any:
+    if not request.is_json:
+        raise ApiError(415, "expected a JSON body (Content-Type: application/json)")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, "malformed JSON")
+    return data
+
+
+def _formula(doc: Any):
+    try:
+        return parse_formula(doc, "request")
+    except FormulaError as exc:
+        raise ApiError(400, "malformed formula document",
+                       [{"path": p.path, "message": p.message} for p in exc.problems]) from None
+    except RecursionError:
+        raise ApiError(400, "malformed formula document", ["nested too deeply"]) from None
+
+
+def _user():
+    if not current_user.is_authenticated:
+        raise ApiError(401, "authentication required (session or Bearer token)")
+    return current_user
+
+
+def _design_json(d, rev=None, full: bool = False) -> dict:
+    out = {"id": d.id, "name": d.name, "product_type": d.product_type, "status": d.status,
+           "archived": d.archived, "revision": d.version,
+           "updated_at": d.updated_at.isoformat(), "url": url_for("api.get_design", design_id=d.id)}
+    if full and rev is not None:
+        out["formula"] = rev.document
+        out["report"] = rev.report
+    return out
+
+
+@bp.post("/validate")
+def validate():
+    """Validate a formula document (contract §3)."""
+    formula = _formula(_json())
+    return jsonify(check(formula, rules()).to_dict())
+
+
+@bp.get("/designs")
+def list_designs():
+    user = _user()
+    return jsonify({"designs": [_design_json(d) for d in store.visible_designs(user)]})
+
+
+@bp.post("/designs")
+def create_design():
+    user = _user()
+    body = _json()
+    if not isinstance(body, dict) or not isinstance(body.get("formula"), dict):
+        raise ApiError(400, "expected {\"formula\": {...}}")
+    formula = _formula(body["formula"])
+    d = store.create(user, formula, rules())
+    return jsonify(_design_json(d, store.revision(d), full=True)), 201
+
+
+def _own(design_id: int):
+    d = store.get_own(_user(), design_id)
+    if d is None:
+        raise ApiError(404, "no such design")
+    return d
+
+
+@bp.get("/designs/<int:design_id>")
+def get_design(design_id: int):
+    d = _own(design_id)
+    return jsonify(_design_json(d, store.revision(d), full=True))
+
+
+@bp.put("/designs/<int:design_id>")
+def update_design(design_id: int):
+    d = _own(design_id)
+    body = _json()
+    if not isinstance(body, dict) or not isinstance(body.get("formula"), dict):
+        raise ApiError(400, "expected {\"formula\": {...}, \"revision\": N}")
+    rev_no = body.get("revision")
+    if isinstance(rev_no, bool) or not isinstance(rev_no, int):
+        raise ApiError(400, "`revision` (the revision you edited) must be an integer")
+    formula = _formula(body["formula"])
+    try:
+        store.save(current_user, d, formula, rev_no, rules())
+    except store.Conflict as exc:
+        raise ApiError(409, str(exc), [{"current_revision": exc.design.version}]) from None
+    except store.Locked as exc:
+        raise ApiError(409, str(exc)) from None
+    return jsonify(_design_json(d, store.revision(d), full=True))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(spec())

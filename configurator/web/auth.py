@@ -1,0 +1,129 @@
+"""Accounts and roles: log in, log out, API tokens, demo accounts."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from functools import wraps
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlmodel import select
+from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from . import db
+from .models import ROLES, ApiToken, User
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to see this page."
+
+DEMO_ACCOUNTS = (("client@example.com", "Demo Client", "client"),
+                 ("lab@example.com", "Demo Lab Technician", "lab"),
+                 ("rnd@example.com", "Demo R&D Chemist", "rnd"),
+                 ("admin@example.com", "Demo Admin", "admin"))
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+$", message="Enter an e-mail address.")])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    return db.session().get(User, int(user_id))
+
+
+@login_manager.request_loader
+def _load_from_token(req) -> User | None:
+    """``Authorization: Bearer <token>`` for the JSON API."""
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer ") or len(header) > 200:
+        return None
+    digest = hashlib.sha256(header[7:].strip().encode()).hexdigest()
+    tok = db.session().exec(select(ApiToken).where(ApiToken.token_hash == digest)).first()
+    return db.session().get(User, tok.user_id) if tok else None
+
+
+def role_required(*roles: str):
+    """Let only these roles in (others get 403; anonymous users go to the login page)."""
+
+    def deco(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return deco
+
+
+def create_user(email: str, password: str, role: str = "client", name: str = "") -> User:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    s = db.session()
+    user = User(email=email.strip().lower(), name=name or email.split("@")[0],
+                password_hash=generate_password_hash(password), role=role)
+    s.add(user)
+    s.commit()
+    return user
+
+
+def create_token(user: User, name: str = "api") -> str:
+    token = secrets.token_urlsafe(32)
+    s = db.session()
+    s.add(ApiToken(user_id=user.id, token_hash=hashlib.sha256(token.encode()).hexdigest(), name=name))
+    s.commit()
+    return token
+
+
+def seed_demo_accounts() -> list[tuple[str, str, str]]:
+    """On an empty database, one account per role; returns (email, password, role) once."""
+    s = db.session()
+    if s.exec(select(User)).first() is not None:
+        return []
+    made = []
+    for email, name, role in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(9)
+        create_user(email, password, role, name)
+        made.append((email, password, role))
+    return made
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("designs.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session().exec(select(User).where(User.email == form.email.data.strip().lower())).first()
+        if user and check_password_hash(user.password_hash, form.password.data):
+            login_user(user)
+            nxt = request.args.get("next", "")
+            if not nxt.startswith("/") or nxt.startswith("//"):
+                nxt = url_for("designs.home")
+            return redirect(nxt)
+        flash("Wrong e-mail or password.", "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)

@@ -1,0 +1,111 @@
+"""``configurator serve`` and ``configurator users``: the web app's commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..cli import EXTRA_COMMANDS
+
+
+def _announce(app) -> None:
+    from .auth import seed_demo_accounts
+
+    with app.app_context():
+        made = seed_demo_accounts()
+    if made:
+        print("Demo accounts (shown once; reset with `configurator users password EMAIL`):")
+        for email, password, role in made:
+            print(f"  {role:7} {email:24} password: {password}")
+        sys.stdout.flush()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from . import create_app
+
+    app = create_app()
+    _announce(app)
+    url = f"http://{args.host}:{args.port}"
+    print(f"Configurator on {url} (database: "
+          f"{app.extensions['db_engine'].url.render_as_string(hide_password=True)}; "
+          f"rules: {app.config['RULES_DIR']})", flush=True)
+    if args.dev:
+        app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
+        return 0
+    from gunicorn.app.base import BaseApplication
+
+    class _Gunicorn(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("threads", args.threads)
+            self.cfg.set("preload_app", True)
+            self.cfg.set("accesslog", "-" if args.access_log else None)
+            self.cfg.set("post_fork", lambda _server, _worker: app.extensions["db_engine"].dispose(close=False))
+
+        def load(self):
+            return app
+
+    _Gunicorn().run()
+    return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    import secrets
+
+    from sqlmodel import select
+    from werkzeug.security import generate_password_hash
+
+    from . import create_app, db
+    from .auth import create_token, create_user
+    from .models import User
+
+    app = create_app()
+    with app.app_context():
+        s = db.session()
+        if args.users_command == "add":
+            password = args.password or secrets.token_urlsafe(9)
+            create_user(args.email, password, args.role)
+            print(f"{args.email} ({args.role}) password: {password}")
+            return 0
+        user = s.exec(select(User).where(User.email == args.email.lower())).first()
+        if user is None:
+            print(f"configurator: no user {args.email}", file=sys.stderr)
+            return 2
+        if args.users_command == "password":
+            password = secrets.token_urlsafe(9)
+            user.password_hash = generate_password_hash(password)
+            s.add(user)
+            s.commit()
+            print(f"{user.email} password: {password}")
+        elif args.users_command == "token":
+            print(create_token(user, args.name))
+    return 0
+
+
+def register(sub, _rules) -> None:
+    p = sub.add_parser("serve", help="run the web app (gunicorn; --dev for Flask's server)")
+    p.add_argument("--dev", action="store_true", help="Flask's development server, one process")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--access-log", action="store_true")
+    p.set_defaults(func=cmd_serve)
+    u = sub.add_parser("users", help="manage accounts").add_subparsers(dest="users_command",
+                                                                       required=True)
+    a = u.add_parser("add", help="create an account")
+    a.add_argument("email")
+    a.add_argument("--role", default="client", choices=("client", "lab", "rnd", "admin"))
+    a.add_argument("--password")
+    a.set_defaults(func=cmd_users)
+    pw = u.add_parser("password", help="set a new random password and print it")
+    pw.add_argument("email")
+    pw.set_defaults(func=cmd_users)
+    t = u.add_parser("token", help="create an API token and print it")
+    t.add_argument("email")
+    t.add_argument("--name", default="api")
+    t.set_defaults(func=cmd_users)
+
+
+EXTRA_COMMANDS.append(register)

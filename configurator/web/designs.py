@@ -1,0 +1,236 @@
+"""The client's designs: dashboard, the one-page editor, live validation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..engine import advise, check, parse_formula
+from ..errors import FormulaError
+from . import rules, store
+from .forms import apply_action, design_form, form_data, to_document
+
+bp = Blueprint("designs", __name__)
+
+
+class NewDesignForm(FlaskForm):
+    name = StringField("Design name", validators=[DataRequired(), Length(max=200)])
+    product_type = SelectField("Product type", validators=[DataRequired()])
+    base = SelectField("Base", validate_choice=False)
+
+
+class RenameForm(FlaskForm):
+    name = StringField("New name", validators=[DataRequired(), Length(max=200)])
+
+
+class ActionForm(FlaskForm):
+    """Only the CSRF token: duplicate, archive, submit."""
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("designs.dashboard"))
+
+
+@bp.route("/designs")
+@login_required
+def dashboard():
+    archived = request.args.get("archived") == "1"
+    return render_template("designs/dashboard.html", designs=store.visible_designs(current_user, archived),
+                           archived=archived, action_form=ActionForm())
+
+
+def _own(design_id: int):
+    d = store.get_own(current_user, design_id)
+    if d is None:
+        abort(404)
+    return d
+
+
+@bp.route("/designs/new", methods=["GET", "POST"])
+@login_required
+def new():
+    rs = rules()
+    form = NewDesignForm()
+    form.product_type.choices = [(p.id, p.name) for p in sorted(rs.product_types.values(),
+                                                                key=lambda p: p.name)]
+    form.base.choices = [("", "No base: I give the whole formula")] + [
+        (b.id, b.name) for b in sorted(rs.bases.values(), key=lambda b: b.name)]
+    if form.validate_on_submit():
+        doc = {"name": form.name.data.strip(), "product_type": form.product_type.data,
+               "ingredients": []}
+        if form.base.data:
+            if form.base.data not in rs.bases:
+                form.base.errors = ["Unknown base."]
+                return render_template("designs/new.html", form=form), 400
+            doc["base"] = form.base.data
+        else:
+            doc["ingredients"] = [{"inci": "Aqua", "qs": True}]
+        d = store.create(current_user, parse_formula(doc), rs)
+        flash(f"Design “{d.name}” created.", "info")
+        return redirect(url_for("designs.edit", design_id=d.id))
+    return render_template("designs/new.html", form=form), 400 if form.errors else 200
+
+
+def _evaluate(form):
+    """(document, report or None, problems) for the form as it stands."""
+    doc, where = to_document(form)
+    try:
+        formula = parse_formula(doc, "form")
+    except FormulaError as exc:
+        return doc, None, [_problem_text(p, where) for p in exc.problems], None
+    return doc, check(formula, rules()), [], formula
+
+
+def _problem_text(p, where: list[int]) -> str:
+    msg = p.message
+    if p.path.startswith("ingredients[") and "]" in p.path:
+        i = int(p.path[12:p.path.index("]")])
+        if i < len(where):
+            msg = f"Row {where[i] + 1}: {msg}"
+    return msg
+
+
+def _render_editor(design, form, status=200, conflict=None):
+    doc, report, problems, formula = _evaluate(form)
+    rs = rules()
+    query = (request.form.get("q") or "").strip()[:60] if request.method == "POST" else ""
+    catalog = _advice_items(rs, formula, report, query) if query else None
+    return render_template(
+        "designs/edit.html", design=design, form=form, report=report, problems=problems, rs=rs,
+        conflict=conflict, action_form=ActionForm(), catalog=catalog, query=query, rename_form=RenameForm(name=design.name),
+        revisions=store.revisions(design), audit=store.audit(design),
+        editable=design.status in store.EDITABLE and not design.archived), status
+
+
+@bp.route("/designs/<int:design_id>", methods=["GET", "POST"])
+@login_required
+def edit(design_id: int):
+    design = _own(design_id)
+    rs = rules()
+    if request.method == "GET":
+        rev = store.revision(design)
+        return _render_editor(design, design_form(rs, None, form_data(rev.document, design.version)))
+    form = design_form(rs, request.form)
+    for kind in ("fix", "add", "remove"):
+        if kind in request.form:
+            data = {k: v for k, v in form.data.items() if k != "csrf_token"}
+            try:
+                data = apply_action(data, kind, request.form[kind][:300])
+            except ValueError:
+                abort(400)
+            return _render_editor(design, design_form(rs, None, data))
+    if request.form.get("action") != "save":
+        form.validate()
+        return _render_editor(design, form)
+    if not form.validate():
+        return _render_editor(design, form, 400)
+    doc, report, problems, formula = _evaluate(form)
+    if formula is None:
+        return _render_editor(design, form, 400)
+    try:
+        expected = int(form.version.data or "")
+    except ValueError:
+        abort(400)
+    try:
+        rev = store.save(current_user, design, formula, expected, rs)
+    except store.Conflict as exc:
+        return _render_editor(design, form, 409, conflict=str(exc))
+    except store.Locked as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("designs.edit", design_id=design.id), 303)
+    flash(f"Saved as revision {rev.number}.", "info")
+    return redirect(url_for("designs.edit", design_id=design.id), 303)
+
+
+@bp.route("/designs/<int:design_id>/preview", methods=["POST"])
+@login_required
+def preview(design_id: int):
+    design = _own(design_id)
+    form = design_form(rules(), request.form)
+    form.validate()
+    _doc, report, problems, _f = _evaluate(form)
+    return render_template("designs/_panel.html", report=report, problems=problems,
+                           design=design, form=form, editable=True)
+
+
+@bp.route("/designs/<int:design_id>/advice", methods=["POST"])
+@login_required
+def advice(design_id: int):
+    _own(design_id)
+    rs = rules()
+    form = design_form(rs, request.form)
+    _doc, report, _problems, formula = _evaluate(form)
+    items = _advice_items(rs, formula, report, (request.form.get("q") or "").strip()[:60])
+    return render_template("designs/_catalog.html", items=items, rs=rs)
+
+
+def _advice_items(rs, formula, report, query: str):
+    """The engine's advice for the catalog ingredients matching ``query``."""
+    if formula is None:
+        return []
+    q = query.casefold()
+    ids = [i.id for i in rs.ingredients.values()
+           if not q or q in i.inci.casefold() or any(q in s.casefold() for s in i.synonyms)]
+    present = {line.ingredient for line in report.composition}
+    return advise(formula, rs, [i for i in ids if i not in present][:60], report=report)
+
+
+@bp.route("/designs/<int:design_id>/rename", methods=["POST"])
+@login_required
+def rename(design_id: int):
+    design = _own(design_id)
+    form = RenameForm()
+    if not form.validate_on_submit():
+        flash("A name is 1 to 200 characters.", "error")
+        return redirect(url_for("designs.edit", design_id=design.id), 303)
+    store.rename(current_user, design, form.name.data.strip())
+    flash("Renamed.", "info")
+    return redirect(url_for("designs.edit", design_id=design.id), 303)
+
+
+@bp.route("/designs/<int:design_id>/duplicate", methods=["POST"])
+@login_required
+def duplicate(design_id: int):
+    design = _own(design_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    copy = store.duplicate(current_user, design, rules())
+    flash(f"Duplicated as “{copy.name}”.", "info")
+    return redirect(url_for("designs.edit", design_id=copy.id), 303)
+
+
+@bp.route("/designs/<int:design_id>/archive", methods=["POST"])
+@login_required
+def archive(design_id: int):
+    design = _own(design_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    archived = request.form.get("undo") != "1"
+    store.set_archived(current_user, design, archived)
+    flash("Archived." if archived else "Restored from the archive.", "info")
+    return redirect(url_for("designs.dashboard"), 303)
+
+
+@bp.route("/designs/<int:design_id>/submit", methods=["POST"])
+@login_required
+def submit(design_id: int):
+    design = _own(design_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    rev = store.revision(design)
+    if design.status not in store.EDITABLE:
+        flash(f"Already {design.status.replace('_', ' ')}: nothing to do.", "info")
+    elif not rev.valid:
+        flash("Fix the errors of the latest saved revision before submitting it.", "error")
+    elif store.transition(current_user, design, "submitted", "",
+                          allowed_from=store.EDITABLE):
+        flash(f"Revision {design.version} submitted for lab review; it is locked.", "info")
+    else:
+        flash("The design changed meanwhile; nothing was submitted.", "error")
+    return redirect(url_for("designs.edit", design_id=design.id), 303)

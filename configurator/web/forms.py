@@ -1,0 +1,187 @@
+"""The design form (WTForms) and its translation to a formula document.
+
+The form only carries what the client typed; turning it into a formula is
+``to_document`` and checking it is the engine's job. Strengths are typed with
+their unit ("5 %", "5000 ppm", "2 g/kg"); a bare number means %.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..rules.model import RuleSet
+
+MAX_ROWS = 60
+EMPTY_ROWS = 3
+
+
+class RowForm(Form):
+    inci = StringField("Ingredient", validators=[Optional(), Length(max=120)])
+    amount = StringField("Strength", validators=[Optional(), Length(max=32)])
+    qs = BooleanField("q.s.")
+
+
+def _ph(form, field):
+    v = (field.data or "").strip().replace(",", ".")
+    if not v:
+        return
+    try:
+        x = float(v)
+    except ValueError:
+        raise ValidationError("Target pH must be a number from 0 to 14.") from None
+    if not math.isfinite(x) or not 0 <= x <= 14:
+        raise ValidationError("Target pH must be a number from 0 to 14.")
+
+
+def _units(form, field):
+    v = (field.data or "").strip()
+    if v and (not v.isdigit() or not 0 < int(v) <= 10_000_000):
+        raise ValidationError("Units must be a whole number from 1 to 10,000,000.")
+
+
+class DesignForm(FlaskForm):
+    name = StringField("Design name", validators=[DataRequired(), Length(max=200)])
+    product_type = SelectField("Product type", validators=[DataRequired()])
+    base = SelectField("Base", validators=[Optional()], validate_choice=False)
+    target_ph = StringField("Target pH", validators=[Optional(), Length(max=8), _ph])
+    constraints = SelectMultipleField("Constraints", widget=ListWidget(prefix_label=False),
+                                      option_widget=CheckboxInput())
+    batch_size = StringField("Batch size", validators=[Optional(), Length(max=32)])
+    batch_units = StringField("Units", validators=[Optional(), Length(max=9), _units])
+    batch_fill = StringField("Fill per unit", validators=[Optional(), Length(max=32)])
+    notes = TextAreaField("Notes for the lab", validators=[Optional(), Length(max=5000)])
+    rows = FieldList(FormField(RowForm), min_entries=1, max_entries=MAX_ROWS)
+    version = HiddenField()
+
+
+def design_form(rs: RuleSet, formdata: Any, data: dict | None = None) -> DesignForm:
+    """The form bound to ``formdata`` (a request's form) or, when None, filled from ``data``."""
+    form = DesignForm(formdata=formdata, data=data)
+    types = sorted(rs.product_types.values(), key=lambda p: p.name)
+    form.product_type.choices = [(p.id, p.name) for p in types]
+    pt = form.product_type.data
+    form.base.choices = [("", "No base: I give the whole formula")] + [
+        (b.id, b.name + ("" if not b.suits or pt in b.suits else " (not for this product type)"))
+        for b in sorted(rs.bases.values(), key=lambda b: b.name)]
+    form.constraints.choices = [(c.id, c.name) for c in rs.constraints.values()]
+    return form
+
+
+def to_document(form: DesignForm) -> tuple[dict, list[int]]:
+    """The formula document the form describes, and the form row of each ingredient."""
+    doc: dict[str, Any] = {"name": (form.name.data or "").strip(),
+                           "product_type": form.product_type.data}
+    if form.base.data:
+        doc["base"] = form.base.data
+    ph = (form.target_ph.data or "").strip().replace(",", ".")
+    if ph:
+        try:
+            doc["target_ph"] = float(ph)
+        except ValueError:
+            doc["target_ph"] = ph  # parse_formula reports it
+    if form.constraints.data:
+        doc["constraints"] = list(form.constraints.data)
+    rows, where = [], []
+    for i, entry in enumerate(form.rows.entries):
+        inci = (entry.form.inci.data or "").strip()
+        if not inci:
+            continue
+        amount = (entry.form.amount.data or "").strip()
+        if entry.form.qs.data:
+            rows.append({"inci": inci, "qs": True})
+        elif _is_number(amount):
+            rows.append({"inci": inci, "percent": float(amount.replace(",", "."))})
+        else:
+            rows.append({"inci": inci, "amount": amount} if amount else {"inci": inci})
+        where.append(i)
+    doc["ingredients"] = rows
+    size, units, fill = (form.batch_size.data or "").strip(), (form.batch_units.data or "").strip(), \
+        (form.batch_fill.data or "").strip()
+    if size or units or fill:
+        batch: dict[str, Any] = {}
+        if size:
+            batch["size"] = size
+        if units:
+            batch["units"] = int(units) if units.isdigit() else units
+        if fill:
+            batch["fill"] = fill
+        doc["batch"] = batch
+    if (form.notes.data or "").strip():
+        doc["notes"] = form.notes.data.strip()
+    return doc, where
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s.replace(",", "."))
+    except ValueError:
+        return False
+    return s.count(",") <= 1
+
+
+def form_data(doc: dict, version: int | None = None) -> dict:
+    """Form data for a stored formula document (the inverse of :func:`to_document`)."""
+    rows = []
+    for r in doc.get("ingredients", []):
+        if r.get("qs"):
+            rows.append({"inci": r["inci"], "amount": "", "qs": True})
+        else:
+            p = r.get("percent")
+            rows.append({"inci": r["inci"], "amount": f"{p:g}" if isinstance(p, float | int)
+                         else str(r.get("amount", "")), "qs": False})
+    rows += [{"inci": "", "amount": "", "qs": False}] * EMPTY_ROWS
+    batch = doc.get("batch") or {}
+    pt = doc.get("product_type")
+    return {
+        "name": doc.get("name", ""),
+        "product_type": pt if isinstance(pt, str) else "",
+        "base": doc.get("base") or "",
+        "target_ph": "" if doc.get("target_ph") is None else f"{doc['target_ph']:g}",
+        "constraints": list(doc.get("constraints", [])),
+        "batch_size": batch.get("size", ""), "batch_units": str(batch.get("units", "") or ""),
+        "batch_fill": batch.get("fill", ""), "notes": doc.get("notes", ""),
+        "rows": rows[:MAX_ROWS], "version": "" if version is None else str(version),
+    }
+
+
+def apply_action(data: dict, kind: str, value: str) -> dict:
+    """Apply a one-click action (fix, add, remove) to form data; returns new data."""
+    rows = [dict(r) for r in data["rows"] if (r.get("inci") or "").strip()]
+    if kind == "fix":
+        op, _, rest = value.partition("|")
+        inci, _, val = rest.partition("|")
+        if op == "set-ph":
+            data["target_ph"] = val
+        elif op == "remove":
+            rows = [r for r in rows if r["inci"].strip().casefold() != inci.casefold()]
+        elif op in ("set-percent", "add"):
+            hit = False
+            for r in rows:
+                if r["inci"].strip().casefold() == inci.casefold():
+                    r["amount"], r["qs"], hit = f"{float(val):g}", False, True
+            if not hit and len(rows) < MAX_ROWS:
+                rows.append({"inci": inci, "amount": f"{float(val):g}", "qs": False})
+    elif kind == "add" and len(rows) < MAX_ROWS:
+        inci, _, amount = value.partition("|")
+        rows.append({"inci": inci, "amount": amount, "qs": False})
+    elif kind == "remove" and value.isdigit():
+        idx = int(value)
+        rows = [r for i, r in enumerate(data["rows"]) if (r.get("inci") or "").strip() and i != idx]
+    data["rows"] = rows + [{"inci": "", "amount": "", "qs": False}] * EMPTY_ROWS
+    return data

@@ -1,0 +1,100 @@
+"""Persistence: users, designs and their immutable revisions.
+
+The database stores formulas, revisions and reports; it never decides a
+verdict (the engine does). Each save is a new :class:`Revision`; the design's
+``version`` counter is the optimistic-concurrency token.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+ROLES = ("client", "lab", "rnd", "admin")
+STATUSES = ("draft", "submitted", "in_review", "changes_requested", "approved", "rejected")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, unique=True, max_length=254)
+    name: str = Field(default="", max_length=120)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default="client", max_length=16)
+    created_at: datetime = Field(default_factory=now)
+
+    # flask-login's protocol, without its mixin's mutable class attributes
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_tokens"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    name: str = Field(default="", max_length=80)
+    created_at: datetime = Field(default_factory=now)
+
+
+class Design(SQLModel, table=True):
+    __tablename__ = "designs"
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = Field(foreign_key="users.id", index=True)
+    name: str = Field(max_length=200)
+    product_type: str = Field(default="", max_length=120)
+    status: str = Field(default="draft", max_length=24, index=True)
+    archived: bool = Field(default=False)
+    version: int = Field(default=0)  # number of the latest revision; 0 before the first save
+    quiz_answers: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now, index=True)
+    submitted_at: datetime | None = Field(default=None)
+
+
+class Revision(SQLModel, table=True):
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("design_id", "number", name="uq_revision_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    design_id: int = Field(foreign_key="designs.id", index=True)
+    number: int
+    document: dict = Field(sa_column=Column(JSON, nullable=False))
+    rules_version: str = Field(max_length=80)
+    valid: bool = Field(default=False)
+    errors: int = Field(default=0)
+    warnings: int = Field(default=0)
+    report: dict = Field(sa_column=Column(JSON, nullable=False))
+    author_id: int = Field(foreign_key="users.id")
+    created_at: datetime = Field(default_factory=now)
+    locked: bool = Field(default=False)
+    pdf_sha256: str | None = Field(default=None, max_length=64)
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_events"
+    id: int | None = Field(default=None, primary_key=True)
+    design_id: int = Field(foreign_key="designs.id", index=True)
+    revision: int
+    actor_id: int = Field(foreign_key="users.id")
+    from_status: str = Field(max_length=24)
+    to_status: str = Field(max_length=24)
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    at: datetime = Field(default_factory=now)

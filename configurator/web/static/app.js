@@ -1,0 +1,75 @@
+// Live validation for the design editor: the server renders, we only swap HTML.
+// Without JavaScript every button here is a plain submit button and works too.
+(function () {
+  "use strict";
+  var form = document.getElementById("design-form");
+  if (!form) return;
+  var panel = document.getElementById("panel");
+  var list = document.getElementById("catalog-list");
+  var query = document.getElementById("catalog-q");
+  var timer = null, catTimer = null, seq = 0, catSeq = 0;
+
+  function post(url, extra) {
+    var data = new FormData(form);
+    if (extra) Object.keys(extra).forEach(function (k) { data.set(k, extra[k]); });
+    return fetch(url, { method: "POST", body: data, credentials: "same-origin",
+                        headers: { "X-Requested-With": "fetch" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); });
+  }
+  function refresh() {
+    var mine = ++seq;
+    form.setAttribute("aria-busy", "true");
+    post(form.dataset.preview).then(function (html) {
+      if (mine === seq) { panel.innerHTML = html; form.removeAttribute("aria-busy"); }
+    }).catch(function () { form.removeAttribute("aria-busy"); });
+    if (query && query.value.trim()) refreshCatalog();
+  }
+  function refreshCatalog() {
+    var mine = ++catSeq;
+    post(form.dataset.advice, { q: query.value }).then(function (html) {
+      if (mine === catSeq) list.innerHTML = html;
+    }).catch(function () {});
+  }
+  function later() { clearTimeout(timer); timer = setTimeout(refresh, 200); }
+
+  form.addEventListener("input", function (e) { if (e.target !== query) later(); });
+  form.addEventListener("change", function (e) { if (e.target !== query) later(); });
+  if (query) {
+    query.addEventListener("input", function () { clearTimeout(catTimer); catTimer = setTimeout(refreshCatalog, 250); });
+    query.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); refreshCatalog(); } });
+  }
+
+  function rows() { return Array.prototype.slice.call(form.querySelectorAll("table.rows tbody tr")); }
+  function field(row, suffix) { return row.querySelector("[name$='-" + suffix + "']"); }
+  function findRow(inci) {
+    var want = inci.trim().toLowerCase();
+    return rows().filter(function (r) { return field(r, "inci").value.trim().toLowerCase() === want; })[0];
+  }
+  function emptyRow() { return rows().filter(function (r) { return !field(r, "inci").value.trim(); })[0]; }
+  function setRow(row, inci, amount) {
+    field(row, "inci").value = inci; field(row, "amount").value = amount; field(row, "qs").checked = false;
+  }
+
+  document.addEventListener("click", function (e) {
+    var fix = e.target.closest(".apply-fix");
+    if (fix) {
+      var op = fix.dataset.op, inci = fix.dataset.inci, value = fix.dataset.value;
+      var row = inci ? findRow(inci) : null;
+      if (op === "set-ph") { form.querySelector("[name=target_ph]").value = value; }
+      else if (op === "remove" && row) { setRow(row, "", ""); }
+      else if ((op === "set-percent" || op === "add") && (row || emptyRow())) {
+        setRow(row || emptyRow(), inci, String(Number(value)));
+      } else { return; }  // nothing to do here: let the button submit the form
+      e.preventDefault(); refresh(); return;
+    }
+    var add = e.target.closest("button.add");
+    if (add) {
+      if (add.getAttribute("aria-disabled") === "true") { e.preventDefault(); return; }
+      var target = emptyRow();
+      if (!target) return;  // no empty row: the server adds one
+      e.preventDefault();
+      setRow(target, add.dataset.inci, add.dataset.strength);
+      refresh();
+    }
+  });
+})();
