@@ -24,7 +24,9 @@ What it does
      table's separators ("A / B; C", "A, B", "A/B") -- contiguous pieces are
      re-joined with "/" so that INCI names that contain a slash
      ("Caprylic/Capric Triglyceride") still match -- plus names given in
-     parentheses or as "[INCI: ...]".
+     parentheses or as "[INCI: ...]".  The chemical-name column is split on
+     ";" only and compared with the INCI name only (not the synonyms): its
+     commas and parentheses hold name fragments ("bis(ethanol)").
 4. A rule *covers* an ingredient for an annex when the ingredient is named in
    the rule (``ingredients``, ``if``/``then``/``first``/``second``
    ``ingredients``, or through one of the rule's ``tags``) and the rule's
@@ -82,8 +84,14 @@ def norm(name: str) -> str:
     return s.strip(" .,;:'\"")
 
 
-def split_names(cell: str) -> set[str]:
-    """All candidate names contained in one annex cell."""
+def split_names(cell: str, chemical: bool = False) -> set[str]:
+    """All candidate names contained in one annex cell.
+
+    Name-list cells (INCI, identified ingredients) are split on ";", ", " and
+    "/"; a chemical-name cell only on ";" and line breaks (its commas belong
+    to the name: "Ethanol, 2,2'-iminobis-, …"), plus the names it gives in
+    parentheses or as "[INCI: …]".
+    """
     out: set[str] = set()
     if not cell or cell.strip() in {"-", ""}:
         return out
@@ -93,10 +101,11 @@ def split_names(cell: str) -> set[str]:
         out.add(norm(m.group(1)))
     for m in re.finditer(r"\(([^()]{3,80})\)", text):
         out.add(norm(m.group(1)))
+    separators = r";" if chemical else r";|,\s+|,(?=[A-Za-z]{3})"
     for line in re.split(r"[\n\r]+", text):
         # top-level separators between names: ";" and ", " (a comma followed
         # by a space: "1,2-Hexanediol" keeps its comma)
-        for chunk in re.split(r";|,\s+|,(?=[A-Za-z]{3})", line):
+        for chunk in re.split(separators, line):
             chunk = chunk.strip()
             if not chunk:
                 continue
@@ -117,10 +126,12 @@ def cas_numbers(cell: str) -> set[str]:
 
 # ------------------------------------------------------------------- cosing
 class Entry:
-    __slots__ = ("annex", "ref", "names", "cas", "label")
+    __slots__ = ("annex", "ref", "names", "chem_names", "cas", "label")
 
-    def __init__(self, annex, ref, names, cas, label):
-        self.annex, self.ref, self.names, self.cas, self.label = annex, ref, names, cas, label
+    def __init__(self, annex, ref, names, chem_names, cas, label):
+        self.annex, self.ref, self.cas, self.label = annex, ref, cas, label
+        self.names = names            # from the INCI / identified-ingredient lists
+        self.chem_names = chem_names  # from the chemical name / INN column
 
 
 def load_annex(path: str, annex: str) -> list[Entry]:
@@ -136,12 +147,11 @@ def load_annex(path: str, annex: str) -> list[Entry]:
         if re.match(r"\s*(moved or deleted|deleted)\b", chem, re.I):
             continue
         ref = (row.get("Reference Number") or "").strip()
-        name_cells = [chem,
-                      row.get("Name of Common Ingredients Glossary", ""),
-                      row.get("Colour index Number / Name of Common Ingredients Glossary", ""),
-                      row.get("Identified INGREDIENTS or substances e.g.", "")]
+        chem_names = split_names(chem, chemical=True)
         names: set[str] = set()
-        for c in name_cells:
+        for c in (row.get("Name of Common Ingredients Glossary", ""),
+                  row.get("Colour index Number / Name of Common Ingredients Glossary", ""),
+                  row.get("Identified INGREDIENTS or substances e.g.", "")):
             names |= split_names(c)
         cas = cas_numbers(row.get("CAS Number", ""))
         label = (row.get("Name of Common Ingredients Glossary")
@@ -149,7 +159,7 @@ def load_annex(path: str, annex: str) -> list[Entry]:
                  or chem).strip().replace("\n", " ")
         if label in {"", "-"}:
             label = chem.strip().replace("\n", " ")
-        entries.append(Entry(annex, ref, names, cas, label[:70]))
+        entries.append(Entry(annex, ref, names, chem_names, cas, label[:70]))
     return entries
 
 
@@ -267,6 +277,7 @@ def main(argv=None) -> int:
     used_markers = set()
     for k, ing in enumerate(ingredients):
         ing_names = {norm(str(n)) for n in [ing.get("inci")] + as_list(ing.get("synonyms")) if n}
+        inci_norm = {norm(str(ing.get("inci")))} if ing.get("inci") else set()
         ing_cas = set()
         for c in as_list(ing.get("cas")):
             ing_cas |= cas_numbers(str(c))
@@ -276,7 +287,10 @@ def main(argv=None) -> int:
             common = ing_cas & e.cas
             if common:
                 how.append("CAS " + ", ".join(sorted(common)))
-            nm = ing_names & e.names
+            # synonyms are compared with the name lists only: the chemical-name
+            # column is full of fragments ("… bis(ethanol) …") that a synonym
+            # like "Ethanol" would hit by accident
+            nm = (ing_names & e.names) or (inci_norm & e.chem_names)
             if nm:
                 how.append("name")
             if how:

@@ -51,7 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if "SECRET_KEY" not in app.config or not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
 
-    from . import api, auth, db, designs, security
+    from . import api, auth, db, designs, lab, security, sheets  # noqa: F401 (sheets adds routes)
 
     db.init_app(app)
     if app.config["AUTO_MIGRATE"]:
@@ -63,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(designs.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(lab.bp)
     csrf.exempt(api.bp)
 
     @app.errorhandler(CSRFError)

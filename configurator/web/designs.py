@@ -41,8 +41,10 @@ def home():
 @login_required
 def dashboard():
     archived = request.args.get("archived") == "1"
-    return render_template("designs/dashboard.html", designs=store.visible_designs(current_user, archived),
-                           archived=archived, action_form=ActionForm())
+    designs = store.visible_designs(current_user, archived)
+    comments = store.last_comments([d.id for d in designs])
+    return render_template("designs/dashboard.html", designs=designs, archived=archived,
+                           action_form=ActionForm(), last_comment=lambda d: comments.get(d.id, ""))
 
 
 def _own(design_id: int):

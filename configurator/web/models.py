@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 ROLES = ("client", "lab", "rnd", "admin")
@@ -98,3 +98,16 @@ class AuditEvent(SQLModel, table=True):
     to_status: str = Field(max_length=24)
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     at: datetime = Field(default_factory=now)
+
+
+class SheetCache(SQLModel, table=True):
+    """Rendered spec sheets: one per revision and review state, with their SHA-256."""
+
+    __tablename__ = "sheet_cache"
+    __table_args__ = (UniqueConstraint("revision_id", "state", name="uq_sheet_state"),)
+    id: int | None = Field(default=None, primary_key=True)
+    revision_id: int = Field(foreign_key="revisions.id", index=True)
+    state: str = Field(max_length=120)  # status + last audit event id: what the sheet shows
+    sha256: str = Field(max_length=64)
+    pdf: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=now)

@@ -177,3 +177,14 @@ def transition(actor: User, design: Design, to: str, comment: str = "",
 def audit(design: Design) -> list[AuditEvent]:
     q = select(AuditEvent).where(AuditEvent.design_id == design.id).order_by(AuditEvent.at)
     return list(db.session().exec(q))
+
+
+def last_comments(design_ids: list[int]) -> dict[int, str]:
+    """The latest review comment of each design (for the client's dashboard)."""
+    if not design_ids:
+        return {}
+    q = select(AuditEvent).where(AuditEvent.design_id.in_(design_ids), AuditEvent.comment != "")
+    out: dict[int, str] = {}
+    for ev in db.session().exec(q.order_by(AuditEvent.at, AuditEvent.id)):
+        out[ev.design_id] = f"{ev.to_status.replace('_', ' ')}: {ev.comment}"
+    return out

@@ -1,0 +1,110 @@
+"""The lab's side: the review queue, the review page, the decisions.
+
+States: draft → submitted → in_review → changes_requested | approved | rejected;
+a client's new save after changes_requested and a new submit start again. An
+approved revision is locked for good. Every transition is in the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlmodel import select
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..engine import check, parse_formula
+from . import db, rules, store
+from .auth import role_required
+from .models import STATUSES, Design, User, now
+
+bp = Blueprint("lab", __name__, url_prefix="/lab")
+LAB = ("lab", "admin")
+QUEUE_DEFAULT = ("submitted", "in_review")
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField("Decision", choices=[("approved", "Approve"),
+                                                ("changes_requested", "Request changes"),
+                                                ("rejected", "Reject")])
+    comment = TextAreaField("Comment (required)", validators=[DataRequired(), Length(max=5000)])
+
+
+class StartForm(FlaskForm):
+    """Only the CSRF token."""
+
+
+@bp.route("/")
+@role_required(*LAB)
+def queue():
+    status = request.args.get("status", "")
+    statuses = (status,) if status in STATUSES else QUEUE_DEFAULT
+    q = select(Design, User).join(User, User.id == Design.owner_id).where(
+        Design.status.in_(statuses), Design.archived == False)  # noqa: E712
+    days = request.args.get("older_than", "")
+    if days.isdigit() and int(days) < 10000:
+        q = q.where(Design.submitted_at <= now() - timedelta(days=int(days)))
+    rows = db.session().exec(q.order_by(Design.submitted_at.asc().nulls_last(), Design.id)).all()
+    return render_template("lab/queue.html", rows=rows, status=status, days=days,
+                           statuses=STATUSES)
+
+
+def _design(design_id: int) -> Design:
+    d = db.session().get(Design, design_id)
+    if d is None or d.status == "draft":
+        abort(404)  # the lab sees designs once they were submitted
+    return d
+
+
+def finding_changes(old: dict, new: dict) -> tuple[list[dict], list[dict]]:
+    """Findings that appeared and disappeared between two reports."""
+    def key(f):
+        return (f["code"], f["rule"], tuple(f["ingredients"]), f["severity"])
+
+    before = {key(f): f for f in old.get("findings", [])}
+    after = {key(f): f for f in new.get("findings", [])}
+    return ([f for k, f in after.items() if k not in before],
+            [f for k, f in before.items() if k not in after])
+
+
+@bp.route("/designs/<int:design_id>", methods=["GET", "POST"])
+@role_required(*LAB)
+def review(design_id: int):
+    design = _design(design_id)
+    rev = store.revision(design)
+    owner = db.session().get(User, design.owner_id)
+    form = DecisionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash("Choose a decision and write a comment.", "error")
+        elif design.status != "in_review":
+            flash("Start the review first (or it was decided meanwhile).", "error")
+        elif store.transition(current_user, design, form.decision.data, form.comment.data.strip(),
+                              allowed_from=("in_review",)):
+            flash(f"Decision recorded: {form.decision.data.replace('_', ' ')}.", "info")
+            return redirect(url_for("lab.review", design_id=design.id), 303)
+        else:
+            flash("The design changed meanwhile; nothing was recorded.", "error")
+    now_report = check(parse_formula(rev.document), rules()).to_dict()
+    added, removed = finding_changes(rev.report, now_report)
+    return render_template("lab/review.html", design=design, rev=rev, owner=owner, form=form,
+                           start_form=StartForm(), now_report=now_report, added=added,
+                           removed=removed, audit=store.audit(design),
+                           rules_changed=rev.rules_version != now_report["rules_version"]), \
+        400 if form.errors else 200
+
+
+@bp.route("/designs/<int:design_id>/start", methods=["POST"])
+@role_required(*LAB)
+def start(design_id: int):
+    design = _design(design_id)
+    if not StartForm().validate_on_submit():
+        abort(400)
+    if store.transition(current_user, design, "in_review", "", allowed_from=("submitted",)):
+        flash("Review started.", "info")
+    else:
+        flash(f"Already {design.status.replace('_', ' ')}.", "info")
+    return redirect(url_for("lab.review", design_id=design.id), 303)
