@@ -314,7 +314,8 @@ def _rule(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Rule 
     source = ctx.text(m, "source", required=False)
     if kind in ("prohibited", "max-concentration", "declare") and not source:
         ctx.bad(m, None, f"rule {rid}: a {kind} rule must name its source")
-    if source.startswith("Regulation") and not re.search(r"Annex [IVX]+, entr(y|ies) \w", source):
+    if source.startswith("Regulation") and not re.search(
+            r"Annex [IVX]+, (entr(y|ies) \w|preamble)", source):
         ctx.bad(m, "source", f"rule {rid}: a regulatory source names its annex and entry")
     common: dict[str, Any] = dict(
         id=rid or "", kind=kind, severity=severity, source=source, when=_when(m, ctx),

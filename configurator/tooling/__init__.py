@@ -1,0 +1,1 @@
+"""R&D's rule tooling: regression cases, diffs, impact reports, docs."""
