@@ -1,0 +1,112 @@
+"""Engine speed: validate a 30-ingredient formula, beside a hand-written floor.
+
+Run: .venv/bin/python benchmarks/bench_engine.py
+Prints the rule-set load time (cold, in a fresh process each), the engine's
+median check time, parse + check, and the floor: a plain loop over the same
+max-concentration limits with no findings, no composition and no label.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from configurator.engine import check, parse_formula  # noqa: E402
+from configurator.rules import load_rules  # noqa: E402
+
+NAMES = [
+    "Glycerin", "Niacinamide", "Sodium Hyaluronate", "Panthenol", "Allantoin", "Butylene Glycol",
+    "Propanediol", "Caprylic/Capric Triglyceride", "Squalane", "Cetearyl Alcohol",
+    "Glyceryl Stearate", "PEG-100 Stearate", "Dimethicone", "Tocopherol", "Xanthan Gum",
+    "Carbomer", "Sodium Hydroxide", "Disodium EDTA", "Phenoxyethanol", "Ethylhexylglycerin",
+    "Salicylic Acid", "Retinol", "Ascorbyl Glucoside", "Zinc PCA", "Bisabolol", "Limonene",
+    "Linalool", "Butyrospermum Parkii Butter", "Simmondsia Chinensis Seed Oil", "Citric Acid",
+    "Sodium Benzoate", "Potassium Sorbate", "Adenosine",
+]
+
+
+def formula_doc(rs, n: int = 30) -> dict:
+    names = [x for x in NAMES if rs.resolve(x)][: n - 1]
+    extra = [i.inci for i in sorted(rs.ingredients.values(), key=lambda i: i.id)
+             if i.inci not in names and "prohibited-eu" not in i.tags]
+    names += extra[: n - 1 - len(names)]
+    rows = [{"inci": "Aqua", "qs": True}]
+    rows += [{"inci": x, "percent": 0.5 if i % 3 else 0.05} for i, x in enumerate(names)]
+    return {"product_type": {"application": "leave-on", "area": "face", "form": "cream"},
+            "target_ph": 5.5, "constraints": ["vegan"] if "vegan" in rs.constraints else [],
+            "ingredients": rows}
+
+
+def floor_index(rs):
+    """ingredient id -> [(limit, factor, when)] for every max-concentration rule."""
+    idx: dict[str, list] = {}
+    for r in rs.rules:
+        if r.kind == "max-concentration" and r.max is not None:
+            for iid, f in r.members.items():
+                idx.setdefault(iid, []).append((r.max, f, r.when))
+    return idx
+
+
+def floor_check(present, idx, app, area, form):
+    over = 0
+    for iid, p in present:
+        for limit, factor, when in idx.get(iid, ()):
+            if when is not None and not when.holds(app, area, form):
+                continue
+            if p * factor > limit:
+                over += 1
+    return over
+
+
+def median_us(fn, repeat=7, number=2000) -> float:
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter_ns()
+        for _ in range(number):
+            fn()
+        runs.append((time.perf_counter_ns() - t0) / number / 1000)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    loads = []
+    for _ in range(5):
+        out = subprocess.run([sys.executable, "-c",
+                              "import time,sys;sys.path.insert(0,%r);t=time.perf_counter();"
+                              "from configurator.rules import load_rules;t1=time.perf_counter();"
+                              "load_rules();print(time.perf_counter()-t1)" % str(ROOT)],
+                             capture_output=True, text=True, check=True)
+        loads.append(float(out.stdout) * 1000)
+    rs = load_rules()
+    doc = formula_doc(rs)
+    formula = parse_formula(doc)
+    report = check(formula, rs)
+    assert len(formula.ingredients) == 30, len(formula.ingredients)
+    present = [(line.ingredient, line.percent) for line in report.composition if line.ingredient]
+    idx = floor_index(rs)
+    engine = median_us(lambda: check(formula, rs))
+    both = median_us(lambda: check(parse_formula(doc), rs), number=500)
+    floor = median_us(lambda: floor_check(present, idx, "leave-on", "face", "cream"))
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}")
+    print(f"rule set: {len(rs.ingredients)} ingredients, {len(rs.rules)} rules "
+          f"({sum(1 for r in rs.rules if r.kind == 'max-concentration')} max-concentration)")
+    print(f"load rules (cold process): median {statistics.median(loads):.1f} ms "
+          f"(min {min(loads):.1f}, max {max(loads):.1f})")
+    print(f"formula: 30 ingredients, {len(report.findings)} findings, valid={report.valid}")
+    print(f"engine check:          median {engine:8.1f} µs")
+    print(f"parse + check:         median {both:8.1f} µs")
+    print(f"floor (limits loop):   median {floor:8.1f} µs")
+    print(f"engine / floor:        {engine / floor:8.1f} ×")
+
+
+if __name__ == "__main__":
+    main()
