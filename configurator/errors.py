@@ -39,7 +39,10 @@ class FormulaError(ValueError, ConfiguratorError):
     problems: list[Problem] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems) or "invalid formula"
+        # "file, line N: message": names the file and the line in words a user reads
+        return "\n".join(
+            f"{p.file or '<input>'}{f', line {p.line}' if p.line else ''}: {p.message}"
+            + (f" ({p.path})" if p.path else "") for p in self.problems) or "invalid formula"
 
 
 @dataclass

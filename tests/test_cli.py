@@ -46,7 +46,7 @@ def test_over_limit_exit_1_with_source_and_fix():
 
 @pytest.mark.parametrize("content, words", [
     ("name: [unclosed\n", ["bad.yaml", "line"]),
-    ("product_type: serum\ningredients:\n  - {inci: Aqua, amount: 5 kg}\n", ["bad.yaml:3"]),
+    ("product_type: serum\ningredients:\n  - {inci: Aqua, amount: 5 kg}\n", ["bad.yaml, line 3"]),
     ("- just\n- a list\n", ["bad.yaml", "mapping"]),
 ])
 def test_unreadable_files_exit_2_without_traceback(tmp_path, content, words):

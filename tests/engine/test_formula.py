@@ -45,7 +45,7 @@ def test_line_numbers_come_from_the_yaml():
     text = "product_type: serum\ningredients:\n  - {inci: Aqua, qs: true}\n  - {inci: Glycerin, amount: 5 kg}\n"
     with pytest.raises(FormulaError) as err:
         parse_formula(loads(text, "g.yaml"), "g.yaml")
-    assert str(err.value).startswith("g.yaml:4:")
+    assert str(err.value).startswith("g.yaml, line 4:")
 
 
 @pytest.mark.parametrize("amount, pct", [

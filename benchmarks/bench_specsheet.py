@@ -1,0 +1,164 @@
+"""Spec sheet speed: build and render the PDF of a 35-ingredient formula.
+
+Run: .venv/bin/python benchmarks/bench_specsheet.py [--runs N] [--png PATH]
+Uses the shipped rules when they load; else the shipped catalog files alone;
+else tests/data/minirules (padded with names the catalog does not know, which
+adds findings and makes the sheet longer, not shorter). Prints the rule set
+used, the cold render (first in the process: template compile, stylesheet
+parse, font lookup), the warm render median and spread, build_sheet's time and
+the page count. --png also writes the first page at 60 dpi (pdftoppm).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from configurator.engine import check, parse_formula  # noqa: E402
+from configurator.errors import RuleSetError  # noqa: E402
+from configurator.rules import load_rules  # noqa: E402
+
+N = 35
+
+# A rich O/W cream, in order of preference; names the rule set does not know are skipped.
+CREAM = [
+    ("Glycerin", 4), ("Propanediol", 2), ("Butylene Glycol", 2), ("Niacinamide", 4),
+    ("Panthenol", 1), ("Allantoin", 0.2), ("Sodium Hyaluronate", 0.1), ("Xanthan Gum", 0.2),
+    ("Disodium EDTA", 0.1), ("Sodium Phytate", 0.1), ("Caprylic/Capric Triglyceride", 5),
+    ("Squalane", 3), ("Cetearyl Alcohol", 2.5), ("Glyceryl Stearate", 2), ("Cetearyl Glucoside", 1),
+    ("Butyrospermum Parkii Butter", 2), ("Simmondsia Chinensis Seed Oil", 2), ("Dimethicone", 1),
+    ("Tocopherol", 0.5), ("Cetyl Alcohol", 1), ("Isopropyl Myristate", 1), ("Bisabolol", 0.2),
+    ("Ceramide NP", 0.1), ("Cholesterol", 0.1), ("Phenoxyethanol", 0.9),
+    ("Ethylhexylglycerin", 0.1), ("Ascorbyl Glucoside", 1), ("Zinc PCA", 0.3),
+    ("Adenosine", 0.04), ("Centella Asiatica Extract", 0.5), ("Aloe Barbadensis Leaf Juice", 2),
+    ("Sodium Lactate", 0.5), ("Linalool", 0.002), ("Citric Acid", 0.05),
+    ("Sodium Hydroxide", 0.05), ("Parfum", 0.1),
+]
+
+
+def rule_set():
+    """(rule set, how it was obtained): the shipped rules, their catalog, or minirules."""
+    try:
+        return load_rules(ROOT / "rules"), "shipped rules/"
+    except RuleSetError as exc:
+        problems = len(exc.problems)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-specsheet-"))
+    for f in (ROOT / "rules" / "catalog").glob("*.yaml"):
+        shutil.copy(f, tmp / f.name)
+    shutil.copy(ROOT / "rules" / "product_types.yaml", tmp / "product_types.yaml")
+    try:
+        return load_rules(tmp), f"shipped catalog only (rules/ has {problems} lint problems)"
+    except RuleSetError:
+        return load_rules(ROOT / "tests" / "data" / "minirules"), (
+            f"tests/data/minirules (rules/ has {problems} lint problems)")
+
+
+def formula_doc(rs) -> dict:
+    known = [(n, p) for n, p in CREAM if rs.resolve(n) is not None
+             and "prohibited-eu" not in rs.resolve(n).tags]
+    seen = {rs.resolve(n).id for n, _p in known}
+    extra = [i for i in sorted(rs.ingredients.values(), key=lambda i: i.id)
+             if i.id not in seen and i.id != "aqua" and "prohibited-eu" not in i.tags
+             and not i.tags & {"uv-filter", "colourant"}]
+    rows = known[: N - 1]
+    for ing in extra[: N - 1 - len(rows)]:
+        rows.append((ing.inci, ing.use_min or 0.1))
+    k = 1
+    while len(rows) < N - 1:  # a small catalog: pad with names it does not know
+        rows.append((f"Benchmark Extract {k}", 0.1))
+        k += 1
+    return {
+        "name": "Barrier repair cream with niacinamide and ceramides",
+        "product_type": "face-cream" if "face-cream" in rs.product_types else
+                        {"application": "leave-on", "area": "face", "form": "cream"},
+        "target_ph": 5.5,
+        "constraints": [c for c in ("vegan",) if c in rs.constraints],
+        "ingredients": [{"inci": "Aqua", "qs": True}] + [{"inci": n, "percent": p}
+                                                          for n, p in rows],
+        "batch": {"units": 2000, "fill": "50 mL"},
+        "notes": "Pilot batch for the client's launch; fill in airless pumps.",
+    }
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs (nproc), {model}; Python {platform.python_version()}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--png", type=Path, help="write the first page as PNG (60 dpi)")
+    args = ap.parse_args()
+
+    rs, origin = rule_set()
+    formula = parse_formula(formula_doc(rs))
+    report = check(formula, rs)
+
+    t0 = time.perf_counter()
+    from configurator.specsheet import build_sheet
+    from configurator.specsheet.render import render_pdf
+    import_ms = (time.perf_counter() - t0) * 1000
+
+    t = time.perf_counter()
+    sheet = build_sheet(formula, report, rs, design_id=1207, revision=4, status="in_review",
+                        client="studio@example.com", created=date(2026, 11, 12),
+                        updated=datetime(2026, 11, 24, 9, 15))
+    build_ms = (time.perf_counter() - t) * 1000
+
+    t = time.perf_counter()
+    first = render_pdf(sheet)
+    cold_ms = (time.perf_counter() - t) * 1000
+    warm = []
+    for _ in range(max(10, args.runs)):
+        t = time.perf_counter()
+        pdf = render_pdf(sheet)
+        warm.append((time.perf_counter() - t) * 1000)
+        assert pdf == first, "rendering is not deterministic"
+
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(io.BytesIO(first)).pages)
+    rows = sum(len(b.rows) for b in sheet.phases)
+    print(f"machine: {machine()}")
+    print(f"rules: {origin}; {len(rs.ingredients)} ingredients")
+    print(f"sheet: {rows} formula rows, {len(sheet.findings)} findings, "
+          f"{len(sheet.procedure)} procedure steps, {pages} pages, {len(first)} bytes")
+    print(f"import specsheet (jinja2 + weasyprint): {import_ms:.0f} ms")
+    print(f"build_sheet: {build_ms:.2f} ms")
+    print(f"render cold (first in process): {cold_ms:.0f} ms")
+    print(f"render warm: median {statistics.median(warm):.0f} ms, min {min(warm):.0f} ms, "
+          f"max {max(warm):.0f} ms over {len(warm)} runs (byte-identical each time)")
+    if args.png:
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(first)
+            f.flush()
+            stem = args.png.with_suffix("")
+            subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1",
+                            "-singlefile", f.name, str(stem)], check=True)
+        print(f"first page: {args.png}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
