@@ -41,7 +41,7 @@ CREAM = [
     ("Squalane", 3), ("Cetearyl Alcohol", 2.5), ("Glyceryl Stearate", 2), ("Cetearyl Glucoside", 1),
     ("Butyrospermum Parkii Butter", 2), ("Simmondsia Chinensis Seed Oil", 2), ("Dimethicone", 1),
     ("Tocopherol", 0.5), ("Cetyl Alcohol", 1), ("Isopropyl Myristate", 1), ("Bisabolol", 0.2),
-    ("Ceramide NP", 0.1), ("Cholesterol", 0.1), ("Phenoxyethanol", 0.9),
+    ("Ceramide NP", 0.1), ("Betaine", 1), ("Phenoxyethanol", 0.9),
     ("Ethylhexylglycerin", 0.1), ("Ascorbyl Glucoside", 1), ("Zinc PCA", 0.3),
     ("Adenosine", 0.04), ("Centella Asiatica Extract", 0.5), ("Aloe Barbadensis Leaf Juice", 2),
     ("Sodium Lactate", 0.5), ("Linalool", 0.002), ("Citric Acid", 0.05),

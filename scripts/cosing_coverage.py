@@ -84,13 +84,16 @@ def norm(name: str) -> str:
     return s.strip(" .,;:'\"")
 
 
-def split_names(cell: str, chemical: bool = False) -> set[str]:
+def split_names(cell: str, mode: str = "inci") -> set[str]:
     """All candidate names contained in one annex cell.
 
-    Name-list cells (INCI, identified ingredients) are split on ";", ", " and
-    "/"; a chemical-name cell only on ";" and line breaks (its commas belong
-    to the name: "Ethanol, 2,2'-iminobis-, …"), plus the names it gives in
-    parentheses or as "[INCI: …]".
+    mode "inci" (the INCI column): split on ";", ", " and "/" -- spaced or not,
+    "BUTYLPARABEN/PROPYLPARABEN" -- with the pieces re-joined as windows;
+    mode "identified" (the identified-ingredients column, a comma list of INCI
+    names that may themselves contain "/"): split on ",", ";" and " / " only;
+    mode "chemical" (chemical name / INN): split on ";" and line breaks only
+    (its commas belong to the name: "Ethanol, 2,2'-iminobis-, …").
+    Names given in parentheses or as "[INCI: …]" are added in every mode.
     """
     out: set[str] = set()
     if not cell or cell.strip() in {"-", ""}:
@@ -101,7 +104,9 @@ def split_names(cell: str, chemical: bool = False) -> set[str]:
         out.add(norm(m.group(1)))
     for m in re.finditer(r"\(([^()]{3,80})\)", text):
         out.add(norm(m.group(1)))
-    separators = r";" if chemical else r";|,\s+|,(?=[A-Za-z]{3})"
+    separators = {"chemical": r";",
+                  "identified": r";|,|\s/\s",
+                  "inci": r";|,\s+|,(?=[A-Za-z]{3})"}[mode]
     for line in re.split(r"[\n\r]+", text):
         # top-level separators between names: ";" and ", " (a comma followed
         # by a space: "1,2-Hexanediol" keeps its comma)
@@ -110,6 +115,8 @@ def split_names(cell: str, chemical: bool = False) -> set[str]:
             if not chunk:
                 continue
             out.add(norm(chunk))
+            if mode != "inci":
+                continue
             pieces = [p for p in re.split(r"\s*/\s*", chunk)]
             n = len(pieces)
             for i in range(n):
@@ -147,12 +154,10 @@ def load_annex(path: str, annex: str) -> list[Entry]:
         if re.match(r"\s*(moved or deleted|deleted)\b", chem, re.I):
             continue
         ref = (row.get("Reference Number") or "").strip()
-        chem_names = split_names(chem, chemical=True)
-        names: set[str] = set()
-        for c in (row.get("Name of Common Ingredients Glossary", ""),
-                  row.get("Colour index Number / Name of Common Ingredients Glossary", ""),
-                  row.get("Identified INGREDIENTS or substances e.g.", "")):
-            names |= split_names(c)
+        chem_names = split_names(chem, "chemical")
+        names = (split_names(row.get("Name of Common Ingredients Glossary", ""))
+                 | split_names(row.get("Colour index Number / Name of Common Ingredients Glossary", ""))
+                 | split_names(row.get("Identified INGREDIENTS or substances e.g.", ""), "identified"))
         cas = cas_numbers(row.get("CAS Number", ""))
         label = (row.get("Name of Common Ingredients Glossary")
                  or row.get("Colour index Number / Name of Common Ingredients Glossary")

@@ -1,4 +1,4 @@
-"""One check per rule kind; each yields :class:`Finding` values.
+"""One check per rule kind; each returns the :class:`Finding` values it finds.
 
 The engine calls a kind's check only for rules that an ingredient of the
 formula triggers (see ``RuleSet.by_ingredient``) and whose ``when`` holds.
@@ -9,8 +9,10 @@ and ``fix`` texts, where R&D wrote them, take the lead.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import cel
 
 from ..rules.model import Rule, RuleSet
 from .report import Finding, FixAction
@@ -22,13 +24,14 @@ class Context:
 
     rs: RuleSet
     present: dict[str, float]
+    live: frozenset[str]  # the ids present above 0 %
     application: str
     area: str
     form: str
     ph: float | None
     qs: str | None
     _tags: dict[str, float] | None = None
-    _env: dict | None = None
+    _cel: cel.Context | None = None
 
     def inci(self, iid: str) -> str:
         return self.rs.ingredients[iid].inci
@@ -43,26 +46,48 @@ class Context:
             self._tags = totals
         return self._tags
 
-    def cel_env(self) -> dict:
-        """The names an expression rule sees (rules/README.md, `expression`)."""
-        if self._env is None:
-            tags = dict.fromkeys(self.rs.all_tags, 0.0)
-            tags.update(self.tag_totals())
-            self._env = {
-                "pct": {self.inci(i): p for i, p in self.present.items()},
+    def cel_context(self) -> cel.Context:
+        """The names every expression rule sees (rules/README.md, `expression`).
+
+        Built once per check: handing Python values to the CEL runtime costs
+        ten times more than evaluating a compiled expression, so all the
+        expressions of one check share one context, holding only the
+        ingredients and tags that some expression of the rule set names.
+        """
+        if self._cel is None:
+            present = self.present
+            ings = self.rs.ingredients
+            tags = dict.fromkeys(self.rs.expr_tags, 0.0)
+            for iid, p in present.items():
+                for t in ings[iid].tags:
+                    if t in tags:
+                        tags[t] += p
+            c = cel.Context()
+            c.update({
+                "pct": {ings[i].inci: present[i] for i in self.rs.expr_names if i in present},
                 "tag": tags,
                 "ph": self.ph if self.ph is not None else 0.0,
                 "application": self.application, "area": self.area, "form": self.form,
-            }
-        return self._env
+            })
+            self._cel = c
+        return self._cel
+
+
+_FMT: dict[float, str] = {}
 
 
 def fmt(x: float) -> str:
-    """A percentage as a formulator writes it: 0.5, 1, 0.0015, 2.2."""
-    if x == 0:
-        return "0"
-    digits = max(0, 3 - int(math.floor(math.log10(abs(x)))))
-    return f"{x:.{min(digits, 6)}f}".rstrip("0").rstrip(".")
+    """A percentage as a formulator writes it: 0.5, 1, 0.0015, 2.2 (four significant digits)."""
+    s = _FMT.get(x)
+    if s is None:
+        if x == 0:
+            s = "0"
+        else:
+            digits = max(0, 3 - int(math.floor(math.log10(abs(x)))))
+            s = f"{x:.{min(digits, 6)}f}".rstrip("0").rstrip(".")
+        if len(_FMT) < 50_000:
+            _FMT[x] = s
+    return s
 
 
 def _floor(x: float, decimals: int = 4) -> float:
@@ -79,29 +104,37 @@ def _finding(rule: Rule, code: str, ings: tuple[str, ...], message: str, fix: st
     return Finding(rule.severity, code, rule.id, ings, msg, rule.source, rule.fix or fix, action)
 
 
-def _present_members(rule: Rule, present: dict[str, float]) -> list[tuple[str, float, float]]:
+def _present_members(rule: Rule, ctx: Context) -> list[tuple[str, float, float]]:
+    """(id, %, factor) of the rule's members in the formula, in a stable order."""
     m = rule.members
-    if len(m) < len(present):
-        return [(i, present[i], f) for i, f in m.items() if i in present and present[i] > 0]
-    return [(i, p, m[i]) for i, p in present.items() if i in m and p > 0]
+    both = m.keys() & ctx.live
+    if not both:
+        return []
+    present = ctx.present
+    return [(i, present[i], m[i]) for i in sorted(both)]
 
 
-def check_prohibited(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    for iid, _p, _f in _present_members(rule, ctx.present):
+NONE: list[Finding] = []  # shared empty result; never appended to
+
+
+def check_prohibited(rule: Rule, ctx: Context) -> list[Finding]:
+    out = []
+    for iid, _p, _f in _present_members(rule, ctx):
         name = ctx.inci(iid)
-        yield _finding(rule, "prohibited", (name,),
-                       f"{name} is prohibited in cosmetic products{_where(rule)}.",
-                       f"Remove {name}.", FixAction("remove", name))
+        out.append(_finding(rule, "prohibited", (name,),
+                            f"{name} is prohibited in cosmetic products{_where(rule)}.",
+                            f"Remove {name}.", FixAction("remove", name)))
+    return out
 
 
-def _over_limit(rule: Rule, ctx: Context, code: str) -> Iterator[Finding]:
-    hits = _present_members(rule, ctx.present)
+def _over_limit(rule: Rule, ctx: Context, code: str) -> list[Finding]:
+    hits = _present_members(rule, ctx)
     if not hits:
-        return
+        return NONE
     total = sum(p * f for _i, p, f in hits)
     limit = rule.max
     if limit is None or total <= limit + 1e-9:
-        return
+        return NONE
     as_ = f" (as {rule.expressed_as})" if rule.expressed_as else ""
     big_id, big_p, big_f = max(hits, key=lambda h: h[1] * h[2])
     big = ctx.inci(big_id)
@@ -119,30 +152,30 @@ def _over_limit(rule: Rule, ctx: Context, code: str) -> Iterator[Finding]:
         fix, action = f"Lower {big} to {fmt(allowed)} % or less", FixAction("set-percent", big, allowed)
     else:
         fix, action = f"Remove {big}", FixAction("remove", big)
-    yield _finding(rule, code, names, message, fix, action)
+    return [_finding(rule, code, names, message, fix, action)]
 
 
-def check_max(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    yield from _over_limit(rule, ctx, "max-concentration")
+def check_max(rule: Rule, ctx: Context) -> list[Finding]:
+    return _over_limit(rule, ctx, "max-concentration")
 
 
-def check_group(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    yield from _over_limit(rule, ctx, "group-total")
+def check_group(rule: Rule, ctx: Context) -> list[Finding]:
+    return _over_limit(rule, ctx, "group-total")
 
 
-def check_min(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    hits = _present_members(rule, ctx.present)
+def check_min(rule: Rule, ctx: Context) -> list[Finding]:
+    hits = _present_members(rule, ctx)
     total = sum(p * f for _i, p, f in hits)
     if not hits or rule.min is None or total >= rule.min - 1e-9:
-        return
+        return NONE
     names = tuple(ctx.inci(i) for i, _p, _f in hits)
     big_id, big_p, big_f = max(hits, key=lambda h: h[1])
     raise_to = round(big_p + (rule.min - total) / big_f, 4)
-    yield _finding(rule, "min-concentration", names,
-                   f"{' + '.join(names)} at {fmt(total)} % is under the {fmt(rule.min)} % "
-                   f"needed{_where(rule)}.",
-                   f"Raise {ctx.inci(big_id)} to {fmt(raise_to)} %",
-                   FixAction("set-percent", ctx.inci(big_id), raise_to))
+    return [_finding(rule, "min-concentration", names,
+                     f"{' + '.join(names)} at {fmt(total)} % is under the {fmt(rule.min)} % "
+                     f"needed{_where(rule)}.",
+                     f"Raise {ctx.inci(big_id)} to {fmt(raise_to)} %",
+                     FixAction("set-percent", ctx.inci(big_id), raise_to))]
 
 
 def exposure(ctx: Context, rule: Rule) -> dict[str, float]:
@@ -158,31 +191,35 @@ def exposure(ctx: Context, rule: Rule) -> dict[str, float]:
     return out
 
 
-def check_declare(rule: Rule, ctx: Context) -> Iterator[Finding]:
+def check_declare(rule: Rule, ctx: Context) -> list[Finding]:
     limit = rule.leave_on if ctx.application == "leave-on" else rule.rinse_off
     if limit is None:
-        return
+        return NONE
+    out = []
     for iid, amount in exposure(ctx, rule).items():
         if amount > limit + 1e-12:
             name = ctx.inci(iid)
             via = "" if iid in ctx.present else " (brought in by an essential oil)"
-            yield _finding(rule, "declare-allergen", (name,),
-                           f"{name} at {fmt(amount)} %{via} is above the {fmt(limit)} % "
-                           f"labelling threshold for {ctx.application} products: it must be "
-                           "named in the ingredient list.",
-                           f"Name {name} on the label, or keep it at {fmt(limit)} % or less.")
+            out.append(_finding(rule, "declare-allergen", (name,),
+                                f"{name} at {fmt(amount)} %{via} is above the {fmt(limit)} % "
+                                f"labelling threshold for {ctx.application} products: it must be "
+                                "named in the ingredient list.",
+                                f"Name {name} on the label, or keep it at {fmt(limit)} % or less."))
+    return out
 
 
-def check_incompatible(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    a = [i for i in rule.first if i in ctx.present and ctx.present[i] > 0]
-    b = [i for i in rule.second if i in ctx.present and ctx.present[i] > 0]
-    if not a or not b or (a == b and len(a) == 1):
-        return
+def check_incompatible(rule: Rule, ctx: Context) -> list[Finding]:
+    a = sorted(rule.first & ctx.live)
+    if not a:
+        return NONE
+    b = sorted(rule.second & ctx.live)
+    if not b or (a == b and len(a) == 1):
+        return NONE
     names = tuple(dict.fromkeys(ctx.inci(i) for i in a + b))
-    yield _finding(rule, "incompatible", names,
-                   f"{' / '.join(ctx.inci(i) for i in a)} with "
-                   f"{' / '.join(ctx.inci(i) for i in b)}.",
-                   f"Remove {ctx.inci(b[0])} or {ctx.inci(a[0])}.")
+    return [_finding(rule, "incompatible", names,
+                     f"{' / '.join(ctx.inci(i) for i in a)} with "
+                     f"{' / '.join(ctx.inci(i) for i in b)}.",
+                     f"Remove {ctx.inci(b[0])} or {ctx.inci(a[0])}.")]
 
 
 def _ph_finding(rule: Rule, ctx: Context, names: tuple[str, ...], lo: float | None,
@@ -199,37 +236,42 @@ def _ph_finding(rule: Rule, ctx: Context, names: tuple[str, ...], lo: float | No
                     f"Set the target pH to {fmt(target)}", FixAction("set-ph", "", target))
 
 
-def check_ph(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    hits = _present_members(rule, ctx.present)
+def check_ph(rule: Rule, ctx: Context) -> list[Finding]:
+    if ctx.ph is None:
+        return NONE
+    hits = _present_members(rule, ctx)
     if hits:
         f = _ph_finding(rule, ctx, tuple(ctx.inci(i) for i, _p, _f in hits), rule.min, rule.max)
         if f:
-            yield f
+            return [f]
+    return NONE
 
 
-def check_requires(rule: Rule, ctx: Context) -> Iterator[Finding]:
+def check_requires(rule: Rule, ctx: Context) -> list[Finding]:
     if rule.members:
-        total = sum(p for _i, p, _f in _present_members(rule, ctx.present))
+        total = sum(p for _i, p, _f in _present_members(rule, ctx))
         if total <= rule.if_above + 1e-9:
-            return
-    if any(i in ctx.present and ctx.present[i] > 0 for i in rule.then):
-        return
-    names = tuple(ctx.inci(i) for i, _p, _f in _present_members(rule, ctx.present))
-    yield _finding(rule, "requires", names, "" if rule.message else "A required ingredient is missing.",
-                   "Add one of: " + ", ".join(sorted(ctx.inci(i) for i in rule.then)[:5]))
+            return NONE
+    if not rule.then.isdisjoint(ctx.live):
+        return NONE
+    names = tuple(ctx.inci(i) for i, _p, _f in _present_members(rule, ctx))
+    return [_finding(rule, "requires", names,
+                     "" if rule.message else "A required ingredient is missing.",
+                     "Add one of: " + ", ".join(sorted(ctx.inci(i) for i in rule.then)[:5]))]
 
 
-def check_expression(rule: Rule, ctx: Context) -> Iterator[Finding]:
+def check_expression(rule: Rule, ctx: Context) -> list[Finding]:
     try:
-        broken = rule.expr.execute(ctx.cel_env())
+        broken = rule.expr.execute(ctx.cel_context())
     except (KeyError, ValueError, TypeError, RuntimeError):
-        return  # a name the formula lacks: the rule does not apply (lint checks the syntax)
+        return NONE  # a name the formula lacks: the rule does not apply (lint checks the syntax)
     if broken is True:
-        names = tuple(ctx.inci(i) for i in rule.triggers if i in ctx.present)
-        yield _finding(rule, rule.code or "expression", names, "", "")
+        names = tuple(ctx.inci(i) for i in sorted(rule.triggers & ctx.live))
+        return [_finding(rule, rule.code or "expression", names, "", "")]
+    return NONE
 
 
-CHECKS: dict[str, Callable[[Rule, Context], Iterator[Finding]]] = {
+CHECKS: dict[str, Callable[[Rule, Context], list[Finding]]] = {
     "prohibited": check_prohibited,
     "max-concentration": check_max,
     "group-total": check_group,

@@ -171,8 +171,12 @@ def _label(ctx: Context, d: Draft, allergens: tuple[str, ...]) -> str:
             rows.append((0.0, name, False))
     # EU practice: descending order; under 1 % in any order (we keep descending);
     # colourants last (Regulation (EC) No 1223/2009, Article 19(1)(g)).
-    rows.sort(key=lambda r: (r[2], -r[0] if r[0] >= 1 else 0, -r[0], r[1]))
+    rows.sort(key=_label_key)
     return ", ".join(dict.fromkeys(r[1] for r in rows))
+
+
+def _label_key(r: tuple[float, str, bool]) -> tuple:
+    return (r[2], -r[0], r[1])
 
 
 class _CatalogPh:
@@ -206,18 +210,24 @@ def check(formula: Formula, rs: RuleSet) -> Report:
                            f"Base {base.id}", "Choose a base that suits the product type."))
     ph = formula.target_ph if formula.target_ph is not None else (base.ph_target if base else None)
     present = d.present
-    ctx = Context(rs, present, app, area, form, ph, d.qs)
-    # rules triggered by the ingredients present, each once, in rule-file order
-    index = rs.by_ingredient
-    triggered: dict[int, object] = {}
-    for iid in present:
-        for r in index.get(iid, ()):
-            triggered[id(r)] = r
-    rules = list(triggered.values()) + list(rs.always)
-    for r in rules:
-        if r.when is None or r.when.holds(app, area, form):
-            out.extend(CHECKS[r.kind](r, ctx))
-            if r.label_warning and any(i in present and present[i] > 0 for i in r.members):
+    live = frozenset(i for i, p in present.items() if p > 0)
+    ctx = Context(rs, present, live, app, area, form, ph, d.qs)
+    # the rules the ingredients present can trigger, each once, in rule-file order,
+    # less those whose `when` does not hold for this product
+    index = rs.rule_index
+    hit: set[int] = set(rs.always_index)
+    for iid in live:
+        found = index.get(iid)
+        if found:
+            hit.update(found)
+    hit &= rs.applicable(app, area, form)
+    all_rules = rs.rules
+    for n in sorted(hit):
+        r = all_rules[n]
+        found = CHECKS[r.kind](r, ctx)
+        if found:
+            out.extend(found)
+        if r.label_warning and not r.triggers.isdisjoint(live):
                 out.append(Finding("info", "label-warning", r.id,
                                    tuple(rs.ingredients[i].inci for i in r.members if i in present),
                                    f"The label must carry: “{r.label_warning}”", r.source,
@@ -238,12 +248,18 @@ def check(formula: Formula, rs: RuleSet) -> Report:
 
 
 def _lines(rs: RuleSet, d: Draft) -> tuple[Line, ...]:
+    ings, from_base, qs = rs.ingredients, d.from_base, d.qs
+    new = tuple.__new__  # a NamedTuple built without its keyword machinery (hot path)
     rows = []
     for iid, p in d.present.items():
-        ing = rs.ingredients[iid]
-        rows.append(Line(ing.inci, p, ing.phase, ing.functions, iid, d.from_base.get(iid, 0.0),
-                         iid == d.qs))
+        ing = ings[iid]
+        rows.append(new(Line, (ing.inci, p, ing.phase, ing.functions, iid,
+                               from_base.get(iid, 0.0), iid == qs)))
     for name, p in d.unknown.items():
-        rows.append(Line(name, p, "", (), None, 0.0, name == d.qs))
-    rows.sort(key=lambda r: (r.phase or "Z", -r.percent, r.inci))
+        rows.append(new(Line, (name, p, "", (), None, 0.0, name == qs)))
+    rows.sort(key=_line_key)
     return tuple(rows)
+
+
+def _line_key(r: Line) -> tuple:
+    return (r[2] or "Z", -r[1], r[0])

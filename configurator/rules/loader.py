@@ -376,6 +376,17 @@ def _rule(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Rule 
         if not ctx.text(m, "message", required=False):
             ctx.bad(m, None, f"rule {rid}: an expression rule needs a `message`")
         if text:
+            literals = set(re.findall(r'"([^"\\]*)"', text)) | set(re.findall(r"'([^'\\]*)'", text))
+            extra["expr_tags"] = tuple(sorted(t for t in literals if t in res.by_tag))
+            extra["expr_names"] = tuple(sorted({res.names[n.casefold()] for n in literals
+                                                if n.casefold() in res.names}))
+            for t in re.findall(r"""tag\[\s*["']([^"']+)["']\s*\]""", text):
+                if t not in res.by_tag:
+                    ctx.bad(m, "expr", f"rule {rid}: no catalog ingredient carries the tag {t!r}")
+            for n in re.findall(r"""pct\[\s*["']([^"']+)["']\s*\]""", text):
+                iid = res.names.get(n.casefold())
+                if iid is None or res.ingredients[iid].inci != n:
+                    ctx.bad(m, "expr", f"rule {rid}: pct[{n!r}] must name an INCI name exactly")
             try:
                 extra["expr"] = cel.compile(text)
             except Exception as exc:  # the CEL compiler reports syntax as ValueError
@@ -590,6 +601,8 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
         by_ingredient={k: tuple(v) for k, v in index.items()}, always=tuple(always),
         names=names, files=tuple(files),
         all_tags=frozenset(t for i in ingredients.values() for t in i.tags),
+        expr_tags=frozenset(t for r in rules for t in r.expr_tags),
+        expr_names=frozenset(i for r in rules for i in r.expr_names),
     )
     if quiz is not None:
         from ..quiz import compile_quiz  # the quiz is optional; compiled against the rule set

@@ -172,6 +172,8 @@ class Rule:
     then: frozenset[str] = frozenset()
     expr: Any = None  # a compiled CEL program
     expr_text: str = ""
+    expr_tags: tuple[str, ...] = ()  # the tags an expression reads (its `tag` map holds only these)
+    expr_names: tuple[str, ...] = ()  # ingredient ids whose INCI the expression names
     code: str = ""
     file: str = ""
     line: int = 0
@@ -196,7 +198,38 @@ class RuleSet:
     names: dict[str, str]  # lower-cased INCI / id / synonym -> ingredient id
     quiz: Any = None
     all_tags: frozenset[str] = frozenset()
+    expr_tags: frozenset[str] = frozenset()  # the tags any expression rule reads
+    expr_names: frozenset[str] = frozenset()  # the ingredient ids any expression rule names
     files: tuple[str, ...] = field(default=())
+
+    @property
+    def rule_index(self) -> dict[str, frozenset[int]]:
+        """ingredient id -> positions in ``rules`` of the rules it triggers."""
+        idx = self.__dict__.get("_rule_index")
+        if idx is None:
+            pos = {id(r): n for n, r in enumerate(self.rules)}
+            idx = {k: frozenset(pos[id(r)] for r in v) for k, v in self.by_ingredient.items()}
+            object.__setattr__(self, "_rule_index", idx)
+            object.__setattr__(self, "_always_index",
+                               frozenset(pos[id(r)] for r in self.always))
+        return idx
+
+    @property
+    def always_index(self) -> frozenset[int]:
+        self.rule_index  # noqa: B018 - builds both indexes
+        return self.__dict__["_always_index"]
+
+    def applicable(self, application: str, area: str, form: str) -> frozenset[int]:
+        """Positions of the rules whose ``when`` holds for this product (memoised per product)."""
+        memo = self.__dict__.setdefault("_applicable", {})
+        key = (application, area, form)
+        got = memo.get(key)
+        if got is None:
+            got = frozenset(n for n, r in enumerate(self.rules)
+                            if r.applies(application, area, form))
+            if len(memo) < 10_000:
+                memo[key] = got
+        return got
 
     def resolve(self, name: str) -> Ingredient | None:
         """The catalog ingredient for an INCI name, id, synonym or trade name."""

@@ -22,6 +22,7 @@ HOT = "70–75 °C"  # water and oil phases of a hot process
 COOL = 40.0  # °C: phase C additions, and any ingredient whose max_temp is at or below it
 PH_TOLERANCE = 0.3  # QC window around the target pH
 REFERENCE_BATCH = "1 kg"  # quantities printed when the formula names no batch
+MAX_FUNCTIONS = 2  # the catalog lists the main function first; more only wraps the row
 
 # ISO 17516:2014 counts bacteria, yeasts and moulds together as "total aerobic
 # mesophilic microorganisms"; category 1 is products for children under three,
@@ -177,8 +178,8 @@ def _phases(report: Report, quantities: list[float]) -> tuple[tuple[PhaseBlock, 
     blocks: dict[str, list[tuple[FormulaRow, float]]] = {}
     for line, pct, grams in zip(lines, pcts, quantities, strict=True):
         shown = "< 0.01" if pct == 0 and line.percent > 0 else f"{pct:.2f}"
-        row = FormulaRow(line.inci, ", ".join(_words(f) for f in line.functions) or "—",
-                         shown, pretty_mass(grams), line.qs)
+        function = ", ".join(_words(f) for f in line.functions[:MAX_FUNCTIONS]) or "—"
+        row = FormulaRow(line.inci, function, shown, pretty_mass(grams), line.qs)
         blocks.setdefault(line.phase or "?", []).append((row, pct))
     out = []
     for letter in (*PHASES, *sorted(set(blocks) - set(PHASES))):
@@ -201,25 +202,30 @@ def _procedure(report: Report, rs: RuleSet, base: Base | None) -> tuple[Step, ..
     additions to that phase are listed after it; elsewhere the step is generated.
     """
     present = [line for line in report.composition if line.percent > 0]
+    base_text = dict(base.process) if base else {}
 
     def max_temp(line: Line) -> float | None:
         ing = rs.ingredients.get(line.ingredient or "")
         return ing.max_temp if ing else None
 
+    def added(line: Line) -> bool:
+        return line.percent - line.from_base > 1e-9 and not line.qs
+
+    # An ingredient that cannot take the heat of phase A or B waits for the cool-down,
+    # unless the base's own text for its phase already deals with it.
     heat_sensitive = [line for line in present if line.phase in ("A", "B")
-                      and (t := max_temp(line)) is not None and t <= COOL]
+                      and (t := max_temp(line)) is not None and t <= COOL
+                      and (line.phase not in base_text or added(line))]
     by_phase = {p: [line for line in present if line.phase == p and line not in heat_sensitive]
                 for p in PHASES}
     by_phase["C"] += heat_sensitive
-    base_text = dict(base.process) if base else {}
     steps: list[Step] = []
 
     def add(phase: str, text: str, origin: str = "generated") -> None:
         steps.append(Step(phase, PHASE_NAMES[phase], text, origin))
 
     def additions(phase: str) -> list[Line]:
-        return [line for line in by_phase[phase] if line.percent - line.from_base > 1e-9
-                and not line.qs]
+        return [line for line in by_phase[phase] if added(line)]
 
     def cool(lines: list[Line]) -> str:
         return ", ".join(line.inci + (f" (max {max_temp(line):g} °C)" if line in heat_sensitive
@@ -251,27 +257,34 @@ def _procedure(report: Report, rs: RuleSet, base: Base | None) -> tuple[Step, ..
     cool_lines = by_phase["C"]
     if "C" in base_text:
         add("C", base_text["C"], "base")
-        extra = [line for line in cool_lines if line in heat_sensitive
-                 or line.percent - line.from_base > 1e-9]
-        if extra:
+        if extra := [line for line in cool_lines if line in heat_sensitive or added(line)]:
             add("C", f"Below {COOL:g} °C add, stirring after each: {cool(extra)}.")
     elif cool_lines:
         add("C", f"Cool to below {COOL:g} °C under stirring; add one at a time, stirring after "
                  f"each: {cool(cool_lines)}.")
     finals = by_phase["D"]
-    adjusters = [line for line in present if line.phase == "D" or "ph-adjuster" in
+    # pH adjusters of the other phases went in with them; phase D's are the ones kept for q.s.
+    adjusters = [line for line in finals if "ph-adjuster" in
                  getattr(rs.ingredients.get(line.ingredient or ""), "tags", ())]
+    if report.ph is not None:
+        lo, hi = _ph_range(report, base)
+        with_what = (f"with {_names(adjusters)} (q.s.; record the amount used)" if adjusters
+                     else "with Citric Acid or Sodium Hydroxide solution q.s. (the formula has no "
+                          "pH adjuster: record the one used)")
+        adjust = (f"Measure the pH at 20 °C and adjust to {report.ph:g} ({lo:.1f}–{hi:.1f}) "
+                  f"{with_what}.")
     if "D" in base_text:
         add("D", base_text["D"], "base")
         if extra := additions("D"):
             add("D", f"Add phase D: {_names(extra)}.")
+        if report.ph is not None and base is not None and base.ph_target != report.ph:
+            # the base's text names its own target; the design asked for another one
+            add("D", f"The design's target differs from the base's: {adjust[0].lower()}"
+                     f"{adjust[1:]}")
     elif report.ph is not None:
-        lo, hi = _ph_range(report, base)
-        with_what = (f"with {_names(adjusters)} (q.s.; record the amount used)" if adjusters
-                     else "with Citric Acid or Sodium Hydroxide solution q.s. (no pH adjuster "
-                          "in the formula: record the one used)")
-        add("D", f"Measure the pH at 20 °C and adjust to {report.ph:g} ({lo:.1f}–{hi:.1f}) "
-                 f"{with_what}.")
+        if extra := [line for line in finals if line not in adjusters]:
+            add("D", f"Add phase D: {_names(extra)}.")
+        add("D", adjust)
     elif finals:
         add("D", f"Add phase D: {_names(finals)}.")
     return tuple(steps)

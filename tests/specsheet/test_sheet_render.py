@@ -43,7 +43,8 @@ def test_formula_rows_percentages_and_batch_quantities(draft_pdf, pages_text, sh
     assert re.search(rf"Aqua q\.s\. solvent {re.escape(aqua.percent)} {re.escape(aqua.quantity)}",
                      text)
     assert aqua.quantity.endswith(" kg")
-    assert "Niacinamide skin conditioning 5.00 2.500 kg" in text
+    niacinamide = next(r for b in s.phases for r in b.rows if r.inci == "Niacinamide")
+    assert f"Niacinamide {niacinamide.function} 5.00 2.500 kg" in text
     assert "Total 100.00 % 50.000 kg" in text
 
 
@@ -126,3 +127,14 @@ def test_one_embedded_font(draft_pdf):
 def test_a4_pages(draft_pdf):
     box = PdfReader(io.BytesIO(draft_pdf)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_concurrent_renders_share_the_stylesheet_safely(sheet, draft_pdf):
+    """The web app renders from several threads with the one parsed stylesheet."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    other = sheet(status="approved", review=REVIEW)
+    expected_other = render_pdf(other)
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(render_pdf, [sheet(), other] * 3))
+    assert results == [draft_pdf, expected_other] * 3

@@ -117,36 +117,54 @@ def test_label_allergens_and_findings_come_from_the_report(sheet, design):
 
 
 def test_procedure_follows_the_base_then_the_additions(sheet, rs):
-    s = sheet()
+    base = rs.bases["light-gel"]
+    target = base.ph_target - 0.5
+    s = sheet({"target_ph": target})
     steps = s.procedure
     order = [st.phase for st in steps]
     assert order == sorted(order), "steps are in order of addition, phase by phase"
-    base_texts = dict(rs.bases["light-gel"].process)
+    base_texts = dict(base.process)
     assert [st.text for st in steps if st.origin == "base"] == [
         base_texts[p] for p in sorted(base_texts)]
     gen = " ".join(st.text for st in steps if st.origin == "generated")
     assert "Niacinamide" in gen and "Sodium Benzoate" in gen
-    ph_step = next(st for st in steps if st.phase == "D")
-    assert "5.5" in ph_step.text and "5.2–5.8" in ph_step.text
+    ph_step = [st for st in steps if st.phase == "D"][-1]
+    lo, hi = max(target - 0.3, base.ph_min), min(target + 0.3, base.ph_max)
+    assert ph_step.origin == "generated"
+    assert f"adjust to {target:g} ({lo:.1f}–{hi:.1f})" in ph_step.text
+
+
+def test_no_extra_ph_step_when_the_design_keeps_the_base_target(sheet, rs):
+    s = sheet({"target_ph": rs.bases["light-gel"].ph_target})
+    assert [st.origin for st in s.procedure if st.phase == "D"] == ["base"]
 
 
 def test_generated_procedure_for_an_emulsion(rs):
     doc = {"product_type": "serum", "target_ph": 5.5, "ingredients": [
         {"inci": "Aqua", "qs": True}, {"inci": "Glycerin", "percent": 3},
         {"inci": "Squalane", "percent": 5}, {"inci": "Phenoxyethanol", "percent": 0.8},
-        {"inci": "Glycolic Acid", "percent": 2}]}
+        {"inci": "Citric Acid", "percent": 0.05}]}
     formula = parse_formula(doc)
     s = build_sheet(formula, check(formula, rs), rs)
     text = {st.phase: " ".join(x.text for x in s.procedure if x.phase == st.phase)
             for st in s.procedure}
     assert all(st.origin == "generated" for st in s.procedure)
+    assert [st.phase for st in s.procedure] == ["A", "B", "B", "C", "D"]
     assert "Charge Aqua" in text["A"] and "70–75 °C" in text["A"]
     assert "Squalane" in text["B"] and "70–75 °C" in text["B"] and "emulsify" in text["B"]
     assert "below 40 °C" in text["C"] and "Phenoxyethanol" in text["C"]
-    assert "Glycolic Acid" in text["D"] and "adjust to 5.5" in text["D"]
+    assert "adjust to 5.5 (5.2–5.8) with Citric Acid" in text["D"]
 
 
-def test_heat_sensitive_ingredient_goes_to_cool_down(rs):
+def test_no_emulsify_step_without_an_oil_phase(sheet):
+    s = sheet({"base": None, "ingredients": [{"inci": "Aqua", "qs": True},
+                                              {"inci": "Glycerin", "percent": 3}]})
+    assert not any("emulsify" in st.text for st in s.procedure)
+    assert not any(st.phase == "B" for st in s.procedure)
+
+
+@pytest.mark.parametrize("base", [None, "light-gel"])
+def test_heat_sensitive_ingredient_goes_to_cool_down(rs, base):
     heat_sensitive = next((i for i in rs.ingredients.values()
                            if i.max_temp is not None and i.max_temp <= 40 and i.phase == "A"
                            and not i.tags & {"prohibited-eu"}), None)
@@ -157,10 +175,10 @@ def test_heat_sensitive_ingredient_goes_to_cool_down(rs):
         ings["niacinamide"] = dataclasses.replace(ings["niacinamide"], max_temp=40.0)
         rs = dataclasses.replace(rs, ingredients=ings)
         heat_sensitive = ings["niacinamide"]
-    doc = {"product_type": "serum", "ingredients": [
-        {"inci": "Aqua", "qs": True}, {"inci": "Glycerin", "percent": 3},
-        {"inci": heat_sensitive.inci, "percent": heat_sensitive.use_min or 0.5}]}
-    formula = parse_formula(doc)
+    rows = [{"inci": heat_sensitive.inci, "percent": heat_sensitive.use_min or 0.5}]
+    if base is None:
+        rows += [{"inci": "Aqua", "qs": True}, {"inci": "Glycerin", "percent": 3}]
+    formula = parse_formula({"product_type": "serum", "base": base, "ingredients": rows})
     s = build_sheet(formula, check(formula, rs), rs)
     a = " ".join(st.text for st in s.procedure if st.phase == "A")
     c = " ".join(st.text for st in s.procedure if st.phase == "C")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 
@@ -45,7 +46,7 @@ def test_batch_option_scales_the_quantities(files):
     formula, out, rules = files
     assert main(["specsheet", str(formula), "-o", str(out), "--rules", rules,
                  "--batch", "50 kg"]) == 0
-    assert "Niacinamide skin conditioning 4.00 2.000 kg" in " ".join(text_of(out).split())
+    assert re.search(r"Niacinamide [a-z ,]+ 4\.00 2\.000 kg", " ".join(text_of(out).split()))
 
 
 def test_units_times_fill_batch(files):
