@@ -96,9 +96,9 @@ def main() -> None:
     loads = []
     for _ in range(5):
         out = subprocess.run([sys.executable, "-c",
-                              "import time,sys;sys.path.insert(0,%r);t=time.perf_counter();"
+                              f"import time,sys;sys.path.insert(0,{str(ROOT)!r});t=time.perf_counter();"
                               "from configurator.rules import load_rules;t1=time.perf_counter();"
-                              "load_rules();print(time.perf_counter()-t1)" % str(ROOT)],
+                              "load_rules();print(time.perf_counter()-t1)"],
                              capture_output=True, text=True, check=True)
         loads.append(float(out.stdout) * 1000)
     rs = load_rules()

@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from .errors import ConfiguratorError, RuleSetError
 from .rules import load_rules

@@ -149,7 +149,7 @@ def load_annex(path: str, annex: str) -> list[Entry]:
     for raw in rows[HEADER_LINES + 1:]:
         if not raw or not any(c.strip() for c in raw):
             continue
-        row = dict(zip(header, raw))
+        row = dict(zip(header, raw, strict=False))
         chem = row.get("Chemical name / INN") or row.get("Chemical name") or ""
         if re.match(r"\s*(moved or deleted|deleted)\b", chem, re.I):
             continue
