@@ -21,12 +21,14 @@ What it does
      Ingredients Glossary", Annex IV "Colour index Number / Name of Common
      Ingredients Glossary"), its chemical name / INN column and its
      "Identified INGREDIENTS or substances" column, each split on the
-     table's separators ("A / B; C", "A, B", "A/B") -- contiguous pieces are
-     re-joined with "/" so that INCI names that contain a slash
-     ("Caprylic/Capric Triglyceride") still match -- plus names given in
-     parentheses or as "[INCI: ...]".  The chemical-name column is split on
-     ";" only and compared with the INCI name only (not the synonyms): its
-     commas and parentheses hold name fragments ("bis(ethanol)").
+     table's separators: the INCI column on "A / B; C", "A, B" and "A/B"
+     (contiguous pieces re-joined with "/" so that INCI names containing a
+     slash, "Caprylic/Capric Triglyceride", still match); the identified-
+     ingredients column, a comma list of INCI names that may contain "/",
+     on ",", ";" and " / " only; plus names given in parentheses or as
+     "[INCI: ...]".  The chemical-name column is split on ";" only and
+     compared with the INCI name only (not the synonyms): its commas and
+     parentheses hold name fragments ("bis(ethanol)").
 4. A rule *covers* an ingredient for an annex when the ingredient is named in
    the rule (``ingredients``, ``if``/``then``/``first``/``second``
    ``ingredients``, or through one of the rule's ``tags``) and the rule's
@@ -44,7 +46,7 @@ What it does
 
 Output: one line per uncovered (ingredient, annex) pair with the matching
 entries and how they matched; rule references that resolve to no catalog
-ingredient are listed too.  Exit status 1 if there is any uncovered pair or
+ingredient are listed too; ``-v`` also lists the covered and explained pairs.  Exit status 1 if there is any uncovered pair or
 unresolved reference, 0 otherwise.
 """
 
@@ -64,7 +66,9 @@ ANNEX_FILES = {a: f"COSING_Annex_{a}_v2.txt" for a in ANNEXES}
 HEADER_LINES = 4  # the 5th line is the column header
 
 CAS_RE = re.compile(r"\b\d{2,7}-\d{1,2}-\d\b")
-ANNEX_RE = re.compile(r"\bAnnex(?:es)?\s+((?:VI|V|IV|III|II)\b(?:\s*(?:,|and|&)\s*(?:VI|V|IV|III|II)\b)*)")
+ANNEX_RE = re.compile(
+    r"\bAnnex(?:es)?\s+((?:VI|V|IV|III|II)\b(?:\s*(?:,|and|&)\s*(?:VI|V|IV|III|II)\b)*)"
+)
 ROMAN_RE = re.compile(r"\b(VI|V|IV|III|II)\b")
 MARKER_RE = re.compile(r"#\s*cosing-coverage:\s*not-applicable\s+(.+?)\s*$")
 MARKER_SPLIT_RE = re.compile(r"\s+(?:--|—|–)\s+|;\s+")
@@ -75,8 +79,8 @@ ANNEX_FILE_RE = re.compile(r"^annex-(ii|iii|iv|v|vi)\.ya?ml$", re.I)
 def norm(name: str) -> str:
     """Normalise a name for comparison: case, spaces, footnote markers."""
     s = name.replace("\u00ad", "").replace("\u2019", "'").lower()
-    s = re.sub(r"\[\s*\d+\s*\]", " ", s)          # [1] footnote markers
-    s = re.sub(r"\(\s*\d+\s*\)", " ", s)          # (1) footnote markers
+    s = re.sub(r"\[\s*\d+\s*\]", " ", s)  # [1] footnote markers
+    s = re.sub(r"\(\s*\d+\s*\)", " ", s)  # (1) footnote markers
     s = s.replace("*", " ")
     s = re.sub(r"\s*/\s*", "/", s)
     s = re.sub(r"\s*-\s*", "-", s)
@@ -104,9 +108,9 @@ def split_names(cell: str, mode: str = "inci") -> set[str]:
         out.add(norm(m.group(1)))
     for m in re.finditer(r"\(([^()]{3,80})\)", text):
         out.add(norm(m.group(1)))
-    separators = {"chemical": r";",
-                  "identified": r";|,|\s/\s",
-                  "inci": r";|,\s+|,(?=[A-Za-z]{3})"}[mode]
+    separators = {"chemical": r";", "identified": r";|,|\s/\s", "inci": r";|,\s+|,(?=[A-Za-z]{3})"}[
+        mode
+    ]
     for line in re.split(r"[\n\r]+", text):
         # top-level separators between names: ";" and ", " (a comma followed
         # by a space: "1,2-Hexanediol" keeps its comma)
@@ -137,7 +141,7 @@ class Entry:
 
     def __init__(self, annex, ref, names, chem_names, cas, label):
         self.annex, self.ref, self.cas, self.label = annex, ref, cas, label
-        self.names = names            # from the INCI / identified-ingredient lists
+        self.names = names  # from the INCI / identified-ingredient lists
         self.chem_names = chem_names  # from the chemical name / INN column
 
 
@@ -146,7 +150,7 @@ def load_annex(path: str, annex: str) -> list[Entry]:
         rows = list(csv.reader(fh))
     header = [h.strip() for h in rows[HEADER_LINES]]
     entries = []
-    for raw in rows[HEADER_LINES + 1:]:
+    for raw in rows[HEADER_LINES + 1 :]:
         if not raw or not any(c.strip() for c in raw):
             continue
         row = dict(zip(header, raw, strict=False))
@@ -155,13 +159,21 @@ def load_annex(path: str, annex: str) -> list[Entry]:
             continue
         ref = (row.get("Reference Number") or "").strip()
         chem_names = split_names(chem, "chemical")
-        names = (split_names(row.get("Name of Common Ingredients Glossary", ""))
-                 | split_names(row.get("Colour index Number / Name of Common Ingredients Glossary", ""))
-                 | split_names(row.get("Identified INGREDIENTS or substances e.g.", ""), "identified"))
+        names = (
+            split_names(row.get("Name of Common Ingredients Glossary", ""))
+            | split_names(row.get("Colour index Number / Name of Common Ingredients Glossary", ""))
+            | split_names(row.get("Identified INGREDIENTS or substances e.g.", ""), "identified")
+        )
         cas = cas_numbers(row.get("CAS Number", ""))
-        label = (row.get("Name of Common Ingredients Glossary")
-                 or row.get("Colour index Number / Name of Common Ingredients Glossary")
-                 or chem).strip().replace("\n", " ")
+        label = (
+            (
+                row.get("Name of Common Ingredients Glossary")
+                or row.get("Colour index Number / Name of Common Ingredients Glossary")
+                or chem
+            )
+            .strip()
+            .replace("\n", " ")
+        )
         if label in {"", "-"}:
             label = chem.strip().replace("\n", " ")
         entries.append(Entry(annex, ref, names, chem_names, cas, label[:70]))
@@ -215,8 +227,8 @@ def main(argv=None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="also list covered matches")
     args = ap.parse_args(argv)
 
-    ingredients = []         # list of dicts
-    rules = []               # list of (file, rule)
+    ingredients = []  # list of dicts
+    rules = []  # list of (file, rule)
     markers = defaultdict(dict)  # annex -> norm(inci) -> (file, line, text)
     for path in yaml_files(args.rules):
         with open(path, encoding="utf-8") as fh:
@@ -309,7 +321,7 @@ def main(argv=None) -> int:
                 covered.append(line + f"  <- {', '.join(sorted(set(coverage[(k, a)])))}")
                 continue
             mk = None
-            for n in ing_names | {norm(str(ing.get('id') or ''))}:
+            for n in ing_names | {norm(str(ing.get("id") or ""))}:
                 if n in markers.get(a, {}):
                     mk = markers[a][n]
                     used_markers.add((a, n))
@@ -327,16 +339,21 @@ def main(argv=None) -> int:
     for a, d in markers.items():
         for n, (path, lineno, inci) in d.items():
             if (a, n) not in used_markers and n not in index:
-                print(f"warning: {path}:{lineno}: not-applicable marker for '{inci}', "
-                      f"which is not in the catalog", file=sys.stderr)
+                print(
+                    f"warning: {path}:{lineno}: not-applicable marker for '{inci}', "
+                    f"which is not in the catalog",
+                    file=sys.stderr,
+                )
     for path, rid, n in unresolved:
         print(f"unresolved: {path}: rule {rid}: '{n}' is not a catalog ingredient")
     for line in gaps:
         print("GAP       ", line)
-    print(f"\n{len(ingredients)} catalog ingredients, {len(rules)} rules; "
-          f"{len(covered)} annex matches covered by a rule, {len(explained)} explained "
-          f"by a not-applicable marker, {len(gaps)} uncovered, "
-          f"{len(unresolved)} unresolved rule references.")
+    print(
+        f"\n{len(ingredients)} catalog ingredients, {len(rules)} rules; "
+        f"{len(covered)} annex matches covered by a rule, {len(explained)} explained "
+        f"by a not-applicable marker, {len(gaps)} uncovered, "
+        f"{len(unresolved)} unresolved rule references."
+    )
     return 1 if gaps or unresolved else 0
 
 
