@@ -68,7 +68,8 @@ def advise(formula: Formula, rs: RuleSet, candidates: list[str] | None = None,
         ceiling = _ceiling(iid, report, rs, present)
         if qs_room is not None:
             ceiling = qs_room if ceiling is None else min(ceiling, qs_room)
-        strength = ing.use_min if ing.use_min is not None else 0.1
+        # the usual minimum; a material with none (or 0, as for banned ones) is tried at 0.1 %
+        strength = ing.use_min if ing.use_min else 0.1
         if ceiling is not None and ceiling > 0:
             strength = min(strength, ceiling)
         trial = replace(formula, ingredients=formula.ingredients + (Addition(ing.inci, strength),))

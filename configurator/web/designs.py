@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 from ..engine import advise, check, parse_formula
 from ..errors import FormulaError
 from . import rules, store
-from .forms import apply_action, design_form, form_data, to_document
+from .forms import apply_action, choices, design_form, form_data, to_document
 
 bp = Blueprint("designs", __name__)
 
@@ -59,10 +59,10 @@ def _own(design_id: int):
 def new():
     rs = rules()
     form = NewDesignForm()
-    form.product_type.choices = [(p.id, p.name) for p in sorted(rs.product_types.values(),
-                                                                key=lambda p: p.name)]
-    form.base.choices = [("", "No base: I give the whole formula")] + [
-        (b.id, b.name) for b in sorted(rs.bases.values(), key=lambda b: b.name)]
+    form.product_type.choices = choices(
+        (p.id, p.name) for p in sorted(rs.product_types.values(), key=lambda p: p.name))
+    form.base.choices = choices([("", "No base: I give the whole formula")] + [
+        (b.id, b.name) for b in sorted(rs.bases.values(), key=lambda b: b.name)])
     if form.validate_on_submit():
         doc = {"name": form.name.data.strip(), "product_type": form.product_type.data,
                "ingredients": []}

@@ -27,6 +27,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..rules.model import RuleSet
 
+try:  # WTForms ≥ 3.3 wants SelectChoice objects; tuples are deprecated
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    def SelectChoice(value, label=None):  # noqa: N802
+        return (value, label)
+
+
+def choices(pairs) -> list:
+    """(value, label) pairs as the choices WTForms expects."""
+    return [SelectChoice(v, label) for v, label in pairs]
+
 MAX_ROWS = 60
 EMPTY_ROWS = 3
 
@@ -74,12 +85,12 @@ def design_form(rs: RuleSet, formdata: Any, data: dict | None = None) -> DesignF
     """The form bound to ``formdata`` (a request's form) or, when None, filled from ``data``."""
     form = DesignForm(formdata=formdata, data=data)
     types = sorted(rs.product_types.values(), key=lambda p: p.name)
-    form.product_type.choices = [(p.id, p.name) for p in types]
+    form.product_type.choices = choices((p.id, p.name) for p in types)
     pt = form.product_type.data
-    form.base.choices = [("", "No base: I give the whole formula")] + [
+    form.base.choices = choices([("", "No base: I give the whole formula")] + [
         (b.id, b.name + ("" if not b.suits or pt in b.suits else " (not for this product type)"))
-        for b in sorted(rs.bases.values(), key=lambda b: b.name)]
-    form.constraints.choices = [(c.id, c.name) for c in rs.constraints.values()]
+        for b in sorted(rs.bases.values(), key=lambda b: b.name)])
+    form.constraints.choices = choices((c.id, c.name) for c in rs.constraints.values())
     return form
 
 

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length
 from ..engine import check, parse_formula
 from . import db, rules, store
 from .auth import role_required
+from .forms import choices
 from .models import STATUSES, Design, User, now
 
 bp = Blueprint("lab", __name__, url_prefix="/lab")
@@ -27,9 +28,8 @@ QUEUE_DEFAULT = ("submitted", "in_review")
 
 
 class DecisionForm(FlaskForm):
-    decision = SelectField("Decision", choices=[("approved", "Approve"),
-                                                ("changes_requested", "Request changes"),
-                                                ("rejected", "Reject")])
+    decision = SelectField("Decision", choices=choices([
+        ("approved", "Approve"), ("changes_requested", "Request changes"), ("rejected", "Reject")]))
     comment = TextAreaField("Comment (required)", validators=[DataRequired(), Length(max=5000)])
 
 

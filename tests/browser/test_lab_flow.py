@@ -25,7 +25,7 @@ def test_review_round_trip(server, browser, page, axe):
     page.wait_for_url(re.compile(r".*/designs/\d+$"))
     design_url = page.url
     page.click("#submit-button")
-    page.locator(".flash", has_text="submitted").wait_for()
+    page.locator(".flash", has_text="submitted for lab review").wait_for()
     _logout(page)
 
     login(page, server, "lab")
@@ -48,7 +48,7 @@ def test_review_round_trip(server, browser, page, axe):
     page.click("#save-button")
     page.locator(".flash", has_text="Saved as revision 2").wait_for()
     page.click("#submit-button")
-    page.locator(".flash", has_text="submitted").wait_for()
+    page.locator(".flash", has_text="submitted for lab review").wait_for()
     _logout(page)
 
     login(page, server, "lab")
@@ -63,7 +63,8 @@ def test_review_round_trip(server, browser, page, axe):
         page.evaluate("""() => { const a = document.createElement('a');
             a.href = document.querySelector("a[href$='sheet.pdf']").href; a.download = 'sheet.pdf';
             document.body.appendChild(a); a.click(); }""")
-    pdf = open(dl.value.path(), "rb").read()
+    with open(dl.value.path(), "rb") as f:
+        pdf = f.read()
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Niacinamide" in text
     assert "Approved for a pilot batch." in text
