@@ -72,6 +72,11 @@ def create_app(test_config: dict | None = None) -> Flask:
                                message="The form expired or was sent twice. Reload the page "
                                        "and try again; nothing was saved."), 400
 
+    @app.get("/healthz")
+    def healthz():
+        """For load balancers: the process answers and its rule set is loaded."""
+        return {"status": "ok", "rules_version": app.extensions["rules"].current.version}
+
     @app.context_processor
     def _helpers():
         return {"has_endpoint": lambda name: name in app.view_functions}

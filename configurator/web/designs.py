@@ -11,7 +11,14 @@ from wtforms.validators import DataRequired, Length
 from ..engine import advise, check, parse_formula
 from ..errors import FormulaError
 from . import rules, store
-from .forms import apply_action, choices, design_form, form_data, to_document
+from .forms import (
+    apply_action,
+    choices,
+    design_form,
+    form_data,
+    formdata_document,
+    to_document,
+)
 
 bp = Blueprint("designs", __name__)
 
@@ -79,9 +86,9 @@ def new():
     return render_template("designs/new.html", form=form), 400 if form.errors else 200
 
 
-def _evaluate(form):
-    """(document, report or None, problems) for the form as it stands."""
-    doc, where = to_document(form)
+def _evaluate(form, formdata=None):
+    """(document, report or None, problems, formula) for the form as it stands."""
+    doc, where = to_document(form) if formdata is None else formdata_document(formdata)
     try:
         formula = parse_formula(doc, "form")
     except FormulaError as exc:
@@ -150,15 +157,19 @@ def edit(design_id: int):
     return redirect(url_for("designs.edit", design_id=design.id), 303)
 
 
+@bp.route("/designs/preview", methods=["POST"])
+@login_required
+def preview_any():
+    """Live validation: the findings panel for the posted form (touches no design)."""
+    _doc, report, problems, _f = _evaluate(None, request.form)
+    return render_template("designs/_panel.html", report=report, problems=problems, editable=True)
+
+
 @bp.route("/designs/<int:design_id>/preview", methods=["POST"])
 @login_required
 def preview(design_id: int):
-    design = _own(design_id)
-    form = design_form(rules(), request.form)
-    form.validate()
-    _doc, report, problems, _f = _evaluate(form)
-    return render_template("designs/_panel.html", report=report, problems=problems,
-                           design=design, form=form, editable=True)
+    _own(design_id)
+    return preview_any()
 
 
 @bp.route("/designs/<int:design_id>/advice", methods=["POST"])

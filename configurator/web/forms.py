@@ -96,34 +96,61 @@ def design_form(rs: RuleSet, formdata: Any, data: dict | None = None) -> DesignF
 
 def to_document(form: DesignForm) -> tuple[dict, list[int]]:
     """The formula document the form describes, and the form row of each ingredient."""
-    doc: dict[str, Any] = {"name": (form.name.data or "").strip(),
-                           "product_type": form.product_type.data}
-    if form.base.data:
-        doc["base"] = form.base.data
-    ph = (form.target_ph.data or "").strip().replace(",", ".")
+    rows = [(e.form.inci.data, e.form.amount.data, e.form.qs.data) for e in form.rows.entries]
+    return _document({f: getattr(form, f).data for f in (
+        "name", "product_type", "base", "target_ph", "constraints", "batch_size", "batch_units",
+        "batch_fill", "notes")}, rows)
+
+
+def formdata_document(formdata) -> tuple[dict, list[int]]:
+    """The same document straight from a request's form, without building WTForms fields.
+
+    Live validation calls this on every keystroke: it is three times cheaper than
+    binding the whole :class:`DesignForm`, and the engine reports every problem anyway.
+    """
+    def text(name: str, limit: int = 200) -> str:
+        return (formdata.get(name) or "")[:limit]
+
+    rows = []
+    for i in range(MAX_ROWS):
+        if f"rows-{i}-inci" not in formdata:
+            break
+        rows.append((text(f"rows-{i}-inci", 120), text(f"rows-{i}-amount", 32),
+                     formdata.get(f"rows-{i}-qs") in ("y", "on", "true", "1")))
+    fields = {f: text(f) for f in ("name", "product_type", "base", "target_ph", "batch_size",
+                                   "batch_units", "batch_fill")}
+    fields["notes"] = text("notes", 5000)
+    fields["constraints"] = [c[:64] for c in formdata.getlist("constraints")[:50]]
+    return _document(fields, rows)
+
+
+def _document(f: dict, rows: list[tuple]) -> tuple[dict, list[int]]:
+    doc: dict[str, Any] = {"name": (f["name"] or "").strip(), "product_type": f["product_type"]}
+    if f["base"]:
+        doc["base"] = f["base"]
+    ph = (f["target_ph"] or "").strip().replace(",", ".")
     if ph:
         try:
             doc["target_ph"] = float(ph)
         except ValueError:
             doc["target_ph"] = ph  # parse_formula reports it
-    if form.constraints.data:
-        doc["constraints"] = list(form.constraints.data)
-    rows, where = [], []
-    for i, entry in enumerate(form.rows.entries):
-        inci = (entry.form.inci.data or "").strip()
+    if f["constraints"]:
+        doc["constraints"] = list(f["constraints"])
+    out, where = [], []
+    for i, (inci, amount, qs) in enumerate(rows):
+        inci = (inci or "").strip()
         if not inci:
             continue
-        amount = (entry.form.amount.data or "").strip()
-        if entry.form.qs.data:
-            rows.append({"inci": inci, "qs": True})
+        amount = (amount or "").strip()
+        if qs:
+            out.append({"inci": inci, "qs": True})
         elif _is_number(amount):
-            rows.append({"inci": inci, "percent": float(amount.replace(",", "."))})
+            out.append({"inci": inci, "percent": float(amount.replace(",", "."))})
         else:
-            rows.append({"inci": inci, "amount": amount} if amount else {"inci": inci})
+            out.append({"inci": inci, "amount": amount} if amount else {"inci": inci})
         where.append(i)
-    doc["ingredients"] = rows
-    size, units, fill = (form.batch_size.data or "").strip(), (form.batch_units.data or "").strip(), \
-        (form.batch_fill.data or "").strip()
+    doc["ingredients"] = out
+    size, units, fill = ((f[k] or "").strip() for k in ("batch_size", "batch_units", "batch_fill"))
     if size or units or fill:
         batch: dict[str, Any] = {}
         if size:
@@ -133,8 +160,8 @@ def to_document(form: DesignForm) -> tuple[dict, list[int]]:
         if fill:
             batch["fill"] = fill
         doc["batch"] = batch
-    if (form.notes.data or "").strip():
-        doc["notes"] = form.notes.data.strip()
+    if (f["notes"] or "").strip():
+        doc["notes"] = f["notes"].strip()
     return doc, where
 
 
