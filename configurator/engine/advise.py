@@ -24,7 +24,7 @@ class Advice:
     inci: str
     ok: bool
     strength: float  # the strength tried: the usual minimum, capped at ``max_percent``
-    max_percent: float | None  # the most the rules allow (None: no numeric ceiling)
+    max_percent: float | None  # the most that can still be added (None: no numeric ceiling)
     reasons: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
@@ -44,7 +44,8 @@ def _ceiling(iid: str, formula_report: Report, rs: RuleSet, present: dict[str, f
         if not r.applies(app, area, form):
             continue
         used = sum(present.get(m, 0.0) * f for m, f in r.members.items() if m != iid)
-        room = (r.max - used) / r.members[iid]
+        # what can still be added on top of what the formula already holds
+        room = (r.max - used) / r.members[iid] - present.get(iid, 0.0)
         best = room if best is None else min(best, room)
     return None if best is None else max(0.0, round(best, 4))
 
