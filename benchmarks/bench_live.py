@@ -3,7 +3,7 @@
 Run: .venv/bin/python benchmarks/bench_live.py [--seconds 15] [--connections 50]
 Needs Debian's `wrk` (apt-get install wrk). Starts `configurator serve` (gunicorn,
 2 workers × 4 threads) on a fresh SQLite database in a temporary folder, logs a
-client in, creates a design, then drives with wrk, in one run:
+client in, then drives with wrk, in one run:
   * the live-validation round trip: POST /designs/preview with a 12-row
     formula (what the editor sends on every change), and
   * a bare endpoint of the same app: GET /healthz.
@@ -108,10 +108,6 @@ def main() -> None:
             {"email": "bench@example.com", "password": "bench-pw", "csrf_token": token}).encode())
         page = opener.open(base + "/designs/new").read().decode()
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        r = opener.open(base + "/designs/new", urllib.parse.urlencode(
-            {"name": "Bench serum", "product_type": "night-cream", "base": "rich-night-cream",
-             "csrf_token": token}).encode())
-        design = r.geturl().rstrip("/").split("/")[-1]
         cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
         form = {"csrf_token": token, "name": "Bench serum", "product_type": "night-cream",
                 "base": "rich-night-cream", "target_ph": "5.5", "version": "1"}

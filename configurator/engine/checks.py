@@ -30,21 +30,10 @@ class Context:
     form: str
     ph: float | None
     qs: str | None
-    _tags: dict[str, float] | None = None
     _cel: cel.Context | None = None
 
     def inci(self, iid: str) -> str:
         return self.rs.ingredients[iid].inci
-
-    def tag_totals(self) -> dict[str, float]:
-        if self._tags is None:
-            totals: dict[str, float] = {}
-            ings = self.rs.ingredients
-            for iid, p in self.present.items():
-                for t in ings[iid].tags:
-                    totals[t] = totals.get(t, 0.0) + p
-            self._tags = totals
-        return self._tags
 
     def cel_context(self) -> cel.Context:
         """The names every expression rule sees (rules/README.md, `expression`).
@@ -222,29 +211,27 @@ def check_incompatible(rule: Rule, ctx: Context) -> list[Finding]:
                      f"Remove {ctx.inci(b[0])} or {ctx.inci(a[0])}.")]
 
 
-def _ph_finding(rule: Rule, ctx: Context, names: tuple[str, ...], lo: float | None,
-                hi: float | None) -> Finding | None:
-    ph = ctx.ph
+def ph_problem(ph: float | None, names: tuple[str, ...], lo: float | None,
+               hi: float | None) -> tuple[str, str, FixAction] | None:
+    """(message, fix, action) when ``ph`` is outside [lo, hi]; None when it is inside or unset."""
     if ph is None or ((lo is None or ph >= lo - 1e-9) and (hi is None or ph <= hi + 1e-9)):
         return None
     window = (f"{fmt(lo)}–{fmt(hi)}" if lo is not None and hi is not None
               else (f"at least {fmt(lo)}" if lo is not None else f"at most {fmt(hi)}"))
     target = lo if lo is not None and ph < lo else hi
-    return _finding(rule, "ph-window", names,
-                    f"Target pH {fmt(ph)} is outside the pH window of {', '.join(names)} "
-                    f"({window}).",
-                    f"Set the target pH to {fmt(target)}", FixAction("set-ph", "", target))
+    return (f"Target pH {fmt(ph)} is outside the pH window of {', '.join(names)} ({window}).",
+            f"Set the target pH to {fmt(target)}", FixAction("set-ph", "", target))
 
 
 def check_ph(rule: Rule, ctx: Context) -> list[Finding]:
     if ctx.ph is None:
         return NONE
     hits = _present_members(rule, ctx)
-    if hits:
-        f = _ph_finding(rule, ctx, tuple(ctx.inci(i) for i, _p, _f in hits), rule.min, rule.max)
-        if f:
-            return [f]
-    return NONE
+    names = tuple(ctx.inci(i) for i, _p, _f in hits)
+    problem = ph_problem(ctx.ph, names, rule.min, rule.max) if hits else None
+    if problem is None:
+        return NONE
+    return [_finding(rule, "ph-window", names, *problem)]
 
 
 def check_requires(rule: Rule, ctx: Context) -> list[Finding]:

@@ -7,7 +7,7 @@ It knows nothing of Flask, SQL or PDF. It never raises on a formula that
 from __future__ import annotations
 
 from ..rules.model import Base, RuleSet
-from .checks import CHECKS, Context, _ph_finding, fmt
+from .checks import CHECKS, Context, fmt, ph_problem
 from .compose import Draft, compose
 from .formula import Formula
 from .report import Finding, FixAction, Line, Report
@@ -71,11 +71,12 @@ def _builtin(ctx: Context, d: Draft, base: Base | None, out: list[Finding]) -> N
                     f"({fmt(ing.use_min)}–{fmt(ing.use_max or 100)} %); it may do little.",
                     "Ingredient catalog", f"Raise {ing.inci} to {fmt(ing.use_min)} %",
                     FixAction("set-percent", ing.inci, ing.use_min)))
-        if (ing.ph_min is not None or ing.ph_max is not None) and ctx.ph is not None:
-            f = _ph_finding(_CATALOG_PH, ctx, (ing.inci,), ing.ph_min, ing.ph_max)
-            if f:
-                out.append(Finding("warning", "ph-window", f"catalog-{iid}-ph", f.ingredients,
-                                   f.message, "Ingredient catalog", f.fix, f.action))
+        if ing.ph_min is not None or ing.ph_max is not None:
+            problem = ph_problem(ctx.ph, (ing.inci,), ing.ph_min, ing.ph_max)
+            if problem:
+                message, fix, action = problem
+                out.append(Finding("warning", "ph-window", f"catalog-{iid}-ph", (ing.inci,),
+                                   message, "Ingredient catalog", fix, action))
     if base is None:
         return
     added = d.added
@@ -177,19 +178,6 @@ def _label(ctx: Context, d: Draft, allergens: tuple[str, ...]) -> str:
 
 def _label_key(r: tuple[float, str, bool]) -> tuple:
     return (r[2], -r[0], r[1])
-
-
-class _CatalogPh:
-    """Stand-in rule for the catalog's own pH windows (built-in check)."""
-
-    id = "catalog-ph"
-    severity = "warning"
-    source = "Ingredient catalog"
-    message = ""
-    fix = ""
-
-
-_CATALOG_PH = _CatalogPh()
 
 
 def check(formula: Formula, rs: RuleSet) -> Report:

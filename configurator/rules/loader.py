@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -540,8 +541,7 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
         iid0 = names[m["inci"].casefold()] if isinstance(m.get("inci"), str) else None
         if iid0 in ingredients:
             old = ingredients[iid0]
-            ingredients[iid0] = Ingredient(**{**{f: getattr(old, f) for f in old.__slots__},
-                                              "contains": tuple(parts)})
+            ingredients[iid0] = replace(old, contains=tuple(parts))
 
     product_types: dict[str, ProductType] = {}
     seen = {}
@@ -582,6 +582,7 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
         raise RuleSetError(ctx.problems)
 
     index: dict[str, list[Rule]] = {}
+    positions: dict[str, list[int]] = {}
     always: list[Rule] = []
     carriers = [i for i in ingredients.values() if i.contains]
     for n, r in enumerate(rules):
@@ -589,16 +590,18 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
             # an essential oil brings its allergens in: it triggers their labelling rules too
             extra = {i.id for i in carriers if any(c in r.members for c, _f in i.contains)}
             if extra - r.triggers:
-                r = rules[n] = Rule(**{**{f: getattr(r, f) for f in r.__slots__},
-                                       "triggers": r.triggers | extra})
+                r = rules[n] = replace(r, triggers=r.triggers | extra)
         if not r.triggers:
             always.append(r)
         for iid in r.triggers:
             index.setdefault(iid, []).append(r)
+            positions.setdefault(iid, []).append(n)
     ruleset = RuleSet(
         version=version, directory=str(root), ingredients=ingredients, bases=bases,
         product_types=product_types, constraints=constraints, rules=tuple(rules),
         by_ingredient={k: tuple(v) for k, v in index.items()}, always=tuple(always),
+        rule_index={k: frozenset(v) for k, v in positions.items()},
+        always_index=frozenset(n for n, r in enumerate(rules) if not r.triggers),
         names=names, files=tuple(files),
         all_tags=frozenset(t for i in ingredients.values() for t in i.tags),
         expr_tags=frozenset(t for r in rules for t in r.expr_tags),

@@ -200,24 +200,10 @@ class RuleSet:
     all_tags: frozenset[str] = frozenset()
     expr_tags: frozenset[str] = frozenset()  # the tags any expression rule reads
     expr_names: frozenset[str] = frozenset()  # the ingredient ids any expression rule names
+    # the same indexes as by_ingredient/always, as positions in ``rules`` (the engine's form)
+    rule_index: dict[str, frozenset[int]] = field(default_factory=dict)
+    always_index: frozenset[int] = frozenset()
     files: tuple[str, ...] = field(default=())
-
-    @property
-    def rule_index(self) -> dict[str, frozenset[int]]:
-        """ingredient id -> positions in ``rules`` of the rules it triggers."""
-        idx = self.__dict__.get("_rule_index")
-        if idx is None:
-            pos = {id(r): n for n, r in enumerate(self.rules)}
-            idx = {k: frozenset(pos[id(r)] for r in v) for k, v in self.by_ingredient.items()}
-            object.__setattr__(self, "_rule_index", idx)
-            object.__setattr__(self, "_always_index",
-                               frozenset(pos[id(r)] for r in self.always))
-        return idx
-
-    @property
-    def always_index(self) -> frozenset[int]:
-        self.rule_index  # noqa: B018 - builds both indexes
-        return self.__dict__["_always_index"]
 
     def applicable(self, application: str, area: str, form: str) -> frozenset[int]:
         """Positions of the rules whose ``when`` holds for this product (memoised per product)."""

@@ -61,6 +61,14 @@ def _own(design_id: int):
     return d
 
 
+def _own_action(design_id: int):
+    """The user's design for a one-button action, after its CSRF check."""
+    d = _own(design_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return d
+
+
 @bp.route("/designs/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -177,8 +185,7 @@ def preview(design_id: int):
 def advice(design_id: int):
     _own(design_id)
     rs = rules()
-    form = design_form(rs, request.form)
-    _doc, report, _problems, formula = _evaluate(form)
+    _doc, report, _problems, formula = _evaluate(None, request.form)
     items = _advice_items(rs, formula, report, (request.form.get("q") or "").strip()[:60])
     return render_template("designs/_catalog.html", items=items, rs=rs)
 
@@ -210,9 +217,7 @@ def rename(design_id: int):
 @bp.route("/designs/<int:design_id>/duplicate", methods=["POST"])
 @login_required
 def duplicate(design_id: int):
-    design = _own(design_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    design = _own_action(design_id)
     copy = store.duplicate(current_user, design, rules())
     flash(f"Duplicated as “{copy.name}”.", "info")
     return redirect(url_for("designs.edit", design_id=copy.id), 303)
@@ -221,9 +226,7 @@ def duplicate(design_id: int):
 @bp.route("/designs/<int:design_id>/archive", methods=["POST"])
 @login_required
 def archive(design_id: int):
-    design = _own(design_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    design = _own_action(design_id)
     archived = request.form.get("undo") != "1"
     store.set_archived(current_user, design, archived)
     flash("Archived." if archived else "Restored from the archive.", "info")
@@ -233,9 +236,7 @@ def archive(design_id: int):
 @bp.route("/designs/<int:design_id>/submit", methods=["POST"])
 @login_required
 def submit(design_id: int):
-    design = _own(design_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    design = _own_action(design_id)
     rev = store.revision(design)
     if design.status not in store.EDITABLE:
         flash(f"Already {design.status.replace('_', ' ')}: nothing to do.", "info")

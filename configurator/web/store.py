@@ -121,12 +121,18 @@ def save(user: User, design: Design, formula: Formula, expected: int, rs: RuleSe
     return rev
 
 
-def rename(user: User, design: Design, name: str) -> None:
+def _touch(design: Design, **changes) -> None:
+    """Change plain fields of a design (not its formula: that is :func:`save`)."""
     s = db.session()
-    design.name = name
+    for key, value in changes.items():
+        setattr(design, key, value)
     design.updated_at = now()
     s.add(design)
     s.commit()
+
+
+def rename(user: User, design: Design, name: str) -> None:
+    _touch(design, name=name)
 
 
 def duplicate(user: User, design: Design, rs: RuleSet) -> Design:
@@ -138,11 +144,7 @@ def duplicate(user: User, design: Design, rs: RuleSet) -> Design:
 
 
 def set_archived(user: User, design: Design, archived: bool) -> None:
-    s = db.session()
-    design.archived = archived
-    design.updated_at = now()
-    s.add(design)
-    s.commit()
+    _touch(design, archived=archived)
 
 
 def transition(actor: User, design: Design, to: str, comment: str = "",
