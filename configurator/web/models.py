@@ -111,3 +111,17 @@ class SheetCache(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     pdf: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(default_factory=now)
+
+
+class ImpactRun(SQLModel, table=True):
+    """One run of ``configurator rules impact``: a candidate rule set against every saved design."""
+
+    __tablename__ = "impact_runs"
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=now, index=True)
+    old_version: str = Field(max_length=80)  # the rule set in force
+    new_version: str = Field(max_length=80)  # the candidate
+    candidate_dir: str = Field(max_length=1000)
+    designs_checked: int = Field(default=0)
+    designs_changed: int = Field(default=0)
+    report: dict = Field(sa_column=Column(JSON, nullable=False))  # see configurator.tooling.impact
