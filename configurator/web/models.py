@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 ROLES = ("client", "lab", "rnd", "admin")
@@ -125,3 +125,16 @@ class ImpactRun(SQLModel, table=True):
     designs_checked: int = Field(default=0)
     designs_changed: int = Field(default=0)
     report: dict = Field(sa_column=Column(JSON, nullable=False))  # see configurator.tooling.impact
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A failed login, counted per account (``scope="account"``, key = lower-cased
+    e-mail) and per client address (``scope="ip"``). Kept in the database so every
+    worker and host sees the same counts (configurator/web/ratelimit.py)."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_scope_key_at", "scope", "key", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=8)
+    key: str = Field(max_length=254)
+    at: datetime = Field(default_factory=now, index=True)
