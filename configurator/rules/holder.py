@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import RuleSetError
@@ -17,8 +18,17 @@ from .model import RuleSet
 
 
 def _stamp(root: Path) -> tuple:
-    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size)
-                        for p in root.rglob("*.yaml")))
+    """Names, times and sizes of the rule files (not ``tests/``, which the loader skips)."""
+    out = []
+    for p in root.rglob("*.yaml"):
+        if "tests" in p.relative_to(root).parts:
+            continue
+        try:
+            st = p.stat()
+        except OSError:  # removed while we looked: the next look sees the folder as it is
+            continue
+        out.append((str(p), st.st_mtime_ns, st.st_size))
+    return tuple(sorted(out))
 
 
 class RuleSetHolder:
@@ -27,9 +37,12 @@ class RuleSetHolder:
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
         self._lock = threading.Lock()
-        self.current: RuleSet = load_rules(self.directory)
-        self.problems: list[str] = []
         self._stamp = _stamp(self.directory)
+        self.current: RuleSet = load_rules(self.directory)
+        self.loaded_at: datetime = datetime.now(timezone.utc)
+        #: problems of the last edit that could not go into force ("file:line: message")
+        self.problems: list[str] = []
+        self.problems_at: datetime | None = None
 
     def reload(self) -> bool:
         """Load the folder again; True if a new version went into force."""
@@ -39,11 +52,15 @@ class RuleSetHolder:
                 rs = load_rules(self.directory)
             except RuleSetError as exc:
                 self.problems = [str(p) for p in exc.problems]
+                self.problems_at = datetime.now(timezone.utc)
                 return False
             self.problems = []
-            changed = rs.version != self.current.version
+            self.problems_at = None
+            if rs.version == self.current.version:  # same content: keep the warm one
+                return False
             self.current = rs
-            return changed
+            self.loaded_at = datetime.now(timezone.utc)
+            return True
 
     def reload_if_changed(self) -> bool:
         """Cheap check of file times and sizes; reload when any changed."""

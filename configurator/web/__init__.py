@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 from flask import Flask, render_template
@@ -45,6 +46,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         AUTO_MIGRATE=True,
+        # seconds between two looks at the rule files' times (per worker); 0 = every request,
+        # negative = never (then only `rules reload` on the R&D page or a restart swaps rules)
+        RULES_CHECK_SECONDS=float(os.environ.get("CONFIGURATOR_RULES_CHECK_SECONDS", "2")),
     )
     if test_config:
         app.config.update(test_config)
@@ -56,7 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     if app.config["AUTO_MIGRATE"]:
         db.upgrade(app.extensions["db_engine"])
-    app.extensions["rules"] = RuleSetHolder(app.config["RULES_DIR"])
+    app.extensions["rules"] = holder = RuleSetHolder(app.config["RULES_DIR"])
+    _hot_reload(app, holder)
     csrf.init_app(app)
     auth.init_app(app)
     security.init_app(app)
@@ -88,6 +93,33 @@ def create_app(test_config: dict | None = None) -> Flask:
             code, lambda e, c=code, m=message: (render_template("errors/error.html", code=c,
                                                                 message=m), c))
     return app
+
+
+def _hot_reload(app: Flask, holder: RuleSetHolder) -> None:
+    """Swap in edited rule files between requests (never a broken set: see the holder).
+
+    Each worker looks at the files' times and sizes at most every
+    ``RULES_CHECK_SECONDS``; a request that finds a change loads the new set
+    (about 0.1 s) before it is handled, and every later request uses it. A rule
+    set with errors keeps the last good one in force and its problems go to the
+    R&D page.
+    """
+    every = app.config["RULES_CHECK_SECONDS"]
+    if every < 0:
+        return
+    last = [time.monotonic()]
+
+    @app.before_request
+    def _rules_fresh():
+        now = time.monotonic()
+        if now - last[0] >= every:
+            last[0] = now
+            failed_before = holder.problems_at
+            if holder.reload_if_changed():
+                app.logger.info("rules: version %s in force", holder.current.version[:19])
+            elif holder.problems_at is not failed_before:
+                app.logger.warning("rules: edit with %d problem(s) ignored; still serving %s",
+                                   len(holder.problems), holder.current.version[:19])
 
 
 def rules():

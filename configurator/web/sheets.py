@@ -1,7 +1,9 @@
 """Spec sheet downloads: rendered once per revision and review state, then cached.
 
-The cache key is what the sheet shows (the revision, its status and the last
-audit event); the PDF's SHA-256 is stored with it. Rendering is deterministic,
+The cache key is what the sheet shows (the revision, its status, the last
+audit event and, until approval, the rules version whose findings it prints);
+the PDF's SHA-256 is stored with it. An approved sheet is the one first printed
+after approval, whatever the rules do later. Rendering is deterministic,
 so a cache miss after a restart produces the same bytes.
 """
 
@@ -39,13 +41,15 @@ def render_sheet(design: Design, rev: Revision) -> tuple[bytes, str, bool]:
     from ..specsheet.view import build_sheet
 
     events = store.audit(design)
+    rs = rules()
     state = f"{design.status}:{events[-1].id if events else 0}"
+    if design.status != "approved":  # an approved sheet is frozen as first printed
+        state += f":{rs.version[:24]}"
     s = db.session()
     hit = s.exec(select(SheetCache).where(SheetCache.revision_id == rev.id,
                                           SheetCache.state == state)).first()
     if hit is not None:
         return hit.pdf, hit.sha256, True
-    rs = rules()
     formula = parse_formula(rev.document)
     from ..engine import check
 
