@@ -10,11 +10,11 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, req
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlmodel import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from . import db
+from . import db, ratelimit
 from .models import ROLES, ApiToken, User
 
 bp = Blueprint("auth", __name__)
@@ -106,13 +106,19 @@ def login():
         return redirect(url_for("designs.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = ratelimit.blocked(form.email.data)  # by account and by address (ratelimit.py)
+        if wait:
+            flash(ratelimit.wait_message(wait), "error")
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
         user = db.session().exec(select(User).where(User.email == form.email.data.strip().lower())).first()
-        if user and check_password_hash(user.password_hash, form.password.data):
+        if ratelimit.check_password(user, form.password.data):
+            ratelimit.reset(form.email.data)
             login_user(user)
             nxt = request.args.get("next", "")
             if not nxt.startswith("/") or nxt.startswith("//"):
                 nxt = url_for("designs.home")
             return redirect(nxt)
+        ratelimit.record_failure(form.email.data)
         flash("Wrong e-mail or password.", "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form), 400 if form.errors else 200

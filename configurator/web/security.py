@@ -1,14 +1,41 @@
-"""Security headers on every response (CSP without inline script, no framing)."""
+"""Security headers on every response (CSP without inline script, no framing), HSTS
+over TLS, and the trusted-proxy switch.
+
+``TRUSTED_PROXY`` (environment or config; default 0) is the number of reverse
+proxies in front of the app. With 0 the app believes only the connection it
+sees: ``X-Forwarded-For``/``X-Forwarded-Proto`` are ignored, so a client cannot
+claim to be on TLS or to come from another address (which would dodge the
+login rate limit). With N ≥ 1, Werkzeug's ``ProxyFix`` takes the client address
+and the scheme from the last N proxies' headers; set it only when every request
+really passes through those proxies (docs/deploy.md).
+
+HSTS is sent only on secure requests (TLS seen directly, or reported by a
+trusted proxy): a browser ignores it over plain HTTP anyway, and sending it from
+a development server on http://127.0.0.1 would only mislead.
+"""
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 def init_app(app: Flask) -> None:
+    app.config.setdefault("TRUSTED_PROXY", int(os.environ.get("TRUSTED_PROXY") or 0))
+    proxies = int(app.config["TRUSTED_PROXY"])
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+
     @app.after_request
     def _headers(resp):
         h = resp.headers
@@ -16,8 +43,9 @@ def init_app(app: Flask) -> None:
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
-            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint and not request.endpoint.startswith("static"):
+            h.setdefault("Strict-Transport-Security", HSTS)
+        if not (request.endpoint or "").startswith("static"):  # error pages too
             h.setdefault("Cache-Control", "no-store")
         return resp
