@@ -141,7 +141,8 @@ EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction, argparse._SubParsersA
 
 
 def _load_extras() -> None:
-    for mod in ("configurator.web.cli", "configurator.specsheet.cli", "configurator.tooling.cli"):
+    for mod in ("configurator.web.cli", "configurator.specsheet.cli", "configurator.tooling.cli",
+                "configurator.web.backup"):
         try:
             __import__(mod)
         except ModuleNotFoundError as exc:
