@@ -1,0 +1,396 @@
+"""R&D's side: the rule set in force, the catalog, the rules, the last impact report.
+
+Everything here reads the :class:`~configurator.rules.holder.RuleSetHolder` of the
+app (``current`` and the ``problems`` of the last failed reload); nothing here
+changes a rule file. The only action is "reload now", which asks the holder to
+load the folder again: a broken edit never goes into force, the page lists its
+``file:line`` problems and says which version the app is still serving.
+
+Decisions:
+
+* Search is a plain scan of the catalog (512 materials; well under a
+  millisecond) over INCI name, id, synonyms, trade names, CAS numbers, tags and
+  functions, ranked exact > prefix > substring > tag/function, then by INCI. The
+  query is NFKC-normalised and case-folded, control characters dropped, and cut
+  to ``MAX_QUERY`` characters (with a note) so no input can make a page fail.
+* Pages are plain GET links (``?q=…&page=N``): they work without JavaScript; a
+  page number that is not a positive integer means page 1, one past the end
+  means the last page.
+* A rule's "source annex" is read from its ``source`` text (``Annex V, entry
+  29``, the form the loader demands of a regulatory source); a rule without one
+  (lab practice, a paper, "each Annex V limit still applies") is filed under "other".
+* "Loaded at" is the holder's ``loaded_at`` (this worker's swap time); the
+  problems of a broken edit are the holder's, with ``problems_at``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from ..rules.model import PHASE_NAMES, Ingredient, Rule, RuleSet
+from .auth import role_required
+
+bp = Blueprint("rnd", __name__, url_prefix="/rnd")
+RND = ("rnd", "admin")
+PER_PAGE = 25
+MAX_QUERY = 200
+ANNEX_RE = re.compile(r"\bAnnex ([IVX]+), (?:entr(?:y|ies)\b|preamble)")  # as the loader demands
+KIND_ORDER = ("prohibited", "max-concentration", "group-total", "min-concentration", "declare",
+              "incompatible", "ph-window", "requires", "expression")
+
+
+class ReloadForm(FlaskForm):
+    """Only the CSRF token."""
+
+
+# ---- the rule set in force ---------------------------------------------------------
+
+def _holder():
+    return current_app.extensions["rules"]
+
+
+def short(version: str) -> str:
+    """``sha256:0bc421d2b1d2`` (enough to tell versions apart on a page)."""
+    return version[:19]
+
+
+@bp.context_processor
+def _rnd_helpers():
+    holder = current_app.extensions["rules"]
+    return {"holder": holder, "rs": holder.current, "short": short, "limit_text": limit_text,
+            "annex_of": annex_of, "phase_names": PHASE_NAMES, "num": num}
+
+
+# ---- input cleaning ------------------------------------------------------------------
+
+def clean_query(raw: str) -> tuple[str, bool]:
+    """Normalised, case-folded search text, and whether it was cut to ``MAX_QUERY``."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    text = " ".join(text.split())
+    cut = len(text) > MAX_QUERY
+    return text[:MAX_QUERY], cut
+
+
+def page_number(raw: str | None) -> int:
+    raw = (raw or "").strip()
+    if raw.isascii() and raw.isdigit() and len(raw) <= 6:
+        return max(1, int(raw))
+    return 1
+
+
+@dataclass
+class Page:
+    items: list
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * PER_PAGE + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.number * PER_PAGE)
+
+
+def paginate(items: list, number: int) -> Page:
+    pages = max(1, -(-len(items) // PER_PAGE))
+    number = min(max(1, number), pages)
+    return Page(items[(number - 1) * PER_PAGE:number * PER_PAGE], number, pages, len(items))
+
+
+# ---- catalog search ------------------------------------------------------------------
+
+def _fold(s: str) -> str:
+    return unicodedata.normalize("NFKC", s).casefold()
+
+
+def search_catalog(rs: RuleSet, query: str, tag: str = "") -> list[tuple[Ingredient, str]]:
+    """Ingredients matching ``query`` (and carrying ``tag``), best first, each with why it matched."""
+    q = _fold(query)
+    qcas = q.replace(" ", "")
+    hits: list[tuple[int, str, Ingredient, str]] = []
+    for ing in rs.ingredients.values():
+        if tag and tag not in ing.tags:
+            continue
+        if not q:
+            hits.append((0, _fold(ing.inci), ing, ""))
+            continue
+        best: tuple[int, str] | None = None
+        fields = [("INCI", ing.inci), ("id", ing.id)]
+        fields += [("synonym", s) for s in ing.synonyms]
+        fields += [("trade name", s) for s in ing.trade_names]
+        for label, value in fields:
+            v = _fold(value)
+            score = 0 if v == q else 1 if v.startswith(q) else 2 if q in v else None
+            if score is not None and (best is None or score < best[0]):
+                best = (score, "" if label == "INCI" else f"{label}: {value}")
+        for cas in ing.cas:
+            if qcas and qcas in cas.replace(" ", ""):
+                score = 0 if cas.replace(" ", "") == qcas else 2
+                if best is None or score < best[0]:
+                    best = (score, f"CAS {cas}")
+        if best is None:
+            for t in sorted(ing.tags):
+                if _fold(t) == q or q in _fold(t):
+                    best = (3, f"tag: {t}")
+                    break
+        if best is None:
+            for f in ing.functions:
+                if q in _fold(f):
+                    best = (4, f"function: {f}")
+                    break
+        if best is not None:
+            hits.append((best[0], _fold(ing.inci), ing, best[1]))
+    hits.sort(key=lambda h: (h[0], h[1]))
+    return [(ing, why) for _s, _n, ing, why in hits]
+
+
+# ---- rules: how they read ------------------------------------------------------------
+
+def num(x: float | None) -> str:
+    if x is None:
+        return ""
+    return f"{x:.6g}"
+
+
+def annex_of(rule: Rule) -> str:
+    """``"V"`` for "…, Annex V, entry 29"; ``""`` for a rule without an annex."""
+    m = ANNEX_RE.search(rule.source or "")
+    return m.group(1) if m else ""
+
+
+def _names(rs: RuleSet, ids) -> str:
+    names = sorted(rs.ingredients[i].inci for i in ids if i in rs.ingredients)
+    if len(names) > 6:
+        return ", ".join(names[:6]) + f" and {len(names) - 6} more"
+    return ", ".join(names)
+
+
+def limit_text(rule: Rule, rs: RuleSet | None = None) -> str:
+    """What the rule asks, in one line."""
+    k = rule.kind
+    if k == "prohibited":
+        return "prohibited"
+    if k == "max-concentration":
+        return f"at most {num(rule.max)} %" + (f" (as {rule.expressed_as})" if rule.expressed_as else "")
+    if k == "group-total":
+        return f"together at most {num(rule.max)} %" + (
+            f" (as {rule.expressed_as})" if rule.expressed_as else "")
+    if k == "min-concentration":
+        return f"together at least {num(rule.min)} %"
+    if k == "declare":
+        return (f"declare on the label above {num(rule.leave_on)} % in leave-on, "
+                f"{num(rule.rinse_off)} % in rinse-off products")
+    if k == "ph-window":
+        if rule.min is not None and rule.max is not None:
+            return f"pH {num(rule.min)} to {num(rule.max)}"
+        return f"pH at least {num(rule.min)}" if rule.min is not None else f"pH at most {num(rule.max)}"
+    if k == "incompatible":
+        if rs is None:
+            return "not together"
+        return f"{_names(rs, rule.first)} not together with {_names(rs, rule.second)}"
+    if k == "requires":
+        above = f" above {num(rule.if_above)} %" if rule.if_above else ""
+        if rs is None:
+            return f"needs a companion{above}"
+        return f"when present{above}, needs one of {_names(rs, rule.then)}"
+    if k == "expression":
+        return f"broken when {rule.expr_text}"
+    return ""
+
+
+def roles_in(rule: Rule, iid: str) -> list[str]:
+    """How an ingredient takes part in a rule."""
+    roles = []
+    if iid in rule.members:
+        factor = rule.members[iid]
+        if rule.kind == "requires":
+            roles.append("its presence triggers the requirement")
+        else:
+            roles.append("counted" + (f" × {num(factor)}" if factor != 1 else ""))
+    if iid in rule.first or iid in rule.second:
+        roles.append("one side of the pair")
+    if iid in rule.then:
+        roles.append("satisfies the requirement")
+    if iid in rule.expr_names:
+        roles.append("named in the expression")
+    if not roles and iid in rule.triggers:
+        roles.append("brings in a constituent it covers" if rule.kind == "declare"
+                     else "its presence makes the rule run")
+    return roles
+
+
+def rules_touching(rs: RuleSet, iid: str) -> list[tuple[Rule, list[str]]]:
+    out = []
+    for r in rs.rules:
+        roles = roles_in(r, iid)
+        if roles:
+            out.append((r, roles))
+    out.sort(key=lambda t: (KIND_ORDER.index(t[0].kind) if t[0].kind in KIND_ORDER else 99,
+                            t[0].id))
+    return out
+
+
+def filter_rules(rs: RuleSet, kind: str, annex: str, query: str) -> list[Rule]:
+    q = _fold(query)
+    out = []
+    for r in rs.rules:
+        if kind and r.kind != kind:
+            continue
+        if annex:
+            a = annex_of(r)
+            if (annex == "other" and a) or (annex != "other" and a != annex):
+                continue
+        if q and not (q in _fold(r.id) or q in _fold(r.source) or q in _fold(r.message)
+                      or any(q in _fold(rs.ingredients[i].inci) for i in r.triggers | set(r.members)
+                             if i in rs.ingredients)):
+            continue
+        out.append(r)
+    return out
+
+
+# ---- pages ---------------------------------------------------------------------------
+
+@bp.route("/")
+@role_required(*RND)
+def home():
+    holder = _holder()
+    rs = holder.current
+    kinds = {}
+    annexes = {}
+    for r in rs.rules:
+        kinds[r.kind] = kinds.get(r.kind, 0) + 1
+        a = annex_of(r) or "other"
+        annexes[a] = annexes.get(a, 0) + 1
+    return render_template(
+        "rnd/home.html", loaded=getattr(holder, "loaded_at", None),
+        problems=list(holder.problems), problems_at=getattr(holder, "problems_at", None),
+        kinds=sorted(kinds.items(), key=lambda kv: KIND_ORDER.index(kv[0])
+                     if kv[0] in KIND_ORDER else 99),
+        annexes=sorted(annexes.items(), key=lambda kv: (kv[0] == "other", len(kv[0]), kv[0])),
+        form=ReloadForm())
+
+
+@bp.route("/reload", methods=["POST"])
+@role_required(*RND)
+def reload():
+    if not ReloadForm().validate_on_submit():
+        abort(400)
+    holder = _holder()
+    before = holder.current.version
+    try:
+        changed = holder.reload()
+    except Exception as exc:  # an unreadable folder must not become a 500
+        current_app.logger.exception("rules reload failed")
+        flash(f"The rules folder could not be read ({type(exc).__name__}: {exc}); "
+              f"the app is still serving version {short(before)}.", "error")
+        return redirect(url_for("rnd.home"), 303)
+    now_version = holder.current.version
+    if holder.problems:
+        flash(f"The edit has {len(holder.problems)} problem(s); the app is still serving "
+              f"version {short(now_version)}.", "error")
+    elif changed:
+        flash(f"Version {short(now_version)} is now in force (was {short(before)}).", "info")
+    else:
+        flash(f"No change: version {short(now_version)} is still in force.", "info")
+    return redirect(url_for("rnd.home"), 303)
+
+
+@bp.route("/catalog")
+@role_required(*RND)
+def catalog():
+    rs = _holder().current
+    query, cut = clean_query(request.args.get("q", ""))
+    tag = request.args.get("tag", "")
+    bad_tag = bool(tag) and tag not in rs.all_tags
+    if bad_tag:
+        tag = ""
+    hits = search_catalog(rs, query, tag)
+    page = paginate(hits, page_number(request.args.get("page")))
+    return render_template("rnd/catalog.html", q=query, cut=cut, tag=tag, bad_tag=bad_tag,
+                           page=page, tags=sorted(rs.all_tags), max_query=MAX_QUERY)
+
+
+@bp.route("/catalog/<string:iid>")
+@role_required(*RND)
+def ingredient(iid: str):
+    rs = _holder().current
+    ing = rs.ingredients.get(iid)
+    if ing is None:
+        found = rs.resolve(iid) if len(iid) <= MAX_QUERY else None
+        if found is None:
+            abort(404)
+        return redirect(url_for("rnd.ingredient", iid=found.id), 301)
+    bases = [(b, line.percent) for b in rs.bases.values() for line in b.composition
+             if line.ingredient == iid]
+    constraints = []
+    for c in rs.constraints.values():
+        if iid in c.forbid:
+            tags = sorted(ing.tags & c.forbid_tags)
+            constraints.append((c, "forbidden" + (f" (tag {', '.join(tags)})" if tags else "")))
+        for tm in c.tag_max:
+            if iid in tm.members:
+                constraints.append((c, f"counts toward {', '.join(sorted(tm.tags)) or 'a group'} "
+                                       f"≤ {num(tm.max)} %"))
+    in_materials = [(m, pct) for m in rs.ingredients.values() for cid, pct in m.contains
+                    if cid == iid]
+    return render_template("rnd/ingredient.html", ing=ing, touching=rules_touching(rs, iid),
+                           bases=bases, constraints=constraints, in_materials=in_materials)
+
+
+@bp.route("/rules")
+@role_required(*RND)
+def rule_list():
+    rs = _holder().current
+    kind = request.args.get("kind", "")
+    kinds = [k for k in KIND_ORDER if any(r.kind == k for r in rs.rules)]
+    if kind not in kinds:
+        kind = ""
+    annexes = sorted({annex_of(r) for r in rs.rules} - {""}, key=lambda a: (len(a), a))
+    annex = request.args.get("annex", "")
+    if annex not in annexes and annex != "other":
+        annex = ""
+    query, cut = clean_query(request.args.get("q", ""))
+    found = filter_rules(rs, kind, annex, query)
+    page = paginate(found, page_number(request.args.get("page")))
+    return render_template("rnd/rules.html", page=page, kind=kind, kinds=kinds, annex=annex,
+                           annexes=annexes, q=query, cut=cut)
+
+
+@bp.route("/rules/<string:rid>")
+@role_required(*RND)
+def rule(rid: str):
+    rs = _holder().current
+    found = next((r for r in rs.rules if r.id == rid), None)
+    if found is None:
+        abort(404)
+    extra = found.triggers - set(found.members) - found.first - found.second
+    return render_template("rnd/rule.html", rule=found, extra=extra)
+
+
+# ---- the last impact report ----------------------------------------------------------
+
+def _latest_impact():
+    """The last impact run, or None (also when the impact tooling is not installed)."""
+    try:
+        from ..tooling.impact import latest_impact_run
+    except ImportError:
+        return None
+    from . import db
+
+    return latest_impact_run(db.session())
+
+
+@bp.route("/impact")
+@role_required(*RND)
+def impact():
+    run = _latest_impact()
+    return render_template("rnd/impact.html", run=run)

@@ -1,0 +1,336 @@
+"""The R&D area: rules in force, broken edits, catalog search, rule list, impact report."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from configurator.web import create_app
+from tests.conftest import Auth, database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+FORMULA = {
+    "name": "Body lotion",
+    "product_type": {"application": "leave-on", "area": "body", "form": "lotion"},
+    "ingredients": [
+        {"inci": "Aqua", "qs": True},
+        {"inci": "Glycerin", "percent": 4},
+        {"inci": "Phenoxyethanol", "percent": 0.9},
+    ],
+}
+PHENOXY = "ingredients: [Phenoxyethanol]\n    max: 1.0\n"
+URLS = ("/rnd/", "/rnd/catalog", "/rnd/catalog?q=niacinamide", "/rnd/catalog/phenoxyethanol",
+        "/rnd/rules", "/rnd/rules/eu-annex-v-29-phenoxyethanol", "/rnd/impact")
+
+
+def text_of(resp) -> str:
+    """The page as a reader sees it: tags dropped, entities decoded, spaces collapsed."""
+    body = re.sub(r"<[^>]+>", " ", resp.get_data(as_text=True))
+    return " ".join(html.unescape(body).split())
+
+
+def _logout(client, auth):
+    client.post("/logout", data={"csrf_token": auth.csrf("/designs")})
+
+
+# ---- access ------------------------------------------------------------------------
+
+def test_only_rnd_and_admin_get_in(client, auth):
+    for url in URLS:
+        r = client.get(url)
+        assert r.status_code == 302 and "/login" in r.headers["Location"], url
+    assert client.post("/rnd/reload").status_code in (302, 400)  # no session: never reloads
+    for who in ("alice@example.com", "lab@example.com"):
+        auth.login(who)
+        for url in URLS:
+            assert client.get(url).status_code == 403, (who, url)
+        token = auth.csrf("/designs")
+        assert client.post("/rnd/reload", data={"csrf_token": token}).status_code == 403
+        assert "R&amp;D</a>" not in client.get("/designs").get_data(as_text=True)
+        _logout(client, auth)
+    for who in ("rnd@example.com", "admin@example.com"):
+        auth.login(who)
+        for url in URLS:
+            assert client.get(url).status_code == 200, (who, url)
+        assert 'href="/rnd/"' in client.get("/designs").get_data(as_text=True)  # the nav link
+        _logout(client, auth)
+
+
+def test_reload_needs_the_csrf_token(client, auth):
+    auth.login("rnd@example.com")
+    assert client.post("/rnd/reload", data={}).status_code == 400
+
+
+# ---- the rules in force and a broken edit ------------------------------------------
+
+@pytest.fixture
+def live(tmp_path):
+    """The app on a copy of the shipped rules; rules swap only through the R&D button."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules, ignore=shutil.ignore_patterns("tests"))
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": database_url(tmp_path),
+                      "RULES_DIR": str(rules), "RULES_CHECK_SECONDS": -1})
+    with app.app_context():
+        from configurator.web.auth import create_user
+
+        create_user("rnd@example.com", "rnd-pw", "rnd")
+    client = app.test_client()
+    Auth(client).login("rnd@example.com")
+    yield app, client, rules
+    app.extensions["db_engine"].dispose()
+
+
+def _validate(client) -> dict:
+    r = client.post("/api/v1/validate", json=FORMULA)
+    assert r.status_code == 200, r.get_data(as_text=True)
+    return r.get_json()
+
+
+def _reload(client):
+    token = Auth(client).csrf("/rnd/")
+    r = client.post("/rnd/reload", data={"csrf_token": token})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/rnd/")
+    return client.get("/rnd/")
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return path.read_text().splitlines().index(needle) + 1
+
+
+def test_overview_names_the_version_in_force(live):
+    app, client, rules = live
+    rs = app.extensions["rules"].current
+    page = text_of(client.get("/rnd/"))
+    assert rs.version in page
+    assert str(rules) in page
+    assert f"{len(rs.ingredients)} ingredients" in page and f"{len(rs.rules)} rules" in page
+    assert "Loaded at 20" in page  # a timestamp
+    assert "did not go live" not in page
+    assert "No change" in text_of(_reload(client))
+
+
+def test_broken_edit_keeps_the_old_version_and_shows_its_errors(live):
+    app, client, rules = live
+    old = _validate(client)
+    assert old["valid"] and not [f for f in old["findings"] if f["code"] == "max-concentration"]
+
+    annex_v = rules / "eu" / "annex-v.yaml"
+    good = annex_v.read_text()
+    assert good.count(PHENOXY) == 1
+    annex_v.write_text(good.replace(PHENOXY, "ingredients: [Phenoxyethanol]\n    max: lots\n"))
+    line = _line_of(annex_v, "    max: lots")
+    lab = rules / "lab" / "group-totals.yaml"
+    lab_text = lab.read_text()
+    lab.write_text(lab_text.replace("kind: group-total", "kind: group-totl", 1))
+    lab_line = _line_of(lab, "    kind: group-totl")
+
+    page = text_of(_reload(client))
+    short = old["rules_version"][:19]
+    assert f"the app is still serving version {short}" in page.lower()
+    assert "fix these 2 problem(s) to go live" in page
+    assert f"eu/annex-v.yaml:{line}: `max`: 'lots' is not a concentration" in page
+    assert f"lab/group-totals.yaml:{lab_line}: unknown rule kind 'group-totl'" in page
+    assert old["rules_version"] in page  # the version shown is still the old one
+    # the app still validates with the old rules
+    assert _validate(client)["rules_version"] == old["rules_version"]
+    assert app.extensions["rules"].current.version == old["rules_version"]
+    # every R&D page says so, with a way to the problems
+    catalog = text_of(client.get("/rnd/catalog"))
+    assert "did not go live" in catalog and "See the problems" in catalog
+
+    # fixed, and stricter: the new version goes live and the limit bites
+    annex_v.write_text(good.replace(PHENOXY, "ingredients: [Phenoxyethanol]\n    max: 0.8\n"))
+    lab.write_text(lab_text)
+    page = text_of(_reload(client))
+    assert "is now in force" in page and "did not go live" not in page
+    new = _validate(client)
+    assert new["rules_version"] != old["rules_version"]
+    assert new["rules_version"] in page
+    assert not new["valid"]
+    assert [f["rule"] for f in new["findings"] if f["code"] == "max-concentration"] == [
+        "eu-annex-v-29-phenoxyethanol"]
+    assert "at most 0.8 %" in text_of(client.get("/rnd/catalog/phenoxyethanol"))
+
+
+def test_hot_reloaded_broken_edit_reaches_the_page(tmp_path):
+    """With the per-request check on, a broken edit shows without pressing anything."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules, ignore=shutil.ignore_patterns("tests"))
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": database_url(tmp_path),
+                      "RULES_DIR": str(rules), "RULES_CHECK_SECONDS": 0})
+    try:
+        with app.app_context():
+            from configurator.web.auth import create_user
+
+            create_user("admin@example.com", "admin-pw", "admin")
+        client = app.test_client()
+        Auth(client).login("admin@example.com")
+        old = app.extensions["rules"].current.version
+        bases = rules / "bases.yaml"
+        bases.write_text(bases.read_text() + "\n  - id: Bad Id\n")
+        page = text_of(client.get("/rnd/"))
+        assert "did not go live" in page and "bases.yaml:" in page
+        assert old[:19] in page and app.extensions["rules"].current.version == old
+    finally:
+        app.extensions["db_engine"].dispose()
+
+
+# ---- catalog ---------------------------------------------------------------------
+
+@pytest.fixture
+def rnd(client, auth):
+    auth.login("rnd@example.com")
+    return client
+
+
+def _hits(client, **params) -> list[str]:
+    body = client.get("/rnd/catalog", query_string=params).get_data(as_text=True)
+    return re.findall(r'<td><a href="/rnd/catalog/([a-z0-9-]+)">', body)
+
+
+def test_search_finds_by_inci_synonym_cas_and_tag(rnd, rules):
+    assert _hits(rnd, q="Niacinamide")[0] == "niacinamide"
+    assert _hits(rnd, q="niacinamide")[0] == "niacinamide"  # any case
+    assert _hits(rnd, q="Nicotinamide")[0] == "niacinamide"  # a synonym
+    assert _hits(rnd, q="98-92-0") == ["niacinamide"]  # CAS
+    assert "synonym: Nicotinamide" in text_of(rnd.get("/rnd/catalog?q=Nicotinamide"))
+    assert _hits(rnd, q="Protectol PE") == ["phenoxyethanol"]  # a trade name
+    assert _hits(rnd, q="122-99-6") == ["phenoxyethanol"]
+    assert _hits(rnd, q="phenoxy", tag="preservative")[0] == "phenoxyethanol"
+    assert _hits(rnd, q="niacinamide", tag="preservative") == []
+    n = sum("preservative" in i.tags for i in rules.ingredients.values())
+    assert f"{n} ingredient(s) tagged preservative" in text_of(
+        rnd.get("/rnd/catalog?tag=preservative"))
+    assert "tag: chelator" in text_of(rnd.get("/rnd/catalog?q=chelator"))  # a tag as the query
+    assert "no ingredient matches" in text_of(rnd.get("/rnd/catalog?q=zzzyx")).lower()
+
+
+def test_catalog_pages(rnd, rules):
+    total = len(rules.ingredients)
+    pages = -(-total // 25)
+    first = _hits(rnd)
+    assert len(first) == 25
+    assert f"{total} ingredient(s); showing 1–25." in text_of(rnd.get("/rnd/catalog"))
+    second = _hits(rnd, page=2)
+    assert len(second) == 25 and not set(first) & set(second)
+    last = text_of(rnd.get(f"/rnd/catalog?page={pages}"))
+    assert f"Page {pages} of {pages}" in last and "Next" not in last
+    body = rnd.get("/rnd/catalog?q=a&page=2").get_data(as_text=True)
+    assert 'href="/rnd/catalog?page=3&amp;q=a' in body or "page=3" in body  # keeps the query
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "x" * 20_000}, {"q": "\u202e\u0000\ufeff💄ﬁ̈\U0010ffff"}, {"q": "%ff%fe"},
+    {"q": "' OR 1=1 --"}, {"q": "<script>alert(1)</script>"}, {"q": " "},
+    {"page": "-1"}, {"page": "abc"}, {"page": "0"}, {"page": "1e3"}, {"page": "9" * 50},
+    {"page": "٣"}, {"tag": "no-such-tag"}, {"tag": "x" * 5000},
+])
+def test_bad_catalog_queries_never_fail(rnd, params):
+    r = rnd.get("/rnd/catalog", query_string=params)
+    assert r.status_code == 200
+    body = r.get_data(as_text=True)
+    assert "<script>alert" not in body
+    r2 = rnd.get("/rnd/rules", query_string={**params, "kind": params.get("tag", "")})
+    assert r2.status_code == 200
+
+
+def test_cut_query_and_raw_bytes(rnd):
+    assert "cut to 200 characters" in text_of(rnd.get("/rnd/catalog?q=" + "y" * 5000))
+    assert rnd.get("/rnd/catalog?q=%ff%fe%00&page=%ff").status_code == 200
+    assert rnd.get("/rnd/rules?q=%ff%fe%00&kind=%ff&annex=%00").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/rnd/catalog/no-such-thing", "/rnd/catalog/" + "x" * 5000,
+                                 "/rnd/catalog/%00", "/rnd/catalog/%ff", "/rnd/rules/nope",
+                                 "/rnd/rules/%e2%80%ae"])
+def test_unknown_detail_pages_are_404(rnd, url):
+    assert rnd.get(url).status_code == 404
+
+
+def test_ingredient_by_synonym_redirects(rnd):
+    r = rnd.get("/rnd/catalog/Nicotinamide")
+    assert r.status_code == 301 and r.headers["Location"].endswith("/rnd/catalog/niacinamide")
+
+
+def test_ingredient_page_shows_data_limits_conditions_and_sources(rnd):
+    page = text_of(rnd.get("/rnd/catalog/phenoxyethanol"))
+    assert "122-99-6" in page and "Protectol PE" in page and "preservative" in page
+    assert "Typical use 0.5–1 %" in page
+    row = re.search(r"eu-annex-v-29-phenoxyethanol .*?Annex V, entry 29", page).group(0)
+    assert "at most 1 %" in row and "all products" in row and "eu/annex-v.yaml:" in row
+    assert "lab-total-preservatives" in page  # a group total counts it too
+
+    benzoate = text_of(rnd.get("/rnd/catalog/sodium-benzoate"))
+    row = re.search(r"eu-annex-v-1-benzoic-acid-leave-on .*?Annex V, entry 1", benzoate).group(0)
+    assert "at most 0.5 % (as benzoic acid)" in row
+    assert "leave-on products except oral" in row
+    assert "counted × 0.8474" in row
+
+
+def test_essential_oil_shows_what_it_brings_in(live):
+    """A natural mixture with ``contains``: its constituents and the labelling rule it triggers."""
+    app, client, rules = live
+    frag = rules / "catalog" / "fragrance.yaml"
+    anchor = '    cas: ["8000-28-0", "90063-37-9"]\n'
+    assert frag.read_text().count(anchor) == 1
+    frag.write_text(frag.read_text().replace(anchor, anchor + "    contains: {Linalool: 35}\n"))
+    assert "is now in force" in text_of(_reload(client))
+    page = text_of(client.get("/rnd/catalog/lavandula-angustifolia-oil"))
+    assert "Constituents Linalool: 35 % of the material" in page
+    assert re.search(r"linalool\S*-declare .*brings in a constituent it covers", page)
+    inner = text_of(client.get("/rnd/catalog/linalool"))
+    assert "Contained in Lavandula Angustifolia Oil: 35 %" in inner
+
+
+# ---- rules ------------------------------------------------------------------------
+
+def _rule_ids(client, **params) -> list[str]:
+    body = client.get("/rnd/rules", query_string=params).get_data(as_text=True)
+    return re.findall(r'<td><a href="/rnd/rules/([a-z0-9-]+)">', body)
+
+
+def _all_rule_ids(client, **params) -> list[str]:
+    out, page = [], 1
+    while True:
+        got = _rule_ids(client, page=page, **params)
+        out += got
+        if len(got) < 25:
+            return out
+        page += 1
+
+
+def test_rule_list_filters_by_kind_and_annex(rnd, rules):
+    prohibited = _all_rule_ids(rnd, kind="prohibited")
+    assert sorted(prohibited) == sorted(r.id for r in rules.rules if r.kind == "prohibited")
+    annex_v = _all_rule_ids(rnd, annex="V")
+    assert "eu-annex-v-29-phenoxyethanol" in annex_v
+    assert all(", Annex V," in rules.rules[[r.id for r in rules.rules].index(i)].source
+               for i in annex_v)
+    other = _all_rule_ids(rnd, annex="other")
+    assert "lab-total-preservatives" in other and not any(i.startswith("eu-") for i in other)
+    both = _all_rule_ids(rnd, kind="max-concentration", annex="V")
+    assert both and set(both) <= set(annex_v)
+    assert _rule_ids(rnd, q="phenoxyethanol")[0].startswith(("eu-", "lab-"))
+    page = text_of(rnd.get("/rnd/rules?kind=max-concentration&annex=V"))
+    assert "Regulation (EC) No 1223/2009, Annex V, entry" in page
+    assert "leave-on products except oral" in page  # conditions shown in the list
+
+
+def test_rule_page(rnd):
+    page = text_of(rnd.get("/rnd/rules/eu-annex-v-1-benzoic-acid-leave-on"))
+    assert "Limit at most 0.5 % (as benzoic acid)" in page
+    assert "Applies to leave-on products except oral" in page
+    assert "Sodium Benzoate × 0.8474" in page
+    assert "Source Regulation (EC) No 1223/2009, Annex V, entry 1" in page
+
+
+# ---- impact report -------------------------------------------------------------------
+
+def test_impact_page_without_a_run(rnd):
+    page = text_of(rnd.get("/rnd/impact"))
+    assert "No impact report yet" in page
+    assert "configurator rules impact --rules DIR" in page
