@@ -52,6 +52,7 @@ from typing import IO, Any
 
 from sqlalchemy import JSON, Date, DateTime, LargeBinary, MetaData, Numeric, Table, inspect, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from ..cli import EXTRA_COMMANDS
 from ..errors import ConfiguratorError
@@ -209,9 +210,14 @@ def restore(engine: Engine, lines: IO[str], path: str = "backup", force: bool = 
         have = _revision(conn)
     if have is None:  # an empty database: the schema the backup was taken with
         from alembic.script import ScriptDirectory
+        from alembic.util import CommandError
 
         scripts = ScriptDirectory.from_config(db.alembic_config(engine))
-        if wanted is None or scripts.get_revision(wanted) is None:
+        try:
+            known = isinstance(wanted, str) and scripts.get_revision(wanted) is not None
+        except CommandError:
+            known = False
+        if not known:
             raise BackupError(f"{path}: backup at database revision {wanted!r}, which this "
                               "version of the configurator does not know; restore it with the "
                               "version that made it")
@@ -236,10 +242,16 @@ def restore(engine: Engine, lines: IO[str], path: str = "backup", force: bool = 
         decoders = {name: {c.name: _decoder(c) for c in t.columns} for name, t in tables.items()}
         batch: list[dict] = []
         current: str | None = None
+        n = 1
 
         def flush():
             if batch:
-                conn.execute(tables[current].insert(), batch)
+                try:
+                    conn.execute(tables[current].insert(), batch)
+                except DBAPIError as exc:  # a broken reference, a duplicate id, a bad value
+                    reason = str(exc.orig).strip().splitlines()[0][:300]
+                    raise BackupError(f"{path}: the database refused rows of {current} before "
+                                      f"line {n} ({reason}); nothing was restored") from None
                 batch.clear()
 
         for n, line in enumerate(lines, start=2):
