@@ -298,13 +298,16 @@ def restore(engine: Engine, lines: IO[str], path: str = "backup", force: bool = 
 # ---- the command -------------------------------------------------------------
 
 def _engine(args: argparse.Namespace) -> Engine:
-    from . import create_app
+    """The app's database (same default as create_app), without loading the rules."""
+    from flask import Flask
 
-    config: dict[str, Any] = {"AUTO_MIGRATE": False, "RULES_CHECK_SECONDS": -1}
-    if args.database:
-        config["DATABASE_URL"] = args.database
-    app = create_app(config)
-    return app.extensions["db_engine"]
+    from .db import make_engine
+
+    url = args.database or os.environ.get("DATABASE_URL")
+    if not url:
+        instance = Path(Flask("configurator.web").instance_path)
+        url = f"sqlite:///{instance / 'configurator.db'}"
+    return make_engine(url)
 
 
 def cmd_db(args: argparse.Namespace) -> int:

@@ -8,6 +8,12 @@ the app's own store functions, so the rows are what the app writes.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+# the rules the app fixture uses (tests/conftest.py: CONFIGURATOR_TEST_RULES or the shipped ones)
+RULES = os.environ.get("CONFIGURATOR_TEST_RULES") or str(Path(__file__).resolve().parents[2] / "rules")
+
 DOC = {"name": "Niacinamide serum", "product_type": "serum", "base": "light-gel",
        "ingredients": [{"inci": "Niacinamide", "percent": 3}]}
 

@@ -20,8 +20,8 @@ from sqlmodel import SQLModel
 from configurator.cli import main
 from configurator.web import create_app
 from configurator.web.db import make_engine
-from tests.conftest import ROOT, csrf_of
-from tests.web.populate import populate
+from tests.conftest import csrf_of
+from tests.web.populate import RULES, populate
 
 
 def _pg_url() -> str:
@@ -44,7 +44,7 @@ def _fresh_pg() -> str:
 
 def _app(url: str):
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": url,
-                      "RULES_DIR": str(ROOT / "rules")})
+                      "RULES_DIR": RULES})
     return app
 
 

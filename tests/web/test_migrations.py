@@ -22,7 +22,8 @@ from werkzeug.security import generate_password_hash
 from configurator.web import create_app
 from configurator.web import db as dbmod
 from configurator.web.db import make_engine
-from tests.conftest import ROOT, csrf_of, database_url
+from tests.conftest import csrf_of, database_url
+from tests.web.populate import RULES
 from tests.web.test_designs import editor_data
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -99,7 +100,7 @@ def test_upgrade_old_database_with_data(tmp_path):
     url = database_url(tmp_path)
     _fill_at_0001(url)
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": url,
-                      "RULES_DIR": str(ROOT / "rules")})  # AUTO_MIGRATE: upgrades to head
+                      "RULES_DIR": RULES})  # AUTO_MIGRATE: upgrades to head
     try:
         eng = app.extensions["db_engine"]
         with eng.connect() as conn:

@@ -11,7 +11,8 @@ from datetime import timedelta
 import pytest
 
 from configurator.web import create_app
-from tests.conftest import ROOT, csrf_of, database_url
+from tests.conftest import csrf_of, database_url
+from tests.web.populate import RULES
 from tests.web.test_designs import new_design
 
 PAGES = ["/login", "/designs", "/designs/new", "/designs/{did}", "/lab/", "/api/v1/openapi.json"]
@@ -65,7 +66,7 @@ def test_session_cookie_is_httponly_and_samesite(client, auth):
 
 
 def _app(tmp_path, **config):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "RULES_DIR": str(ROOT / "rules"),
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "RULES_DIR": RULES,
                       "DATABASE_URL": database_url(tmp_path), **config})
     with app.app_context():
         from configurator.web.auth import create_user
@@ -188,7 +189,7 @@ def test_ip_limit_across_accounts_and_success_resets_the_account(limited):
 def test_limit_is_shared_by_workers_through_the_database(limited, tmp_path):
     """Two app instances (two gunicorn workers) on one database see the same counts."""
     url = limited.config["DATABASE_URL"]
-    other = create_app({"TESTING": True, "SECRET_KEY": "test", "RULES_DIR": str(ROOT / "rules"),
+    other = create_app({"TESTING": True, "SECRET_KEY": "test", "RULES_DIR": RULES,
                         "DATABASE_URL": url, "LOGIN_ACCOUNT_LIMIT": 3,
                         "LOGIN_WINDOW_SECONDS": 600})
     try:
