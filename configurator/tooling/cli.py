@@ -32,3 +32,42 @@ def register(_sub, rules) -> None:
 
 
 EXTRA_COMMANDS.append(register)
+
+
+def cmd_rules_diff(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    from .diff import diff, render_text
+
+    d = diff(args.old, args.new)
+    if args.format == "json":
+        json.dump(d.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        sys.stdout.write(render_text(d))
+    return 0
+
+
+def cmd_rules_docs(args: argparse.Namespace) -> int:
+    from .docs import write_docs
+
+    rs = load_rules(args.rules)
+    pages = write_docs(rs, args.output)
+    print(f"{len(pages)} pages written to {args.output} (rules {rs.version[:19]}…)")
+    return 0
+
+
+def register_diff_docs(_sub, rules) -> None:
+    p = rules.add_parser("diff", help="what changed between two rule sets (folders or git revisions)")
+    p.add_argument("old", metavar="OLD", help="rules folder or git revision (HEAD~3, HEAD:rules)")
+    p.add_argument("new", metavar="NEW", help="rules folder or git revision")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_rules_diff)
+    p = rules.add_parser("docs", help="render the rule set as static HTML pages")
+    p.add_argument("-o", "--output", metavar="DIR", required=True, help="folder to write into")
+    p.add_argument("--rules", metavar="DIR")
+    p.set_defaults(func=cmd_rules_docs)
+
+
+EXTRA_COMMANDS.append(register_diff_docs)
