@@ -1,0 +1,1185 @@
+"""Bulk validation: many designs against one rule set, as numpy column operations.
+
+``configurator rules impact`` re-validates every saved design against a
+candidate rule set; doing that one formula at a time costs ~150 µs each.
+Here each design is composed once into a row of a matrix (designs ×
+catalog ingredients, % w/w) with a few per-design attributes (product,
+base, target pH, constraints), and every rule is evaluated over all rows at
+once: a limit is a column compared with a number, a group total a matrix
+product, an incompatibility two column tests, an expression rule a small
+numpy program compiled from its CEL text.
+
+**Exactness.** The result is the engine's (:func:`configurator.engine.check`):
+the same verdict and the same multiset of findings, each identified by
+``(severity, code, rule, ingredients)`` (messages and fixes are not built
+here). It is achieved this way:
+
+* every comparison uses the engine's threshold and tolerance, with the same
+  strictness (``total > max + 1e-9``, ``total < min - 1e-9``, declare
+  ``> limit + 1e-12``, pH windows ``ph < lo - 1e-9`` …);
+* a value the engine computes with one floating-point operation (a single
+  ingredient's %, ``p * factor``, a pct[] in an expression) is computed with
+  the same operation here, so it is bit-identical;
+* a *sum* of several terms may be added up in another order here (a matrix
+  product) and differ from the engine's by a few units in the last place.
+  All the terms are ≥ 0, so the relative difference is below 1e-13; wherever
+  such a sum lands within ``1e-12 × value`` of the threshold it is compared
+  with, the row is *uncertain*;
+* an expression rule outside the compiled subset (see :class:`_Cel`) makes
+  the rows it would be evaluated on uncertain;
+* uncertain rows **fall back to the per-formula engine**: their findings are
+  the engine's own. :attr:`BulkResult.fallback` counts them.
+
+CEL semantics are CEL's as the ``cel`` runtime implements them: ``pct["X"]``
+for an X the formula does not list is an error; ``&&``/``||`` absorb an error
+when the other side decides (in either order); a ternary evaluates only the
+branch taken; comparisons mix int and double; arithmetic does not (an
+expression doing that is left to the engine); a rule fires only on ``true``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..engine.compose import compose
+from ..engine.engine import _base, _product, _suits
+from ..engine.formula import Addition, Formula, ProductSpec
+from ..engine.report import Finding, Report
+from ..rules.model import Rule, RuleSet
+
+Key = tuple[str, str, str, tuple[str, ...]]  # (severity, code, rule, ingredients)
+REL = 1e-12  # relative band around a threshold where a re-ordered sum is not trusted
+CHUNK = 16_384
+
+
+def finding_key(f: Finding) -> Key:
+    return (f.severity, f.code, f.rule, tuple(f.ingredients))
+
+
+def report_keys(report: Report) -> list[Key]:
+    return sorted(finding_key(f) for f in report.findings)
+
+
+# --------------------------------------------------------------------------- designs
+
+
+@dataclass
+class Designs:
+    """Designs composed against one rule set, one row each (see :func:`compose_formulas`).
+
+    ``pres_*`` hold each design's composition in the engine's order (the
+    composition dict's insertion order), padded with column ``m`` (a dummy)
+    and 0.0; ``add_*`` the client's additions the same way.
+    """
+
+    rs: RuleSet
+    cols: list[str]  # ingredient ids, sorted: column j of the matrix
+    products: list[tuple[str, str, str]]  # (application, area, form)
+    pidx: np.ndarray  # int32 (n,) index into products
+    base: np.ndarray  # int32 (n,) index into list(rs.bases), -1 without a base
+    qs: np.ndarray  # int32 (n,) column of the q.s. ingredient, -1 if none in the catalog
+    ph: np.ndarray  # float64 (n,), nan when no pH applies
+    cons: np.ndarray  # bool (n, len(rs.constraints)): the constraints each design asks for
+    pres_ids: np.ndarray  # int32 (n, Kp)
+    pres_vals: np.ndarray  # float64 (n, Kp)
+    add_ids: np.ndarray  # int32 (n, Ka)
+    add_vals: np.ndarray  # float64 (n, Ka)
+    known: np.ndarray  # bool (n,): no ingredient unknown to the catalog (the cost exists)
+    pre: dict[int, list[Key]]  # findings of the composition stage, by row
+    pre_error: np.ndarray  # bool (n,): one of them is an error
+    formula: Callable[[int], Formula]  # the formula of a row (for the fallback)
+
+    @property
+    def n(self) -> int:
+        return len(self.pidx)
+
+
+def _columns(rs: RuleSet) -> tuple[list[str], dict[str, int]]:
+    cols = sorted(rs.ingredients)
+    return cols, {c: j for j, c in enumerate(cols)}
+
+
+def _pad(rows: list[list[tuple[int, float]]], m: int) -> tuple[np.ndarray, np.ndarray]:
+    k = max((len(r) for r in rows), default=0) or 1
+    ids = np.full((len(rows), k), m, dtype=np.int32)
+    vals = np.zeros((len(rows), k), dtype=np.float64)
+    for i, r in enumerate(rows):
+        if r:
+            ids[i, :len(r)] = [c for c, _v in r]
+            vals[i, :len(r)] = [v for _c, v in r]
+    return ids, vals
+
+
+def compose_formulas(formulas: Sequence[Formula], rs: RuleSet) -> Designs:
+    """Compose each formula once, exactly as :func:`check` does, into a :class:`Designs`.
+
+    This is the per-formula part (a Python loop, ~10 µs a design): names
+    resolved, base expanded, q.s. balanced, and the findings of that stage
+    (unknown names and references, totals, duplicate rows, base room and
+    suitability) taken from the engine's own functions.
+    """
+    cols, col = _columns(rs)
+    m = len(cols)
+    base_ids = list(rs.bases)
+    base_pos = {b: i for i, b in enumerate(base_ids)}
+    cons_ids = list(rs.constraints)
+    cons_pos = {c: i for i, c in enumerate(cons_ids)}
+    products: dict[tuple[str, str, str], int] = {}
+    n = len(formulas)
+    pidx = np.zeros(n, np.int32)
+    basev = np.full(n, -1, np.int32)
+    qsv = np.full(n, -1, np.int32)
+    ph = np.full(n, np.nan)
+    cons = np.zeros((n, len(cons_ids)), bool)
+    known = np.ones(n, bool)
+    pre: dict[int, list[Key]] = {}
+    pres_rows: list[list[tuple[int, float]]] = []
+    add_rows: list[list[tuple[int, float]]] = []
+    for i, formula in enumerate(formulas):
+        out: list[Finding] = []
+        app, area, form, pt_id = _product(formula, rs, out)
+        base = _base(formula, rs, out)
+        d = compose(formula, rs, base)
+        out.extend(d.findings)
+        for name in d.unknown:
+            out.append(Finding("error", "unknown-ingredient", "catalog", (name,), ""))
+        if base is not None and not _suits(base, rs, app, area, pt_id):
+            out.append(Finding("warning", "base-unsuitable", f"base-{base.id}", (), ""))
+        for cid in formula.constraints:
+            if cid in cons_pos:
+                cons[i, cons_pos[cid]] = True
+            else:
+                out.append(Finding("error", "unknown-reference", "constraint", (), ""))
+        if out:
+            pre[i] = [finding_key(f) for f in out]
+        pidx[i] = products.setdefault((app, area, form), len(products))
+        if base is not None:
+            basev[i] = base_pos[base.id]
+        if d.qs is not None and d.qs in col:
+            qsv[i] = col[d.qs]
+        p = formula.target_ph if formula.target_ph is not None else (
+            base.ph_target if base else None)
+        if p is not None:
+            ph[i] = p
+        known[i] = not d.unknown
+        pres_rows.append([(col[k], v) for k, v in d.present.items()])
+        add_rows.append([(col[k], v) for k, v in d.added.items()])
+    pres_ids, pres_vals = _pad(pres_rows, m)
+    add_ids, add_vals = _pad(add_rows, m)
+    pre_error = np.zeros(n, bool)
+    for i, keys in pre.items():
+        pre_error[i] = any(k[0] == "error" for k in keys)
+    return Designs(rs, cols, list(products), pidx, basev, qsv, ph, cons, pres_ids, pres_vals,
+                   add_ids, add_vals, known, pre, pre_error, formulas.__getitem__)
+
+
+def compose_arrays(rs: RuleSet, product_types: Sequence[str], pt: np.ndarray, base: np.ndarray,
+                   add_ids: np.ndarray, add_vals: np.ndarray, ph: np.ndarray,
+                   cons: np.ndarray) -> Designs:
+    """Vectorized composition of designs given as arrays: a base plus distinct additions.
+
+    ``pt`` indexes ``product_types`` (ids of ``rs``), ``base`` indexes
+    ``list(rs.bases)`` (every row has a base that suits its product type),
+    ``add_ids``/``add_vals`` are the additions (columns of the sorted catalog,
+    distinct within a row, padded with ``len(rs.ingredients)`` and 0.0),
+    ``ph`` the target pH (nan: the base's). The result is what
+    :func:`compose_formulas` gives for the same formulas, bit for bit: the
+    room left for the q.s. ingredient is the additions summed left to right,
+    as the engine sums them.
+    """
+    cols, _col = _columns(rs)
+    m = len(cols)
+    n, ka = add_ids.shape
+    bases = [rs.bases[b] for b in rs.bases]
+    col = {c: j for j, c in enumerate(cols)}
+    kb = max(len(b.composition) for b in bases)
+    b_ids = np.full((len(bases), kb), m, np.int32)
+    b_vals = np.zeros((len(bases), kb))
+    b_qs = np.zeros(len(bases), np.int32)
+    b_ph = np.full(len(bases), np.nan)
+    b_room = np.zeros(len(bases))
+    for k, b in enumerate(bases):
+        for j, line in enumerate(b.composition):
+            b_ids[k, j] = col[line.ingredient]
+            b_vals[k, j] = line.percent
+        b_qs[k] = col[b.qs]
+        b_room[k] = dict((line.ingredient, line.percent) for line in b.composition)[b.qs]
+        if b.ph_target is not None:
+            b_ph[k] = b.ph_target
+    additions = np.zeros(n)
+    for k in range(ka):  # left to right, as the engine's sum()
+        additions = additions + add_vals[:, k]
+    rid = b_ids[base]  # (n, kb) the base's lines
+    rval = b_vals[base].copy()
+    qs = b_qs[base]
+    # a base line that is also an addition: its value joins the addition's slot
+    hit = rid[:, :, None] == add_ids[:, None, :]  # (n, kb, ka)
+    in_add = hit.any(2)
+    slot_vals = add_vals.copy()
+    if in_add.any():
+        r, jb, ja = np.nonzero(hit)
+        slot_vals[r, ja] = add_vals[r, ja] + rval[r, jb]
+    room = b_room[base]
+    over = additions > room + 1e-9
+    take = np.where(over, room, additions)
+    # the q.s. line: wherever it sits (in the base part, or an addition slot)
+    qs_in_add = add_ids == qs[:, None]
+    base_vals = np.where(in_add, 0.0, rval)
+    base_ids = np.where(in_add, m, rid)
+    qs_base = base_ids == qs[:, None]
+    base_vals = np.where(qs_base, base_vals - take[:, None], base_vals)
+    slot_vals = np.where(qs_in_add, slot_vals - take[:, None], slot_vals)
+    # a q.s. line at <= 1e-12 that the client did not add is exactly 0
+    qs_added = qs_in_add.any(1)
+    base_vals = np.where(qs_base & (base_vals <= 1e-12) & ~qs_added[:, None], 0.0, base_vals)
+    pres_ids = np.concatenate([add_ids, base_ids], axis=1)
+    pres_vals = np.concatenate([slot_vals, base_vals], axis=1)
+    products = [(rs.product_types[p].application, rs.product_types[p].area,
+                 rs.product_types[p].form) for p in product_types]
+    ph_given = ph
+    ph = np.where(np.isnan(ph_given), b_ph[base], ph_given)
+    pre: dict[int, list[Key]] = {}
+    for i in np.nonzero(over)[0].tolist():
+        b = bases[base[i]]
+        pre[i] = [("error", "base-capacity", f"base-{b.id}", (rs.ingredients[b.qs].inci,))]
+    base_names = list(rs.bases)
+    cons_ids = list(rs.constraints)
+
+    def formula(i: int) -> Formula:
+        rows = tuple(Addition(rs.ingredients[cols[c]].inci, float(v))
+                     for c, v in zip(add_ids[i].tolist(), add_vals[i].tolist(), strict=True) if c < m)
+        return Formula(ProductSpec(id=product_types[pt[i]]), rows, base=base_names[base[i]],
+                       target_ph=None if math.isnan(ph_given[i]) else float(ph_given[i]),
+                       constraints=tuple(cons_ids[c] for c in np.nonzero(cons[i])[0]))
+
+    return Designs(rs, cols, products, pt.astype(np.int32), base.astype(np.int32),
+                   qs.astype(np.int32), ph, cons, pres_ids.astype(np.int32), pres_vals,
+                   add_ids.astype(np.int32), add_vals, np.ones(n, bool), pre, over.copy(), formula)
+
+
+# --------------------------------------------------------------------------- CEL → numpy
+
+
+class Unsupported(Exception):
+    """An expression outside the compiled subset: its rows go to the engine."""
+
+
+_TOK = re.compile(r"""\s*(?:
+    (?P<num>\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+(?![\w.]))
+  | (?P<str>"[^"\\\n]*"|'[^'\\\n]*')
+  | (?P<op>&&|\|\||==|!=|>=|<=|[-+*/!<>?:()\[\],])
+  | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
+  )""", re.VERBOSE)
+
+
+def _tokenize(text: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOK.match(text, pos)
+        if not m or m.end() == pos:
+            raise Unsupported(f"cannot read {text[pos:pos + 10]!r}")
+        kind = m.lastgroup
+        out.append((kind, m.group(kind)))
+        pos = m.end()
+    out.append(("end", ""))
+    return out
+
+
+class _Parser:
+    """CEL's grammar, for the subset: a tuple tree (op, children…)."""
+
+    def __init__(self, text: str):
+        self.t = _tokenize(text)
+        self.i = 0
+
+    def peek(self) -> tuple[str, str]:
+        return self.t[self.i]
+
+    def take(self, value: str | None = None) -> tuple[str, str]:
+        tok = self.t[self.i]
+        if value is not None and tok[1] != value:
+            raise Unsupported(f"expected {value!r}")
+        self.i += 1
+        return tok
+
+    def parse(self):
+        e = self.expr()
+        if self.peek()[0] != "end":
+            raise Unsupported("trailing text")
+        return e
+
+    def expr(self):
+        c = self.binary(0)
+        if self.peek() == ("op", "?"):
+            self.take()
+            a = self.binary(0)
+            self.take(":")
+            b = self.expr()
+            return ("?:", c, a, b)
+        return c
+
+    LEVELS = (("||",), ("&&",), ("==", "!=", "<", "<=", ">", ">=", "in"), ("+", "-"), ("*", "/"))
+
+    def binary(self, level: int):
+        if level == len(self.LEVELS):
+            return self.unary()
+        left = self.binary(level + 1)
+        while True:
+            kind, v = self.peek()
+            if kind in ("op", "name") and v in self.LEVELS[level]:
+                self.take()
+                left = (v, left, self.binary(level + 1))
+            else:
+                return left
+
+    def unary(self):
+        kind, v = self.peek()
+        if (kind, v) in (("op", "!"), ("op", "-")):
+            self.take()
+            return ("neg" if v == "-" else "!", self.unary())
+        return self.member()
+
+    def member(self):
+        e = self.primary()
+        while self.peek() == ("op", "["):
+            self.take()
+            k = self.expr()
+            self.take("]")
+            e = ("index", e, k)
+        if self.peek() == ("op", "."):
+            raise Unsupported("field selection")
+        return e
+
+    def primary(self):
+        kind, v = self.take()
+        if kind == "num":
+            return ("int", int(v)) if re.fullmatch(r"\d+", v) else ("double", float(v))
+        if kind == "str":
+            return ("str", v[1:-1])
+        if kind == "name":
+            if v in ("true", "false"):
+                return ("bool", v == "true")
+            if v in ("pct", "tag", "ph", "application", "area", "form"):
+                if self.peek() == ("op", "("):
+                    raise Unsupported("function call")
+                return ("name", v)
+            raise Unsupported(f"name {v!r}")
+        if v == "(":
+            e = self.expr()
+            self.take(")")
+            return e
+        if v == "[":
+            items = []
+            if self.peek() != ("op", "]"):
+                items.append(self.expr())
+                while self.peek() == ("op", ","):
+                    self.take()
+                    items.append(self.expr())
+            self.take("]")
+            if not all(x[0] == "str" for x in items):
+                raise Unsupported("a list of anything but strings")
+            return ("list", tuple(x[1] for x in items))
+        raise Unsupported(f"unexpected {v!r}")
+
+
+@dataclass
+class _Env:
+    """One chunk's data as an expression sees it."""
+
+    P: np.ndarray
+    listed: np.ndarray
+    ph0: np.ndarray  # the target pH, 0.0 when none
+    pidx: np.ndarray
+    products: list[tuple[str, str, str]]
+    tagsum: Callable[[str], np.ndarray]
+    tagbound: Callable[[str], np.ndarray]  # how far the engine's sum may be from tagsum
+    unc: np.ndarray  # rows where a comparison could not be decided exactly (accumulated)
+
+
+# values: ("b", val, err) · ("d", val, bound, err) · ("i", int) · ("s", per-product array | str)
+# · ("l", tuple) · ("map", "pct"|"tag"); err is a bool array or False; bound a float array or 0.0
+
+
+class _Cel:
+    """A CEL expression compiled into numpy over a chunk of designs (see the module docstring)."""
+
+    def __init__(self, text: str, rs: RuleSet, col: dict[str, int]):
+        self.rs = rs
+        self.exact = {rs.ingredients[i].inci: col[i] for i in rs.expr_names}
+        self.tags = rs.expr_tags
+        tree = _Parser(text).parse()
+        self.fn, kind = self.compile(tree)
+        self.boolean = kind == "b"
+
+    # each compile returns (fn(env) -> value, kind)
+    def compile(self, t):  # noqa: C901 (one branch per operator)
+        op = t[0]
+        if op == "bool":
+            v = t[1]
+            return (lambda env: ("b", v, False)), "b"
+        if op == "double":
+            v = t[1]
+            return (lambda env: ("d", v, 0.0, False)), "d"
+        if op == "int":
+            v = t[1]
+            return (lambda env: ("i", v)), "i"
+        if op == "str":
+            v = t[1]
+            return (lambda env: ("s", v)), "s"
+        if op == "list":
+            v = t[1]
+            return (lambda env: ("l", v)), "l"
+        if op == "name":
+            name = t[1]
+            if name in ("pct", "tag"):
+                return (lambda env: ("map", name)), "map"
+            if name == "ph":
+                return (lambda env: ("d", env.ph0, 0.0, False)), "d"
+            k = ("application", "area", "form").index(name)
+            return (lambda env: ("s", np.array([p[k] for p in env.products], dtype=object))), "s"
+        if op == "index":
+            base, key = t[1], t[2]
+            if base != ("name", "pct") and base != ("name", "tag") or key[0] != "str":
+                raise Unsupported("an index other than pct[\"…\"] or tag[\"…\"]")
+            k = key[1]
+            if base[1] == "pct":
+                c = self.exact.get(k)
+                if c is None:
+                    return (lambda env: ("d", 0.0, 0.0, True)), "d"
+                return (lambda env: ("d", env.P[:, c], 0.0, ~env.listed[:, c])), "d"
+            if k not in self.tags:
+                return (lambda env: ("d", 0.0, 0.0, True)), "d"
+            return (lambda env: ("d", env.tagsum(k), env.tagbound(k), False)), "d"
+        if op == "neg":
+            f, kind = self.compile(t[1])
+            if kind == "i":
+                return (lambda env: ("i", -f(env)[1])), "i"
+            if kind != "d":
+                raise Unsupported("minus of a non-number")
+            return (lambda env: _neg(f(env))), "d"
+        if op == "!":
+            f, kind = self.compile(t[1])
+            if kind != "b":
+                raise Unsupported("! of a non-bool")
+            return (lambda env: _not(f(env))), "b"
+        if op == "?:":
+            fc, kc = self.compile(t[1])
+            fa, ka = self.compile(t[2])
+            fb, kb = self.compile(t[3])
+            if kc != "b" or ka != kb or ka not in ("b", "d"):
+                raise Unsupported("ternary shape")
+            return (lambda env: _cond(fc(env), fa(env), fb(env))), ka
+        fa, ka = self.compile(t[1])
+        fb, kb = self.compile(t[2])
+        if op in ("&&", "||"):
+            if ka != "b" or kb != "b":
+                raise Unsupported("logic on non-bools")
+            g = _and if op == "&&" else _or
+            return (lambda env: g(fa(env), fb(env))), "b"
+        if op == "in":
+            if ka == "s" and kb == "l":
+                return (lambda env: _str_in(env, fa(env)[1], fb(env)[1])), "b"
+            if t[1][0] == "str" and t[2] == ("name", "pct"):
+                c = self.exact.get(t[1][1])
+                if c is None:
+                    return (lambda env: ("b", False, False)), "b"
+                return (lambda env: ("b", env.listed[:, c], False)), "b"
+            if t[1][0] == "str" and t[2] == ("name", "tag"):
+                v = t[1][1] in self.tags
+                return (lambda env: ("b", v, False)), "b"
+            raise Unsupported("`in` shape")
+        if op in ("+", "-", "*", "/"):
+            if ka != "d" or kb != "d":
+                raise Unsupported("arithmetic other than double with double")
+            return (lambda env: _arith(op, fa(env), fb(env))), "d"
+        # comparisons
+        if ka in ("d", "i") and kb in ("d", "i") and not (ka == "i" and kb == "i"):
+            return (lambda env: _cmp(env, op, _num(fa(env)), _num(fb(env)))), "b"
+        if ka == "s" and kb == "s" and op in ("==", "!="):
+            return (lambda env: _str_eq(env, op, fa(env)[1], fb(env)[1])), "b"
+        if ka == "b" and kb == "b" and op in ("==", "!="):
+            def beq(env):
+                a, b = fa(env), fb(env)
+                v = (a[1] == b[1]) if op == "==" else (a[1] != b[1])
+                return ("b", v, a[2] | b[2])
+            return beq, "b"
+        raise Unsupported(f"{op} on {ka}, {kb}")
+
+    def run(self, env: _Env) -> tuple[np.ndarray, np.ndarray]:
+        """(fires, uncertain) over the chunk's rows."""
+        n = len(env.ph0)
+        if not self.boolean:
+            return np.zeros(n, bool), np.zeros(n, bool)
+        with np.errstate(all="ignore"):
+            _k, val, err = self.fn(env)
+        fires = np.broadcast_to(np.asarray(val, bool) & ~np.asarray(err, bool), (n,))
+        return fires, env.unc
+
+
+def _num(v):
+    return ("d", float(v[1]), 0.0, False) if v[0] == "i" else v
+
+
+def _neg(a):
+    return ("d", -a[1], a[2], a[3])
+
+
+def _not(a):
+    return ("b", ~np.asarray(a[1], bool) if not isinstance(a[1], bool) else not a[1], a[2])
+
+
+def _and(a, b):
+    av, ae, bv, be = a[1], a[2], b[1], b[2]
+    false = (~np.asarray(av, bool) & ~np.asarray(ae, bool)) | (~np.asarray(bv, bool) & ~np.asarray(be, bool))
+    err = (np.asarray(ae, bool) | np.asarray(be, bool)) & ~false
+    return ("b", ~false & ~err, err)
+
+
+def _or(a, b):
+    av, ae, bv, be = a[1], a[2], b[1], b[2]
+    true = (np.asarray(av, bool) & ~np.asarray(ae, bool)) | (np.asarray(bv, bool) & ~np.asarray(be, bool))
+    err = (np.asarray(ae, bool) | np.asarray(be, bool)) & ~true
+    return ("b", true, err)
+
+
+def _cond(c, a, b):
+    cv = np.asarray(c[1], bool)
+    if a[0] == "b":
+        return ("b", np.where(cv, a[1], b[1]), c[2] | np.where(cv, a[2], b[2]))
+    return ("d", np.where(cv, a[1], b[1]), np.where(cv, a[2], b[2]),
+            c[2] | np.where(cv, a[3], b[3]))
+
+
+def _arith(op, a, b):
+    av, ab, ae = a[1], a[2], a[3]
+    bv, bb, be = b[1], b[2], b[3]
+    if op == "+":
+        v = av + bv
+        bound = ab + bb
+    elif op == "-":
+        v = av - bv
+        bound = ab + bb
+    elif op == "*":
+        v = av * bv
+        bound = np.abs(av) * bb + np.abs(bv) * ab + ab * bb
+    else:
+        v = av / bv
+        bound = np.where(np.asarray(bb) > 0, np.inf, np.abs(ab / bv)) if (
+            np.any(np.asarray(bb) > 0) or np.any(np.asarray(ab) > 0)) else 0.0
+    if np.any(np.asarray(bound) > 0):  # one rounding of a different input: a bit more room
+        bound = bound * (1 + 1e-9) + 1e-15 * np.abs(v)
+    return ("d", v, bound, ae | be)
+
+
+_CMP = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal,
+        ">": np.greater, ">=": np.greater_equal}
+
+
+def _cmp(env, op, a, b):
+    v = _CMP[op](a[1], b[1])
+    bound = a[2] + b[2]
+    err = a[3] | b[3]
+    if np.any(np.asarray(bound) > 0):
+        close = (np.abs(np.asarray(a[1]) - np.asarray(b[1])) <= bound) & (np.asarray(bound) > 0)
+        env.unc |= np.broadcast_to(close & ~np.asarray(err, bool), env.unc.shape)
+    return ("b", v, err)
+
+
+def _lift(env, per_product):
+    if isinstance(per_product, np.ndarray):
+        return per_product[env.pidx]
+    return per_product
+
+
+def _str_eq(env, op, a, b):
+    v = np.asarray(a == b) if not (isinstance(a, str) and isinstance(b, str)) else (a == b)
+    if op == "!=":
+        v = ~v if isinstance(v, np.ndarray) else not v
+    if isinstance(v, np.ndarray):
+        v = v.astype(bool)
+    return ("b", _lift(env, v), False)
+
+
+def _str_in(env, a, items):
+    if isinstance(a, str):
+        return ("b", a in items, False)
+    return ("b", _lift(env, np.array([x in items for x in a], bool)), False)
+
+
+# --------------------------------------------------------------------------- the checker
+
+
+@dataclass
+class _Row:
+    """What a finding's ingredient list needs of one design (built only to name findings)."""
+
+    order: list[int]  # the composition's columns, in the engine's order
+    live: set[int]
+    listed: set[int]
+    added: list[int]
+    base: int
+
+
+# A block of findings: rows (global) and how to name each one.
+#   ("const", key)                      the same key for every row
+#   ("col", keys_by_col, cols)          one key per (row, column) pair (a list, or
+#                                       fn(row_info, column) -> key)
+#   ("dyn", fn)                         fn(row_info) -> key
+Block = tuple[np.ndarray, tuple]
+
+
+@dataclass
+class BulkResult:
+    """The findings of many designs against one rule set (see :class:`BulkChecker`)."""
+
+    designs: Designs
+    valid: np.ndarray  # bool (n,)
+    fallback: np.ndarray  # int (k,): rows checked by the per-formula engine
+    blocks: list[Block] = field(default_factory=list)
+    fallback_keys: dict[int, list[Key]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def _row(self, i: int) -> _Row:
+        d = self.designs
+        m = len(d.cols)
+        ids = d.pres_ids[i].tolist()
+        vals = d.pres_vals[i].tolist()
+        order = [c for c in ids if c < m]
+        return _Row(order, {c for c, v in zip(ids, vals, strict=True) if c < m and v > 0},
+                    set(order), [c for c in d.add_ids[i].tolist() if c < m], int(d.base[i]))
+
+    def keys(self) -> list[list[Key]]:
+        """Every row's findings as sorted (severity, code, rule, ingredients) keys."""
+        n = self.designs.n
+        out: list[list[Key]] = [[] for _ in range(n)]
+        for i, keys in self.designs.pre.items():
+            out[i].extend(keys)
+        cache: dict[int, _Row] = {}
+
+        def row(i: int) -> _Row:
+            r = cache.get(i)
+            if r is None:
+                r = cache[i] = self._row(i)
+            return r
+
+        for rows, spec in self.blocks:
+            if spec[0] == "const":
+                for i in rows.tolist():
+                    out[i].append(spec[1])
+            elif spec[0] == "col":
+                keys_by_col, cols = spec[1], spec[2]
+                if callable(keys_by_col):
+                    for i, c in zip(rows.tolist(), cols.tolist(), strict=True):
+                        out[i].append(keys_by_col(row(i), c))
+                else:
+                    for i, c in zip(rows.tolist(), cols.tolist(), strict=True):
+                        out[i].append(keys_by_col[c])
+            else:
+                fn = spec[1]
+                for i in rows.tolist():
+                    out[i].append(fn(row(i)))
+        for i, keys in self.fallback_keys.items():
+            out[i] = list(keys)
+        for keys in out:
+            keys.sort()
+        return out
+
+
+class BulkChecker:
+    """One rule set compiled for bulk validation: ``BulkChecker(rs).run(designs)``."""
+
+    def __init__(self, rs: RuleSet):
+        self.rs = rs
+        self.cols, self.col = _columns(rs)
+        m = self.m = len(self.cols)
+        ings = [rs.ingredients[c] for c in self.cols]
+        self.inci = [i.inci for i in ings]
+        self.unsupported: dict[str, str] = {}  # rule id -> why its expression is not compiled
+        # built-in checks
+        nan = float("nan")
+        self.use_hi = np.array([i.use_max + 1e-9 if i.use_max is not None else nan for i in ings])
+        self.use_lo = np.array([i.use_min - 1e-9 if i.use_min is not None else nan for i in ings])
+        self.use_keys = [("warning", "use-range", f"catalog-{c}-use", (i.inci,))
+                         for c, i in zip(self.cols, ings, strict=True)]
+        self.phw = np.array([j for j, i in enumerate(ings)
+                             if i.ph_min is not None or i.ph_max is not None], np.int64)
+        self.phw_lo = np.array([ings[j].ph_min - 1e-9 if ings[j].ph_min is not None else -np.inf
+                                for j in self.phw])
+        self.phw_hi = np.array([ings[j].ph_max + 1e-9 if ings[j].ph_max is not None else np.inf
+                                for j in self.phw])
+        self.phw_keys = [("warning", "ph-window", f"catalog-{c}-ph", (i.inci,))
+                         for c, i in zip(self.cols, ings, strict=True)]
+        self.oil = np.array([i.is_oil_phase for i in ings] + [False])
+        self.water = np.array([i.solubility == "water" for i in ings] + [False])
+        self.bases = list(rs.bases.values())
+        nb = len(self.bases)
+        self.cap = np.array([b.capacity_additions + 1e-9 for b in self.bases] + [np.inf])
+        self.cap_oil = np.array([b.capacity_oil for b in self.bases] + [np.inf])
+        self.aqueous = np.array([any(rs.ingredients[ln.ingredient].solubility == "water"
+                                     and ln.percent >= 5 for ln in b.composition)
+                                 for b in self.bases] + [True])
+        self.from_base = np.zeros((nb + 1, m + 1), bool)
+        for k, b in enumerate(self.bases):
+            for ln in b.composition:
+                self.from_base[k, self.col[ln.ingredient]] = True
+        self.base_cap_keys = [("error", "base-capacity", f"base-{b.id}", ()) for b in self.bases]
+        self.cons = list(rs.constraints.values())
+        # weighted sums computed by one matrix product per chunk: columns of F
+        self._F: list[np.ndarray] = []
+        self._F_pos: dict[tuple, int] = {}
+        self.all_cols = np.arange(m)
+        self.cost_col = self._weights(tuple((c, rs.ingredients[c].cost_per_kg)
+                                            for c in self.cols), force=True)
+        self.tag_cols = {t: self._weights(tuple((c, 1.0) for c in self.cols
+                                                 if t in rs.ingredients[c].tags), force=True)
+                         for t in sorted(rs.expr_tags)}
+        self.tag_ind = {t: (self.F_list_col(t)) for t in self.tag_cols}
+        self.forbid = [np.array(sorted(self.col[i] for i in c.forbid), np.int64) for c in self.cons]
+        self.tag_max = [[(np.array(sorted(self.col[i] for i in tm.members), np.int64),
+                          self._weights(tuple((i, 1.0) for i in sorted(tm.members)), force=True),
+                          tm.max + 1e-9) for tm in c.tag_max] for c in self.cons]
+        self.plans = [self._plan(n, r) for n, r in enumerate(rs.rules)]
+        self.F = (np.stack(self._F, axis=1) if self._F else np.zeros((m, 0)))
+        self._applicable: dict[tuple[str, str, str], np.ndarray] = {}
+        self.why: Counter[str] = Counter()  # rule id -> rows it sent to the engine (uncertain)
+
+    # -- compile time -----------------------------------------------------------
+
+    def _cols(self, ids: Iterable[str]) -> np.ndarray:
+        return np.array(sorted(self.col[i] for i in ids), np.int64)
+
+    def F_list_col(self, t: str) -> np.ndarray:
+        return (self._F[self.tag_cols[t]] != 0).astype(np.float32)
+
+    def _weights(self, pairs: tuple[tuple[str, float], ...], force: bool = False) -> int | None:
+        """The column of F holding the sum of these ingredients × factors (None: a single one)."""
+        if len(pairs) <= 1 and not force:
+            return None
+        key = tuple(sorted(pairs))
+        got = self._F_pos.get(key)
+        if got is None:
+            w = np.zeros(self.m)
+            for iid, f in pairs:
+                w[self.col[iid]] = f
+            got = self._F_pos[key] = len(self._F)
+            self._F.append(w)
+        return got
+
+    def _plan(self, n: int, r: Rule) -> dict:
+        p: dict = {"n": n, "rule": r, "kind": r.kind, "trig": self._cols(r.triggers)}
+        members = sorted(r.members)
+        p["members"] = self._cols(members)
+        if r.kind in ("max-concentration", "group-total", "min-concentration"):
+            p["factors"] = np.array([r.members[i] for i in members])
+            p["ones"] = bool(np.all(p["factors"] == 1.0))
+            p["F"] = self._weights(tuple((i, r.members[i]) for i in members))
+        elif r.kind == "requires":
+            p["F"] = self._weights(tuple((i, 1.0) for i in members))
+            p["then"] = self._cols(r.then)
+        elif r.kind == "incompatible":
+            p["first"], p["second"] = self._cols(r.first), self._cols(r.second)
+            p["both"] = self._cols(r.first & r.second)
+        elif r.kind == "declare":
+            carriers = {}
+            for i in members:
+                via = [(c.id, frac) for c in self.rs.ingredients.values()
+                       for cid, frac in c.contains if cid == i]
+                if via:
+                    carriers[self.col[i]] = (self._cols([c for c, _f in via]),
+                                             np.array([f / 100.0 for _c, f in sorted(via)]))
+            p["carriers"] = carriers
+        elif r.kind == "expression":
+            try:
+                p["cel"] = _Cel(r.expr_text, self.rs, self.col)
+            except Unsupported as exc:
+                p["cel"] = None
+                self.unsupported[r.id] = str(exc)
+            except RecursionError:
+                p["cel"] = None
+                self.unsupported[r.id] = "too deeply nested"
+        return p
+
+    def applicable(self, products: list[tuple[str, str, str]]) -> np.ndarray:
+        """bool (len(products), len(rules)): each rule's `when` for each product."""
+        rows = []
+        for prod in products:
+            a = self._applicable.get(prod)
+            if a is None:
+                ok = self.rs.applicable(*prod)
+                a = self._applicable[prod] = np.array(
+                    [n in ok for n in range(len(self.rs.rules))], bool)
+            rows.append(a)
+        return np.array(rows, bool).reshape(len(products), len(self.rs.rules))
+
+    # -- run time ---------------------------------------------------------------
+
+    def run(self, designs: Designs, chunk: int = CHUNK, collect: bool = True,
+            fallback: bool = True, progress: Callable[[int], None] | None = None) -> BulkResult:
+        """Check every design; ``collect`` keeps the findings (else only the verdicts)."""
+        if designs.rs is not self.rs and designs.cols != self.cols:
+            raise ValueError("designs composed against another catalog")
+        n = designs.n
+        valid = np.ones(n, bool)
+        unsure = np.zeros(n, bool)
+        res = BulkResult(designs, valid, np.zeros(0, np.int64))
+        appl = self.applicable(designs.products)
+        for lo in range(0, n, chunk):
+            hi = min(n, lo + chunk)
+            err, unc = self._chunk(designs, lo, hi, appl, res.blocks if collect else None)
+            valid[lo:hi] = ~err & ~designs.pre_error[lo:hi]
+            unsure[lo:hi] = unc
+            if progress:
+                progress(hi - lo)
+        res.fallback = np.nonzero(unsure)[0]
+        if fallback and len(res.fallback):
+            from ..engine import check
+
+            for i in res.fallback.tolist():
+                rep = check(designs.formula(i), self.rs)
+                valid[i] = rep.valid
+                res.fallback_keys[i] = report_keys(rep)
+        return res
+
+    def _chunk(self, d: Designs, lo: int, hi: int, appl_prod: np.ndarray,
+               blocks: list[Block] | None) -> tuple[np.ndarray, np.ndarray]:
+        m, C = self.m, hi - lo
+        r = np.arange(C)[:, None]
+        pid, pv = d.pres_ids[lo:hi], d.pres_vals[lo:hi]
+        P = np.zeros((C, m + 1), order="F")
+        P[r, pid] = pv
+        listed = np.zeros((C, m + 1), bool, order="F")
+        listed[r, pid] = True
+        aid = d.add_ids[lo:hi]
+        added = np.zeros((C, m + 1), bool, order="F")
+        added[r, aid] = True
+        P, listed = P[:, :m], listed[:, :m]
+        live = P > 0
+        pidx = d.pidx[lo:hi]
+        A = appl_prod[pidx]  # (C, R)
+        ph = d.ph[lo:hi]
+        has_ph = ~np.isnan(ph)
+        T = P @ self.F if self.F.shape[1] else np.zeros((C, 0))
+        err = np.zeros(C, bool)
+        unc = np.zeros(C, bool)
+        livef = None
+
+        def emit(mask: np.ndarray, severity: str, spec: tuple) -> None:
+            nonlocal err
+            if severity == "error":
+                err |= mask
+            if blocks is not None:
+                rows = np.nonzero(mask)[0]
+                if len(rows):
+                    blocks.append((rows + lo, spec))
+
+        def emit_pairs(rr: np.ndarray, cc: np.ndarray, severity: str, keys: list) -> None:
+            if not len(rr):
+                return
+            if severity == "error":
+                err[rr] = True
+            if blocks is not None:
+                blocks.append((rr + lo, ("col", keys, cc)))
+
+        def anylive(cols: np.ndarray) -> np.ndarray:
+            if len(cols) == 1:
+                return live[:, cols[0]]
+            if len(cols) <= 16:
+                return live[:, cols].any(1)
+            nonlocal livef
+            if livef is None:
+                livef = live.astype(np.float32)
+            return (livef[:, cols].sum(1) > 0) if len(cols) < 64 else (livef @ _ind(m, cols) > 0)
+
+        def count(cols: np.ndarray) -> np.ndarray:
+            if len(cols) == 1:
+                return live[:, cols[0]].astype(np.int32)
+            return live[:, cols].sum(1)
+
+        def total(p: dict) -> tuple[np.ndarray, bool]:
+            if p["F"] is not None:
+                return T[:, p["F"]], True
+            c = p["members"]
+            if len(p.get("factors", ())) and p["factors"][0] != 1.0:
+                return P[:, c[0]] * p["factors"][0], False
+            return P[:, c[0]], False
+
+        why = self.why
+
+        def band(mask: np.ndarray, value: np.ndarray, thr, cols: np.ndarray, ones: bool,
+                 what: str = "") -> None:
+            """Rows whose re-ordered sum is too close to ``thr`` to trust: to the engine.
+
+            A sum of at most two nonzero terms each taken once (factor 1), or of
+            a single nonzero term, is the same in any order: those rows are exact.
+            """
+            nonlocal unc
+            u = mask & (np.abs(value - thr) <= REL * np.abs(value))
+            if u.any():
+                rows = np.nonzero(u)[0]
+                n_terms = live[np.ix_(rows, cols)].sum(1)
+                rows = rows[n_terms > (2 if ones else 1)]
+                if len(rows):
+                    unc[rows] = True
+                    why[what or current] += len(rows)
+
+        tagcache: dict[str, np.ndarray] = {}
+
+        def tagsum(t: str) -> np.ndarray:
+            v = tagcache.get(t)
+            if v is None:
+                v = tagcache[t] = T[:, self.tag_cols[t]]
+            return v
+
+        boundcache: dict[str, np.ndarray] = {}
+
+        def tagbound(t: str) -> np.ndarray:
+            b = boundcache.get(t)
+            if b is None:
+                nonlocal livef
+                if livef is None:
+                    livef = live.astype(np.float32)
+                several = livef @ self.tag_ind[t] > 2  # two terms add up the same in any order
+                b = boundcache[t] = np.where(several, REL * tagsum(t), 0.0)
+            return b
+
+        env = None
+        names = self.inci
+        current = ""
+        for p in self.plans:
+            rule: Rule = p["rule"]
+            kind = p["kind"]
+            current = rule.id
+            app = A[:, p["n"]]
+            if not app.any():
+                continue
+            trig = anylive(p["trig"]) & app if len(p["trig"]) else app
+            if rule.label_warning and len(p["trig"]):
+                emit(trig, "info", ("dyn", _label_key(rule, self.col, names)))
+            if not trig.any():
+                continue
+            sev = rule.severity
+            if kind == "prohibited":
+                for c in p["members"]:
+                    emit(live[:, c] & app, sev, ("const", (sev, "prohibited", rule.id,
+                                                           (names[c],))))
+            elif kind in ("max-concentration", "group-total"):
+                if rule.max is None:
+                    continue
+                tot, inexact = total(p)
+                thr = rule.max + 1e-9
+                emit(trig & (tot > thr), sev, ("dyn", _live_key(sev, kind, rule.id, p["members"], names)))
+                if inexact:
+                    band(trig, tot, thr, p["members"], p["ones"])
+            elif kind == "min-concentration":
+                if rule.min is None:
+                    continue
+                tot, inexact = total(p)
+                thr = rule.min - 1e-9
+                emit(trig & (tot < thr), sev, ("dyn", _live_key(sev, kind, rule.id, p["members"], names)))
+                if inexact:
+                    band(trig, tot, thr, p["members"], p["ones"])
+            elif kind == "declare":
+                lim = np.array([(rule.leave_on if a == "leave-on" else rule.rinse_off)
+                                for a, _ar, _f in d.products], dtype=float)
+                lim = np.where(np.isnan(lim), np.nan, lim + 1e-12)[pidx]
+                for c in p["members"]:
+                    expo = P[:, c]
+                    via = p["carriers"].get(int(c))
+                    if via is not None:
+                        expo = expo + P[:, via[0]] @ via[1]
+                        band(trig, expo, lim, np.append(via[0], c), False)
+                    emit(trig & (expo > lim), sev, ("const", (sev, "declare-allergen", rule.id,
+                                                              (names[c],))))
+            elif kind == "incompatible":
+                a = count(p["first"])
+                b = count(p["second"])
+                fire = trig & (a > 0) & (b > 0)
+                if len(p["both"]):
+                    fire &= ~((a == 1) & (b == 1) & anylive(p["both"]))
+                emit(fire, sev, ("dyn", _incompat_key(rule, self.col, names)))
+            elif kind == "ph-window":
+                lo_, hi_ = rule.min, rule.max
+                out = np.zeros(C, bool)
+                if lo_ is not None:
+                    out |= ph < lo_ - 1e-9
+                if hi_ is not None:
+                    out |= ph > hi_ + 1e-9
+                emit(trig & has_ph & out, sev, ("dyn", _live_key(sev, "ph-window", rule.id,
+                                                                 p["members"], names)))
+            elif kind == "requires":
+                fire = trig
+                if len(p["members"]):
+                    tot, inexact = (T[:, p["F"]], True) if p["F"] is not None else (
+                        P[:, p["members"][0]], False)
+                    thr = rule.if_above + 1e-9
+                    fire = fire & (tot > thr)
+                    if inexact:
+                        band(trig, tot, thr, p["members"], True)
+                if len(p["then"]):
+                    fire = fire & ~anylive(p["then"])
+                emit(fire, sev, ("dyn", _live_key(sev, "requires", rule.id, p["members"], names)))
+            elif kind == "expression":
+                cel = p["cel"]
+                if cel is None:
+                    unc |= trig
+                    why[rule.id] += int(trig.sum())
+                    continue
+                if env is None:
+                    env = _Env(P, listed, np.where(has_ph, ph, 0.0), pidx, d.products, tagsum,
+                               tagbound, np.zeros(C, bool))
+                env.unc = np.zeros(C, bool)
+                fires, u = cel.run(env)
+                u = u & trig
+                if u.any():
+                    unc |= u
+                    why[rule.id] += int(u.sum())
+                emit(trig & fires, sev, ("dyn", _live_key(sev, rule.code or "expression", rule.id,
+                                                          p["trig"], names)))
+        # built-in checks: use ranges, catalog pH windows
+        qsrow = d.qs[lo:hi]
+        notqs = np.ones((C, m + 1), bool)
+        notqs[np.arange(C), np.where(qsrow >= 0, qsrow, m)] = False
+        cand = live & added[:, :m] & notqs[:, :m]
+        over = cand & (P > self.use_hi)
+        under = cand & ~over & (P < self.use_lo)
+        for mat in (over, under):
+            rr, cc = np.nonzero(mat)
+            emit_pairs(rr, cc, "warning", self.use_keys)
+        if len(self.phw):
+            phc = ph[:, None]
+            bad = live[:, self.phw] & has_ph[:, None] & ((phc < self.phw_lo) | (phc > self.phw_hi))
+            rr, cc = np.nonzero(bad)
+            emit_pairs(rr, self.phw[cc], "warning", self.phw_keys)
+        # the base: room for additions, oil phase, solubility
+        base = d.base[lo:hi]
+        bidx = np.where(base >= 0, base, len(self.bases))
+        with_base = base >= 0
+        if with_base.any():
+            av = d.add_vals[lo:hi]
+            oilslot = self.oil[aid]
+            tot_add = np.zeros(C)
+            tot_oil = np.zeros(C)
+            for k in range(aid.shape[1]):  # left to right, as the engine sums
+                tot_add = tot_add + av[:, k]
+                tot_oil = tot_oil + np.where(oilslot[:, k], av[:, k], 0.0)
+            emit(with_base & (tot_add > self.cap[bidx]), "error",
+                 ("dyn", _base_key(self.base_cap_keys)))
+            oil_added = added[:, :m] & self.oil[:m]
+            any_oil = oil_added.any(1)
+            no_room = with_base & any_oil & (self.cap_oil[bidx] <= 0)
+            rr, cc = np.nonzero(oil_added & no_room[:, None])
+            emit_pairs(rr, cc, "error", _solubility_key(self.bases, names))
+            emit(with_base & any_oil & ~no_room & (tot_oil > self.cap_oil[bidx] + 1e-9), "error",
+                 ("dyn", _oil_key(self.bases, names, self.oil)))
+            dry = with_base & ~self.aqueous[bidx]
+            if dry.any():
+                wet = added[:, :m] & self.water[:m] & ~self.from_base[bidx][:, :m] & dry[:, None]
+                rr, cc = np.nonzero(wet)
+                emit_pairs(rr, cc, "error", _solubility_key(self.bases, names))
+        # constraints
+        cons = d.cons[lo:hi]
+        if cons.any():
+            known = d.known[lo:hi]
+            cost = None
+            for k, c in enumerate(self.cons):
+                asked = cons[:, k]
+                if not asked.any():
+                    continue
+                key_cols = [("error", "constraint", f"constraint-{c.id}", (nm,)) for nm in names]
+                if len(self.forbid[k]):
+                    rr, cc = np.nonzero(live[:, self.forbid[k]] & asked[:, None])
+                    emit_pairs(rr, self.forbid[k][cc], "error", key_cols)
+                for cols, fcol, thr in self.tag_max[k]:
+                    tot = T[:, fcol]
+                    emit(asked & (tot > thr), "error",
+                         ("dyn", _present_order_key(c.id, cols, names)))
+                    band(asked, tot, thr, cols, True, f"constraint-{c.id}")
+                if c.max_cost_per_kg is not None:
+                    if cost is None:
+                        cost = T[:, self.cost_col] / 100
+                    thr = c.max_cost_per_kg + 1e-9
+                    emit(asked & known & (cost > thr), "error",
+                         ("const", ("error", "constraint", f"constraint-{c.id}", ())))
+                    band(asked & known, cost, thr, self.all_cols, False, f"constraint-{c.id}")
+        return err, unc
+
+
+def _ind(m: int, cols: np.ndarray) -> np.ndarray:
+    v = np.zeros(m, np.float32)
+    v[cols] = 1
+    return v
+
+
+# key builders: each names a finding's ingredients as the engine does
+
+
+def _live_key(sev: str, code: str, rid: str, cols: np.ndarray, names: list[str]):
+    cl = cols.tolist()  # sorted columns = sorted ids
+
+    def key(row: _Row) -> Key:
+        return (sev, code, rid, tuple(names[c] for c in cl if c in row.live))
+    return key
+
+
+def _incompat_key(rule: Rule, col: dict[str, int], names: list[str]):
+    first = sorted(col[i] for i in rule.first)
+    second = sorted(col[i] for i in rule.second)
+
+    def key(row: _Row) -> Key:
+        a = [names[c] for c in first if c in row.live]
+        b = [names[c] for c in second if c in row.live]
+        return (rule.severity, "incompatible", rule.id, tuple(dict.fromkeys(a + b)))
+    return key
+
+
+def _label_key(rule: Rule, col: dict[str, int], names: list[str]):
+    members = [col[i] for i in rule.members]  # the rule's own order
+
+    def key(row: _Row) -> Key:
+        return ("info", "label-warning", rule.id,
+                tuple(names[c] for c in members if c in row.listed))
+    return key
+
+
+def _base_key(keys: list[Key]):
+    def key(row: _Row) -> Key:
+        return keys[row.base]
+    return key
+
+
+def _oil_key(bases, names, oil):
+    def key(row: _Row) -> Key:
+        return ("error", "base-capacity", f"base-{bases[row.base].id}-oil",
+                tuple(names[c] for c in row.added if oil[c]))
+    return key
+
+
+def _solubility_key(bases, names):
+    def key(row: _Row, c: int) -> Key:
+        return ("error", "solubility", f"base-{bases[row.base].id}", (names[c],))
+    return key
+
+
+def _present_order_key(cid: str, cols: np.ndarray, names: list[str]):
+    members = set(cols.tolist())
+
+    def key(row: _Row) -> Key:
+        return ("error", "constraint", f"constraint-{cid}",
+                tuple(names[c] for c in row.order if c in members and c in row.live))
+    return key
+
+
+def bulk_check(formulas: Sequence[Formula], rs: RuleSet, **kw) -> BulkResult:
+    """Compose and check many formulas: the per-formula engine's findings, in bulk."""
+    return BulkChecker(rs).run(compose_formulas(formulas, rs), **kw)
+
+
+def same(a: list[Key], b: list[Key]) -> bool:
+    return Counter(a) == Counter(b)
