@@ -43,24 +43,60 @@ import re  # noqa: E402
 
 from configurator.web import create_app  # noqa: E402
 
+# Tests that touch a database get the ``db`` marker (set below from the fixtures they
+# use, or written by hand); scripts/test runs them a second time on PostgreSQL with
+# ``-m db``. Tests read TEST_DATABASE_URL, never DATABASE_URL: they empty the database.
+DB_FIXTURES = frozenset({"app", "server", "db_url"})
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "db: touches a database; runs again on PostgreSQL in scripts/test (set "
+                   "automatically on tests using the app, client, auth, server or db_url fixtures)")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
 
 def database_url(tmp_path) -> str:
-    """SQLite in a temporary folder, or TEST_DATABASE_URL (e.g. PostgreSQL) with a fresh schema."""
+    """SQLite in a temporary folder, or TEST_DATABASE_URL (e.g. PostgreSQL) emptied first.
+
+    Every test starts from an empty database: on PostgreSQL the ``public`` schema is
+    dropped and recreated (tables, sequences, the Alembic version, extensions), on
+    any other server the tables found are dropped; the app's migrations then build
+    the schema. A connection an earlier test left inside a transaction would make
+    the DROP wait for ever, so it waits 20 s at most and then fails, saying so.
+    """
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path / 'test.db'}"
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import MetaData, text
 
     from configurator.web.db import make_engine
 
     eng = make_engine(url)
-    with eng.begin() as conn:
-        if eng.dialect.name == "postgresql":
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    eng.dispose()
-    del create_engine
+    try:
+        with eng.begin() as conn:
+            if eng.dialect.name == "postgresql":
+                conn.execute(text("SET LOCAL lock_timeout = '20s'"))
+                conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            else:
+                meta = MetaData()
+                meta.reflect(conn)
+                meta.drop_all(conn)
+    finally:
+        eng.dispose()
     return url
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    """An empty database for a test that starts its own app or server (marks it ``db``)."""
+    return database_url(tmp_path)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ The verdict stored with a revision is the engine's, computed at save time.
 from __future__ import annotations
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 
 from ..engine import Formula, Report, check, parse_formula
@@ -104,20 +105,29 @@ def save(user: User, design: Design, formula: Formula, expected: int, rs: RuleSe
         raise Locked(design)
     report = check(formula, rs)
     stamp = now()
+    values = {"version": expected + 1, "updated_at": stamp, "name": formula.name or design.name,
+              "product_type": _type_label(formula, rs)}
+    # still editable is part of the condition: a submit between the check above and this
+    # UPDATE must not let a save land on the submitted (locked) revision's design
     res = s.exec(  # type: ignore[call-overload]
         update(Design)
-        .where(Design.id == design.id, Design.version == expected)
-        .values(version=expected + 1, updated_at=stamp, name=formula.name or design.name,
-                product_type=_type_label(formula, rs))
+        .where(Design.id == design.id, Design.version == expected,
+               Design.status.in_(EDITABLE), Design.archived.is_(False))
+        .values(**values)
     )
     if res.rowcount != 1:
         s.rollback()
         s.refresh(design)
+        if design.status not in EDITABLE or design.archived:
+            raise Locked(design)
         raise Conflict(design, expected)
     rev = _revision_row(design.id, expected + 1, formula, report, user)
     s.add(rev)
     s.commit()
-    s.refresh(design)
+    # the design as this save left it, not re-read: another client may have saved again
+    # since the commit, and the caller answers with *this* save's revision number
+    for key, value in values.items():
+        set_committed_value(design, key, value)
     return rev
 
 
