@@ -116,7 +116,8 @@ def _pad(rows: list[list[tuple[int, float]]], m: int) -> tuple[np.ndarray, np.nd
     return ids, vals
 
 
-def compose_formulas(formulas: Sequence[Formula], rs: RuleSet) -> Designs:
+def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
+                     progress: Callable[[int], None] | None = None) -> Designs:
     """Compose each formula once, exactly as :func:`check` does, into a :class:`Designs`.
 
     This is the per-formula part (a Python loop, ~10 µs a design): names
@@ -170,6 +171,10 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet) -> Designs:
         known[i] = not d.unknown
         pres_rows.append([(col[k], v) for k, v in d.present.items()])
         add_rows.append([(col[k], v) for k, v in d.added.items()])
+        if progress and i % 1000 == 999:
+            progress(1000)
+    if progress and n % 1000:
+        progress(n % 1000)
     pres_ids, pres_vals = _pad(pres_rows, m)
     add_ids, add_vals = _pad(add_rows, m)
     pre_error = np.zeros(n, bool)

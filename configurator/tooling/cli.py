@@ -71,3 +71,6 @@ def register_diff_docs(_sub, rules) -> None:
 
 
 EXTRA_COMMANDS.append(register_diff_docs)
+
+# `configurator rules impact` registers itself (configurator/tooling/impact.py)
+from . import impact as _impact  # noqa: E402,F401

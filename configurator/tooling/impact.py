@@ -1,0 +1,397 @@
+"""``configurator rules impact``: what a candidate rule set would change in the saved designs.
+
+Every design's latest revision is checked against the rule set in force and
+against the candidate, in bulk (:mod:`configurator.tooling.bulk`: numpy over
+all designs at once, the per-formula engine only for the few rows it cannot
+decide exactly). A design is *changed* when its verdict changes or its
+findings do. Findings are compared by ``(severity, code, rule, ingredients)``;
+a finding present under both rule sets counts as changed too when the rule
+(or catalog entry, base or constraint) that produced it was edited, since its
+numbers and message then differ (a limit moved from 1 % to 0.8 % still fires
+on a design at 1.5 %, with another limit and fix).
+
+The report groups the changed designs by rule (the finding's ``rule``
+field: a rule id, or ``catalog-<id>-use``, ``base-<id>``,
+``constraint-<id>`` for the built-in checks), the groups holding verdict
+changes first and, in each group, the designs whose verdict changed first.
+Each run is stored as an :class:`~configurator.web.models.ImpactRun`; the R&D
+page shows the latest with :func:`latest_impact_run`.
+
+Without ``--rules`` the candidate is the folder in force as it is now on
+disk, compared with the verdicts and findings stored with each revision when
+it was saved (those may come from several older rule versions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..cli import EXTRA_COMMANDS
+
+Key = tuple[str, str, str, tuple[str, ...]]
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class Progress:
+    """A small progress bar on stderr: redrawn in place on a terminal, by quarters otherwise."""
+
+    def __init__(self, total: int, label: str, stream=None, width: int = 30):
+        self.total, self.label, self.width = max(total, 1), label, width
+        self.stream = stream if stream is not None else sys.stderr
+        self.done = 0
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self._shown = -1
+        self._t0 = time.perf_counter()
+
+    def __call__(self, k: int) -> None:
+        self.done = min(self.total, self.done + k)
+        frac = self.done / self.total
+        if self.tty:
+            step = int(frac * 200)
+            if step == self._shown and self.done < self.total:
+                return
+            self._shown = step
+            bar = "#" * int(frac * self.width)
+            self.stream.write(f"\r{self.label} [{bar:<{self.width}}] {self.done}/{self.total}")
+            if self.done >= self.total:
+                self.stream.write(f" {time.perf_counter() - self._t0:.1f}s\n")
+        else:
+            step = int(frac * 4)
+            if step == self._shown:
+                return
+            self._shown = step
+            self.stream.write(f"{self.label}: {self.done}/{self.total} ({frac:.0%})\n")
+        self.stream.flush()
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def _signature(obj: Any) -> Any:
+    """What a rule (or catalog entry, base, constraint) says, without where it was written."""
+    if obj is None:
+        return None
+    if dataclasses.is_dataclass(obj):
+        skip = {"expr", "native", "file", "line"}
+        return tuple((f.name, _signature(getattr(obj, f.name)))
+                     for f in dataclasses.fields(obj) if f.name not in skip)
+    if isinstance(obj, dict):
+        return tuple(sorted((k, _signature(v)) for k, v in obj.items()))
+    if isinstance(obj, frozenset | set):
+        return tuple(sorted(obj, key=repr))
+    if isinstance(obj, list | tuple):
+        return tuple(_signature(x) for x in obj)
+    return obj
+
+
+def definition(rs, group: str) -> Any:
+    """The signature of whatever produces findings under ``group`` (a finding's ``rule``)."""
+    if rs is None:
+        return None
+    by_id = rs.__dict__.setdefault("_impact_rules", {r.id: r for r in rs.rules})
+    if group in by_id:
+        return _signature(by_id[group])
+    if group.startswith("catalog-"):
+        for suffix, fields in (("-use", ("use_min", "use_max", "inci")),
+                               ("-ph", ("ph_min", "ph_max", "inci"))):
+            if group.endswith(suffix):
+                ing = rs.ingredients.get(group[len("catalog-"):-len(suffix)])
+                return None if ing is None else tuple(getattr(ing, f) for f in fields)
+    if group.startswith("base-"):
+        bid = group[len("base-"):]
+        bid = bid[:-len("-oil")] if bid.endswith("-oil") and bid not in rs.bases else bid
+        base = rs.bases.get(bid)
+        return None if base is None else _signature(base) + (
+            tuple(_signature(rs.ingredients[ln.ingredient]) for ln in base.composition),)
+    if group.startswith("constraint-"):
+        return _signature(rs.constraints.get(group[len("constraint-"):]))
+    return None
+
+
+def _finding(k: Key) -> dict:
+    return {"severity": k[0], "code": k[1], "rule": k[2], "ingredients": list(k[3])}
+
+
+def compare(items: list[dict], old: list[tuple[bool, list[Key]]], new: list[tuple[bool, list[Key]]],
+            old_rs, new_rs) -> tuple[list[dict], list[dict]]:
+    """(verdict changes, groups by rule) between two lists of (valid, finding keys)."""
+    groups: dict[str, dict[int, dict]] = {}
+    verdicts: list[dict] = []
+    defs: dict[str, bool] = {}
+
+    def edited(group: str) -> bool:
+        got = defs.get(group)
+        if got is None:
+            got = defs[group] = (old_rs is not None and
+                                 definition(old_rs, group) != definition(new_rs, group))
+        return got
+
+    for item, (ov, ok), (nv, nk) in zip(items, old, new, strict=True):
+        co, cn = Counter(ok), Counter(nk)
+        added = cn - co
+        removed = co - cn
+        kept = co & cn
+        changed = [k for k in kept.elements() if edited(k[2])]
+        verdict = None if ov == nv else {"was_valid": bool(ov), "now_valid": bool(nv)}
+        if verdict:
+            verdicts.append({**item, **verdict})
+        if not (added or removed or changed or verdict):
+            continue
+        touched: dict[str, dict] = {}
+        for what, keys in (("added", added.elements()), ("removed", removed.elements()),
+                           ("changed", changed)):
+            for k in keys:
+                entry = touched.setdefault(k[2], {**item, "verdict": verdict,
+                                                  "added": [], "removed": [], "changed": []})
+                entry[what].append(_finding(k))
+        if not touched:  # a verdict change always has a finding change; kept for safety
+            touched["(verdict)"] = {**item, "verdict": verdict, "added": [], "removed": [],
+                                    "changed": []}
+        for group, entry in touched.items():
+            groups.setdefault(group, {})[item["design"]] = entry
+    out = []
+    for group, by_design in groups.items():
+        rows = sorted(by_design.values(), key=lambda e: (e["verdict"] is None, e["design"]))
+        out.append({"rule": group, "verdict_changes": sum(e["verdict"] is not None for e in rows),
+                    "designs": rows})
+    out.sort(key=lambda g: (-g["verdict_changes"], -len(g["designs"]), g["rule"]))
+    verdicts.sort(key=lambda v: (v["now_valid"], v["design"]))
+    return verdicts, out
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _check_all(formulas, rs, progress: Callable[[int], None] | None):
+    from .bulk import BulkChecker, compose_formulas
+
+    checker = BulkChecker(rs)
+    designs = compose_formulas(formulas, rs, progress=progress)
+    res = checker.run(designs, progress=progress)
+    keys = res.keys()
+    return [(bool(v), k) for v, k in zip(res.valid.tolist(), keys, strict=True)], res, checker
+
+
+def impact(items: list[dict], formulas: list, old_rs, new_rs, stored: list | None = None,
+           progress: Callable[[int], None] | None = None) -> dict:
+    """The impact report of ``new_rs`` over ``formulas`` (one per item), against ``old_rs``.
+
+    ``items`` describe the designs (``design``, ``name``, ``revision``,
+    ``status``); with ``old_rs`` None the old side is ``stored``: each
+    revision's (valid, finding keys) as saved.
+    """
+    t0 = time.perf_counter()
+    fallback = {}
+    if old_rs is not None:
+        old, res, checker = _check_all(formulas, old_rs, progress)
+        fallback["old"] = len(res.fallback)
+    else:
+        old = stored or []
+    new, res, checker = _check_all(formulas, new_rs, progress)
+    fallback["new"] = len(res.fallback)
+    verdicts, groups = compare(items, old, new, old_rs, new_rs)
+    changed = {e["design"] for g in groups for e in g["designs"]}
+    return {
+        "old_version": old_rs.version if old_rs is not None else "(as saved)",
+        "new_version": new_rs.version,
+        "designs_checked": len(items),
+        "designs_changed": len(changed),
+        "verdict_changes": verdicts,
+        "groups": groups,
+        "fallback_rows": fallback,
+        "seconds": round(time.perf_counter() - t0, 3),
+    }
+
+
+def _stored_keys(report: dict) -> list[Key]:
+    out = []
+    for f in report.get("findings", []):
+        out.append((f.get("severity", ""), f.get("code", ""), f.get("rule", ""),
+                    tuple(f.get("ingredients", []))))
+    return sorted(out)
+
+
+def latest_designs(session) -> tuple[list[dict], list, list, list[dict]]:
+    """(items, formulas, stored (valid, keys), unreadable) for every design's latest revision."""
+    from sqlmodel import select
+
+    from ..engine import parse_formula
+    from ..errors import ConfiguratorError
+    from ..web.models import Design, Revision
+
+    q = (select(Design, Revision)
+         .join(Revision, (Revision.design_id == Design.id) & (Revision.number == Design.version))
+         .order_by(Design.id))
+    items, formulas, stored, unreadable = [], [], [], []
+    for design, rev in session.exec(q):
+        item = {"design": design.id, "name": design.name, "revision": rev.number,
+                "status": design.status, "archived": design.archived}
+        try:
+            formula = parse_formula(rev.document, f"design {design.id} revision {rev.number}")
+        except ConfiguratorError as exc:
+            unreadable.append({**item, "problem": str(exc)})
+            continue
+        items.append(item)
+        formulas.append(formula)
+        stored.append((bool(rev.valid), _stored_keys(rev.report or {})))
+    return items, formulas, stored, unreadable
+
+
+def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | None = None,
+               progress: bool = True, save: bool = True, stream=None) -> dict:
+    """Run the impact analysis over a database; store and return the report."""
+    from sqlmodel import Session
+
+    from ..rules import default_rules_dir, load_rules
+    from ..web import db
+    from ..web.models import ImpactRun
+
+    in_force = rules_dir or os.environ.get("CONFIGURATOR_RULES") or str(default_rules_dir())
+    engine = db.make_engine(database_url)
+    try:
+        db.upgrade(engine)
+        if candidate_dir is not None:
+            old_rs, new_rs = load_rules(in_force), load_rules(candidate_dir)
+        else:
+            old_rs, new_rs = None, load_rules(in_force)
+        with Session(engine, expire_on_commit=False) as session:
+            items, formulas, stored, unreadable = latest_designs(session)
+            passes = (2 if old_rs is not None else 1) * 2 * len(formulas)
+            bar = Progress(passes, "rules impact", stream) if progress and formulas else None
+            report = impact(items, formulas, old_rs, new_rs, stored, bar)
+            report["rules_dir"] = str(in_force)
+            report["candidate_dir"] = str(candidate_dir or in_force)
+            report["unreadable"] = unreadable
+            if save:
+                run = ImpactRun(old_version=report["old_version"][:80],
+                                new_version=report["new_version"][:80],
+                                candidate_dir=report["candidate_dir"][:1000],
+                                designs_checked=report["designs_checked"],
+                                designs_changed=report["designs_changed"], report=report)
+                session.add(run)
+                session.commit()
+                report["run_id"] = run.id
+        return report
+    finally:
+        engine.dispose()
+
+
+def latest_impact_run(session):
+    """The most recent :class:`ImpactRun` (its ``report`` is :func:`impact`'s dict), or None."""
+    from sqlmodel import select
+
+    from ..web.models import ImpactRun
+
+    q = select(ImpactRun).order_by(ImpactRun.created_at.desc(), ImpactRun.id.desc())
+    return session.exec(q).first()
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _short(version: str) -> str:
+    return version[:19] + "…" if version.startswith("sha256:") else version
+
+
+def _fk(f: dict) -> str:
+    ings = ", ".join(f["ingredients"])
+    return f"{f['severity']} {f['code']}" + (f" [{ings}]" if ings else "")
+
+
+def format_text(report: dict) -> str:
+    out = [f"Impact of {report['candidate_dir']} ({_short(report['new_version'])}) "
+           f"against {_short(report['old_version'])}",
+           f"{report['designs_checked']} designs checked (latest revisions), "
+           f"{report['designs_changed']} changed, {len(report['verdict_changes'])} verdicts changed."]
+    for u in report.get("unreadable", []):
+        out.append(f"  design #{u['design']} revision {u['revision']} cannot be read: {u['problem']}")
+    if report["verdict_changes"]:
+        out.append("")
+        out.append("Verdict changes:")
+        for v in report["verdict_changes"]:
+            out.append(f"  #{v['design']} {v['name']!r} r{v['revision']} ({v['status']}): "
+                       f"{'valid' if v['was_valid'] else 'NOT valid'} → "
+                       f"{'valid' if v['now_valid'] else 'NOT valid'}")
+    if report["groups"]:
+        out.append("")
+        out.append("By rule:")
+    for g in report["groups"]:
+        n = len(g["designs"])
+        out.append(f"  {g['rule']} ({n} design{'s' if n != 1 else ''}"
+                   + (f", {g['verdict_changes']} verdict change{'s' if g['verdict_changes'] != 1 else ''}"
+                      if g["verdict_changes"] else "") + ")")
+        for e in g["designs"]:
+            bits = []
+            if e["verdict"]:
+                bits.append(("valid → NOT valid" if not e["verdict"]["now_valid"]
+                             else "NOT valid → valid"))
+            bits += [f"+ {_fk(f)}" for f in e["added"]]
+            bits += [f"- {_fk(f)}" for f in e["removed"]]
+            bits += [f"~ {_fk(f)} (rule edited)" for f in e["changed"]]
+            out.append(f"    #{e['design']} {e['name']!r} r{e['revision']}: " + "; ".join(bits))
+    fb = report.get("fallback_rows", {})
+    out.append("")
+    out.append(f"Checked in bulk in {report['seconds']} s; rows left to the per-formula engine: "
+               + ", ".join(f"{k} {v}" for k, v in fb.items()) + ".")
+    return "\n".join(out)
+
+
+def cmd_rules_impact(args: argparse.Namespace) -> int:
+    from ..errors import ConfiguratorError
+
+    url = args.database or os.environ.get("DATABASE_URL")
+    if not url:
+        from ..web import ROOT
+
+        instance = ROOT / "instance"
+        url = f"sqlite:///{instance / 'configurator.db'}"
+        if not (instance / "configurator.db").exists():
+            print(f"configurator: no database at {instance / 'configurator.db'}; give --database "
+                  "URL or set DATABASE_URL", file=sys.stderr)
+            return 2
+    if args.rules is not None and not Path(args.rules).is_dir():
+        print(f"configurator: {args.rules} is not a folder of rule files", file=sys.stderr)
+        return 2
+    try:
+        report = run_impact(url, args.rules, progress=not args.quiet)
+    except ConfiguratorError:
+        raise
+    except Exception as exc:  # a database that does not answer: a message, not a traceback
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            print(f"configurator: the database cannot be used: {str(exc).splitlines()[0]}",
+                  file=sys.stderr)
+            return 2
+        raise
+    if args.format == "json":
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(format_text(report))
+    return 0
+
+
+def register(_sub, rules) -> None:
+    p = rules.add_parser("impact", help="re-validate every saved design against candidate rules")
+    p.add_argument("--rules", metavar="DIR",
+                   help="the candidate rules folder (default: the folder in force, against the "
+                        "verdicts stored with each revision)")
+    p.add_argument("--database", metavar="URL", help="default: DATABASE_URL, else the app's SQLite")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_rules_impact)
+
+
+EXTRA_COMMANDS.append(register)
