@@ -217,6 +217,7 @@ def compose_arrays(rs: RuleSet, product_types: Sequence[str], pt: np.ndarray, ba
         b_room[k] = dict((line.ingredient, line.percent) for line in b.composition)[b.qs]
         if b.ph_target is not None:
             b_ph[k] = b.ph_target
+    add_vals = np.where(add_ids < m, add_vals, 0.0)  # padding carries nothing
     additions = np.zeros(n)
     for k in range(ka):  # left to right, as the engine's sum()
         additions = additions + add_vals[:, k]
