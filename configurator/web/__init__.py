@@ -69,6 +69,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(designs.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(lab.bp)
+    from . import quiz
+
+    app.register_blueprint(quiz.bp)  # the skin quiz (issue 5)
     from . import export
 
     app.register_blueprint(export.bp)  # the client's own export (JSON, ZIP with spec sheets)

@@ -127,6 +127,40 @@ def update_design(design_id: int):
     return jsonify(_design_json(d, store.revision(d), full=True))
 
 
+def _quiz():
+    from ..quiz import Quiz
+
+    q = rules().quiz
+    if not isinstance(q, Quiz):
+        raise ApiError(404, "the rules in force have no skin quiz")
+    return q
+
+
+@bp.get("/quiz")
+def quiz_questions():
+    """The skin quiz's questions and their answer ids (what /personalize accepts)."""
+    return jsonify(_quiz().to_dict())
+
+
+@bp.post("/personalize")
+def personalize():
+    """Skin-quiz answers → a formula document, the reason for each choice, the report."""
+    from ..quiz import AnswerError, PersonalizeError
+    from ..quiz import personalize as run
+
+    quiz = _quiz()
+    body = _json()
+    if not isinstance(body, dict) or not isinstance(body.get("answers"), dict):
+        raise ApiError(400, "expected {\"answers\": {question id: answer id or list}}")
+    try:
+        proposal = run(quiz, rules(), body["answers"])
+    except AnswerError as exc:
+        raise ApiError(400, "invalid quiz answers", exc.details()) from None
+    except PersonalizeError as exc:
+        raise ApiError(422, str(exc)) from None
+    return jsonify(proposal.to_dict())
+
+
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(spec())

@@ -95,6 +95,7 @@ def spec() -> dict[str, Any]:
                                      "formula": {"$ref": "#/components/schemas/Formula"},
                                      "revision": {"type": "integer",
                                                   "description": "The revision you edited."}}},
+                **_quiz_schemas(),
             },
         },
         "security": [{"bearer": []}, {"session": []}],
@@ -122,7 +123,80 @@ def spec() -> dict[str, Any]:
                         "responses": {"200": _ok("#/components/schemas/Design"), "400": _ERROR,
                                       "401": _ERROR, "404": _ERROR, "409": _ERROR,
                                       "415": _ERROR}}},
+            **_quiz_paths(),
             "/api/v1/openapi.json": {"get": {"summary": "This document", "security": [],
                                              "responses": {"200": {"description": "OK"}}}},
         },
+    }
+
+
+def _quiz_schemas() -> dict[str, Any]:
+    """The skin quiz (issue 5): its questions, the answers and the proposal."""
+    because = {"type": "object", "required": ["question", "answer", "says"], "properties": {
+        "question": {"type": "string"}, "answer": {"type": "string"},
+        "says": {"type": "string", "description": "How the reason quotes the answer."}}}
+    return {
+        "Quiz": {"type": "object", "required": ["title", "questions"], "properties": {
+            "title": {"type": "string"}, "intro": {"type": "string"},
+            "questions": {"type": "array", "items": {
+                "type": "object", "required": ["id", "text", "multiple", "options"],
+                "properties": {
+                    "id": {"type": "string"}, "text": {"type": "string"},
+                    "help": {"type": "string"}, "multiple": {"type": "boolean"},
+                    "required": {"type": "boolean"},
+                    "max_choices": {"type": ["integer", "null"]},
+                    "options": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "string"}, "label": {"type": "string"},
+                        "says": {"type": "string"}}}}}}}}},
+        "QuizAnswers": {
+            "type": "object", "required": ["answers"], "properties": {"answers": {
+                "type": "object",
+                "description": "Question id → answer id (single-choice questions, all required) "
+                               "or → list of answer ids (multiple-choice; left out = none). "
+                               "The ids are those of GET /api/v1/quiz.",
+                "additionalProperties": {"oneOf": [
+                    {"type": "string"}, {"type": "array", "items": {"type": "string"}}]}}},
+            "example": {"answers": {
+                "skin-type": "oily", "concerns": ["large-pores", "dark-spots"],
+                "sensitivities": [], "pregnancy": "no", "age": "25-39", "climate": "temperate",
+                "texture": "light", "fragrance": "fragrance-free", "budget": "standard"}}},
+        "Personalization": {
+            "type": "object", "required": ["answers", "formula", "reasons", "left_out", "report"],
+            "properties": {
+                "answers": {"type": "object", "description": "The answers, normalised."},
+                "formula": {"$ref": "#/components/schemas/Formula"},
+                "reasons": {"type": "array", "description": "One entry per choice of the formula.",
+                            "items": {"type": "object",
+                                      "required": ["kind", "ref", "label", "reason", "because"],
+                                      "properties": {
+                                          "kind": {"enum": ["product_type", "base", "constraint",
+                                                            "ingredient", "target_ph"]},
+                                          "ref": {"type": "string"}, "label": {"type": "string"},
+                                          "reason": {"type": "string"},
+                                          "because": {"type": "array", "items": because},
+                                          "notes": {"type": "array",
+                                                    "items": {"type": "string"}},
+                                          "percent": {"type": "number"},
+                                          "slot": {"type": "string"}}}},
+                "left_out": {"type": "array", "description": "Considered and not proposed.",
+                             "items": {"type": "object", "properties": {
+                                 "ref": {"type": "string"}, "label": {"type": "string"},
+                                 "reason": {"type": "string"},
+                                 "because": {"type": "array", "items": because}}}},
+                "report": {"$ref": "#/components/schemas/Report"}}},
+    }
+
+
+def _quiz_paths() -> dict[str, Any]:
+    return {
+        "/api/v1/quiz": {"get": {
+            "summary": "The skin quiz: questions and answer ids", "security": [],
+            "responses": {"200": _ok("#/components/schemas/Quiz"), "404": _ERROR}}},
+        "/api/v1/personalize": {"post": {
+            "summary": "Skin-quiz answers → a starting formula, the reason for each choice "
+                       "and its validation report",
+            "security": [],
+            "requestBody": _json_body("#/components/schemas/QuizAnswers"),
+            "responses": {"200": _ok("#/components/schemas/Personalization"),
+                          "400": _ERROR, "404": _ERROR, "415": _ERROR, "422": _ERROR}}},
     }

@@ -202,6 +202,7 @@ class Client(threading.Thread):
     latencies: list[float] = field(default_factory=list)    # seconds per answered save
     own: int | None = None
     stop: threading.Event = field(default_factory=threading.Event)
+    tag: str = ""  # prefix of the names of its saves (unique over rounds of clients)
 
     def __post_init__(self):
         threading.Thread.__init__(self, name=f"client-{self.index}", daemon=True)
@@ -243,7 +244,7 @@ class Client(threading.Thread):
 
     def once(self) -> None:
         self.step += 1
-        name = f"c{self.index}-s{self.step}"
+        name = f"{self.tag}c{self.index}-s{self.step}"
         if self.own is None:
             self.pending = name
             status, body = self.request("POST", "/api/v1/designs",
@@ -284,10 +285,10 @@ class Client(threading.Thread):
         self.seen[body["id"]] = body["revision"]
 
 
-def start_clients(base: str, seeded: Seeded, seconds: float) -> list[Client]:
+def start_clients(base: str, seeded: Seeded, seconds: float, tag: str = "") -> list[Client]:
     """One started :class:`Client` per token, saving for ``seconds``."""
     deadline = time.monotonic() + seconds
-    clients = [Client(i, base, tok, seeded.shared[i], deadline)
+    clients = [Client(i, base, tok, seeded.shared[i], deadline, tag=tag)
                for i, tok in enumerate(seeded.tokens)]
     for c in clients:
         c.start()
