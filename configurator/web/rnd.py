@@ -79,8 +79,8 @@ def clean_query(raw: str) -> tuple[str, bool]:
 
 def page_number(raw: str | None) -> int:
     raw = (raw or "").strip()
-    if raw.isascii() and raw.isdigit() and len(raw) <= 6:
-        return max(1, int(raw))
+    if raw.isascii() and raw.isdigit():
+        return max(1, int(raw)) if len(raw) <= 9 else 10**9  # clamped to the last page later
     return 1
 
 
