@@ -511,16 +511,21 @@ def _raw_quiz(root: Path) -> Any:
     return MISSING
 
 
+def quiz_data(rs: RuleSet) -> Any:
+    """The quiz as plain data: as written in the rule files, else ``RuleSet.quiz`` made plain; None if none."""
+    quiz = _raw_quiz(Path(rs.directory))
+    if quiz is MISSING and rs.quiz is not None:
+        quiz = plain(rs.quiz)
+    return None if quiz is MISSING else quiz
+
+
 def _load_dir(root: Path, label: str, shown: str) -> Loaded:
     try:
         rs = load_rules(root)
     except RuleSetError as exc:
         raise RuleSetError([Problem(f"{shown}/{p.file}" if p.file and p.file != str(root) else shown,
                                     p.line, p.message, p.path) for p in exc.problems]) from None
-    quiz = _raw_quiz(root)
-    if quiz is MISSING and rs.quiz is not None:
-        quiz = plain(rs.quiz)
-    return Loaded(label, rs, None if quiz is MISSING else quiz)
+    return Loaded(label, rs, quiz_data(rs))
 
 
 def _git(args: list[str], cwd: Path, binary: bool = False) -> subprocess.CompletedProcess:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 from configurator.yamlio import load_path
-
 from tests.tooling.helpers import RULES
 
 CASES = sorted((RULES / "tests").glob("*.yaml"))
