@@ -334,8 +334,8 @@ def format_text(report: dict) -> str:
         for e in g["designs"]:
             bits = []
             if e["verdict"]:
-                bits.append(("valid → NOT valid" if not e["verdict"]["now_valid"]
-                             else "NOT valid → valid"))
+                bits.append("valid → NOT valid" if not e["verdict"]["now_valid"]
+                             else "NOT valid → valid")
             bits += [f"+ {_fk(f)}" for f in e["added"]]
             bits += [f"- {_fk(f)}" for f in e["removed"]]
             bits += [f"~ {_fk(f)} (rule edited)" for f in e["changed"]]
