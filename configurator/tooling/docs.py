@@ -1,0 +1,289 @@
+"""``configurator rules docs -o DIR``: the rule set as static HTML pages.
+
+For the lab, the safety assessor and clients' regulatory people who do not read
+YAML. The pages are built from the **loaded** rule set (limits in %, every
+ingredient by its INCI name, tags expanded), so they show what the engine
+enforces, not what a file happens to say.
+
+* ``index.html``: rules version, files read, counts, links.
+* ``ingredients.html`` and ``ingredients/<id>.html``: the catalog; each
+  ingredient's page lists every EU and lab rule that touches it (its limit,
+  counted factor, conditions, severity and source), the bases that contain it,
+  the constraints that forbid it.
+* ``rules.html``: every rule by kind; ``bases.html``, ``product-types.html``,
+  ``constraints.html``; ``quiz.html`` when the rule set has a quiz (rendered
+  generically from its data, whatever its grammar).
+
+Decisions: Jinja2 with autoescape on, so a note or a message in a rule file is
+printed as text, never read as markup; one stylesheet (``style.css``, copied
+beside the pages), no script, no font or image fetched from anywhere; links
+are relative, so the folder can be zipped, served by any static server or
+opened from disk. File names come from ids, which the loader restricts to
+``[a-z0-9-]``; they are URL-quoted anyway.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..engine.checks import fmt
+from ..errors import ConfiguratorError
+from ..rules.model import PHASE_NAMES, Ingredient, Rule, RuleSet
+from .diff import quiz_data
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "templates" / "rulesdocs"
+STYLESHEET = TEMPLATES / "style.css"
+KIND_TITLES = {
+    "prohibited": "Prohibited substances",
+    "max-concentration": "Maximum concentrations",
+    "group-total": "Group totals",
+    "min-concentration": "Minimum concentrations",
+    "declare": "Allergen labelling",
+    "incompatible": "Incompatibilities",
+    "ph-window": "pH windows",
+    "requires": "Requirements",
+    "expression": "Expression rules",
+}
+
+
+class DocsError(OSError, ConfiguratorError):
+    """The output folder cannot be written."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(path, reason)
+        self.path, self.reason = path, reason
+
+    def __str__(self) -> str:
+        return f"cannot write the rules docs to {self.path}: {self.reason}"
+
+
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
+                      autoescape=select_autoescape(("html",), default=True),
+                      undefined=StrictUndefined, auto_reload=False, keep_trailing_newline=True)
+    env.filters["pct"] = lambda v: "—" if v is None else f"{fmt(float(v))} %"
+    env.filters["num"] = lambda v: "—" if v is None else fmt(float(v))
+    env.filters["q"] = lambda s: quote(str(s), safe="")
+    env.tests["mapping"] = lambda v: isinstance(v, dict)
+    env.tests["sequence"] = lambda v: isinstance(v, list | tuple)
+    return env
+
+
+# --------------------------------------------------------------------------- view model
+
+
+def is_eu(rule: Rule) -> bool:
+    """A regulatory rule cites the Regulation first (rules/README.md: `source`)."""
+    return rule.source.startswith("Regulation")
+
+
+def _when(rule: Rule) -> str:
+    return (rule.when.describe() if rule.when is not None else "") or "all products"
+
+
+def limit_text(rule: Rule, iid: str | None = None) -> str:
+    """The rule's limit in words, for one member when ``iid`` is given (with its factor)."""
+    k = rule.kind
+    as_ = f" as {rule.expressed_as}" if rule.expressed_as else ""
+    if k in ("max-concentration", "group-total") and rule.max is not None:
+        text = f"≤ {fmt(rule.max)} %{as_}"
+        f = rule.members.get(iid, 1.0) if iid else 1.0
+        if iid and f != 1.0:
+            text += f" (counted × {fmt(f)}: at most {fmt(rule.max / f)} % of it alone)"
+        if k == "group-total":
+            text += " in total"
+        return text
+    if k == "min-concentration" and rule.min is not None:
+        return f"≥ {fmt(rule.min)} %" + (" in total" if len(rule.members) > 1 else "")
+    if k == "prohibited":
+        return "prohibited"
+    if k == "declare":
+        return (f"declare above {fmt(rule.leave_on or 0)} % leave-on, "
+                f"{fmt(rule.rinse_off or 0)} % rinse-off")
+    if k == "ph-window":
+        lo = "…" if rule.min is None else fmt(rule.min)
+        hi = "…" if rule.max is None else fmt(rule.max)
+        return f"pH {lo}–{hi}"
+    if k == "incompatible":
+        return "not together"
+    if k == "requires":
+        return "needs a partner" + (f" above {fmt(rule.if_above)} %" if rule.if_above else "")
+    if k == "expression":
+        return rule.expr_text
+    return ""
+
+
+@dataclass
+class RuleView:
+    id: str
+    kind: str
+    severity: str
+    eu: bool
+    limit: str
+    when: str
+    source: str
+    message: str
+    fix: str
+    label_warning: str
+    members: list[tuple[str, str, str]]  # (id, INCI, factor text)
+    first: list[tuple[str, str]]
+    second: list[tuple[str, str]]
+    then: list[tuple[str, str]]
+    expr: str
+    where: str
+
+
+@dataclass
+class Touch:
+    """One rule as seen from one ingredient's page."""
+
+    rule: RuleView
+    role: str
+    limit: str
+
+
+@dataclass
+class IngredientView:
+    ing: Ingredient
+    phase_name: str
+    touches_eu: list[Touch] = field(default_factory=list)
+    touches_lab: list[Touch] = field(default_factory=list)
+    bases: list[tuple[str, str, float]] = field(default_factory=list)
+    constraints: list[tuple[str, str]] = field(default_factory=list)
+    contains: list[tuple[str, str, float]] = field(default_factory=list)
+    carried_by: list[tuple[str, str, float]] = field(default_factory=list)
+
+
+def _pairs(rs: RuleSet, ids) -> list[tuple[str, str]]:
+    return sorted(((i, rs.ingredients[i].inci) for i in ids if i in rs.ingredients),
+                  key=lambda p: p[1].casefold())
+
+
+def rule_view(rs: RuleSet, r: Rule) -> RuleView:
+    members = sorted(((i, rs.ingredients[i].inci, "" if f == 1 else f"× {fmt(f)}")
+                      for i, f in r.members.items() if i in rs.ingredients),
+                     key=lambda m: m[1].casefold())
+    return RuleView(
+        id=r.id, kind=r.kind, severity=r.severity, eu=is_eu(r), limit=limit_text(r),
+        when=_when(r), source=r.source, message=r.message, fix=r.fix,
+        label_warning=r.label_warning, members=members, first=_pairs(rs, r.first),
+        second=_pairs(rs, r.second), then=_pairs(rs, r.then), expr=r.expr_text,
+        where=f"{r.file}:{r.line}" if r.file else "",
+    )
+
+
+def ingredient_views(rs: RuleSet, rules: dict[str, RuleView]) -> dict[str, IngredientView]:
+    """Every ingredient with the rules, bases and constraints that concern it."""
+    views = {i.id: IngredientView(i, PHASE_NAMES.get(i.phase, i.phase)) for i in rs.ingredients.values()}
+    for r in rs.rules:
+        rv = rules[r.id]
+        roles: dict[str, str] = {}
+        for iid in r.members:
+            roles[iid] = {"requires": "if present", "declare": "labelled",
+                          "ph-window": "pH window"}.get(r.kind, "limited")
+        for iid in r.first | r.second:
+            roles.setdefault(iid, "one of the pair")
+        for iid in r.then:
+            roles.setdefault(iid, "one of the required")
+        for iid in r.expr_names:
+            roles.setdefault(iid, "named in the expression")
+        for iid in r.triggers:
+            # an essential oil triggers the labelling rules of the allergens it contains
+            roles.setdefault(iid, "brings a constituent it limits"
+                             if r.kind == "declare" else "triggers it")
+        for iid, role in roles.items():
+            v = views.get(iid)
+            if v is None:
+                continue
+            t = Touch(rv, role, limit_text(r, iid) if iid in r.members else rv.limit)
+            (v.touches_eu if rv.eu else v.touches_lab).append(t)
+    for b in rs.bases.values():
+        for line in b.composition:
+            views[line.ingredient].bases.append((b.id, b.name, line.percent))
+    for c in rs.constraints.values():
+        for iid in c.forbid:
+            if iid in views:
+                views[iid].constraints.append((c.id, c.name))
+        for tm in c.tag_max:
+            for iid in views:
+                if iid in tm.members or views[iid].ing.tags & tm.tags:
+                    views[iid].constraints.append((c.id, f"{c.name} (total ≤ {fmt(tm.max)} %)"))
+    for i in rs.ingredients.values():
+        for cid, p in i.contains:
+            if cid in views:
+                views[i.id].contains.append((cid, rs.ingredients[cid].inci, p))
+                views[cid].carried_by.append((i.id, i.inci, p))
+    return views
+
+
+def build_context(rs: RuleSet) -> dict[str, Any]:
+    """Everything the templates show, computed once."""
+    rules = {r.id: rule_view(rs, r) for r in rs.rules}
+    by_kind: dict[str, list[RuleView]] = {}
+    for r in rs.rules:
+        by_kind.setdefault(r.kind, []).append(rules[r.id])
+    ingredients = sorted(rs.ingredients.values(), key=lambda i: i.inci.casefold())
+    pt_bases = {p: [b for b in rs.bases.values() if p in b.suits] for p in rs.product_types}
+    return {
+        "rs": rs,
+        "version": rs.version,
+        "files": list(rs.files),
+        "rules": rules,
+        "kinds": [(k, KIND_TITLES.get(k, k), by_kind[k]) for k in KIND_TITLES if k in by_kind]
+                 + [(k, k, v) for k, v in by_kind.items() if k not in KIND_TITLES],
+        "ingredients": ingredients,
+        "views": ingredient_views(rs, rules),
+        "bases": list(rs.bases.values()),
+        "product_types": list(rs.product_types.values()),
+        "pt_bases": pt_bases,
+        "constraints": list(rs.constraints.values()),
+        "quiz": quiz_data(rs),
+        "inci": lambda iid: rs.ingredients[iid].inci if iid in rs.ingredients else iid,
+        "eu_count": sum(1 for r in rs.rules if is_eu(r)),
+        "phase_names": PHASE_NAMES,
+    }
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_docs(rs: RuleSet, out: str | Path) -> list[Path]:
+    """Render every page into ``out`` (created if needed); return the files written."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise DocsError(str(out), "it is a file, not a folder")
+    env = _env()
+    ctx = build_context(rs)
+    pages: list[tuple[str, str, dict[str, Any]]] = [
+        ("index.html", "index.html", {}),
+        ("ingredients.html", "ingredients.html", {}),
+        ("rules.html", "rules.html", {}),
+        ("bases.html", "bases.html", {}),
+        ("product-types.html", "product_types.html", {}),
+        ("constraints.html", "constraints.html", {}),
+    ]
+    if ctx["quiz"] is not None:
+        pages.append(("quiz.html", "quiz.html", {}))
+    for ing in ctx["ingredients"]:
+        pages.append((f"ingredients/{ing.id}.html", "ingredient.html", {"v": ctx["views"][ing.id]}))
+    written: list[Path] = []
+    try:
+        (out / "ingredients").mkdir(parents=True, exist_ok=True)
+        for name, template, extra in pages:
+            root = "../" * name.count("/")
+            html = env.get_template(template).render(**ctx, **extra, root=root, page=name)
+            path = out / name
+            path.write_text(html, encoding="utf-8")
+            written.append(path)
+        shutil.copyfile(STYLESHEET, out / "style.css")
+        written.append(out / "style.css")
+    except OSError as exc:
+        raise DocsError(str(out), exc.strerror or str(exc)) from None
+    return written
