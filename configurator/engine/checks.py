@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import cel
 
 from ..rules.model import Rule, RuleSet
+from ..rules.native import ERR
 from .report import Finding, FixAction
 
 
@@ -31,9 +32,29 @@ class Context:
     ph: float | None
     qs: str | None
     _cel: cel.Context | None = None
+    _tags: dict[str, float] | None = None
 
     def inci(self, iid: str) -> str:
         return self.rs.ingredients[iid].inci
+
+    def tag_totals(self) -> dict[str, float]:
+        """% of the formula carrying each tag some expression names (0.0 when none)."""
+        if self._tags is None:
+            rs = self.rs
+            ings, carrying = rs.ingredients, rs.expr_tagged
+            tags = dict.fromkeys(rs.expr_tags, 0.0)
+            for iid, p in self.present.items():
+                if iid in carrying:
+                    for t in ings[iid].tags:
+                        if t in tags:
+                            tags[t] += p
+            self._tags = tags
+        return self._tags
+
+    def tag_total(self, tag: str):
+        """``tag["…"]`` of an expression: CEL's error value for a tag no expression named."""
+        v = self.tag_totals().get(tag)
+        return ERR if v is None else v
 
     def cel_context(self) -> cel.Context:
         """The names every expression rule sees (rules/README.md, `expression`).
@@ -46,15 +67,10 @@ class Context:
         if self._cel is None:
             present = self.present
             ings = self.rs.ingredients
-            tags = dict.fromkeys(self.rs.expr_tags, 0.0)
-            for iid, p in present.items():
-                for t in ings[iid].tags:
-                    if t in tags:
-                        tags[t] += p
             c = cel.Context()
             c.update({
                 "pct": {ings[i].inci: present[i] for i in self.rs.expr_names if i in present},
-                "tag": tags,
+                "tag": self.tag_totals(),
                 "ph": self.ph if self.ph is not None else 0.0,
                 "application": self.application, "area": self.area, "form": self.form,
             })
@@ -96,7 +112,7 @@ def _finding(rule: Rule, code: str, ings: tuple[str, ...], message: str, fix: st
 def _present_members(rule: Rule, ctx: Context) -> list[tuple[str, float, float]]:
     """(id, %, factor) of the rule's members in the formula, in a stable order."""
     m = rule.members
-    both = m.keys() & ctx.live
+    both = ctx.live & rule.member_set
     if not both:
         return []
     present = ctx.present
@@ -117,13 +133,16 @@ def check_prohibited(rule: Rule, ctx: Context) -> list[Finding]:
 
 
 def _over_limit(rule: Rule, ctx: Context, code: str) -> list[Finding]:
-    hits = _present_members(rule, ctx)
-    if not hits:
-        return NONE
-    total = sum(p * f for _i, p, f in hits)
+    m = rule.members
+    both = ctx.live & rule.member_set
     limit = rule.max
-    if limit is None or total <= limit + 1e-9:
+    if not both or limit is None:
         return NONE
+    present = ctx.present
+    if sum([present[i] * m[i] for i in sorted(both)]) <= limit + 1e-9:
+        return NONE  # the common case: under the limit, nothing more to build
+    hits = [(i, present[i], m[i]) for i in sorted(both)]
+    total = sum(p * f for _i, p, f in hits)
     as_ = f" (as {rule.expressed_as})" if rule.expressed_as else ""
     big_id, big_p, big_f = max(hits, key=lambda h: h[1] * h[2])
     big = ctx.inci(big_id)
@@ -171,12 +190,19 @@ def exposure(ctx: Context, rule: Rule) -> dict[str, float]:
     """% of each member in the product, counting what essential oils bring in."""
     out: dict[str, float] = {}
     ings = ctx.rs.ingredients
-    for iid, p in ctx.present.items():
-        if iid in rule.members:
+    present, members = ctx.present, rule.members
+    for iid in present:  # in the formula's order, as the sums below depend on it
+        direct = iid in members
+        carrier = iid in ctx.rs.carriers
+        if not (direct or carrier):
+            continue
+        p = present[iid]
+        if direct:
             out[iid] = out.get(iid, 0.0) + p
-        for cid, frac in ings[iid].contains:
-            if cid in rule.members:
-                out[cid] = out.get(cid, 0.0) + p * frac / 100.0
+        if carrier:
+            for cid, frac in ings[iid].contains:
+                if cid in members:
+                    out[cid] = out.get(cid, 0.0) + p * frac / 100.0
     return out
 
 
@@ -184,6 +210,11 @@ def check_declare(rule: Rule, ctx: Context) -> list[Finding]:
     limit = rule.leave_on if ctx.application == "leave-on" else rule.rinse_off
     if limit is None:
         return NONE
+    live = ctx.live
+    if ctx.rs.carriers.isdisjoint(live):  # nothing brings it in: only the rows themselves
+        present = ctx.present
+        if all(present[i] <= limit + 1e-12 for i in rule.member_set & live):
+            return NONE
     out = []
     for iid, amount in exposure(ctx, rule).items():
         if amount > limit + 1e-12:
@@ -198,7 +229,10 @@ def check_declare(rule: Rule, ctx: Context) -> list[Finding]:
 
 
 def check_incompatible(rule: Rule, ctx: Context) -> list[Finding]:
-    a = sorted(rule.first & ctx.live)
+    live = ctx.live
+    if rule.first.isdisjoint(live) or rule.second.isdisjoint(live):
+        return NONE
+    a = sorted(rule.first & live)
     if not a:
         return NONE
     b = sorted(rule.second & ctx.live)
@@ -224,8 +258,10 @@ def ph_problem(ph: float | None, names: tuple[str, ...], lo: float | None,
 
 
 def check_ph(rule: Rule, ctx: Context) -> list[Finding]:
-    if ctx.ph is None:
-        return NONE
+    ph = ctx.ph
+    if ph is None or ((rule.min is None or ph >= rule.min - 1e-9)
+                      and (rule.max is None or ph <= rule.max + 1e-9)):
+        return NONE  # inside the window (the same test as ph_problem's)
     hits = _present_members(rule, ctx)
     names = tuple(ctx.inci(i) for i, _p, _f in hits)
     problem = ph_problem(ctx.ph, names, rule.min, rule.max) if hits else None
@@ -235,6 +271,8 @@ def check_ph(rule: Rule, ctx: Context) -> list[Finding]:
 
 
 def check_requires(rule: Rule, ctx: Context) -> list[Finding]:
+    if not rule.then.isdisjoint(ctx.live):
+        return NONE  # what it requires is there
     if rule.members:
         total = sum(p for _i, p, _f in _present_members(rule, ctx))
         if total <= rule.if_above + 1e-9:
@@ -248,10 +286,13 @@ def check_requires(rule: Rule, ctx: Context) -> list[Finding]:
 
 
 def check_expression(rule: Rule, ctx: Context) -> list[Finding]:
-    try:
-        broken = rule.expr.execute(ctx.cel_context())
-    except (KeyError, ValueError, TypeError, RuntimeError):
-        return NONE  # a name the formula lacks: the rule does not apply (lint checks the syntax)
+    if rule.native is not None:
+        broken = rule.native(ctx)  # True, False or CEL's error value
+    else:
+        try:
+            broken = rule.expr.execute(ctx.cel_context())
+        except (KeyError, ValueError, TypeError, RuntimeError):
+            return NONE  # a name the formula lacks: the rule does not apply (lint checks the syntax)
     if broken is True:
         names = tuple(ctx.inci(i) for i in sorted(rule.triggers & ctx.live))
         return [_finding(rule, rule.code or "expression", names, "", "")]

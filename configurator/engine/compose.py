@@ -35,7 +35,7 @@ def compose(formula: Formula, rs: RuleSet, base: Base | None) -> Draft:
     qs_rows: list[str] = []
     seen_twice: list[str] = []
     for row in formula.ingredients:
-        iid = rs.names.get(row.inci.strip().casefold())
+        iid = rs.lookup(row.inci)
         key = iid if iid is not None else row.inci.strip()
         if row.qs:
             qs_rows.append(key)

@@ -52,26 +52,31 @@ def _suits(base: Base, rs: RuleSet, app: str, area: str, pt_id: str | None) -> b
 def _builtin(ctx: Context, d: Draft, base: Base | None, out: list[Finding]) -> None:
     """Checks every formula gets without a rule: use ranges, pH windows, solubility, capacity."""
     ings = ctx.rs.ingredients
-    for iid, p in ctx.present.items():
-        ing = ings[iid]
-        if p <= 0:
+    present = ctx.present
+    usual = ctx.rs.use_bounds
+    for iid in d.added:
+        p = present[iid]
+        lo, hi = usual[iid]
+        if lo <= p <= hi or p <= 0 or iid == d.qs:
             continue
-        if iid != d.qs and iid in d.added:
-            if ing.use_max is not None and p > ing.use_max + 1e-9:
-                out.append(Finding(
-                    "warning", "use-range", f"catalog-{iid}-use", (ing.inci,),
-                    f"{ing.inci} at {fmt(p)} % is above its usual use level "
-                    f"({fmt(ing.use_min or 0)}–{fmt(ing.use_max)} %).",
-                    "Ingredient catalog", f"Lower {ing.inci} to {fmt(ing.use_max)} %",
-                    FixAction("set-percent", ing.inci, ing.use_max)))
-            elif ing.use_min is not None and p < ing.use_min - 1e-9:
-                out.append(Finding(
-                    "warning", "use-range", f"catalog-{iid}-use", (ing.inci,),
-                    f"{ing.inci} at {fmt(p)} % is below its usual use level "
-                    f"({fmt(ing.use_min)}–{fmt(ing.use_max or 100)} %); it may do little.",
-                    "Ingredient catalog", f"Raise {ing.inci} to {fmt(ing.use_min)} %",
-                    FixAction("set-percent", ing.inci, ing.use_min)))
-        if ing.ph_min is not None or ing.ph_max is not None:
+        ing = ings[iid]
+        if ing.use_max is not None and p > ing.use_max + 1e-9:
+            out.append(Finding(
+                "warning", "use-range", f"catalog-{iid}-use", (ing.inci,),
+                f"{ing.inci} at {fmt(p)} % is above its usual use level "
+                f"({fmt(ing.use_min or 0)}–{fmt(ing.use_max)} %).",
+                "Ingredient catalog", f"Lower {ing.inci} to {fmt(ing.use_max)} %",
+                FixAction("set-percent", ing.inci, ing.use_max)))
+        elif ing.use_min is not None and p < ing.use_min - 1e-9:
+            out.append(Finding(
+                "warning", "use-range", f"catalog-{iid}-use", (ing.inci,),
+                f"{ing.inci} at {fmt(p)} % is below its usual use level "
+                f"({fmt(ing.use_min)}–{fmt(ing.use_max or 100)} %); it may do little.",
+                "Ingredient catalog", f"Raise {ing.inci} to {fmt(ing.use_min)} %",
+                FixAction("set-percent", ing.inci, ing.use_min)))
+    if ctx.ph is not None:
+        for iid in ctx.live & ctx.rs.ph_windowed:
+            ing = ings[iid]
             problem = ph_problem(ctx.ph, (ing.inci,), ing.ph_min, ing.ph_max)
             if problem:
                 message, fix, action = problem
@@ -198,40 +203,50 @@ def check(formula: Formula, rs: RuleSet) -> Report:
                            f"Base {base.id}", "Choose a base that suits the product type."))
     ph = formula.target_ph if formula.target_ph is not None else (base.ph_target if base else None)
     present = d.present
-    live = frozenset(i for i, p in present.items() if p > 0)
+    live = {i for i, p in present.items() if p > 0}
     ctx = Context(rs, present, live, app, area, form, ph, d.qs)
-    # the rules the ingredients present can trigger, each once, in rule-file order,
-    # less those whose `when` does not hold for this product
-    index = rs.rule_index
-    hit: set[int] = set(rs.always_index)
+    # the rules the ingredients present can trigger in this product, each once, in
+    # rule-file order; one-ingredient limits only when the ingredient is over its cap
+    plan = rs.plan(app, area, form)
+    hit = set(plan.always)
+    entry = plan.entry
     for iid in live:
-        found = index.get(iid)
+        e = entry.get(iid)
+        if e is None:
+            continue
+        found, pairs, cap, capped = e
         if found:
             hit.update(found)
-    hit &= rs.applicable(app, area, form)
+        for n, other in pairs:
+            if not other.isdisjoint(live):
+                hit.add(n)
+        if present[iid] > cap:
+            hit.update(capped)
     all_rules = rs.rules
+    ings = rs.ingredients
     for n in sorted(hit):
         r = all_rules[n]
         found = CHECKS[r.kind](r, ctx)
         if found:
             out.extend(found)
         if r.label_warning and not r.triggers.isdisjoint(live):
-                out.append(Finding("info", "label-warning", r.id,
-                                   tuple(rs.ingredients[i].inci for i in r.members if i in present),
-                                   f"The label must carry: “{r.label_warning}”", r.source,
-                                   "Add the warning to the label artwork."))
+            out.append(Finding("info", "label-warning", r.id,
+                               tuple(ings[i].inci for i in r.members if i in present),
+                               f"The label must carry: “{r.label_warning}”", r.source,
+                               "Add the warning to the label artwork."))
     _builtin(ctx, d, base, out)
     known = not d.unknown
-    cost = sum(p * rs.ingredients[i].cost_per_kg for i, p in present.items()) / 100 if known else None
+    costs = plan.cost
+    cost = sum([p * costs[i] for i, p in present.items()]) / 100 if known else None
     _constraints(formula, ctx, cost, out)
     allergens = tuple(sorted(f.ingredients[0] for f in out if f.code == "declare-allergen"))
     out.sort(key=Finding.sort_key)
-    lines = _lines(rs, d)
     return Report(
-        rules_version=rs.version, findings=tuple(out), composition=lines,
-        label=_label(ctx, d, allergens), allergens=tuple(dict.fromkeys(allergens)), cost_per_kg=cost,
+        rules_version=rs.version, findings=tuple(out),
+        allergens=tuple(dict.fromkeys(allergens)), cost_per_kg=cost,
         product={"id": pt_id or "", "application": app, "area": area, "form": form},
         base=base.id if base else None, ph=ph,
+        build=lambda: (_lines(rs, d), _label(ctx, d, allergens)),
     )
 
 

@@ -94,6 +94,16 @@ class Formula:
         return doc
 
 
+def _not_text(s: str) -> bool:
+    """True if ``s`` holds a control character (NUL, ESC…) or a lone surrogate.
+
+    Neither is typed by a person; NUL cannot be stored by PostgreSQL and a lone
+    surrogate cannot be encoded as UTF-8, so both would fail far from here.
+    """
+    return any((ord(ch) < 32 and ch not in "\t\n\r") or 0xD800 <= ord(ch) <= 0xDFFF
+               or ord(ch) == 127 for ch in s)
+
+
 class _P:
     def __init__(self, name: str):
         self.name = name
@@ -111,9 +121,15 @@ class _P:
         if isinstance(v, bool) or not isinstance(v, str | int | float):
             self.bad(m, key, path, f"`{key}` must be text")
             return None
+        if isinstance(v, int) and not abs(v) < 10**64:  # 10**400: str() may even refuse it
+            self.bad(m, key, path, f"`{key}` is a number too large to be meant")
+            return None
         s = str(v).strip()
         if len(s) > limit:
             self.bad(m, key, path, f"`{key}` is longer than {limit} characters")
+            return None
+        if _not_text(s):
+            self.bad(m, key, path, f"`{key}` contains a control character or invalid text")
             return None
         return s
 
@@ -124,7 +140,7 @@ def _product(doc: dict, p: _P) -> ProductSpec:
         p.bad(doc, None, "product_type", "missing `product_type` (an id, or {application, area})")
         return ProductSpec()
     if isinstance(v, str):
-        if not v.strip() or len(v) > MAX_TEXT:
+        if not v.strip() or len(v) > MAX_TEXT or _not_text(v):
             p.bad(doc, "product_type", "product_type", "`product_type` must be a product type id")
         return ProductSpec(id=v.strip()[:MAX_TEXT])
     if not isinstance(v, dict):
@@ -153,9 +169,11 @@ def _row(i: int, row: Any, p: _P, doc: dict) -> Addition | None:
     if not isinstance(row, dict):
         p.bad(doc, "ingredients", path, f"row {i + 1} must be a mapping {{inci, percent}}")
         return None
+    seen = len(p.problems)
     inci = p.text(row, "inci", f"{path}.inci")
     if not inci:
-        p.bad(row, None, f"{path}.inci", f"row {i + 1} has no `inci` name")
+        if len(p.problems) == seen:  # not already told why (too long, control characters…)
+            p.bad(row, None, f"{path}.inci", f"row {i + 1} has no `inci` name")
         return None
     for key in row:
         if key not in ("inci", "percent", "amount", "qs", "phase", "note"):
@@ -228,14 +246,18 @@ def parse_formula(doc: Any, name: str = "<input>") -> Formula:
     product = _product(doc, p)
     ph = doc.get("target_ph")
     if ph is not None and (isinstance(ph, bool) or not isinstance(ph, int | float)
-                           or not math.isfinite(ph) or not 0 <= ph <= 14):
-        p.bad(doc, "target_ph", "target_ph", f"`target_ph` must be a number from 0 to 14, not {ph!r}")
+                           or not 0 <= ph <= 14 or not math.isfinite(ph)):  # range first: 10**400
+        shown = repr(ph) if len(repr(ph)) <= 40 else repr(ph)[:40] + "…"  # int too big for a float
+        p.bad(doc, "target_ph", "target_ph", f"`target_ph` must be a number from 0 to 14, not {shown}")
         ph = None
     base = p.text(doc, "base", "base")
-    cons = doc.get("constraints") or []
+    cons = doc.get("constraints")
+    if cons is None:
+        cons = []  # `constraints: 0` is not "none": the check below refuses it
     if isinstance(cons, str):
         cons = [cons]
-    if not isinstance(cons, list) or not all(isinstance(c, str) and len(c) <= 64 for c in cons):
+    if not isinstance(cons, list) or not all(isinstance(c, str) and len(c) <= 64
+                                             and not _not_text(c) for c in cons):
         p.bad(doc, "constraints", "constraints", "`constraints` must be a list of constraint ids")
         cons = []
     rows = doc.get("ingredients")

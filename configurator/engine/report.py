@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -85,19 +86,60 @@ def rounded(values: list[float], decimals: int) -> list[float]:
     return [f / scale for f in floors]
 
 
-@dataclass(frozen=True)
 class Report:
-    """The verdict on one formula against one rule set."""
+    """The verdict on one formula against one rule set.
 
-    rules_version: str
-    findings: tuple[Finding, ...]
-    composition: tuple[Line, ...]
-    label: str
-    allergens: tuple[str, ...]
-    cost_per_kg: float | None
-    product: dict[str, str] = field(default_factory=dict)
-    base: str | None = None
-    ph: float | None = None
+    The verdict and the findings are computed by :func:`check`; the
+    composition table and the INCI label, which only pages and files show,
+    are built the first time they are read (``composition`` and ``label``
+    may also be given ready-made). A report is never changed once built.
+    """
+
+    __slots__ = ("rules_version", "findings", "allergens", "cost_per_kg", "product", "base",
+                 "ph", "_composition", "_label", "_build")
+
+    def __init__(self, rules_version: str, findings: tuple[Finding, ...],
+                 composition: tuple[Line, ...] | None = None, label: str | None = None,
+                 allergens: tuple[str, ...] = (), cost_per_kg: float | None = None,
+                 product: dict[str, str] | None = None, base: str | None = None,
+                 ph: float | None = None,
+                 build: Callable[[], tuple[tuple[Line, ...], str]] | None = None):
+        if build is None and (composition is None or label is None):
+            raise TypeError("a Report needs its composition and label, or a build function")
+        self.rules_version = rules_version
+        self.findings = findings
+        self.allergens = allergens
+        self.cost_per_kg = cost_per_kg
+        self.product = product if product is not None else {}
+        self.base = base
+        self.ph = ph
+        self._composition = composition
+        self._label = label
+        self._build = build
+
+    def _materialize(self) -> None:
+        lines, label = self._build()  # type: ignore[misc]
+        if self._composition is None:
+            self._composition = lines
+        if self._label is None:
+            self._label = label
+        self._build = None
+
+    @property
+    def composition(self) -> tuple[Line, ...]:
+        if self._composition is None:
+            self._materialize()
+        return self._composition  # type: ignore[return-value]
+
+    @property
+    def label(self) -> str:
+        if self._label is None:
+            self._materialize()
+        return self._label  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        return (f"Report(valid={self.valid}, findings={len(self.findings)}, "
+                f"rules_version={self.rules_version[:19]!r})")
 
     @property
     def valid(self) -> bool:

@@ -37,6 +37,7 @@ from .model import (
     TagMax,
     When,
 )
+from .native import Unsupported, compile_native
 
 SECTIONS = ("ingredients", "bases", "product_types", "constraints", "rules", "quiz")
 SOLUBILITIES = ("water", "oil", "dispersible", "insoluble")
@@ -393,6 +394,12 @@ def _rule(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Rule 
             except Exception as exc:  # the CEL compiler reports syntax as ValueError
                 ctx.bad(m, "expr", f"rule {rid}: CEL expression does not compile: "
                         f"{str(exc).splitlines()[0]}")
+            else:  # the common shapes also run natively (configurator/rules/native.py)
+                exact = {res.ingredients[i].inci: i for i in extra["expr_names"]}
+                try:
+                    extra["native"] = compile_native(text, exact)
+                except Unsupported:
+                    pass
     if not rid or not kind:
         return None
     return Rule(members=members, triggers=frozenset(triggers), **common, **extra)

@@ -7,6 +7,7 @@ touches only the rules its ingredients can trigger.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,12 +172,17 @@ class Rule:
     if_above: float = 0.0
     then: frozenset[str] = frozenset()
     expr: Any = None  # a compiled CEL program
+    native: Any = None  # the same expression as Python closures, when it is in native.py's subset
     expr_text: str = ""
     expr_tags: tuple[str, ...] = ()  # the tags an expression reads (its `tag` map holds only these)
     expr_names: tuple[str, ...] = ()  # ingredient ids whose INCI the expression names
     code: str = ""
     file: str = ""
     line: int = 0
+    member_set: frozenset[str] = frozenset()  # the keys of ``members``, for set operations
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "member_set", frozenset(self.members))
 
     def applies(self, application: str, area: str, form: str) -> bool:
         return self.when is None or self.when.holds(application, area, form)
@@ -217,6 +223,69 @@ class RuleSet:
                 memo[key] = got
         return got
 
+    def plan(self, application: str, area: str, form: str) -> Plan:
+        """The rules of one kind of product, indexed for the engine (memoised per product)."""
+        memo = self.__dict__.setdefault("_plans", {})
+        key = (application, area, form)
+        got = memo.get(key)
+        if got is None:
+            got = Plan.build(self, self.applicable(application, area, form))
+            if len(memo) < 1_000:
+                memo[key] = got
+        return got
+
+    @property
+    def use_bounds(self) -> dict[str, tuple[float, float]]:
+        """id -> (lowest, highest) % inside the usual use range, tolerance included."""
+        got = self.__dict__.get("_use_bounds")
+        if got is None:
+            got = self.__dict__["_use_bounds"] = {
+                k: (-math.inf if i.use_min is None else i.use_min - 1e-9,
+                    math.inf if i.use_max is None else i.use_max + 1e-9)
+                for k, i in self.ingredients.items()}
+        return got
+
+    @property
+    def expr_tagged(self) -> frozenset[str]:
+        """Ids of the ingredients carrying a tag some expression reads."""
+        got = self.__dict__.get("_expr_tagged")
+        if got is None:
+            got = self.__dict__["_expr_tagged"] = frozenset(
+                k for k, i in self.ingredients.items() if not i.tags.isdisjoint(self.expr_tags))
+        return got
+
+    @property
+    def ph_windowed(self) -> frozenset[str]:
+        """Ids of the ingredients with a pH window in the catalog."""
+        got = self.__dict__.get("_ph_windowed")
+        if got is None:
+            got = self.__dict__["_ph_windowed"] = frozenset(
+                k for k, i in self.ingredients.items()
+                if i.ph_min is not None or i.ph_max is not None)
+        return got
+
+    @property
+    def carriers(self) -> frozenset[str]:
+        """Ids of the ingredients that bring others in (essential oils: ``contains``)."""
+        got = self.__dict__.get("_carriers")
+        if got is None:
+            got = self.__dict__["_carriers"] = frozenset(
+                k for k, i in self.ingredients.items() if i.contains)
+        return got
+
+    def lookup(self, name: str) -> str | None:
+        """The ingredient id for a name as written (memoised: rows repeat the same names)."""
+        memo = self.__dict__.get("_lookup")
+        if memo is None:
+            memo = self.__dict__["_lookup"] = {}
+        try:
+            return memo[name]
+        except KeyError:
+            iid = self.names.get(name.strip().casefold())
+            if len(memo) < 100_000:
+                memo[name] = iid
+            return iid
+
     def resolve(self, name: str) -> Ingredient | None:
         """The catalog ingredient for an INCI name, id, synonym or trade name."""
         iid = self.names.get(name.strip().casefold())
@@ -224,3 +293,65 @@ class RuleSet:
 
     def tagged(self, tag: str) -> list[Ingredient]:
         return [i for i in self.ingredients.values() if tag in i.tags]
+
+
+_CAPPED = ("max-concentration", "prohibited")
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Which rules an ingredient can trigger in one kind of product.
+
+    A one-ingredient limit (``max-concentration`` or ``prohibited`` with a
+    single member and no label warning) cannot fire while that ingredient is at
+    or under ``cap`` (the lowest ``max / factor`` of its limits; 0 for a
+    prohibition), so the engine looks at those rules only above it. An
+    ``incompatible`` rule is in ``pairs`` under each ingredient of either side,
+    with the other side: it is looked at only when both sides are there. Every
+    other rule the ingredient triggers is in ``rules``; ``always`` holds the
+    applicable rules no ingredient triggers. The rules that run are exactly
+    those that can find something: the cap only skips limits it proves unbroken.
+    """
+
+    always: frozenset[int]
+    rules: dict[str, tuple[int, ...]]
+    pairs: dict[str, tuple[tuple[int, frozenset[str]], ...]]  # incompatible: (rule, other side)
+    cap: dict[str, float]
+    capped: dict[str, tuple[int, ...]]
+    cost: dict[str, float]  # ingredient id -> EUR per kg of the raw material
+    # the four above in one lookup per ingredient: (rules, pairs, cap, capped)
+    entry: dict[str, tuple] = field(default_factory=dict)
+
+    @staticmethod
+    def build(rs: RuleSet, applicable: frozenset[int]) -> Plan:
+        rules: dict[str, list[int]] = {}
+        pairs: dict[str, list[tuple[int, frozenset[str]]]] = {}
+        cap: dict[str, float] = {}
+        capped: dict[str, list[int]] = {}
+        for iid, found in rs.rule_index.items():
+            for n in sorted(found & applicable):
+                r = rs.rules[n]
+                if r.kind == "incompatible" and not r.label_warning:
+                    # worth checking only when the other side is there too
+                    if iid in r.first:
+                        pairs.setdefault(iid, []).append((n, r.second))
+                    if iid in r.second:
+                        pairs.setdefault(iid, []).append((n, r.first))
+                    continue
+                if (r.kind in _CAPPED and len(r.members) == 1 and not r.label_warning
+                        and r.triggers == frozenset(r.members)):
+                    f = r.members[iid]
+                    limit = 0.0 if r.kind == "prohibited" else r.max
+                    if limit is None or f <= 0:
+                        rules.setdefault(iid, []).append(n)
+                        continue
+                    cap[iid] = min(cap.get(iid, math.inf), limit / f)
+                    capped.setdefault(iid, []).append(n)
+                else:
+                    rules.setdefault(iid, []).append(n)
+        r_, p_ = {k: tuple(v) for k, v in rules.items()}, {k: tuple(v) for k, v in pairs.items()}
+        c_ = {k: tuple(v) for k, v in capped.items()}
+        entry = {k: (r_.get(k, ()), p_.get(k, ()), cap.get(k, math.inf), c_.get(k, ()))
+                 for k in set(r_) | set(p_) | set(c_)}
+        return Plan(always=rs.always_index & applicable, rules=r_, pairs=p_, cap=cap, capped=c_,
+                    cost={k: i.cost_per_kg for k, i in rs.ingredients.items()}, entry=entry)
