@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..cli import EXTRA_COMMANDS
@@ -21,6 +22,8 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
         for m in r.mismatches:
             print(f"       {m}")
     print(f"{len(results) - len(bad)} passed, {len(bad)} failed")
+    if not results:
+        print(f"configurator: no case files (*.yaml, *.json) in {folder}", file=sys.stderr)
     return 1 if bad or not results else 0
 
 
@@ -36,7 +39,6 @@ EXTRA_COMMANDS.append(register)
 
 def cmd_rules_diff(args: argparse.Namespace) -> int:
     import json
-    import sys
 
     from .diff import diff, render_text
 
