@@ -20,7 +20,13 @@ Decisions:
   29``, the form the loader demands of a regulatory source); a rule without one
   (lab practice, a paper, "each Annex V limit still applies") is filed under "other".
 * "Loaded at" is the holder's ``loaded_at`` (this worker's swap time); the
-  problems of a broken edit are the holder's, with ``problems_at``.
+  problems of a broken edit are the holder's, with ``problems_at``. Each
+  worker process has its own holder: "reload now" reloads the worker that
+  answers, the others follow through their own per-request look at the files
+  (``RULES_CHECK_SECONDS``; with it negative, only a restart brings them along).
+* The impact report is read from the last ``ImpactRun`` row
+  (:func:`configurator.tooling.impact.latest_impact_run`); at most
+  ``IMPACT_LIMIT`` designs are listed per group so a big run stays a page.
 """
 
 from __future__ import annotations
@@ -39,7 +45,9 @@ bp = Blueprint("rnd", __name__, url_prefix="/rnd")
 RND = ("rnd", "admin")
 PER_PAGE = 25
 MAX_QUERY = 200
+IMPACT_LIMIT = 100  # designs shown per group of the impact report (the CLI's JSON has them all)
 ANNEX_RE = re.compile(r"\bAnnex ([IVX]+), (?:entr(?:y|ies)\b|preamble)")  # as the loader demands
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 KIND_ORDER = ("prohibited", "max-concentration", "group-total", "min-concentration", "declare",
               "incompatible", "ph-window", "requires", "expression")
 
@@ -167,6 +175,10 @@ def annex_of(rule: Rule) -> str:
     return m.group(1) if m else ""
 
 
+def annex_key(annex: str) -> tuple[int, str]:
+    return ROMAN.get(annex, 99), annex
+
+
 def _names(rs: RuleSet, ids) -> str:
     names = sorted(rs.ingredients[i].inci for i in ids if i in rs.ingredients)
     if len(names) > 6:
@@ -232,6 +244,9 @@ def rules_touching(rs: RuleSet, iid: str) -> list[tuple[Rule, list[str]]]:
     out = []
     for r in rs.rules:
         roles = roles_in(r, iid)
+        if roles == ["its presence makes the rule run"] and len(r.triggers) * 10 >= len(
+                rs.ingredients) * 9:
+            roles = ["runs on nearly every formula (any of its tags)"]
         if roles:
             out.append((r, roles))
     out.sort(key=lambda t: (KIND_ORDER.index(t[0].kind) if t[0].kind in KIND_ORDER else 99,
@@ -275,7 +290,8 @@ def home():
         problems=list(holder.problems), problems_at=getattr(holder, "problems_at", None),
         kinds=sorted(kinds.items(), key=lambda kv: KIND_ORDER.index(kv[0])
                      if kv[0] in KIND_ORDER else 99),
-        annexes=sorted(annexes.items(), key=lambda kv: (kv[0] == "other", len(kv[0]), kv[0])),
+        annexes=sorted(annexes.items(), key=lambda kv: (kv[0] == "other", annex_key(kv[0]))),
+        auto_reload=current_app.config.get("RULES_CHECK_SECONDS", -1) >= 0,
         form=ReloadForm())
 
 
@@ -354,7 +370,7 @@ def rule_list():
     kinds = [k for k in KIND_ORDER if any(r.kind == k for r in rs.rules)]
     if kind not in kinds:
         kind = ""
-    annexes = sorted({annex_of(r) for r in rs.rules} - {""}, key=lambda a: (len(a), a))
+    annexes = sorted({annex_of(r) for r in rs.rules} - {""}, key=annex_key)
     annex = request.args.get("annex", "")
     if annex not in annexes and annex != "other":
         annex = ""
@@ -382,7 +398,7 @@ def _latest_impact():
     """The last impact run, or None (also when the impact tooling is not installed)."""
     try:
         from ..tooling.impact import latest_impact_run
-    except ImportError:
+    except ImportError:  # the impact tooling is optional for the web app
         return None
     from . import db
 
@@ -393,4 +409,5 @@ def _latest_impact():
 @role_required(*RND)
 def impact():
     run = _latest_impact()
-    return render_template("rnd/impact.html", run=run)
+    rule_ids = {r.id for r in _holder().current.rules}
+    return render_template("rnd/impact.html", run=run, rule_ids=rule_ids, limit=IMPACT_LIMIT)

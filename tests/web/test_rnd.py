@@ -339,3 +339,40 @@ def test_impact_page_without_a_run(rnd):
     page = text_of(rnd.get("/rnd/impact"))
     assert "No impact report yet" in page
     assert "configurator rules impact --rules DIR" in page
+
+
+def test_impact_page_shows_the_last_run(app, client, auth, tmp_path):
+    from configurator.tooling.impact import run_impact
+
+    auth.login("alice@example.com")
+    lotion = client.post("/api/v1/designs", json={"formula": FORMULA})
+    assert lotion.status_code == 201, lotion.get_data(as_text=True)
+    plain = {**FORMULA, "name": "Plain gel", "ingredients": [
+        {"inci": "Aqua", "qs": True}, {"inci": "Glycerin", "percent": 4},
+        {"inci": "Sodium Benzoate", "percent": 0.4}, {"inci": "Citric Acid", "percent": 0.1}]}
+    assert client.post("/api/v1/designs", json={"formula": plain}).status_code == 201
+    _logout(client, auth)
+
+    candidate = tmp_path / "candidate"
+    shutil.copytree(ROOT / "rules", candidate, ignore=shutil.ignore_patterns("tests"))
+    annex_v = candidate / "eu" / "annex-v.yaml"
+    annex_v.write_text(annex_v.read_text().replace(
+        PHENOXY, "ingredients: [Phenoxyethanol]\n    max: 0.8\n"))
+    report = run_impact(app.config["DATABASE_URL"], str(candidate),
+                        rules_dir=app.config["RULES_DIR"], progress=False)
+    assert report["designs_checked"] == 2 and report["designs_changed"] == 1
+
+    auth.login("rnd@example.com")
+    page = text_of(client.get("/rnd/impact"))
+    assert "No impact report yet" not in page
+    assert "1 of 2 change; 1 verdict(s) change" in page
+    assert str(candidate) in page
+    assert app.extensions["rules"].current.version[:19] in page and "(the version in force)" in page
+    lotion_id = lotion.get_json()["id"]
+    assert f"#{lotion_id} “Body lotion” rev. 1 draft: valid → not valid" in page
+    group = page[page.index("Changes by rule"):]
+    assert group.startswith("Changes by rule eu-annex-v-29-phenoxyethanol (1 design(s), 1 verdict")
+    assert "+ error max-concentration Phenoxyethanol" in group
+    assert "Plain gel" not in page
+    body = client.get("/rnd/impact").get_data(as_text=True)
+    assert 'href="/rnd/rules/eu-annex-v-29-phenoxyethanol"' in body
