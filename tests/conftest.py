@@ -40,25 +40,47 @@ def run():
 
 import os  # noqa: E402
 import re  # noqa: E402
+import sys  # noqa: E402
 
 from configurator.web import create_app  # noqa: E402
 
-# Tests that touch a database get the ``db`` marker (set below from the fixtures they
-# use, or written by hand); scripts/test runs them a second time on PostgreSQL with
-# ``-m db``. Tests read TEST_DATABASE_URL, never DATABASE_URL: they empty the database.
+# pytest loads this file as module ``conftest``, test modules import ``tests.conftest``:
+# one module under both names, so database_url() below sees the test pytest runs.
+sys.modules.setdefault("tests.conftest" if __name__ == "conftest" else "conftest",
+                       sys.modules[__name__])
+
+# Tests that touch a database get the ``db`` marker; scripts/test runs them a second
+# time on PostgreSQL with ``-m db``. It is set on tests using one of DB_FIXTURES, on
+# every test of a module that imports one of DB_NAMES (it builds its own app or engine),
+# and by hand. database_url() fails a test it serves that lacks the marker, so no test
+# can use a database and silently skip the PostgreSQL pass. Tests read
+# TEST_DATABASE_URL, never DATABASE_URL: they empty the database they are given.
 DB_FIXTURES = frozenset({"app", "server", "db_url"})
+DB_NAMES = ("database_url", "create_app", "make_engine")
+_running: list = [None]  # the test being set up or run
 
 
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "db: touches a database; runs again on PostgreSQL in scripts/test (set "
-                   "automatically on tests using the app, client, auth, server or db_url fixtures)")
+                   "automatically: see DB_FIXTURES and DB_NAMES in tests/conftest.py)")
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+        module = getattr(item, "module", None)
+        if DB_FIXTURES & set(getattr(item, "fixturenames", ())) or \
+                any(hasattr(module, name) for name in DB_NAMES):
             item.add_marker(pytest.mark.db)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _running[0] = item
+
+
+def pytest_runtest_teardown(item, nextitem):
+    _running[0] = None
 
 
 def database_url(tmp_path) -> str:
@@ -70,6 +92,10 @@ def database_url(tmp_path) -> str:
     the schema. A connection an earlier test left inside a transaction would make
     the DROP wait for ever, so it waits 20 s at most and then fails, saying so.
     """
+    item = _running[0]
+    if item is not None and item.get_closest_marker("db") is None:
+        pytest.fail(f"{item.nodeid} uses a database but is not marked db, so it would not run "
+                    "on PostgreSQL: use the db_url fixture or @pytest.mark.db", pytrace=False)
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path / 'test.db'}"
