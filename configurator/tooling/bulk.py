@@ -56,6 +56,7 @@ from ..rules.model import Rule, RuleSet
 Key = tuple[str, str, str, tuple[str, ...]]  # (severity, code, rule, ingredients)
 REL = 1e-12  # relative band around a threshold where a re-ordered sum is not trusted
 CHUNK = 16_384
+BIG = 24  # a set of more columns than this is tested for "any present" by the matrix product
 
 
 def finding_key(f: Finding) -> Key:
@@ -94,6 +95,7 @@ class Designs:
     pre: dict[int, list[Key]]  # findings of the composition stage, by row
     pre_error: np.ndarray  # bool (n,): one of them is an error
     formula: Callable[[int], Formula]  # the formula of a row (for the fallback)
+    pres_added: np.ndarray | None = None  # bool (n, Kp): the entry is among the client's additions
 
     @property
     def n(self) -> int:
@@ -141,6 +143,7 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
     known = np.ones(n, bool)
     pre: dict[int, list[Key]] = {}
     pres_rows: list[list[tuple[int, float]]] = []
+    flags: list[list[bool]] = []
     add_rows: list[list[tuple[int, float]]] = []
     for i, formula in enumerate(formulas):
         out: list[Finding] = []
@@ -170,6 +173,7 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
             ph[i] = p
         known[i] = not d.unknown
         pres_rows.append([(col[k], v) for k, v in d.present.items()])
+        flags.append([k in d.added for k in d.present])
         add_rows.append([(col[k], v) for k, v in d.added.items()])
         if progress and i % 1000 == 999:
             progress(1000)
@@ -177,11 +181,14 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
         progress(n % 1000)
     pres_ids, pres_vals = _pad(pres_rows, m)
     add_ids, add_vals = _pad(add_rows, m)
+    pres_added = np.zeros(pres_ids.shape, bool)
+    for i, f in enumerate(flags):
+        pres_added[i, :len(f)] = f
     pre_error = np.zeros(n, bool)
     for i, keys in pre.items():
         pre_error[i] = any(k[0] == "error" for k in keys)
     return Designs(rs, cols, list(products), pidx, basev, qsv, ph, cons, pres_ids, pres_vals,
-                   add_ids, add_vals, known, pre, pre_error, formulas.__getitem__)
+                   add_ids, add_vals, known, pre, pre_error, formulas.__getitem__, pres_added)
 
 
 def compose_arrays(rs: RuleSet, product_types: Sequence[str], pt: np.ndarray, base: np.ndarray,
@@ -266,7 +273,8 @@ def compose_arrays(rs: RuleSet, product_types: Sequence[str], pt: np.ndarray, ba
 
     return Designs(rs, cols, products, pt.astype(np.int32), base.astype(np.int32),
                    qs.astype(np.int32), ph, cons, pres_ids.astype(np.int32), pres_vals,
-                   add_ids.astype(np.int32), add_vals, np.ones(n, bool), pre, over.copy(), formula)
+                   add_ids.astype(np.int32), add_vals, np.ones(n, bool), pre, over.copy(), formula,
+                   np.concatenate([add_ids < m, np.zeros(base_ids.shape, bool)], axis=1))
 
 
 # --------------------------------------------------------------------------- CEL → numpy
@@ -400,7 +408,7 @@ class _Env:
     """One chunk's data as an expression sees it."""
 
     P: np.ndarray
-    listed: np.ndarray
+    listed: Callable[[int], np.ndarray]  # column -> rows listing that ingredient (even at 0 %)
     ph0: np.ndarray  # the target pH, 0.0 when none
     pidx: np.ndarray
     products: list[tuple[str, str, str]]
@@ -459,7 +467,7 @@ class _Cel:
                 c = self.exact.get(k)
                 if c is None:
                     return (lambda env: ("d", 0.0, 0.0, True)), "d"
-                return (lambda env: ("d", env.P[:, c], 0.0, ~env.listed[:, c])), "d"
+                return (lambda env: ("d", env.P[:, c], 0.0, ~env.listed(c))), "d"
             if k not in self.tags:
                 return (lambda env: ("d", 0.0, 0.0, True)), "d"
             return (lambda env: ("d", env.tagsum(k), env.tagbound(k), False)), "d"
@@ -496,7 +504,7 @@ class _Cel:
                 c = self.exact.get(t[1][1])
                 if c is None:
                     return (lambda env: ("b", False, False)), "b"
-                return (lambda env: ("b", env.listed[:, c], False)), "b"
+                return (lambda env: ("b", env.listed(c), False)), "b"
             if t[1][0] == "str" and t[2] == ("name", "tag"):
                 v = t[1][1] in self.tags
                 return (lambda env: ("b", v, False)), "b"
@@ -580,7 +588,7 @@ def _arith(op, a, b):
         bound = np.where(np.asarray(bb) > 0, np.inf, np.abs(ab / bv)) if (
             np.any(np.asarray(bb) > 0) or np.any(np.asarray(ab) > 0)) else 0.0
     if np.any(np.asarray(bound) > 0):  # one rounding of a different input: a bit more room
-        bound = bound * (1 + 1e-9) + 1e-15 * np.abs(v)
+        bound = np.where(np.asarray(bound) > 0, bound * (1 + 1e-9) + 1e-15 * np.abs(v), 0.0)
     return ("d", v, bound, ae | be)
 
 
@@ -714,6 +722,13 @@ class BulkChecker:
         self.use_lo = np.array([i.use_min - 1e-9 if i.use_min is not None else nan for i in ings])
         self.use_keys = [("warning", "use-range", f"catalog-{c}-use", (i.inci,))
                          for c, i in zip(self.cols, ings, strict=True)]
+        self.use_hi_x = np.append(self.use_hi, nan)
+        self.use_lo_x = np.append(self.use_lo, nan)
+        self.win_x = np.array([i.ph_min is not None or i.ph_max is not None for i in ings] + [False])
+        self.win_lo_x = np.array([i.ph_min - 1e-9 if i.ph_min is not None else -np.inf
+                                  for i in ings] + [-np.inf])
+        self.win_hi_x = np.array([i.ph_max + 1e-9 if i.ph_max is not None else np.inf
+                                  for i in ings] + [np.inf])
         self.phw = np.array([j for j, i in enumerate(ings)
                              if i.ph_min is not None or i.ph_max is not None], np.int64)
         self.phw_lo = np.array([ings[j].ph_min - 1e-9 if ings[j].ph_min is not None else -np.inf
@@ -746,11 +761,17 @@ class BulkChecker:
         self.tag_cols = {t: self._weights(tuple((c, 1.0) for c in self.cols
                                                  if t in rs.ingredients[c].tags), force=True)
                          for t in sorted(rs.expr_tags)}
-        self.tag_ind = {t: (self.F_list_col(t)) for t in self.tag_cols}
+        self.tag_mem = {t: np.append(self._F[self.tag_cols[t]] != 0, False) for t in self.tag_cols}
         self.forbid = [np.array(sorted(self.col[i] for i in c.forbid), np.int64) for c in self.cons]
+        self.forbid_x = []
+        for f in self.forbid:
+            x = np.zeros(m + 1, bool)
+            x[f] = True
+            self.forbid_x.append(x)
         self.tag_max = [[(np.array(sorted(self.col[i] for i in tm.members), np.int64),
                           self._weights(tuple((i, 1.0) for i in sorted(tm.members)), force=True),
                           tm.max + 1e-9) for tm in c.tag_max] for c in self.cons]
+        self.big: dict[bytes, int] = {}
         self.plans = [self._plan(n, r) for n, r in enumerate(rs.rules)]
         self.F = (np.stack(self._F, axis=1) if self._F else np.zeros((m, 0)))
         self._applicable: dict[tuple[str, str, str], np.ndarray] = {}
@@ -760,9 +781,6 @@ class BulkChecker:
 
     def _cols(self, ids: Iterable[str]) -> np.ndarray:
         return np.array(sorted(self.col[i] for i in ids), np.int64)
-
-    def F_list_col(self, t: str) -> np.ndarray:
-        return (self._F[self.tag_cols[t]] != 0).astype(np.float32)
 
     def _weights(self, pairs: tuple[tuple[str, float], ...], force: bool = False) -> int | None:
         """The column of F holding the sum of these ingredients × factors (None: a single one)."""
@@ -778,8 +796,14 @@ class BulkChecker:
             self._F.append(w)
         return got
 
+    def _big(self, cols: np.ndarray) -> np.ndarray:
+        """Register a large set of columns: its any-live test becomes a column of F."""
+        if len(cols) > BIG and cols.tobytes() not in self.big:
+            self.big[cols.tobytes()] = self._weights(tuple((self.cols[c], 1.0) for c in cols))
+        return cols
+
     def _plan(self, n: int, r: Rule) -> dict:
-        p: dict = {"n": n, "rule": r, "kind": r.kind, "trig": self._cols(r.triggers)}
+        p: dict = {"n": n, "rule": r, "kind": r.kind, "trig": self._big(self._cols(r.triggers))}
         members = sorted(r.members)
         p["members"] = self._cols(members)
         if r.kind in ("max-concentration", "group-total", "min-concentration"):
@@ -788,10 +812,10 @@ class BulkChecker:
             p["F"] = self._weights(tuple((i, r.members[i]) for i in members))
         elif r.kind == "requires":
             p["F"] = self._weights(tuple((i, 1.0) for i in members))
-            p["then"] = self._cols(r.then)
+            p["then"] = self._big(self._cols(r.then))
         elif r.kind == "incompatible":
             p["first"], p["second"] = self._cols(r.first), self._cols(r.second)
-            p["both"] = self._cols(r.first & r.second)
+            p["both"] = self._big(self._cols(r.first & r.second))
         elif r.kind == "declare":
             carriers = {}
             for i in members:
@@ -853,19 +877,35 @@ class BulkChecker:
                 res.fallback_keys[i] = report_keys(rep)
         return res
 
+    def _buffers(self, C: int) -> tuple[np.ndarray, np.ndarray]:
+        got = self.__dict__.get("_bufs")
+        if got is None or got[0].shape[0] < C:
+            got = self._bufs = (np.zeros((C, self.m + 1)), np.zeros((C, self.m), order="F"))
+        return got
+
     def _chunk(self, d: Designs, lo: int, hi: int, appl_prod: np.ndarray,
                blocks: list[Block] | None) -> tuple[np.ndarray, np.ndarray]:
         m, C = self.m, hi - lo
         r = np.arange(C)[:, None]
         pid, pv = d.pres_ids[lo:hi], d.pres_vals[lo:hi]
-        P = np.zeros((C, m + 1), order="F")
-        P[r, pid] = pv
-        listed = np.zeros((C, m + 1), bool, order="F")
-        listed[r, pid] = True
+        # the dense matrix: scattered row by row into a C-order scratch, copied block by block
+        # into a column-major one (a rule reads whole columns); both reused from chunk to chunk
+        Pc, Pf = self._buffers(C)
+        Pc[r, pid] = pv
+        P = Pf[:C]
+        for b in range(0, C, 1024):
+            P[b:b + 1024] = Pc[b:min(b + 1024, C), :m]
+        Pc[r, pid] = 0.0
         aid = d.add_ids[lo:hi]
-        added = np.zeros((C, m + 1), bool, order="F")
-        added[r, aid] = True
-        P, listed = P[:, :m], listed[:, :m]
+        ent = (pv > 0) & (pid < m)  # the live entries of the sparse rows
+        listcache: dict[int, np.ndarray] = {}
+
+        def listed(c: int) -> np.ndarray:
+            got = listcache.get(c)
+            if got is None:
+                got = listcache[c] = (pid == c).any(1)
+            return got
+
         live = P > 0
         pidx = d.pidx[lo:hi]
         A = appl_prod[pidx]  # (C, R)
@@ -874,7 +914,6 @@ class BulkChecker:
         T = P @ self.F if self.F.shape[1] else np.zeros((C, 0))
         err = np.zeros(C, bool)
         unc = np.zeros(C, bool)
-        livef = None
 
         def emit(mask: np.ndarray, severity: str, spec: tuple) -> None:
             nonlocal err
@@ -893,15 +932,15 @@ class BulkChecker:
             if blocks is not None:
                 blocks.append((rr + lo, ("col", keys, cc)))
 
+        big = self.big
+
         def anylive(cols: np.ndarray) -> np.ndarray:
             if len(cols) == 1:
                 return live[:, cols[0]]
-            if len(cols) <= 16:
-                return live[:, cols].any(1)
-            nonlocal livef
-            if livef is None:
-                livef = live.astype(np.float32)
-            return (livef[:, cols].sum(1) > 0) if len(cols) < 64 else (livef @ _ind(m, cols) > 0)
+            f = big.get(cols.tobytes()) if len(cols) > BIG else None
+            if f is not None:  # a sum of values >= 0 is > 0 exactly when one of them is
+                return T[:, f] > 0
+            return live[:, cols].any(1)
 
         def count(cols: np.ndarray) -> np.ndarray:
             if len(cols) == 1:
@@ -948,10 +987,7 @@ class BulkChecker:
         def tagbound(t: str) -> np.ndarray:
             b = boundcache.get(t)
             if b is None:
-                nonlocal livef
-                if livef is None:
-                    livef = live.astype(np.float32)
-                several = livef @ self.tag_ind[t] > 2  # two terms add up the same in any order
+                several = (ent & self.tag_mem[t][pid]).sum(1) > 2  # two terms: same in any order
                 b = boundcache[t] = np.where(several, REL * tagsum(t), 0.0)
             return b
 
@@ -1048,47 +1084,46 @@ class BulkChecker:
                     why[rule.id] += int(u.sum())
                 emit(trig & fires, sev, ("dyn", _live_key(sev, rule.code or "expression", rule.id,
                                                           p["trig"], names)))
-        # built-in checks: use ranges, catalog pH windows
+        # built-in checks, on the sparse rows: use ranges, catalog pH windows
         qsrow = d.qs[lo:hi]
-        notqs = np.ones((C, m + 1), bool)
-        notqs[np.arange(C), np.where(qsrow >= 0, qsrow, m)] = False
-        cand = live & added[:, :m] & notqs[:, :m]
-        over = cand & (P > self.use_hi)
-        under = cand & ~over & (P < self.use_lo)
-        for mat in (over, under):
-            rr, cc = np.nonzero(mat)
-            emit_pairs(rr, cc, "warning", self.use_keys)
-        if len(self.phw):
-            phc = ph[:, None]
-            bad = live[:, self.phw] & has_ph[:, None] & ((phc < self.phw_lo) | (phc > self.phw_hi))
-            rr, cc = np.nonzero(bad)
-            emit_pairs(rr, self.phw[cc], "warning", self.phw_keys)
+        cand = ent & d.pres_added[lo:hi] & (pid != qsrow[:, None])
+        over = cand & (pv > self.use_hi_x[pid])
+        under = cand & ~over & (pv < self.use_lo_x[pid])
+        if blocks is not None:  # warnings: named only when the findings are kept
+            for mat in (over, under):
+                rr, kk = np.nonzero(mat)
+                emit_pairs(rr, pid[rr, kk], "warning", self.use_keys)
+        phc = ph[:, None]
+        bad = ent & self.win_x[pid] & has_ph[:, None] & (
+            (phc < self.win_lo_x[pid]) | (phc > self.win_hi_x[pid]))
+        if blocks is not None:
+            rr, kk = np.nonzero(bad)
+            emit_pairs(rr, pid[rr, kk], "warning", self.phw_keys)
         # the base: room for additions, oil phase, solubility
         base = d.base[lo:hi]
         bidx = np.where(base >= 0, base, len(self.bases))
         with_base = base >= 0
         if with_base.any():
             av = d.add_vals[lo:hi]
-            oilslot = self.oil[aid]
+            oil_add = self.oil[aid]
             tot_add = np.zeros(C)
             tot_oil = np.zeros(C)
             for k in range(aid.shape[1]):  # left to right, as the engine sums
                 tot_add = tot_add + av[:, k]
-                tot_oil = tot_oil + np.where(oilslot[:, k], av[:, k], 0.0)
+                tot_oil = tot_oil + np.where(oil_add[:, k], av[:, k], 0.0)
             emit(with_base & (tot_add > self.cap[bidx]), "error",
                  ("dyn", _base_key(self.base_cap_keys)))
-            oil_added = added[:, :m] & self.oil[:m]
-            any_oil = oil_added.any(1)
+            any_oil = oil_add.any(1)
             no_room = with_base & any_oil & (self.cap_oil[bidx] <= 0)
-            rr, cc = np.nonzero(oil_added & no_room[:, None])
-            emit_pairs(rr, cc, "error", _solubility_key(self.bases, names))
+            rr, kk = np.nonzero(oil_add & no_room[:, None])
+            emit_pairs(rr, aid[rr, kk], "error", _solubility_key(self.bases, names))
             emit(with_base & any_oil & ~no_room & (tot_oil > self.cap_oil[bidx] + 1e-9), "error",
                  ("dyn", _oil_key(self.bases, names, self.oil)))
             dry = with_base & ~self.aqueous[bidx]
             if dry.any():
-                wet = added[:, :m] & self.water[:m] & ~self.from_base[bidx][:, :m] & dry[:, None]
-                rr, cc = np.nonzero(wet)
-                emit_pairs(rr, cc, "error", _solubility_key(self.bases, names))
+                wet = self.water[aid] & ~self.from_base[bidx[:, None], aid] & dry[:, None]
+                rr, kk = np.nonzero(wet)
+                emit_pairs(rr, aid[rr, kk], "error", _solubility_key(self.bases, names))
         # constraints
         cons = d.cons[lo:hi]
         if cons.any():
@@ -1100,8 +1135,8 @@ class BulkChecker:
                     continue
                 key_cols = [("error", "constraint", f"constraint-{c.id}", (nm,)) for nm in names]
                 if len(self.forbid[k]):
-                    rr, cc = np.nonzero(live[:, self.forbid[k]] & asked[:, None])
-                    emit_pairs(rr, self.forbid[k][cc], "error", key_cols)
+                    rr, kk = np.nonzero(ent & self.forbid_x[k][pid] & asked[:, None])
+                    emit_pairs(rr, pid[rr, kk], "error", key_cols)
                 for cols, fcol, thr in self.tag_max[k]:
                     tot = T[:, fcol]
                     emit(asked & (tot > thr), "error",
