@@ -66,4 +66,10 @@ class UnitError(ValueError, ConfiguratorError):
         self.expected = expected
 
     def __str__(self) -> str:
-        return f"{self.text!r} is not {self.expected}"
+        try:
+            shown = repr(self.text)
+        except ValueError:  # an int of more than 4300 digits
+            shown = "a number too large"
+        if len(shown) > 80:  # never echo 100 000 characters back to the user
+            shown = shown[:77] + "…" + shown[0]
+        return f"{shown} is not {self.expected}"

@@ -7,6 +7,7 @@ the engine's hot loops never see a Quantity.
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
 import pint
@@ -20,10 +21,30 @@ Q_ = ureg.Quantity
 CONCENTRATION = "a concentration (%, ppm, g/kg, mg/g)"
 
 
-def _finite(x: float, text: object, expected: str) -> float:
-    if not math.isfinite(x):
+def _finite(x: object, text: object, expected: str) -> float:
+    """``x`` as a finite float; a magnitude too big for a float (``10**400``) is a UnitError too."""
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except (OverflowError, TypeError, ValueError):
+        raise UnitError(text, expected) from None
+    if not math.isfinite(f):
         raise UnitError(text, expected)
-    return x
+    return f
+
+
+# pint *evaluates* what it reads, so it takes far more than a quantity: "9**9**9" computes for
+# ever (a 7-character denial of service), "1 2 3" is 6, "5;6" is 30, "[1, 2]" is 2, "5 # x" is 5,
+# "pi" is 314 % and "5 % %" is 0.0005 %. A person writes one number and at most one unit, or a
+# ratio of two ("5 %", "5000 ppm", "2 g/kg", "30 mL", "0.05 m^3", "0.1 % w/w"): anything else is
+# refused before pint sees it, with the same UnitError as any unreadable text.
+_UNIT = r"(?:[A-Za-zµμ_°]+|%)(?:\s*(?:\*\*|\^)\s*[-+]?\d{1,2})?"
+_PLAIN = re.compile(r"\s*[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?"
+                    rf"\s*(?:{_UNIT}(?:\s*/\s*{_UNIT})?)?\s*")
+
+
+def _plain(text: str) -> bool:
+    t = text.replace("% w/w", "%").replace("%w/w", "%").replace("w/w", "")
+    return _PLAIN.fullmatch(t) is not None
 
 
 def _clean(text: str) -> str:
@@ -34,16 +55,20 @@ def _clean(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _parse_concentration_text(text: str) -> float:
+    if not _plain(text):
+        raise UnitError(text, CONCENTRATION)
     try:
         q = ureg.Quantity(_clean(text))
+        if not isinstance(q, pint.Quantity) or not q._units:
+            # a bare number, as in YAML `percent: 5`, is already a percentage
+            return _finite(getattr(q, "magnitude", q), text, CONCENTRATION)
+        if q.dimensionless:
+            # round off binary noise: 5000 ppm is 0.5 %, not 0.49999999999999994 %
+            return round(_finite(q.to("percent").magnitude, text, CONCENTRATION), 9)
+    except UnitError:
+        raise
     except Exception as exc:  # pint raises many types; all mean "not a quantity"
         raise UnitError(text, CONCENTRATION) from exc
-    if not isinstance(q, pint.Quantity) or not q._units:
-        # a bare number, as in YAML `percent: 5`, is already a percentage
-        return _finite(float(getattr(q, "magnitude", q)), text, CONCENTRATION)
-    if q.dimensionless:
-        # round off binary noise: 5000 ppm is 0.5 %, not 0.49999999999999994 %
-        return _finite(round(float(q.to("percent").magnitude), 9), text, CONCENTRATION)
     raise UnitError(text, CONCENTRATION)
 
 
@@ -52,7 +77,8 @@ def concentration(value: object) -> float:
     if isinstance(value, bool):
         raise UnitError(value, CONCENTRATION)
     if isinstance(value, int | float):
-        return _finite(float(value), value, CONCENTRATION)
+        return _finite(value, value if isinstance(value, float) or abs(value) < 10**64
+                       else "a number too large", CONCENTRATION)
     if isinstance(value, str) and len(value) <= 64:
         return _parse_concentration_text(value)
     raise UnitError(value, CONCENTRATION)
@@ -64,13 +90,15 @@ def quantity(value: object, expected: str = "a mass, a volume or a count") -> pi
         raise UnitError(value, expected)
     if isinstance(value, str) and len(value) > 64:
         raise UnitError(value[:64] + "…", expected)
+    if isinstance(value, str) and not _plain(value):
+        raise UnitError(value, expected)
     try:
         q = ureg.Quantity(value) if isinstance(value, str) else ureg.Quantity(value, "")
+        if not isinstance(q, pint.Quantity):
+            q = ureg.Quantity(q, "")
     except Exception as exc:
         raise UnitError(value, expected) from exc
-    if not isinstance(q, pint.Quantity):
-        q = ureg.Quantity(q, "")
-    _finite(float(q.magnitude), value, expected)
+    _finite(q.magnitude, value, expected)
     return q
 
 

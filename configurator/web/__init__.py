@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import time
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from ..rules import default_rules_dir
 from ..rules.holder import RuleSetHolder
 
 ROOT = Path(__file__).resolve().parents[2]
 csrf = CSRFProtect()
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, LF, CR are text
 
 
 def _secret_key(instance: Path) -> str:
@@ -29,10 +32,19 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+class _Id(IntegerConverter):
+    """``<int:…>`` in a URL: an id the database can hold (else 404, not an overflow in SQL)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; ``test_config`` overrides the environment's settings."""
     app = Flask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"),
                 static_folder="static")
+    app.url_map.converters["int"] = _Id  # before any route: /designs/99999999999999999999 is a 404
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
@@ -86,6 +98,23 @@ def create_app(test_config: dict | None = None) -> Flask:
                                message="The form expired or was sent twice. Reload the page "
                                        "and try again; nothing was saved."), 400
 
+    @app.before_request
+    def _no_control_characters():
+        """A form value with NUL (or another control character) is refused before any view.
+
+        Nobody types one, PostgreSQL cannot store NUL in text, and a login, a name
+        or a comment would otherwise reach the database with it (tests/web/test_bad_values.py).
+        The JSON API's documents are checked by the formula parser instead.
+        """
+        if request.method != "POST" or request.blueprint == "api" or request.is_json:
+            return None
+        for key, values in request.form.lists():
+            if any(_CONTROL.search(v) for v in values) or _CONTROL.search(key):
+                return render_template("errors/error.html", code=400, message=(
+                    f"The field “{_CONTROL.sub('?', key)[:60]}” contains a control character "
+                    "(such as NUL) that no field accepts; nothing was saved.")), 400
+        return None
+
     @app.get("/healthz")
     def healthz():
         """For load balancers: the process answers and its rule set is loaded."""
@@ -95,8 +124,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     def _helpers():
         return {"has_endpoint": lambda name: name in app.view_functions}
 
-    for code, message in ((404, "Not found."), (405, "Method not allowed."),
-                          (413, "The request is too large."),
+    limit_mb = (app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024)
+    for code, message in ((400, "The request was malformed (a field is missing or was altered). "
+                                "Reload the page and try again; nothing was saved."),
+                          (404, "Not found."), (405, "Method not allowed."),
+                          (413, f"The request is too large (the limit is {limit_mb:g} MB); "
+                                "nothing was saved."),
                           (500, "Something went wrong on our side; nothing was saved.")):
         app.register_error_handler(
             code, lambda e, c=code, m=message: (render_template("errors/error.html", code=c,

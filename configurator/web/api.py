@@ -39,7 +39,10 @@ def _http_error(e: HTTPException):
 def _json() -> Any:
     if not request.is_json:
         raise ApiError(415, "expected a JSON body (Content-Type: application/json)")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # json's C decoder recurses per bracket: "[[[[…" is not a formula
+        raise ApiError(400, "malformed JSON", ["nested too deeply"]) from None
     if data is None:
         raise ApiError(400, "malformed JSON")
     return data
@@ -115,8 +118,8 @@ def update_design(design_id: int):
     if not isinstance(body, dict) or not isinstance(body.get("formula"), dict):
         raise ApiError(400, "expected {\"formula\": {...}, \"revision\": N}")
     rev_no = body.get("revision")
-    if isinstance(rev_no, bool) or not isinstance(rev_no, int):
-        raise ApiError(400, "`revision` (the revision you edited) must be an integer")
+    if isinstance(rev_no, bool) or not isinstance(rev_no, int) or not 0 < rev_no < 2**31:
+        raise ApiError(400, "`revision` (the revision you edited) must be a positive integer")
     formula = _formula(body["formula"])
     try:
         store.save(current_user, d, formula, rev_no, rules())

@@ -66,6 +66,15 @@ def _units(form, field):
         raise ValidationError("Units must be a whole number from 1 to 10,000,000.")
 
 
+def _version(form, field):
+    # the revision the page was loaded at; anything else is a stale or altered page (and an
+    # integer too big for the database column would fail there, not here)
+    v = (field.data or "").strip()
+    if not v.isdigit() or not 0 < int(v) < 2**31:
+        raise ValidationError("This page is out of date or was altered (no valid revision "
+                              "number): reload the design and apply your changes again.")
+
+
 class DesignForm(FlaskForm):
     name = StringField("Design name", validators=[DataRequired(), Length(max=200)])
     product_type = SelectField("Product type", validators=[DataRequired()])
@@ -78,7 +87,7 @@ class DesignForm(FlaskForm):
     batch_fill = StringField("Fill per unit", validators=[Optional(), Length(max=32)])
     notes = TextAreaField("Notes for the lab", validators=[Optional(), Length(max=5000)])
     rows = FieldList(FormField(RowForm), min_entries=1, max_entries=MAX_ROWS)
-    version = HiddenField()
+    version = HiddenField(validators=[_version])
 
 
 def design_form(rs: RuleSet, formdata: Any, data: dict | None = None) -> DesignForm:
