@@ -24,7 +24,18 @@ from typing import Any
 
 from ..rules.model import RuleSet
 from ..yamlio import LineDict
-from .model import Cap, Candidate, Companion, Option, Points, Question, Quiz, QuizConstraint, Slot, Vehicle
+from .model import (
+    Candidate,
+    Cap,
+    Companion,
+    Option,
+    Points,
+    Question,
+    Quiz,
+    QuizConstraint,
+    Slot,
+    Vehicle,
+)
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 

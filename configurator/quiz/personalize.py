@@ -337,7 +337,7 @@ class _Run:
                                          f"{ing.inci} works at pH {ing.ph_min:g}–{ing.ph_max:g}; "
                                          f"the design is at pH {lo_hi[0]:g}–{lo_hi[1]:g}"
                                          if lo_hi and ing.ph_min is not None and ing.ph_max is not None
-                                         else f"its pH window does not meet the design's", []))
+                                         else "its pH window does not meet the design's", []))
             return False
         ph = self.target_ph(window)
         steps, cap_notes, cap_because = self.steps(cand)
@@ -398,7 +398,7 @@ class _Run:
             self.choices[c.ingredient] = Choice(
                 "ingredient", ci.inci, f"{ci.inci} {pct_text(c.strength)}", c.reason,
                 list(slot_because), [f"added with {ing.inci}"], c.strength, slot.id)
-        if ph is not None:
+        if ph is not None and (ing.ph_min is not None or ing.ph_max is not None):
             for b in because:
                 if b not in self.ph_because:
                     self.ph_because.append(b)
