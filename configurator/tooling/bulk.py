@@ -908,7 +908,7 @@ class BulkChecker:
 
         live = P > 0
         pidx = d.pidx[lo:hi]
-        A = appl_prod[pidx]  # (C, R)
+        A = appl_prod.T[:, pidx]  # (R, C): row n is rule n's `when` for each design
         ph = d.ph[lo:hi]
         has_ph = ~np.isnan(ph)
         T = P @ self.F if self.F.shape[1] else np.zeros((C, 0))
@@ -991,6 +991,13 @@ class BulkChecker:
                 b = boundcache[t] = np.where(several, REL * tagsum(t), 0.0)
             return b
 
+        leave_on = np.array([a == "leave-on" for a, _ar, _f in d.products])[pidx]
+
+        def declare_lim(rule: Rule) -> np.ndarray:
+            lo_ = rule.leave_on + 1e-12 if rule.leave_on is not None else np.nan
+            ro_ = rule.rinse_off + 1e-12 if rule.rinse_off is not None else np.nan
+            return np.where(leave_on, lo_, ro_)
+
         env = None
         names = self.inci
         current = ""
@@ -998,7 +1005,7 @@ class BulkChecker:
             rule: Rule = p["rule"]
             kind = p["kind"]
             current = rule.id
-            app = A[:, p["n"]]
+            app = A[p["n"]]
             if not app.any():
                 continue
             trig = anylive(p["trig"]) & app if len(p["trig"]) else app
@@ -1028,9 +1035,7 @@ class BulkChecker:
                 if inexact:
                     band(trig, tot, thr, p["members"], p["ones"])
             elif kind == "declare":
-                lim = np.array([(rule.leave_on if a == "leave-on" else rule.rinse_off)
-                                for a, _ar, _f in d.products], dtype=float)
-                lim = np.where(np.isnan(lim), np.nan, lim + 1e-12)[pidx]
+                lim = declare_lim(rule)
                 for c in p["members"]:
                     expo = P[:, c]
                     via = p["carriers"].get(int(c))
