@@ -100,7 +100,7 @@ def _floor(x: float, decimals: int = 4) -> float:
 
 
 def _where(rule: Rule) -> str:
-    return f" in {rule.when.describe()}" if rule.when is not None and rule.when.describe() else ""
+    return f" {rule.when.describe()}" if rule.when is not None and rule.when.describe() else ""
 
 
 def _finding(rule: Rule, code: str, ings: tuple[str, ...], message: str, fix: str,
@@ -127,7 +127,7 @@ def check_prohibited(rule: Rule, ctx: Context) -> list[Finding]:
     for iid, _p, _f in _present_members(rule, ctx):
         name = ctx.inci(iid)
         out.append(_finding(rule, "prohibited", (name,),
-                            f"{name} is prohibited in cosmetic products{_where(rule)}.",
+                            f"{name} is prohibited {_where(rule).strip() or 'in cosmetic products'}.",
                             f"Remove {name}.", FixAction("remove", name)))
     return out
 

@@ -74,10 +74,15 @@ def _builtin(ctx: Context, d: Draft, base: Base | None, out: list[Finding]) -> N
                 f"({fmt(ing.use_min)}–{fmt(ing.use_max or 100)} %); it may do little.",
                 "Ingredient catalog", f"Raise {ing.inci} to {fmt(ing.use_min)} %",
                 FixAction("set-percent", ing.inci, ing.use_min)))
-    if ctx.ph is not None:
-        for iid in ctx.live & ctx.rs.ph_windowed:
+    ph = ctx.ph
+    if ph is not None:
+        windows = ctx.rs.ph_bounds
+        for iid in ctx.live & windows.keys():
+            lo, hi = windows[iid]
+            if lo <= ph <= hi:
+                continue
             ing = ings[iid]
-            problem = ph_problem(ctx.ph, (ing.inci,), ing.ph_min, ing.ph_max)
+            problem = ph_problem(ph, (ing.inci,), ing.ph_min, ing.ph_max)
             if problem:
                 message, fix, action = problem
                 out.append(Finding("warning", "ph-window", f"catalog-{iid}-ph", (ing.inci,),
@@ -136,7 +141,7 @@ def _constraints(formula: Formula, ctx: Context, cost: float | None, out: list[F
                 reason = f" ({', '.join(why)})" if why else ""
                 out.append(Finding(
                     "error", "constraint", f"constraint-{cid}", (ing.inci,),
-                    f"{ing.inci}{reason} is not allowed in a {c.name.lower()} formula.",
+                    f"{ing.inci}{reason} is not allowed under the constraint “{c.name}”.",
                     f"Constraint {c.name}", f"Remove {ing.inci}.", FixAction("remove", ing.inci)))
         for tm in c.tag_max:
             hits = [(i, p) for i, p in ctx.present.items() if i in tm.members and p > 0]
@@ -148,15 +153,15 @@ def _constraints(formula: Formula, ctx: Context, cost: float | None, out: list[F
                 allowed = round(max(0.0, bp - (total - tm.max)), 4)
                 out.append(Finding(
                     "error", "constraint", f"constraint-{cid}", names,
-                    f"Total {what} at {fmt(total)} % exceeds {fmt(tm.max)} % for a "
-                    f"{c.name.lower()} formula.", f"Constraint {c.name}",
+                    f"Total {what} at {fmt(total)} % exceeds {fmt(tm.max)} % under the "
+                    f"constraint “{c.name}”.", f"Constraint {c.name}",
                     f"Lower {rs.ingredients[big].inci} to {fmt(allowed)} %",
                     FixAction("set-percent", rs.ingredients[big].inci, allowed)))
         if c.max_cost_per_kg is not None and cost is not None and cost > c.max_cost_per_kg + 1e-9:
             out.append(Finding(
                 "error", "constraint", f"constraint-{cid}", (),
-                f"The raw materials cost {cost:.2f} EUR/kg, over the {c.name} budget of "
-                f"{c.max_cost_per_kg:.2f} EUR/kg.", f"Constraint {c.name}",
+                f"The raw materials cost {cost:.2f} EUR/kg, over the budget of the constraint "
+                f"“{c.name}” ({c.max_cost_per_kg:.2f} EUR/kg).", f"Constraint {c.name}",
                 "Lower the most expensive actives, or choose a larger budget."))
 
 

@@ -134,18 +134,19 @@ class When:
         return True
 
     def describe(self) -> str:
-        parts = []
-        if self.application:
-            parts.append("/".join(sorted(self.application)) + " products")
+        """The condition in words: "in leave-on products for face, hand except …" ("" = always)."""
+        if not (self.application or self.area or self.not_area or self.form or self.not_form):
+            return ""
+        s = "in " + ("/".join(sorted(self.application)) + " " if self.application else "") + "products"
         if self.area:
-            parts.append("for " + ", ".join(sorted(self.area)))
+            s += " for " + ", ".join(sorted(self.area))
         if self.not_area:
-            parts.append("except " + ", ".join(sorted(self.not_area)))
+            s += " except for " + ", ".join(sorted(self.not_area))
         if self.form:
-            parts.append("in " + ", ".join(sorted(self.form)) + " form")
+            s += " of the form " + " or ".join(sorted(self.form))
         if self.not_form:
-            parts.append("not in " + ", ".join(sorted(self.not_form)) + " form")
-        return " ".join(parts)
+            s += " other than " + ", ".join(sorted(self.not_form))
+        return s
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,13 +256,16 @@ class RuleSet:
         return got
 
     @property
-    def ph_windowed(self) -> frozenset[str]:
-        """Ids of the ingredients with a pH window in the catalog."""
-        got = self.__dict__.get("_ph_windowed")
+    def ph_bounds(self) -> dict[str, tuple[float, float]]:
+        """id -> (lowest, highest) target pH inside its catalog pH window, tolerance included,
+        for the ingredients that have one."""
+        got = self.__dict__.get("_ph_bounds")
         if got is None:
-            got = self.__dict__["_ph_windowed"] = frozenset(
-                k for k, i in self.ingredients.items()
-                if i.ph_min is not None or i.ph_max is not None)
+            got = self.__dict__["_ph_bounds"] = {
+                k: (-math.inf if i.ph_min is None else i.ph_min - 1e-9,
+                    math.inf if i.ph_max is None else i.ph_max + 1e-9)
+                for k, i in self.ingredients.items()
+                if i.ph_min is not None or i.ph_max is not None}
         return got
 
     @property
@@ -275,9 +279,7 @@ class RuleSet:
 
     def lookup(self, name: str) -> str | None:
         """The ingredient id for a name as written (memoised: rows repeat the same names)."""
-        memo = self.__dict__.get("_lookup")
-        if memo is None:
-            memo = self.__dict__["_lookup"] = {}
+        memo = self.lookup_memo
         try:
             return memo[name]
         except KeyError:
@@ -285,6 +287,14 @@ class RuleSet:
             if len(memo) < 100_000:
                 memo[name] = iid
             return iid
+
+    @property
+    def lookup_memo(self) -> dict[str, str | None]:
+        """Names as written -> ingredient id (or None), filled by :meth:`lookup`."""
+        memo = self.__dict__.get("_lookup")
+        if memo is None:
+            memo = self.__dict__["_lookup"] = {}
+        return memo
 
     def resolve(self, name: str) -> Ingredient | None:
         """The catalog ingredient for an INCI name, id, synonym or trade name."""
