@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import random
@@ -236,11 +237,14 @@ class Client(threading.Thread):
             self.pending = None
             try:
                 self.once()
-            except (OSError, ValueError) as exc:  # no answer (refused, reset, timed out)
+            except (OSError, ValueError, http.client.HTTPException) as exc:
+                # no (whole) answer: refused, reset, cut off mid-response, timed out
                 self.unanswered.append(f"{type(exc).__name__}: {exc}")
                 if self.pending:
                     self.unanswered_names.add(self.pending)
                 time.sleep(0.05)
+            except Exception as exc:  # noqa: BLE001 - an answer of the wrong shape: a failure
+                self.errors.append(f"{type(exc).__name__}: {exc}")
 
     def once(self) -> None:
         self.step += 1

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import random
 import time
+from collections import Counter
 
 from tests.production.live import (
     Client,
@@ -78,4 +79,5 @@ def test_kill_9_under_write_load_loses_no_acknowledged_save(db_url, tmp_path):
     out = check_database(db_url, everyone + probes, seeded, crashed=True)
     assert not out.problems, "\n".join(out.problems[:30]) + "\n--- server log ---\n" + log
     print(f"\n{ROUNDS} kill -9 rounds: {out.acks} saves acknowledged, {out.unanswered} requests "
-          f"cut off, {out.revisions} revisions of {out.designs} designs, integrity ok")
+          f"cut off, {out.revisions} revisions of {out.designs} designs, integrity ok; how the "
+          f"requests were cut off: {dict(Counter(e.split(':')[0] for c in everyone for e in c.unanswered))}")
