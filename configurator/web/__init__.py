@@ -131,10 +131,16 @@ def create_app(test_config: dict | None = None) -> Flask:
                           (413, f"The request is too large (the limit is {limit_mb:g} MB); "
                                 "nothing was saved."),
                           (500, "Something went wrong on our side; nothing was saved.")):
-        app.register_error_handler(
-            code, lambda e, c=code, m=message: (render_template("errors/error.html", code=c,
-                                                                message=m), c))
+        app.register_error_handler(code, lambda e, c=code, m=message: _error_page(c, m))
     return app
+
+
+def _error_page(code: int, message: str):
+    """The error page; under /api/ the API's JSON shape, even when no API route matched
+    (an id out of range, a wrong method), as the OpenAPI document promises."""
+    if request.path.startswith("/api/"):
+        return {"error": message, "details": []}, code
+    return render_template("errors/error.html", code=code, message=message), code
 
 
 def _hot_reload(app: Flask, holder: RuleSetHolder) -> None:

@@ -16,9 +16,22 @@ def _ok(ref: str, desc: str = "OK") -> dict:
     return {"description": desc, "content": {"application/json": {"schema": {"$ref": ref}}}}
 
 
+def _TEXT(n: int) -> dict:  # noqa: N802 - reads as a type in the schema
+    """A string with something in it, at most ``n`` characters (the parser's limits)."""
+    return {"type": "string", "minLength": 1, "maxLength": n,
+            "allOf": [{"pattern": r"\S"}, {"pattern": _NO_CONTROL}]}
+
+
+_NO_CONTROL = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"  # as the parser checks
+_AMOUNT = (r"^ *(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)? *"
+           r"(%|% w/w|percent|ppm|ppb|g/kg|mg/g|mg/kg|g/g)? *$")
+_QUANTITY = (r"^ *(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)? *"
+             r"(kg|g|mg|t|L|l|mL|ml|cL|dL|m\^3|m\*\*3|cm\^3|cm\*\*3|gallon|ounce|pound) *$")
+
+
 def spec() -> dict[str, Any]:
     design_id = {"name": "design_id", "in": "path", "required": True,
-                 "schema": {"type": "integer", "minimum": 1}}
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "configurator API", "version": "1.0.0",
@@ -33,27 +46,58 @@ def spec() -> dict[str, Any]:
                 "Error": {"type": "object", "required": ["error", "details"], "properties": {
                     "error": {"type": "string"}, "details": {"type": "array"}}},
                 "Formula": {"type": "object", "required": ["product_type"],
-                            "description": "The formula document of contract §1.",
+                            "description": "The formula document of contract §1. Checked "
+                                           "beyond this schema: an `amount` is one number and "
+                                           "a concentration unit (5 %, 5000 ppm, 2 g/kg) of "
+                                           "0 to 100 %; a batch `size`/`fill` is a positive "
+                                           "mass or volume; text holds no control characters.",
+                            # without a base, `ingredients` is the whole formula: required
+                            "anyOf": [{"required": ["ingredients"]}, {"required": ["base"]}],
+                            "additionalProperties": False,
                             "properties": {
-                                "name": {"type": "string", "maxLength": 200},
+                                "name": _TEXT(200),
                                 "product_type": {"oneOf": [
-                                    {"type": "string"},
+                                    _TEXT(200),
                                     {"type": "object", "required": ["application", "area"],
+                                     "additionalProperties": False,
                                      "properties": {
                                          "application": {"enum": ["leave-on", "rinse-off"]},
-                                         "area": {"type": "string"}, "form": {"type": "string"}}}]},
-                                "base": {"type": "string"},
+                                         "area": {"enum": ["face", "body", "hand", "hair",
+                                                           "scalp", "lip", "eye", "foot", "nail",
+                                                           "oral", "underarm"]},
+                                         "form": _TEXT(200)}}]},
+                                "base": _TEXT(200),
                                 "target_ph": {"type": "number", "minimum": 0, "maximum": 14},
-                                "constraints": {"type": "array", "items": {"type": "string"}},
+                                "constraints": {"type": "array", "items": _TEXT(64)},
                                 "ingredients": {"type": "array", "maxItems": 200, "items": {
-                                    "type": "object", "required": ["inci"], "properties": {
-                                        "inci": {"type": "string"},
+                                    "type": "object", "required": ["inci"],
+                                    "additionalProperties": False,
+                                    # exactly one of percent, amount, qs: true
+                                    "oneOf": [{"required": ["percent"]}, {"required": ["amount"]},
+                                              {"required": ["qs"],
+                                               "properties": {"qs": {"const": True}}}],
+                                    "properties": {
+                                        "inci": _TEXT(200),
                                         "percent": {"type": "number", "minimum": 0, "maximum": 100},
-                                        "amount": {"type": "string"},
-                                        "qs": {"type": "boolean"}}}},
-                                "batch": {"type": "object", "properties": {
-                                    "size": {"type": "string"}, "units": {"type": "integer"},
-                                    "fill": {"type": "string"}}},
+                                        "amount": {"type": "string", "maxLength": 64,
+                                                   "pattern": _AMOUNT,
+                                                   "examples": ["5 %", "5000 ppm", "2 g/kg"]},
+                                        "qs": {"type": "boolean"},
+                                        "phase": {}, "note": {}}}},
+                                "batch": {"type": "object", "additionalProperties": False,
+                                          "anyOf": [{"required": ["size"]},
+                                                    {"required": ["units", "fill"]}],
+                                          "properties": {
+                                              "size": {"type": "string", "maxLength": 64,
+                                                       "pattern": _QUANTITY,
+                                                       "examples": ["50 kg", "20 L"]},
+                                              "units": {"type": "integer", "minimum": 1,
+                                                        "maximum": 10_000_000},
+                                              "fill": {"type": "string", "maxLength": 64,
+                                                       "pattern": _QUANTITY,
+                                                       "examples": ["30 mL", "50 g"]}}},
+                                "notes": {"type": "string", "maxLength": 5000,
+                                          "pattern": _NO_CONTROL},
                             }},
                 "Finding": {"type": "object", "required": ["severity", "code", "rule",
                                                            "ingredients", "message"],
