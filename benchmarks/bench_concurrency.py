@@ -9,7 +9,9 @@ the checks are tests/production/live.py's, as in tests/production/test_concurren
 four accounts, five clients each, saving their account's two shared designs and
 one of their own through PUT /api/v1/designs/<id>. Prints, per database: saves
 acknowledged (and per second), conflicts reported, save latency percentiles, and
-the problems found in the database afterwards (must be none).
+the problems found in the database afterwards (must be none). The rules are the
+shipped ones, or CONFIGURATOR_TEST_RULES (e.g. a `git archive HEAD rules` snapshot
+while rule files are being edited).
 """
 
 from __future__ import annotations
