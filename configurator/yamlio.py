@@ -63,10 +63,43 @@ def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
     return Problem(name, line, f"malformed YAML: {what}")
 
 
+MAX_DEPTH = 200
+_OPENERS = ("[", "{", "- ", "? ", "-\n", "-\t")
+
+
+def _too_deep(text: str) -> bool:
+    """True if collections nest more than MAX_DEPTH levels.
+
+    libyaml's composer recurses in C: "[" * 50_000 crashes the process with a
+    segmentation fault before Python's recursion limit can say anything. A
+    document that deep needs thousands of openers (block mappings need an
+    indent per level, which 2 MB cannot hold that deep), so the event scan, in C
+    and without recursion, runs only when the openers are that many; the rule
+    files have a few hundred.
+    """
+    if sum(text.count(o) for o in _OPENERS) < 5000:
+        return False
+    depth = 0
+    try:
+        for ev in yaml.parse(text, Loader=_Loader):
+            if isinstance(ev, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return True
+            elif isinstance(ev, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return False  # the loader reports it with its line
+    return False
+
+
 def loads(text: str, name: str = "<input>") -> object:
     """Parse YAML (JSON is a subset) text; raise :class:`FormulaError` with the line."""
     if len(text) > MAX_DOCUMENT_BYTES:
         raise FormulaError([Problem(name, None, f"document larger than {MAX_DOCUMENT_BYTES} bytes")])
+    if _too_deep(text):
+        raise FormulaError([Problem(name, None, f"malformed YAML: collections nested more "
+                                                f"than {MAX_DEPTH} levels deep")])
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
     except yaml.YAMLError as exc:
