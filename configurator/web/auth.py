@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from functools import wraps
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlmodel import select
@@ -35,9 +46,41 @@ class LoginForm(FlaskForm):
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    """The session's user, from a short per-process cache (``USER_CACHE_SECONDS``, default 10).
+
+    Every page of a logged-in user needs it, and the live preview is called on
+    every keystroke: reading the row each time cost a quarter of a preview. The
+    cached value is a detached, read-only copy (nothing in a request changes the
+    user it is given); a role change or a deleted account reaches the other
+    workers within ``USER_CACHE_SECONDS`` — write changes through
+    :func:`forget_user` to apply them at once in this process.
+    """
+    if not user_id.isdigit() or len(user_id) > 18:
         return None
-    return db.session().get(User, int(user_id))
+    uid = int(user_id)
+    app = current_app._get_current_object()
+    ttl = app.config.get("USER_CACHE_SECONDS", 10)
+    cache = app.extensions.setdefault("user_cache", {})
+    now = time.monotonic()
+    hit = cache.get(uid)
+    if hit is not None and now - hit[0] < ttl:
+        return hit[1]
+    s = db.session()
+    user = s.get(User, uid)
+    if user is None:
+        cache.pop(uid, None)
+        return None
+    if ttl > 0:
+        s.expunge(user)
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[uid] = (now, user)
+    return user
+
+
+def forget_user(user_id: int) -> None:
+    """Drop a user from this process's cache (after changing or deleting them)."""
+    current_app.extensions.get("user_cache", {}).pop(user_id, None)
 
 
 @login_manager.request_loader
