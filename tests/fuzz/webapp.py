@@ -60,6 +60,8 @@ class Site:
     def _call(self, client, method: str, url: str, **kw) -> Outcome:
         try:
             r = client.open(url, method=method, **kw)
+            r.get_data()  # a streamed download runs to its end here, inside the app
+            r.close()
         except Exception:  # escaped the app: a 500 in production
             return Outcome(500, traceback.format_exc(limit=-3))
         if r.status_code >= 500:

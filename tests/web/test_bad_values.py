@@ -158,7 +158,9 @@ def with_value(data: dict, field: str, value) -> MultiDict:
 
 def text_of(r) -> str:
     if r.mimetype not in ("text/html", "application/json", "text/plain"):
-        assert r.status_code < 500, r.status_code  # a PDF, a ZIP: a real download
+        r.get_data()  # a PDF, a ZIP (maybe streamed): read it to the end, then let it go
+        r.close()
+        assert r.status_code < 500, r.status_code
         return ""
     body = r.get_data(as_text=True)
     assert r.status_code < 500, f"{r.status_code}: {body[:500]}"
