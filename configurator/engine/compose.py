@@ -9,6 +9,7 @@ from .formula import Formula
 from .report import Finding, FixAction
 
 TOLERANCE = 0.01  # a whole formula totals 100 % within this
+_UNSEEN = object()
 
 
 @dataclass
@@ -34,8 +35,11 @@ def compose(formula: Formula, rs: RuleSet, base: Base | None) -> Draft:
     present, unknown = d.present, d.unknown
     qs_rows: list[str] = []
     seen_twice: list[str] = []
+    memo = rs.lookup_memo
     for row in formula.ingredients:
-        iid = rs.lookup(row.inci)
+        iid = memo.get(row.inci, _UNSEEN)
+        if iid is _UNSEEN:
+            iid = rs.lookup(row.inci)
         key = iid if iid is not None else row.inci.strip()
         if row.qs:
             qs_rows.append(key)

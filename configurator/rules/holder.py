@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import RuleSetError
@@ -39,7 +39,7 @@ class RuleSetHolder:
         self._lock = threading.Lock()
         self._stamp = _stamp(self.directory)
         self.current: RuleSet = load_rules(self.directory)
-        self.loaded_at: datetime = datetime.now(timezone.utc)
+        self.loaded_at: datetime = datetime.now(UTC)
         #: problems of the last edit that could not go into force ("file:line: message")
         self.problems: list[str] = []
         self.problems_at: datetime | None = None
@@ -52,14 +52,14 @@ class RuleSetHolder:
                 rs = load_rules(self.directory)
             except RuleSetError as exc:
                 self.problems = [str(p) for p in exc.problems]
-                self.problems_at = datetime.now(timezone.utc)
+                self.problems_at = datetime.now(UTC)
                 return False
             self.problems = []
             self.problems_at = None
             if rs.version == self.current.version:  # same content: keep the warm one
                 return False
             self.current = rs
-            self.loaded_at = datetime.now(timezone.utc)
+            self.loaded_at = datetime.now(UTC)
             return True
 
     def reload_if_changed(self) -> bool:

@@ -301,6 +301,11 @@ def _cmp(op, a: Fn, b: Fn) -> Fn:
             v = env.present.get(iid)
             return ERR if v is None else op(v, c)
         return pct_cmp
+    if c is not None:  # x <op> literal: one call fewer
+        def const_cmp(env):
+            x = a(env)
+            return ERR if x is ERR else op(x, c)
+        return const_cmp
 
     def cmp(env):
         x = a(env)
