@@ -281,14 +281,22 @@ def test_essential_oil_shows_what_it_brings_in(live):
     app, client, rules = live
     frag = rules / "catalog" / "fragrance.yaml"
     anchor = '    cas: ["8000-28-0", "90063-37-9"]\n'
-    assert frag.read_text().count(anchor) == 1
-    frag.write_text(frag.read_text().replace(anchor, anchor + "    contains: {Linalool: 35}\n"))
+    text = frag.read_text()
+    assert text.count(anchor) == 1
+    # the shipped lavender oil has its own `contains` (one line): replace it with a known one
+    at = text.index(anchor)
+    shipped = re.compile(r"    contains: \{[^}\n]*\}\n").search(text, at)
+    assert shipped and "  - id: " not in text[at:shipped.start()]
+    text = text[:shipped.start()] + text[shipped.end():]
+    frag.write_text(text.replace(anchor, anchor + "    contains: {Linalool: 35}\n"))
     assert "is now in force" in text_of(_reload(client))
     page = text_of(client.get("/rnd/catalog/lavandula-angustifolia-oil"))
     assert "Constituents Linalool: 35 % of the material" in page
     assert re.search(r"linalool\S*-declare .*brings in a constituent it covers", page)
     inner = text_of(client.get("/rnd/catalog/linalool"))
-    assert "Contained in Lavandula Angustifolia Oil: 35 %" in inner
+    # other shipped oils and flower waters contain linalool too: they are listed as well
+    assert "Contained in " in inner and "Lavandula Angustifolia Oil: 35 %" in inner
+    assert "Citrus Aurantium Amara Flower Oil: 44 %" in inner
 
 
 # ---- rules ------------------------------------------------------------------------
