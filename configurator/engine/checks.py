@@ -100,7 +100,7 @@ def _floor(x: float, decimals: int = 4) -> float:
 
 
 def _where(rule: Rule) -> str:
-    return f" {rule.when.describe()}" if rule.when is not None and rule.when.describe() else ""
+    return f" in {rule.when.describe()}" if rule.when is not None and rule.when.describe() else ""
 
 
 def _finding(rule: Rule, code: str, ings: tuple[str, ...], message: str, fix: str,

@@ -134,10 +134,10 @@ class When:
         return True
 
     def describe(self) -> str:
-        """The condition in words: "in leave-on products for face, hand except …" ("" = always)."""
+        """The condition in words: "leave-on products for face except for …" ("" = always)."""
         if not (self.application or self.area or self.not_area or self.form or self.not_form):
             return ""
-        s = "in " + ("/".join(sorted(self.application)) + " " if self.application else "") + "products"
+        s = ("/".join(sorted(self.application)) + " " if self.application else "") + "products"
         if self.area:
             s += " for " + ", ".join(sorted(self.area))
         if self.not_area:

@@ -64,7 +64,7 @@ def test_ingredient_page_has_its_limits_conditions_and_sources(site):
     # a limit counted through a factor, with its conditions (Annex III entry 376)
     html = (site / "ingredients" / "retinyl-palmitate.html").read_text(encoding="utf-8")
     assert "≤ 0.05 % as retinol equivalent (RE) (counted × 0.5458" in html
-    assert "in body-lotion form" in html and "not in body-lotion form" in html
+    assert "of the form body-lotion" in html and "other than body-lotion" in html
     assert "Regulation (EU) 2024/996" in html
     assert "Contains Vitamin A. Consider your daily intake before use" in html
     # bases that contain it, constraints that bar it

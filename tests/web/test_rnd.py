@@ -272,7 +272,7 @@ def test_ingredient_page_shows_data_limits_conditions_and_sources(rnd):
     benzoate = text_of(rnd.get("/rnd/catalog/sodium-benzoate"))
     row = re.search(r"eu-annex-v-1-benzoic-acid-leave-on .*?Annex V, entry 1", benzoate).group(0)
     assert "at most 0.5 % (as benzoic acid)" in row
-    assert "leave-on products except oral" in row
+    assert "leave-on products except for oral" in row
     assert "counted × 0.8474" in row
 
 
@@ -330,13 +330,13 @@ def test_rule_list_filters_by_kind_and_annex(rnd, rules):
     assert _rule_ids(rnd, q="phenoxyethanol")[0].startswith(("eu-", "lab-"))
     page = text_of(rnd.get("/rnd/rules?kind=max-concentration&annex=V"))
     assert "Regulation (EC) No 1223/2009, Annex V, entry" in page
-    assert "leave-on products except oral" in page  # conditions shown in the list
+    assert "leave-on products except for oral" in page  # conditions shown in the list
 
 
 def test_rule_page(rnd):
     page = text_of(rnd.get("/rnd/rules/eu-annex-v-1-benzoic-acid-leave-on"))
     assert "Limit at most 0.5 % (as benzoic acid)" in page
-    assert "Applies to leave-on products except oral" in page
+    assert "Applies to leave-on products except for oral" in page
     assert "Sodium Benzoate × 0.8474" in page
     assert "Source Regulation (EC) No 1223/2009, Annex V, entry 1" in page
 
