@@ -151,7 +151,7 @@ def _over_limit(rule: Rule, ctx: Context, code: str) -> list[Finding]:
     if len(hits) == 1 and big_f == 1:
         what = f"{big} at {fmt(big_p)} %"
     elif len(hits) == 1:
-        what = f"{big} at {fmt(big_p)} % ({fmt(total)} %{as_})"
+        what = f"{big} at {fmt(big_p)} % ({fmt(total)} %{' as ' + rule.expressed_as if rule.expressed_as else ''})"
     else:
         label = "Total " + (rule.expressed_as or " + ".join(names))
         what = f"{label} at {fmt(total)} %"

@@ -505,6 +505,34 @@ def _constraint(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) ->
     )
 
 
+def _count_carried(r: Rule, carriers: list[Ingredient], ingredients: dict[str, Ingredient]) -> Rule:
+    """A substance's limit counts what natural mixtures bring in too.
+
+    Regulation 1223/2009 limits the substance in the finished product, whatever
+    its source: an essential oil whose ``contains`` names a limited substance
+    joins the rule's members with factor ``fraction × the substance's factor``
+    (e.g. rose oil with 3.3 % methyl eugenol counts 0.033 × its %). Only for
+    ``max-concentration`` rules of Annex III (restricted substances, whatever
+    their function): group totals count by tag (the oil is counted as itself),
+    ``prohibited`` names what is added, not natural traces, and an Annex V limit
+    is on the substance used as a preservative, which what an oil carries is not.
+    """
+    add: dict[str, float] = {}
+    for oil in carriers:
+        if oil.id in r.members:
+            continue
+        f = sum(frac / 100.0 * r.members[c] for c, frac in oil.contains if c in r.members)
+        if f > 0:
+            add[oil.id] = round(f, 10)
+    if not add:
+        return r
+    as_ = r.expressed_as
+    if not as_ and len(r.members) == 1:
+        as_ = ingredients[next(iter(r.members))].inci
+    return replace(r, members={**r.members, **add}, triggers=r.triggers | frozenset(add),
+                   expressed_as=as_)
+
+
 def load_rules(directory: str | Path | None = None) -> RuleSet:
     """Load, check and compile a rules folder; raise :class:`RuleSetError` listing every problem."""
     root = Path(directory) if directory is not None else default_rules_dir()
@@ -598,6 +626,8 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
             extra = {i.id for i in carriers if any(c in r.members for c, _f in i.contains)}
             if extra - r.triggers:
                 r = rules[n] = replace(r, triggers=r.triggers | extra)
+        elif r.kind == "max-concentration" and carriers and "Annex III" in r.source:
+            r = rules[n] = _count_carried(r, carriers, ingredients)
         if not r.triggers:
             always.append(r)
         for iid in r.triggers:
