@@ -46,8 +46,8 @@ from configurator.web import create_app  # noqa: E402
 
 # pytest loads this file as module ``conftest``, test modules import ``tests.conftest``:
 # one module under both names, so database_url() below sees the test pytest runs.
-sys.modules.setdefault("tests.conftest" if __name__ == "conftest" else "conftest",
-                       sys.modules[__name__])
+if __name__ == "conftest":
+    sys.modules.setdefault("tests.conftest", sys.modules[__name__])
 
 # Tests that touch a database get the ``db`` marker; scripts/test runs them a second
 # time on PostgreSQL with ``-m db``. It is set on tests using one of DB_FIXTURES, on
