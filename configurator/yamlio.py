@@ -88,7 +88,7 @@ def _too_deep(text: str) -> bool:
                     return True
             elif isinstance(ev, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: text libyaml cannot encode (a surrogate)
         return False  # the loader reports it with its line
     return False
 

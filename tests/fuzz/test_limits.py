@@ -117,3 +117,11 @@ def test_yaml_bombs_are_refused_safely(tmp_path, name):
     assert r.returncode == 2, (r.returncode, r.stdout[-500:], r.stderr[-500:])
     assert "Traceback" not in r.stderr and path.name in r.stderr + r.stdout
     assert not marker.exists(), "a YAML tag ran a command"
+
+
+def test_deep_text_with_a_lone_surrogate_is_a_formula_error():
+    """Found by bench_fuzz.py: the depth scan met text libyaml cannot encode."""
+    with pytest.raises(FormulaError):
+        loads("a: " + "[" * 6000 + "\ud800" + "]" * 6000, "x.yaml")
+    with pytest.raises(FormulaError):
+        loads("a: \ud800", "x.yaml")
