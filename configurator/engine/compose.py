@@ -50,8 +50,7 @@ def compose(formula: Formula, rs: RuleSet, base: Base | None) -> Draft:
         if key in target and key not in qs_rows:
             seen_twice.append(key)
         target[key] = target.get(key, 0.0) + row.percent
-        if iid is not None:
-            d.added[iid] = d.added.get(iid, 0.0) + row.percent
+    d.added = dict(present)  # so far ``present`` holds exactly the client's known additions
     for key in seen_twice:
         name = rs.ingredients[key].inci if key in rs.ingredients else key
         d.findings.append(Finding("warning", "duplicate-ingredient", "formula-rows", (name,),

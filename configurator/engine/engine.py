@@ -6,8 +6,10 @@ It knows nothing of Flask, SQL or PDF. It never raises on a formula that
 
 from __future__ import annotations
 
+from operator import mul
+
 from ..rules.model import Base, RuleSet
-from .checks import CHECKS, Context, fmt, ph_problem
+from .checks import Context, fmt, ph_problem
 from .compose import Draft, compose
 from .formula import Formula
 from .report import Finding, FixAction, Line, Report
@@ -208,7 +210,8 @@ def check(formula: Formula, rs: RuleSet) -> Report:
                            f"Base {base.id}", "Choose a base that suits the product type."))
     ph = formula.target_ph if formula.target_ph is not None else (base.ph_target if base else None)
     present = d.present
-    live = {i for i, p in present.items() if p > 0}
+    live = set(present) if present and min(present.values()) > 0 else \
+        {i for i, p in present.items() if p > 0}
     ctx = Context(rs, present, live, app, area, form, ph, d.qs)
     # the rules the ingredients present can trigger in this product, each once, in
     # rule-file order; one-ingredient limits only when the ingredient is over its cap
@@ -229,9 +232,10 @@ def check(formula: Formula, rs: RuleSet) -> Report:
             hit.update(capped)
     all_rules = rs.rules
     ings = rs.ingredients
+    fns = plan.checks
     for n in sorted(hit):
         r = all_rules[n]
-        found = CHECKS[r.kind](r, ctx)
+        found = fns[n](r, ctx)
         if found:
             out.extend(found)
         if r.label_warning and not r.triggers.isdisjoint(live):
@@ -242,7 +246,7 @@ def check(formula: Formula, rs: RuleSet) -> Report:
     _builtin(ctx, d, base, out)
     known = not d.unknown
     costs = plan.cost
-    cost = sum([p * costs[i] for i, p in present.items()]) / 100 if known else None
+    cost = sum(map(mul, present.values(), map(costs.__getitem__, present))) / 100 if known else None
     _constraints(formula, ctx, cost, out)
     allergens = tuple(sorted(f.ingredients[0] for f in out if f.code == "declare-allergen"))
     out.sort(key=Finding.sort_key)

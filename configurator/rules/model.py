@@ -331,6 +331,7 @@ class Plan:
     cost: dict[str, float]  # ingredient id -> EUR per kg of the raw material
     # the four above in one lookup per ingredient: (rules, pairs, cap, capped)
     entry: dict[str, tuple] = field(default_factory=dict)
+    checks: tuple = ()  # by rule position: the engine's check function for its kind
 
     @staticmethod
     def build(rs: RuleSet, applicable: frozenset[int]) -> Plan:
@@ -363,5 +364,8 @@ class Plan:
         c_ = {k: tuple(v) for k, v in capped.items()}
         entry = {k: (r_.get(k, ()), p_.get(k, ()), cap.get(k, math.inf), c_.get(k, ()))
                  for k in set(r_) | set(p_) | set(c_)}
+        from ..engine.checks import CHECKS  # the engine's, bound once per plan
+
         return Plan(always=rs.always_index & applicable, rules=r_, pairs=p_, cap=cap, capped=c_,
-                    cost={k: i.cost_per_kg for k, i in rs.ingredients.items()}, entry=entry)
+                    cost={k: i.cost_per_kg for k, i in rs.ingredients.items()}, entry=entry,
+                    checks=tuple(CHECKS[r.kind] for r in rs.rules))

@@ -24,7 +24,7 @@ LIMIT = "    ingredients: [Phenoxyethanol]\n    max: 1.0\n"
 
 @pytest.fixture
 def live(tmp_path):
-    from conftest import database_url
+    from tests.conftest import database_url
 
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules, ignore=shutil.ignore_patterns("tests"))
