@@ -1,4 +1,8 @@
-"""``configurator db backup FILE`` and ``configurator db restore FILE``.
+"""``configurator db backup FILE``, ``configurator db restore FILE``, ``configurator db upgrade``.
+
+``db upgrade`` migrates the schema under a PostgreSQL advisory lock: run it
+as the release step before (re)starting several hosts, whose own migration at
+start then finds nothing to do (docs/deploy.md).
 
 A logical dump that any supported database can read back (SQLite ⇄ PostgreSQL):
 JSON lines, gzip-compressed when FILE ends in ``.gz``.
@@ -310,10 +314,35 @@ def _engine(args: argparse.Namespace) -> Engine:
     return make_engine(url)
 
 
+MIGRATION_LOCK = 0x636F6E66  # "conf": the advisory lock id of `configurator db upgrade`
+
+
+def upgrade_locked(engine: Engine) -> tuple[str | None, str | None]:
+    """Migrate to the newest revision, one process at a time on PostgreSQL (an advisory
+    lock held for the transaction), so hosts started together cannot race. (before, after)"""
+    from alembic import command
+
+    from . import db
+
+    cfg = db.alembic_config(engine)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+        before = _revision(conn)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        return before, _revision(conn)
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     engine = _engine(args)
     where = engine.url.render_as_string(hide_password=True)
     try:
+        if args.db_command == "upgrade":
+            before, after = upgrade_locked(engine)
+            print(f"{where}: schema {before or 'none'} → {after}" if before != after
+                  else f"{where}: schema already at {after}")
+            return 0
         if args.db_command == "backup":
             try:
                 counts = backup_to_file(engine, args.file)
@@ -345,7 +374,9 @@ def register(sub, _rules) -> None:
     r.add_argument("file", metavar="FILE")
     r.add_argument("--force", action="store_true",
                    help="replace the rows of a database that is not empty")
-    for p in (b, r):
+    u = d.add_parser("upgrade", help="migrate the schema to the newest revision (a release "
+                                      "step before starting several hosts)")
+    for p in (b, r, u):
         p.add_argument("--database", metavar="URL",
                        help="database URL (default: $DATABASE_URL, else the instance SQLite file)")
         p.set_defaults(func=cmd_db)

@@ -173,3 +173,48 @@ def test_every_migration_downgrades_and_upgrades_again(tmp_path):
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == _head()
     finally:
         eng.dispose()
+
+
+def test_db_upgrade_command_and_hosts_starting_together(tmp_path, capsys):
+    """`configurator db upgrade` migrates a filled 0001 database; on PostgreSQL two
+    processes migrating at the same moment both succeed (advisory lock), where two bare
+    Alembic runs would race to create the same tables."""
+    import threading
+
+    from configurator.cli import main
+    from configurator.web.backup import upgrade_locked
+
+    url = database_url(tmp_path)
+    _fill_at_0001(url)
+    assert main(["db", "upgrade", "--database", url]) == 0
+    assert f"0001 → {_head()}" in capsys.readouterr().out
+    assert main(["db", "upgrade", "--database", url]) == 0
+    assert f"already at {_head()}" in capsys.readouterr().out
+    eng = make_engine(url)
+    try:
+        if eng.dialect.name != "postgresql":
+            return
+        with eng.begin() as conn:  # start again from nothing
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        results, errors = [], []
+
+        def run():
+            e = make_engine(url)
+            try:
+                results.append(upgrade_locked(e))
+            except Exception as exc:  # noqa: BLE001 - the assertion below names it
+                errors.append(exc)
+            finally:
+                e.dispose()
+
+        threads = [threading.Thread(target=run) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors
+        assert sorted(results, key=str) == sorted([(None, _head())] + [(_head(), _head())] * 2,
+                                                  key=str)
+    finally:
+        eng.dispose()
