@@ -218,3 +218,30 @@ def test_window_expires(limited):
         s.commit()
     assert _login(c).status_code == 302
     assert ("account", "alice@example.com") not in _attempts(limited)
+
+
+def test_client_address_from_a_trusted_proxy_only(tmp_path):
+    """Behind TRUSTED_PROXY=1 the per-address limit counts X-Forwarded-For's client; without
+    it, a forged X-Forwarded-For changes nothing (the connection's address is counted)."""
+    fwd = lambda ip: {"headers": {"X-Forwarded-For": ip}}  # noqa: E731
+    app = _app(tmp_path, TRUSTED_PROXY=1, LOGIN_IP_LIMIT=3, LOGIN_ACCOUNT_LIMIT=100)
+    try:
+        c = app.test_client()
+        for i in range(3):
+            assert _login(c, "wrong", f"u{i}@example.com", **fwd("203.0.113.1")).status_code == 401
+        assert _login(c, "alice-pw", **fwd("203.0.113.1")).status_code == 429
+        assert _login(c, "alice-pw", **fwd("203.0.113.2")).status_code == 302
+        assert ("ip", "203.0.113.1") in _attempts(app)
+    finally:
+        app.extensions["db_engine"].dispose()
+    (tmp_path / "plain").mkdir()
+    app = _app(tmp_path / "plain", LOGIN_IP_LIMIT=3, LOGIN_ACCOUNT_LIMIT=100)
+    try:
+        c = app.test_client()
+        for i in range(3):  # a new forged address each time: still one client, 127.0.0.1
+            r = _login(c, "wrong", f"u{i}@example.com", **fwd(f"198.51.100.{i}"))
+            assert r.status_code == 401
+        assert _login(c, "alice-pw", **fwd("198.51.100.99")).status_code == 429
+        assert {k for s, k in _attempts(app) if s == "ip"} == {"127.0.0.1"}
+    finally:
+        app.extensions["db_engine"].dispose()
