@@ -218,3 +218,26 @@ def test_db_upgrade_command_and_hosts_starting_together(tmp_path, capsys):
                                                   key=str)
     finally:
         eng.dispose()
+
+
+def test_backup_of_an_old_database_restores_into_the_newest_schema(tmp_path, capsys):
+    """A backup taken at 0001 restores into an empty database: migrated to 0001, loaded,
+    then migrated to head, with every row kept."""
+    from configurator.cli import main
+
+    old = f"sqlite:///{tmp_path / 'old.db'}"
+    _fill_at_0001(old)
+    dump = tmp_path / "old.jsonl.gz"
+    assert main(["db", "backup", str(dump), "--database", old]) == 0
+    url = database_url(tmp_path)
+    assert main(["db", "restore", str(dump), "--database", url]) == 0
+    eng = make_engine(url)
+    try:
+        with eng.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == _head()
+            assert conn.execute(text("SELECT COUNT(*) FROM revisions")).scalar() == 4
+            assert conn.execute(text("SELECT comment FROM audit_events WHERE id = 3")).scalar() \
+                == "Fine — ok."
+            assert inspect(conn).has_table("login_attempts")
+    finally:
+        eng.dispose()
