@@ -361,6 +361,10 @@ def cmd_db(args: argparse.Namespace) -> int:
     except BackupError as exc:
         print(f"configurator db {args.db_command}: {exc}", file=sys.stderr)
         return 2
+    except DBAPIError as exc:  # cannot connect, no permission, …: say so, no traceback
+        reason = str(exc.orig).strip().splitlines()[0][:300] if exc.orig else str(exc)[:300]
+        print(f"configurator db {args.db_command}: database {where}: {reason}", file=sys.stderr)
+        return 2
     finally:
         engine.dispose()
 

@@ -167,6 +167,12 @@ def test_sqlite_round_trip_and_refusals(source, tmp_path, capsys):
     assert "does not know" in capsys.readouterr().err
     assert main(["db", "restore", str(tmp_path / "missing.jsonl"), "--database", fresh]) == 2
     assert "cannot read" in capsys.readouterr().err
+    assert main(["db", "backup", str(tmp_path / "x.jsonl"), "--database",
+                 f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}"]) == 2
+    assert "unable to open database file" in capsys.readouterr().err
+    assert main(["db", "backup", str(tmp_path / "x.jsonl"), "--database",
+                 f"sqlite:///{tmp_path / 'blank.db'}"]) == 2
+    assert "no schema" in capsys.readouterr().err
     (tmp_path / "junk.txt").write_text("hello\n")
     assert main(["db", "restore", str(tmp_path / "junk.txt"), "--database", fresh]) == 2
     assert "not a configurator backup" in capsys.readouterr().err
