@@ -120,6 +120,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         """For load balancers: the process answers and its rule set is loaded."""
         return {"status": "ok", "rules_version": app.extensions["rules"].current.version}
 
+    from .panel import panel_view
+
+    app.jinja_env.globals["panel_view"] = panel_view
+
     @app.context_processor
     def _helpers():
         return {"has_endpoint": lambda name: name in app.view_functions}
