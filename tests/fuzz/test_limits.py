@@ -113,10 +113,14 @@ def test_yaml_bombs_are_refused_safely(tmp_path, name):
     else:
         pytest.fail(f"{name} was accepted as a formula")
     assert time.perf_counter() - start < 5, "refused, not computed"
-    r = cli("check", str(path))
-    assert r.returncode == 2, (r.returncode, r.stdout[-500:], r.stderr[-500:])
-    assert "Traceback" not in r.stderr and path.name in r.stderr + r.stdout
+    if name in CLI_TOO:  # a process start and a rule load each: a few suffice
+        r = cli("check", str(path))
+        assert r.returncode == 2, (r.returncode, r.stdout[-500:], r.stderr[-500:])
+        assert "Traceback" not in r.stderr and path.name in r.stderr + r.stdout
     assert not marker.exists(), "a YAML tag ran a command"
+
+
+CLI_TOO = {"billion-laughs", "deep-lists", "python-apply", "python-object-new"}
 
 
 def test_deep_text_with_a_lone_surrogate_is_a_formula_error():
