@@ -36,6 +36,7 @@ wrk.method = "%(method)s"
 wrk.body = %(body)s
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "%(cookie)s"
+wrk.headers["User-Agent"] = "configurator-bench"
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %%d %%d %%.1f %%.1f %%.1f %%.1f %%.1f %%d %%d\n",
     summary.requests, summary.duration, latency:percentile(50) / 1000,
@@ -96,12 +97,18 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([str(ROOT / ".venv/bin/configurator"), "serve", "--port", str(port),
-                               "--workers", "2", "--threads", os.environ.get("BENCH_THREADS", "1")], env=env, cwd=tmp,
+                               "--workers", "2", "--threads", os.environ.get("BENCH_THREADS", "1")]
+                              + (["--worker-class", os.environ["BENCH_WORKER_CLASS"]]
+                                 if os.environ.get("BENCH_WORKER_CLASS") else []), env=env, cwd=tmp,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_up(base + "/healthz")
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        # one User-Agent for the login and for wrk, as a browser has: flask-login's session
+        # protection marks a session whose agent changed as not fresh, re-signing the
+        # cookie on every response, which no real client would cause
+        opener.addheaders = [("User-Agent", "configurator-bench")]
         page = opener.open(base + "/login").read().decode()
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         opener.open(base + "/login", urllib.parse.urlencode(
@@ -124,7 +131,8 @@ def main() -> None:
             lua = tmp / "script.lua"
             lua.write_text(LUA % {"method": method, "body": payload, "cookie": cookie})
             results[name] = wrk(base + path, lua, args.seconds, args.connections)
-        print(f"machine: {os.cpu_count()} cores; gunicorn 2 workers × {os.environ.get('BENCH_THREADS', '1')} thread(s); "
+        print(f"machine: {os.cpu_count()} cores; gunicorn 2 {os.environ.get('BENCH_WORKER_CLASS', '')} "
+              f"workers × {os.environ.get('BENCH_THREADS', '1')} thread(s); "
               f"wrk -t2 -c{args.connections} -d{args.seconds}s on loopback")
         for name, r in results.items():
             print(f"{name:45} {r['rps']:8.0f} req/s  p50 {r['p50']:6.1f} ms  p90 {r['p90']:6.1f} ms"

@@ -9,6 +9,7 @@ findings, never exceptions.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,8 +101,10 @@ def _not_text(s: str) -> bool:
     Neither is typed by a person; NUL cannot be stored by PostgreSQL and a lone
     surrogate cannot be encoded as UTF-8, so both would fail far from here.
     """
-    return any((ord(ch) < 32 and ch not in "\t\n\r") or 0xD800 <= ord(ch) <= 0xDFFF
-               or ord(ch) == 127 for ch in s)
+    return _NOT_TEXT.search(s) is not None
+
+
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class _P:

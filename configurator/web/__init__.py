@@ -91,6 +91,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(rnd.bp)
     csrf.exempt(api.bp)
+    # read-only answers for the editor (they store nothing and a cross-site page cannot
+    # read them): no token check on the request the editor sends on every keystroke
+    for view in (designs.preview_any, designs.preview, designs.advice):
+        csrf.exempt(view)
 
     @app.errorhandler(CSRFError)
     def _csrf(e):

@@ -39,6 +39,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             self.cfg.set("bind", f"{args.host}:{args.port}")
             self.cfg.set("workers", args.workers)
             self.cfg.set("threads", args.threads)
+            if args.worker_class:
+                self.cfg.set("worker_class", args.worker_class)
+            # gunicorn would believe X-Forwarded-Proto from 127.0.0.1 by default; the app's
+            # own TRUSTED_PROXY setting (Werkzeug's ProxyFix) decides whom to believe
+            self.cfg.set("forwarded_allow_ips", "")
             self.cfg.set("preload_app", True)
             self.cfg.set("accesslog", "-" if args.access_log else None)
             self.cfg.set("post_fork", lambda _server, _worker: app.extensions["db_engine"].dispose(close=False))
@@ -90,6 +95,8 @@ def register(sub, _rules) -> None:
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--worker-class", choices=("sync", "gthread"),
+                   help="gunicorn worker class (default: gthread with --threads > 1, else sync)")
     p.add_argument("--access-log", action="store_true")
     p.set_defaults(func=cmd_serve)
     u = sub.add_parser("users", help="manage accounts").add_subparsers(dest="users_command",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from markupsafe import Markup, escape
+
 from ..engine.report import Report
 
 PALETTE = ("#1f6f8b", "#99a8b2", "#e6a157", "#5c8d89", "#c06c84", "#6c5b7b", "#355c7d",
@@ -37,6 +39,19 @@ class PanelView(NamedTuple):
     rows: list[Row]
     segments: list[Segment]
     total: str
+
+    def tbody(self) -> Markup:
+        """The composition table's rows as HTML, every value escaped."""
+        return Markup("".join(
+            f"<tr><td>{escape(r.phase)}</td><td>{escape(r.inci)}"
+            f"{' <small>(q.s.)</small>' if r.qs else ''}</td><td>{escape(r.functions)}</td>"
+            f'<td class="num">{r.percent}</td></tr>\n' for r in self.rows))
+
+    def chart(self) -> Markup:
+        """The chart's segments as SVG rects, every title escaped."""
+        return Markup("".join(
+            f'<rect x="{g.x}" y="0" width="{g.width}" height="28" fill="{g.fill}">'
+            f"<title>{escape(g.title)}</title></rect>" for g in self.segments))
 
 
 def panel_view(report: Report) -> PanelView:
