@@ -40,6 +40,9 @@ def compose(formula: Formula, rs: RuleSet, base: Base | None) -> Draft:
         iid = memo.get(row.inci, _UNSEEN)
         if iid is _UNSEEN:
             iid = rs.lookup(row.inci)
+        if iid is not None and not row.qs and iid not in present:  # the common row
+            present[iid] = 0.0 + row.percent  # (as the general path: -0.0 becomes 0.0)
+            continue
         key = iid if iid is not None else row.inci.strip()
         if row.qs:
             qs_rows.append(key)
