@@ -82,7 +82,7 @@ def test_ten_megabyte_formula_file(tmp_path):
 
 BOMBS = {
     "billion-laughs": "product_type: serum\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
-    + "".join(f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    + "".join(f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
     + "ingredients: [*i, *i, *i, *i, *i, *i, *i, *i, *i]\n",
     "laughs-in-a-name": "x: &x [a, a, a, a, a, a, a, a, a, a]\n"
     + "".join(f"x{i}: &x{i} [{', '.join(['*x' + ('' if i == 1 else str(i - 1))] * 10)}]\n"

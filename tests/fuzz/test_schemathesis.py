@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.fuzz.webapp import Site
 
+
 @pytest.fixture(scope="module")
 def site():
     s = Site()

@@ -14,8 +14,8 @@ import json
 import re
 import tempfile
 import traceback
-from urllib.parse import urlencode
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 

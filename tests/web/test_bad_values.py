@@ -44,7 +44,7 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from configurator.web import create_app
-from configurator.web.models import AuditEvent, Design, Revision, User
+from configurator.web.models import AuditEvent, Design, Revision
 from tests.conftest import ROOT, csrf_of, database_url
 
 MISSING = object()
