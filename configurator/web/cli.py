@@ -94,7 +94,9 @@ def register(sub, _rules) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--threads", type=int, default=1,
+                   help="threads per worker (default 1: sync workers; the app is CPU-bound and "
+                        "measured fastest so, see docs/performance.md)")
     p.add_argument("--worker-class", choices=("sync", "gthread"),
                    help="gunicorn worker class (default: gthread with --threads > 1, else sync)")
     p.add_argument("--access-log", action="store_true")
