@@ -107,16 +107,6 @@ def median_us(fn, repeat=7, number=2000) -> float:
     return statistics.median(runs)
 
 
-def min_us(fn, repeat=7, number=2000) -> float:
-    runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter_ns()
-        for _ in range(number):
-            fn()
-        runs.append((time.perf_counter_ns() - t0) / number / 1000)
-    return min(runs)
-
-
 def main() -> None:
     loads = []
     for _ in range(5):

@@ -155,20 +155,17 @@ class _Parser:
         return left
 
     def add(self):
-        left = self.mul()
-        while self.peek("+") or self.peek("-"):
-            op = self.take()[1]
-            right = self.mul()
-            if left[1] != "double" or right[1] != "double":
-                raise Unsupported("arithmetic on non-doubles")
-            left = (_arith(op, left[0], right[0]), "double")
-        return left
+        return self._arithmetic(("+", "-"), self.mul)
 
     def mul(self):
-        left = self.unary()
-        while self.peek("*") or self.peek("/"):
+        return self._arithmetic(("*", "/"), self.unary)
+
+    def _arithmetic(self, ops: tuple[str, str], operand):
+        """A left-associative chain of ``ops`` between doubles."""
+        left = operand()
+        while self.peek(ops[0]) or self.peek(ops[1]):
             op = self.take()[1]
-            right = self.unary()
+            right = operand()
             if left[1] != "double" or right[1] != "double":
                 raise Unsupported("arithmetic on non-doubles")
             left = (_arith(op, left[0], right[0]), "double")
