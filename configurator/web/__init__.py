@@ -61,6 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # seconds between two looks at the rule files' times (per worker); 0 = every request,
         # negative = never (then only `rules reload` on the R&D page or a restart swaps rules)
         RULES_CHECK_SECONDS=float(os.environ.get("CONFIGURATOR_RULES_CHECK_SECONDS", "2")),
+        # seconds a worker keeps the session's user before reading the row again
+        USER_CACHE_SECONDS=float(os.environ.get("CONFIGURATOR_USER_CACHE_SECONDS", "10")),
     )
     if test_config:
         app.config.update(test_config)

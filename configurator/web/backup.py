@@ -314,7 +314,7 @@ def _engine(args: argparse.Namespace) -> Engine:
     return make_engine(url)
 
 
-MIGRATION_LOCK = 0x636F6E66  # "conf": the advisory lock id of `configurator db upgrade`
+from .db import MIGRATION_LOCK  # noqa: E402 (the same lock as the app's start-up migration)
 
 
 def upgrade_locked(engine: Engine) -> tuple[str | None, str | None]:
