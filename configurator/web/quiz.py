@@ -186,8 +186,7 @@ def delete_answers(design_id: int):
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if design.quiz_answers is not None:
-        store._touch(design, quiz_answers=None)  # a plain field of the design, not its formula
+    store.forget_quiz_answers(current_user, design)
     flash("Your skin quiz answers are deleted from this design; the formula stays as it is.",
           "info")
     return redirect(url_for("designs.edit", design_id=design.id), 303)

@@ -157,6 +157,12 @@ def set_archived(user: User, design: Design, archived: bool) -> None:
     _touch(design, archived=archived)
 
 
+def forget_quiz_answers(user: User, design: Design) -> None:
+    """Delete the skin-quiz answers stored with a design (the formula stays as it is)."""
+    if design.quiz_answers is not None:
+        _touch(design, quiz_answers=None)
+
+
 def transition(actor: User, design: Design, to: str, comment: str = "",
                allowed_from: tuple[str, ...] = ()) -> bool:
     """Move a design's status (recorded in the audit log). False if it was not in ``allowed_from``.
