@@ -251,28 +251,26 @@ def _const(v):
     return const
 
 
-def _and(a: Fn, b: Fn) -> Fn:
-    def and_(env):
+def _logic(a: Fn, b: Fn, decisive: bool) -> Fn:
+    """``&&`` (``decisive`` False) or ``||`` (True): either side's decisive value wins,
+    even over an error on the other side; otherwise an error stays an error."""
+    def logic(env):
         x = a(env)
-        if x is False:
-            return False
+        if x is decisive:
+            return decisive
         y = b(env)
-        if y is False:
-            return False
-        return ERR if x is ERR or y is ERR else True
-    return and_
+        if y is decisive:
+            return decisive
+        return ERR if x is ERR or y is ERR else not decisive
+    return logic
+
+
+def _and(a: Fn, b: Fn) -> Fn:
+    return _logic(a, b, False)
 
 
 def _or(a: Fn, b: Fn) -> Fn:
-    def or_(env):
-        x = a(env)
-        if x is True:
-            return True
-        y = b(env)
-        if y is True:
-            return True
-        return ERR if x is ERR or y is ERR else False
-    return or_
+    return _logic(a, b, True)
 
 
 def _ordered(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], Any]:
