@@ -62,20 +62,15 @@ def _builtin(ctx: Context, d: Draft, base: Base | None, out: list[Finding]) -> N
         if lo <= p <= hi or p <= 0 or iid == d.qs:
             continue
         ing = ings[iid]
-        if ing.use_max is not None and p > ing.use_max + 1e-9:
-            out.append(Finding(
-                "warning", "use-range", f"catalog-{iid}-use", (ing.inci,),
-                f"{ing.inci} at {fmt(p)} % is above its usual use level "
-                f"({fmt(ing.use_min or 0)}–{fmt(ing.use_max)} %).",
-                "Ingredient catalog", f"Lower {ing.inci} to {fmt(ing.use_max)} %",
-                FixAction("set-percent", ing.inci, ing.use_max)))
-        elif ing.use_min is not None and p < ing.use_min - 1e-9:
-            out.append(Finding(
-                "warning", "use-range", f"catalog-{iid}-use", (ing.inci,),
-                f"{ing.inci} at {fmt(p)} % is below its usual use level "
-                f"({fmt(ing.use_min)}–{fmt(ing.use_max or 100)} %); it may do little.",
-                "Ingredient catalog", f"Raise {ing.inci} to {fmt(ing.use_min)} %",
-                FixAction("set-percent", ing.inci, ing.use_min)))
+        above = p > hi  # else below: outside the usual range on one side
+        usual_max = fmt(ing.use_max if above else (ing.use_max or 100))
+        to = ing.use_max if above else ing.use_min
+        out.append(Finding(
+            "warning", "use-range", f"catalog-{iid}-use", (ing.inci,),
+            f"{ing.inci} at {fmt(p)} % is {'above' if above else 'below'} its usual use level "
+            f"({fmt(ing.use_min or 0)}–{usual_max} %){'' if above else '; it may do little'}.",
+            "Ingredient catalog", f"{'Lower' if above else 'Raise'} {ing.inci} to {fmt(to)} %",
+            FixAction("set-percent", ing.inci, to)))
     ph = ctx.ph
     if ph is not None:
         windows = ctx.rs.ph_bounds

@@ -316,22 +316,19 @@ class Plan:
     single member and no label warning) cannot fire while that ingredient is at
     or under ``cap`` (the lowest ``max / factor`` of its limits; 0 for a
     prohibition), so the engine looks at those rules only above it. An
-    ``incompatible`` rule is in ``pairs`` under each ingredient of either side,
+    ``incompatible`` rule is in the pairs of each ingredient of either side,
     with the other side: it is looked at only when both sides are there. Every
-    other rule the ingredient triggers is in ``rules``; ``always`` holds the
+    other rule the ingredient triggers is in its rules; ``always`` holds the
     applicable rules no ingredient triggers. The rules that run are exactly
     those that can find something: the cap only skips limits it proves unbroken.
     """
 
     always: frozenset[int]
-    rules: dict[str, tuple[int, ...]]
-    pairs: dict[str, tuple[tuple[int, frozenset[str]], ...]]  # incompatible: (rule, other side)
-    cap: dict[str, float]
-    capped: dict[str, tuple[int, ...]]
+    # ingredient id -> (rules, pairs, cap, capped): its other rules; its incompatible rules
+    # as (rule, other side); its lowest cap (inf: none); the one-ingredient limits it caps
+    entry: dict[str, tuple]
     cost: dict[str, float]  # ingredient id -> EUR per kg of the raw material
-    # the four above in one lookup per ingredient: (rules, pairs, cap, capped)
-    entry: dict[str, tuple] = field(default_factory=dict)
-    checks: tuple = ()  # by rule position: the engine's check function for its kind
+    checks: tuple  # by rule position: the engine's check function for its kind
 
     @staticmethod
     def build(rs: RuleSet, applicable: frozenset[int]) -> Plan:
@@ -360,12 +357,11 @@ class Plan:
                     capped.setdefault(iid, []).append(n)
                 else:
                     rules.setdefault(iid, []).append(n)
-        r_, p_ = {k: tuple(v) for k, v in rules.items()}, {k: tuple(v) for k, v in pairs.items()}
-        c_ = {k: tuple(v) for k, v in capped.items()}
-        entry = {k: (r_.get(k, ()), p_.get(k, ()), cap.get(k, math.inf), c_.get(k, ()))
-                 for k in set(r_) | set(p_) | set(c_)}
+        entry = {k: (tuple(rules.get(k, ())), tuple(pairs.get(k, ())), cap.get(k, math.inf),
+                     tuple(capped.get(k, ())))
+                 for k in rules.keys() | pairs.keys() | capped.keys()}
         from ..engine.checks import CHECKS  # the engine's, bound once per plan
 
-        return Plan(always=rs.always_index & applicable, rules=r_, pairs=p_, cap=cap, capped=c_,
-                    cost={k: i.cost_per_kg for k, i in rs.ingredients.items()}, entry=entry,
+        return Plan(always=rs.always_index & applicable, entry=entry,
+                    cost={k: i.cost_per_kg for k, i in rs.ingredients.items()},
                     checks=tuple(CHECKS[r.kind] for r in rs.rules))

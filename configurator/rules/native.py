@@ -106,24 +106,10 @@ class _Parser:
         return tern, a[1]
 
     def or_(self):
-        left = self.and_()
-        while self.peek("||"):
-            self.take()
-            right = self.and_()
-            if left[1] != "bool" or right[1] != "bool":
-                raise Unsupported("|| needs booleans")
-            left = (_or(left[0], right[0]), "bool")
-        return left
+        return self._chain(("||",), self.and_, "bool", lambda _op, a, b: _or(a, b))
 
     def and_(self):
-        left = self.rel()
-        while self.peek("&&"):
-            self.take()
-            right = self.rel()
-            if left[1] != "bool" or right[1] != "bool":
-                raise Unsupported("&& needs booleans")
-            left = (_and(left[0], right[0]), "bool")
-        return left
+        return self._chain(("&&",), self.rel, "bool", lambda _op, a, b: _and(a, b))
 
     def rel(self):
         left = self.add()
@@ -155,20 +141,20 @@ class _Parser:
         return left
 
     def add(self):
-        return self._arithmetic(("+", "-"), self.mul)
+        return self._chain(("+", "-"), self.mul, "double", _arith)
 
     def mul(self):
-        return self._arithmetic(("*", "/"), self.unary)
+        return self._chain(("*", "/"), self.unary, "double", _arith)
 
-    def _arithmetic(self, ops: tuple[str, str], operand):
-        """A left-associative chain of ``ops`` between doubles."""
+    def _chain(self, ops: tuple[str, ...], operand, typ: str, node):
+        """A left-associative chain of ``ops`` between operands of type ``typ``."""
         left = operand()
-        while self.peek(ops[0]) or self.peek(ops[1]):
+        while any(self.peek(op) for op in ops):
             op = self.take()[1]
             right = operand()
-            if left[1] != "double" or right[1] != "double":
-                raise Unsupported("arithmetic on non-doubles")
-            left = (_arith(op, left[0], right[0]), "double")
+            if left[1] != typ or right[1] != typ:
+                raise Unsupported(f"{op} needs {typ} operands")
+            left = (node(op, left[0], right[0]), typ)
         return left
 
     def unary(self):

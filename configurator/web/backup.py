@@ -54,12 +54,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import JSON, Date, DateTime, LargeBinary, MetaData, Numeric, Table, inspect, text
+from sqlalchemy import JSON, Date, DateTime, LargeBinary, MetaData, Numeric, Table, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from ..cli import EXTRA_COMMANDS
 from ..errors import ConfiguratorError
+from . import db
 
 FORMAT = "configurator-backup"
 FORMAT_VERSION = 1
@@ -82,12 +83,6 @@ def _tables(conn: Connection) -> list[Table]:
     md = MetaData()
     md.reflect(bind=conn)
     return [t for t in md.sorted_tables if t.name not in SKIP]
-
-
-def _revision(conn: Connection) -> str | None:
-    if not inspect(conn).has_table("alembic_version"):
-        return None
-    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _encode(col, value: Any) -> Any:
@@ -146,7 +141,7 @@ def _snapshot(engine: Engine) -> Connection:
 def backup(engine: Engine, out: IO[str]) -> dict[str, int]:
     """Write the whole database to ``out``; returns rows per table."""
     with _snapshot(engine) as conn:
-        rev = _revision(conn)
+        rev = db.current_revision(conn)
         if rev is None:
             raise BackupError("the database has no schema (no alembic_version): nothing to back up")
         tables = _tables(conn)
@@ -205,13 +200,11 @@ def _read_header(line: str, path: str) -> dict:
 
 def restore(engine: Engine, lines: IO[str], path: str = "backup", force: bool = False) -> dict:
     """Load a backup into ``engine``'s database, all or nothing; returns rows per table."""
-    from . import db
-
     first = lines.readline()
     header = _read_header(first, path)
     wanted = header.get("alembic_revision")
     with engine.connect() as conn:
-        have = _revision(conn)
+        have = db.current_revision(conn)
     if have is None:  # an empty database: the schema the backup was taken with
         from alembic.script import ScriptDirectory
         from alembic.util import CommandError
@@ -314,32 +307,12 @@ def _engine(args: argparse.Namespace) -> Engine:
     return make_engine(url)
 
 
-from .db import MIGRATION_LOCK  # noqa: E402 (the same lock as the app's start-up migration)
-
-
-def upgrade_locked(engine: Engine) -> tuple[str | None, str | None]:
-    """Migrate to the newest revision, one process at a time on PostgreSQL (an advisory
-    lock held for the transaction), so hosts started together cannot race. (before, after)"""
-    from alembic import command
-
-    from . import db
-
-    cfg = db.alembic_config(engine)
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
-        before = _revision(conn)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        return before, _revision(conn)
-
-
 def cmd_db(args: argparse.Namespace) -> int:
     engine = _engine(args)
     where = engine.url.render_as_string(hide_password=True)
     try:
         if args.db_command == "upgrade":
-            before, after = upgrade_locked(engine)
+            before, after = db.upgrade(engine)
             print(f"{where}: schema {before or 'none'} → {after}" if before != after
                   else f"{where}: schema already at {after}")
             return 0

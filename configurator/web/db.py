@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app, g
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -44,18 +44,28 @@ def alembic_config(engine: Engine) -> Config:
 MIGRATION_LOCK = 0x636F6E66  # "conf": the PostgreSQL advisory lock id of every migration run
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (idempotent).
+def current_revision(conn) -> str | None:
+    """The schema's Alembic revision on this connection (None: not under Alembic yet)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Bring the schema to ``revision`` (idempotent); (revision before, revision after).
 
     On PostgreSQL under a transaction-scoped advisory lock, so that hosts started
-    together (each migrates at start) take turns instead of racing to create tables.
+    together (each migrates at start) and `configurator db upgrade` take turns
+    instead of racing to create tables.
     """
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+        before = current_revision(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+        return before, current_revision(conn)
 
 
 def engine() -> Engine:

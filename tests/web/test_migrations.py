@@ -182,7 +182,7 @@ def test_db_upgrade_command_and_hosts_starting_together(tmp_path, capsys):
     import threading
 
     from configurator.cli import main
-    from configurator.web.backup import upgrade_locked
+    from configurator.web.db import upgrade as upgrade_locked  # under the advisory lock
 
     url = database_url(tmp_path)
     _fill_at_0001(url)
