@@ -6,9 +6,7 @@ It knows nothing of Flask, SQL or PDF. It never raises on a formula that
 
 from __future__ import annotations
 
-from operator import mul
-
-from ..rules.model import Base, RuleSet
+from ..rules.model import Base, Ingredient, RuleSet
 from .checks import Context, fmt, ph_problem
 from .compose import Draft, compose
 from .formula import Formula
@@ -51,41 +49,31 @@ def _suits(base: Base, rs: RuleSet, app: str, area: str, pt_id: str | None) -> b
                for s in base.suits if s in rs.product_types)
 
 
-def _builtin(ctx: Context, d: Draft, base: Base | None, out: list[Finding]) -> None:
-    """Checks every formula gets without a rule: use ranges, pH windows, solubility, capacity."""
+def _use_range(ing: Ingredient, p: float, above: bool) -> Finding:
+    """The warning for an addition above (or below) its usual use range."""
+    usual_max = fmt(ing.use_max if above else (ing.use_max or 100))
+    to = ing.use_max if above else ing.use_min
+    return Finding(
+        "warning", "use-range", f"catalog-{ing.id}-use", (ing.inci,),
+        f"{ing.inci} at {fmt(p)} % is {'above' if above else 'below'} its usual use level "
+        f"({fmt(ing.use_min or 0)}–{usual_max} %){'' if above else '; it may do little'}.",
+        "Ingredient catalog", f"{'Lower' if above else 'Raise'} {ing.inci} to {fmt(to)} %",
+        FixAction("set-percent", ing.inci, to))
+
+
+def _ph_window(ing: Ingredient, ph: float) -> Finding | None:
+    """The warning for a target pH outside an ingredient's catalog pH window."""
+    problem = ph_problem(ph, (ing.inci,), ing.ph_min, ing.ph_max)
+    if problem is None:
+        return None
+    message, fix, action = problem
+    return Finding("warning", "ph-window", f"catalog-{ing.id}-ph", (ing.inci,),
+                   message, "Ingredient catalog", fix, action)
+
+
+def _base_checks(ctx: Context, d: Draft, base: Base, out: list[Finding]) -> None:
+    """What a base can carry: total additions, the oil phase, water-only ingredients."""
     ings = ctx.rs.ingredients
-    present = ctx.present
-    usual = ctx.rs.use_bounds
-    for iid in d.added:
-        p = present[iid]
-        lo, hi = usual[iid]
-        if lo <= p <= hi or p <= 0 or iid == d.qs:
-            continue
-        ing = ings[iid]
-        above = p > hi  # else below: outside the usual range on one side
-        usual_max = fmt(ing.use_max if above else (ing.use_max or 100))
-        to = ing.use_max if above else ing.use_min
-        out.append(Finding(
-            "warning", "use-range", f"catalog-{iid}-use", (ing.inci,),
-            f"{ing.inci} at {fmt(p)} % is {'above' if above else 'below'} its usual use level "
-            f"({fmt(ing.use_min or 0)}–{usual_max} %){'' if above else '; it may do little'}.",
-            "Ingredient catalog", f"{'Lower' if above else 'Raise'} {ing.inci} to {fmt(to)} %",
-            FixAction("set-percent", ing.inci, to)))
-    ph = ctx.ph
-    if ph is not None:
-        windows = ctx.rs.ph_bounds
-        for iid in ctx.live & windows.keys():
-            lo, hi = windows[iid]
-            if lo <= ph <= hi:
-                continue
-            ing = ings[iid]
-            problem = ph_problem(ph, (ing.inci,), ing.ph_min, ing.ph_max)
-            if problem:
-                message, fix, action = problem
-                out.append(Finding("warning", "ph-window", f"catalog-{iid}-ph", (ing.inci,),
-                                   message, "Ingredient catalog", fix, action))
-    if base is None:
-        return
     added = d.added
     total = sum(added.values())
     if total > base.capacity_additions + 1e-9:
@@ -207,26 +195,49 @@ def check(formula: Formula, rs: RuleSet) -> Report:
     present = d.present
     live = set(present) if present and min(present.values()) > 0 else \
         {i for i, p in present.items() if p > 0}
-    ctx = Context(rs, present, live, app, area, form, ph, d.qs)
-    # the rules the ingredients present can trigger in this product, each once, in
-    # rule-file order; one-ingredient limits only when the ingredient is over its cap
     plan = rs.plan(app, area, form)
+    ctx = Context(rs, present, live, app, area, form, ph, d.qs,
+                  _tags=dict.fromkeys(rs.expr_tags, 0.0))
+    # One walk over the rows: the rules each ingredient can trigger in this product
+    # (see Plan), its summed limits, its built-in tests (use range, pH window), cost
+    # and expression tags. Then each rule that can find something runs once, in
+    # rule-file order.
     hit = set(plan.always)
+    sums: dict[int, float] = {}
+    tags = ctx._tags
+    added, qs, ings = d.added, d.qs, rs.ingredients
     entry = plan.entry
-    for iid in live:
-        e = entry.get(iid)
-        if e is None:
+    cost = 0.0
+    for iid, p in present.items():
+        rules, pairs, cap, capped, summed, lo, hi, ph_lo, ph_hi, price, etags = entry[iid]
+        cost += p * price
+        if etags:
+            for t in etags:
+                tags[t] += p
+        if p <= 0:
             continue
-        found, pairs, cap, capped = e
-        if found:
-            hit.update(found)
-        for n, other in pairs:
-            if not other.isdisjoint(live):
-                hit.add(n)
-        if present[iid] > cap:
+        if rules:
+            hit.update(rules)
+        if pairs:
+            for n, other in pairs:
+                if not other.isdisjoint(live):
+                    hit.add(n)
+        if p > cap:
             hit.update(capped)
+        if summed:
+            for n, f in summed:
+                sums[n] = sums.get(n, 0.0) + p * f
+        if not lo <= p <= hi and iid in added and iid != qs:
+            out.append(_use_range(ings[iid], p, p > hi))
+        if ph is not None and not ph_lo <= ph <= ph_hi:
+            found = _ph_window(ings[iid], ph)
+            if found is not None:
+                out.append(found)
+    gate = plan.gate
+    for n, total in sums.items():
+        if total > gate[n]:
+            hit.add(n)
     all_rules = rs.rules
-    ings = rs.ingredients
     fns = plan.checks
     for n in sorted(hit):
         r = all_rules[n]
@@ -238,10 +249,9 @@ def check(formula: Formula, rs: RuleSet) -> Report:
                                tuple(ings[i].inci for i in r.members if i in present),
                                f"The label must carry: “{r.label_warning}”", r.source,
                                "Add the warning to the label artwork."))
-    _builtin(ctx, d, base, out)
-    known = not d.unknown
-    costs = plan.cost
-    cost = sum(map(mul, present.values(), map(costs.__getitem__, present))) / 100 if known else None
+    if base is not None:
+        _base_checks(ctx, d, base, out)
+    cost = cost / 100 if not d.unknown else None
     _constraints(formula, ctx, cost, out)
     allergens = tuple(sorted(f.ingredients[0] for f in out if f.code == "declare-allergen"))
     out.sort(key=Finding.sort_key)

@@ -306,28 +306,43 @@ class RuleSet:
 
 
 _CAPPED = ("max-concentration", "prohibited")
+_SUMMED = ("max-concentration", "group-total")
+GATE_SLACK = 1e-10  # a running sum may differ from the check's sorted sum by a few ulps
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """Which rules an ingredient can trigger in one kind of product.
+    """What every catalog ingredient brings to a check of one kind of product.
 
-    A one-ingredient limit (``max-concentration`` or ``prohibited`` with a
-    single member and no label warning) cannot fire while that ingredient is at
-    or under ``cap`` (the lowest ``max / factor`` of its limits; 0 for a
-    prohibition), so the engine looks at those rules only above it. An
-    ``incompatible`` rule is in the pairs of each ingredient of either side,
-    with the other side: it is looked at only when both sides are there. Every
-    other rule the ingredient triggers is in its rules; ``always`` holds the
-    applicable rules no ingredient triggers. The rules that run are exactly
-    those that can find something: the cap only skips limits it proves unbroken.
+    The engine walks the formula's rows once; each row's ``entry`` says which
+    rules it triggers and what else to test it against:
+
+    - ``rules``: rules to run whenever the ingredient is there;
+    - ``pairs``: ``incompatible`` rules as (rule, other side), run only when an
+      ingredient of the other side is there too;
+    - ``cap`` and ``capped``: a one-ingredient limit (``max-concentration`` or
+      ``prohibited`` with a single member and no label warning) cannot fire
+      while the ingredient is at or under ``cap`` (the lowest ``max / factor``
+      of its limits; 0 for a prohibition), so ``capped`` runs only above it;
+    - ``sums``: (rule, factor) of each summed limit (``max-concentration`` or
+      ``group-total`` over several members, no label warning) the ingredient
+      counts towards; the engine adds ``% × factor`` per rule as it walks, and
+      runs the rule only when its sum passes ``gate[rule]`` (its limit plus
+      the check's tolerance, less ``GATE_SLACK`` for the order of the sum);
+    - the built-in tests: its usual use range and catalog pH window as bounds
+      with their tolerance (``-inf``/``inf`` when open), its cost per kg, and
+      the tags some expression reads.
+
+    ``always`` holds the applicable rules no ingredient triggers. The rules
+    that run are exactly those that can find something: a cap or a gate only
+    skips a rule it proves unbroken, and the rule's own check has the last word.
     """
 
     always: frozenset[int]
-    # ingredient id -> (rules, pairs, cap, capped): its other rules; its incompatible rules
-    # as (rule, other side); its lowest cap (inf: none); the one-ingredient limits it caps
+    # ingredient id -> (rules, pairs, cap, capped, sums, use_lo, use_hi, ph_lo, ph_hi,
+    #                   cost_per_kg, expression tags)
     entry: dict[str, tuple]
-    cost: dict[str, float]  # ingredient id -> EUR per kg of the raw material
+    gate: dict[int, float]  # summed rule -> the sum above which it runs
     checks: tuple  # by rule position: the engine's check function for its kind
 
     @staticmethod
@@ -336,6 +351,8 @@ class Plan:
         pairs: dict[str, list[tuple[int, frozenset[str]]]] = {}
         cap: dict[str, float] = {}
         capped: dict[str, list[int]] = {}
+        sums: dict[str, list[tuple[int, float]]] = {}
+        gate: dict[int, float] = {}
         for iid, found in rs.rule_index.items():
             for n in sorted(found & applicable):
                 r = rs.rules[n]
@@ -346,8 +363,8 @@ class Plan:
                     if iid in r.second:
                         pairs.setdefault(iid, []).append((n, r.first))
                     continue
-                if (r.kind in _CAPPED and len(r.members) == 1 and not r.label_warning
-                        and r.triggers == frozenset(r.members)):
+                simple = not r.label_warning and r.triggers == r.member_set
+                if simple and r.kind in _CAPPED and len(r.members) == 1:
                     f = r.members[iid]
                     limit = 0.0 if r.kind == "prohibited" else r.max
                     if limit is None or f <= 0:
@@ -355,13 +372,20 @@ class Plan:
                         continue
                     cap[iid] = min(cap.get(iid, math.inf), limit / f)
                     capped.setdefault(iid, []).append(n)
+                elif (simple and r.kind in _SUMMED and r.max is not None
+                      and all(f > 0 for f in r.members.values())):
+                    sums.setdefault(iid, []).append((n, r.members[iid]))
+                    gate[n] = r.max + 1e-9 - GATE_SLACK
                 else:
                     rules.setdefault(iid, []).append(n)
+        use, ph = rs.use_bounds, rs.ph_bounds
+        no_window = (-math.inf, math.inf)
+        expr_tags = rs.expr_tags
         entry = {k: (tuple(rules.get(k, ())), tuple(pairs.get(k, ())), cap.get(k, math.inf),
-                     tuple(capped.get(k, ())))
-                 for k in rules.keys() | pairs.keys() | capped.keys()}
+                     tuple(capped.get(k, ())), tuple(sums.get(k, ())), *use[k],
+                     *ph.get(k, no_window), i.cost_per_kg, tuple(sorted(i.tags & expr_tags)))
+                 for k, i in rs.ingredients.items()}
         from ..engine.checks import CHECKS  # the engine's, bound once per plan
 
-        return Plan(always=rs.always_index & applicable, entry=entry,
-                    cost={k: i.cost_per_kg for k, i in rs.ingredients.items()},
+        return Plan(always=rs.always_index & applicable, entry=entry, gate=gate,
                     checks=tuple(CHECKS[r.kind] for r in rs.rules))
