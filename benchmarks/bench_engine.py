@@ -107,6 +107,30 @@ def median_us(fn, repeat=7, number=2000) -> float:
     return statistics.median(runs)
 
 
+def paired(a, b, rounds=15, number=2000) -> tuple[float, float, float, float]:
+    """Time ``a`` and ``b`` in alternating rounds of ``number`` calls each.
+
+    This machine's speed drifts by up to a third from one second to the next
+    (a shared VM), so the two sides of a ratio must be timed side by side:
+    each round times ``number`` calls of ``a`` then of ``b``. Returns the
+    median µs per call of each, and the median and the worst of the per-round
+    ratios a/b.
+    """
+    ta, tb, ratios = [], [], []
+    for _ in range(rounds):
+        t0 = time.perf_counter_ns()
+        for _ in range(number):
+            a()
+        t1 = time.perf_counter_ns()
+        for _ in range(number):
+            b()
+        t2 = time.perf_counter_ns()
+        ta.append((t1 - t0) / number / 1000)
+        tb.append((t2 - t1) / number / 1000)
+        ratios.append((t1 - t0) / (t2 - t1))
+    return statistics.median(ta), statistics.median(tb), statistics.median(ratios), max(ratios)
+
+
 def main() -> None:
     loads = []
     for _ in range(5):
@@ -125,11 +149,19 @@ def main() -> None:
     idx = floor_index(rs)
     assert sorted(floor_check(present, idx, "leave-on", "face", "cream")) == sorted(
         floor_from_rows(formula, rs.names, idx, "leave-on", "face", "cream"))
-    engine = median_us(lambda: check(formula, rs))
+    def run_engine():
+        return check(formula, rs)
+
+    def run_a():
+        return floor_check(present, idx, "leave-on", "face", "cream")
+
+    def run_b():
+        return floor_from_rows(formula, rs.names, idx, "leave-on", "face", "cream")
+
+    engine, floor, ratio_a, worst_a = paired(run_engine, run_a)
+    _engine_b, rows, ratio_b, worst_b = paired(run_engine, run_b)
     full = median_us(lambda: check(formula, rs).to_dict(), number=1000)
     both = median_us(lambda: check(parse_formula(doc), rs), number=500)
-    floor = median_us(lambda: floor_check(present, idx, "leave-on", "face", "cream"))
-    rows = median_us(lambda: floor_from_rows(formula, rs.names, idx, "leave-on", "face", "cream"))
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     print(f"rule set: {len(rs.ingredients)} ingredients, {len(rs.rules)} rules "
@@ -144,8 +176,10 @@ def main() -> None:
           f"median {floor:6.1f} µs")
     print(f"floor B (the same loop from the parsed rows: resolve, sum, q.s.): "
           f"median {rows:6.1f} µs")
-    print(f"engine / floor A:      {engine / floor:8.2f} ×")
-    print(f"engine / floor B:      {engine / rows:8.2f} ×")
+    print(f"engine / floor A, median of 15 side-by-side rounds: {ratio_a:5.2f} × "
+          f"(worst round {worst_a:.2f} ×)")
+    print(f"engine / floor B, median of 15 side-by-side rounds: {ratio_b:5.2f} × "
+          f"(worst round {worst_b:.2f} ×)")
 
 
 if __name__ == "__main__":

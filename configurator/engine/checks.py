@@ -33,9 +33,11 @@ class Context:
     qs: str | None
     _cel: cel.Context | None = None
     _tags: dict[str, float] | None = None
+    inci: dict[str, str] = None  # type: ignore[assignment]  # id -> INCI name
 
-    def inci(self, iid: str) -> str:
-        return self.rs.ingredients[iid].inci
+    def __post_init__(self) -> None:
+        if self.inci is None:
+            self.inci = self.rs.inci_names
 
     def tag_totals(self) -> dict[str, float]:
         """% of the formula carrying each tag some expression names (0.0 when none)."""
@@ -125,7 +127,7 @@ NONE: list[Finding] = []  # shared empty result; never appended to
 def check_prohibited(rule: Rule, ctx: Context) -> list[Finding]:
     out = []
     for iid, _p, _f in _present_members(rule, ctx):
-        name = ctx.inci(iid)
+        name = ctx.inci[iid]
         out.append(_finding(rule, "prohibited", (name,),
                             f"{name} is prohibited {_where(rule).strip() or 'in cosmetic products'}.",
                             f"Remove {name}.", FixAction("remove", name)))
@@ -145,9 +147,9 @@ def _over_limit(rule: Rule, ctx: Context, code: str) -> list[Finding]:
     total = sum(p * f for _i, p, f in hits)
     as_ = f" (as {rule.expressed_as})" if rule.expressed_as else ""
     big_id, big_p, big_f = max(hits, key=lambda h: h[1] * h[2])
-    big = ctx.inci(big_id)
+    big = ctx.inci[big_id]
     allowed = _floor((limit - (total - big_p * big_f)) / big_f)
-    names = tuple(ctx.inci(i) for i, _p, _f in hits)
+    names = tuple(ctx.inci[i] for i, _p, _f in hits)
     if len(hits) == 1 and big_f == 1:
         what = f"{big} at {fmt(big_p)} %"
     elif len(hits) == 1:
@@ -176,14 +178,14 @@ def check_min(rule: Rule, ctx: Context) -> list[Finding]:
     total = sum(p * f for _i, p, f in hits)
     if not hits or rule.min is None or total >= rule.min - 1e-9:
         return NONE
-    names = tuple(ctx.inci(i) for i, _p, _f in hits)
+    names = tuple(ctx.inci[i] for i, _p, _f in hits)
     big_id, big_p, big_f = max(hits, key=lambda h: h[1])
     raise_to = round(big_p + (rule.min - total) / big_f, 4)
     return [_finding(rule, "min-concentration", names,
                      f"{' + '.join(names)} at {fmt(total)} % is under the {fmt(rule.min)} % "
                      f"needed{_where(rule)}.",
-                     f"Raise {ctx.inci(big_id)} to {fmt(raise_to)} %",
-                     FixAction("set-percent", ctx.inci(big_id), raise_to))]
+                     f"Raise {ctx.inci[big_id]} to {fmt(raise_to)} %",
+                     FixAction("set-percent", ctx.inci[big_id], raise_to))]
 
 
 def exposure(ctx: Context, rule: Rule) -> dict[str, float]:
@@ -218,7 +220,7 @@ def check_declare(rule: Rule, ctx: Context) -> list[Finding]:
     out = []
     for iid, amount in exposure(ctx, rule).items():
         if amount > limit + 1e-12:
-            name = ctx.inci(iid)
+            name = ctx.inci[iid]
             via = "" if iid in ctx.present else " (brought in by an essential oil)"
             out.append(_finding(rule, "declare-allergen", (name,),
                                 f"{name} at {fmt(amount)} %{via} is above the {fmt(limit)} % "
@@ -230,19 +232,18 @@ def check_declare(rule: Rule, ctx: Context) -> list[Finding]:
 
 def check_incompatible(rule: Rule, ctx: Context) -> list[Finding]:
     live = ctx.live
-    if rule.first.isdisjoint(live) or rule.second.isdisjoint(live):
-        return NONE
-    a = sorted(rule.first & live)
+    a = rule.first & live
     if not a:
         return NONE
-    b = sorted(rule.second & ctx.live)
+    b = rule.second & live
     if not b or (a == b and len(a) == 1):
         return NONE
-    names = tuple(dict.fromkeys(ctx.inci(i) for i in a + b))
-    return [_finding(rule, "incompatible", names,
-                     f"{' / '.join(ctx.inci(i) for i in a)} with "
-                     f"{' / '.join(ctx.inci(i) for i in b)}.",
-                     f"Remove {ctx.inci(b[0])} or {ctx.inci(a[0])}.")]
+    inci = ctx.inci
+    first = [inci[i] for i in sorted(a)]
+    second = [inci[i] for i in sorted(b)]
+    return [_finding(rule, "incompatible", tuple(dict.fromkeys(first + second)),
+                     f"{' / '.join(first)} with {' / '.join(second)}.",
+                     f"Remove {second[0]} or {first[0]}.")]
 
 
 def ph_problem(ph: float | None, names: tuple[str, ...], lo: float | None,
@@ -263,7 +264,7 @@ def check_ph(rule: Rule, ctx: Context) -> list[Finding]:
                       and (rule.max is None or ph <= rule.max + 1e-9)):
         return NONE  # inside the window (the same test as ph_problem's)
     hits = _present_members(rule, ctx)
-    names = tuple(ctx.inci(i) for i, _p, _f in hits)
+    names = tuple(ctx.inci[i] for i, _p, _f in hits)
     problem = ph_problem(ctx.ph, names, rule.min, rule.max) if hits else None
     if problem is None:
         return NONE
@@ -279,10 +280,10 @@ def check_requires(rule: Rule, ctx: Context) -> list[Finding]:
             return NONE
     if not rule.then.isdisjoint(ctx.live):
         return NONE
-    names = tuple(ctx.inci(i) for i, _p, _f in _present_members(rule, ctx))
+    names = tuple(ctx.inci[i] for i, _p, _f in _present_members(rule, ctx))
     return [_finding(rule, "requires", names,
                      "" if rule.message else "A required ingredient is missing.",
-                     "Add one of: " + ", ".join(sorted(ctx.inci(i) for i in rule.then)[:5]))]
+                     "Add one of: " + ", ".join(sorted(ctx.inci[i] for i in rule.then)[:5]))]
 
 
 def check_expression(rule: Rule, ctx: Context) -> list[Finding]:
@@ -294,7 +295,7 @@ def check_expression(rule: Rule, ctx: Context) -> list[Finding]:
         except (KeyError, ValueError, TypeError, RuntimeError):
             return NONE  # a name the formula lacks: the rule does not apply (lint checks the syntax)
     if broken is True:
-        names = tuple(ctx.inci(i) for i in sorted(rule.triggers & ctx.live))
+        names = tuple(ctx.inci[i] for i in sorted(rule.triggers & ctx.live))
         return [_finding(rule, rule.code or "expression", names, "", "")]
     return NONE
 

@@ -119,8 +119,9 @@ def _constraints(formula: Formula, ctx: Context, cost: float | None, out: list[F
                                f"Unknown constraint {cid!r}.", "",
                                "Remove it, or choose one from the catalog."))
             continue
-        for iid, p in ctx.present.items():
-            if p > 0 and iid in c.forbid:
+        bad = c.forbid & ctx.live
+        for iid in ctx.present if bad else ():
+            if iid in bad:
                 ing = rs.ingredients[iid]
                 why = sorted(ing.tags & c.forbid_tags)
                 reason = f" ({', '.join(why)})" if why else ""
@@ -129,6 +130,8 @@ def _constraints(formula: Formula, ctx: Context, cost: float | None, out: list[F
                     f"{ing.inci}{reason} is not allowed under the constraint “{c.name}”.",
                     f"Constraint {c.name}", f"Remove {ing.inci}.", FixAction("remove", ing.inci)))
         for tm in c.tag_max:
+            if tm.members.isdisjoint(ctx.live):
+                continue  # none of its tags here: a total of 0 %
             hits = [(i, p) for i, p in ctx.present.items() if i in tm.members and p > 0]
             total = sum(p for _i, p in hits)
             if total > tm.max + 1e-9:

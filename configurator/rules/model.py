@@ -230,7 +230,7 @@ class RuleSet:
         key = (application, area, form)
         got = memo.get(key)
         if got is None:
-            got = Plan.build(self, self.applicable(application, area, form))
+            got = Plan.build(self, application, area, form)
             if len(memo) < 1_000:
                 memo[key] = got
         return got
@@ -266,6 +266,14 @@ class RuleSet:
                     math.inf if i.ph_max is None else i.ph_max + 1e-9)
                 for k, i in self.ingredients.items()
                 if i.ph_min is not None or i.ph_max is not None}
+        return got
+
+    @property
+    def inci_names(self) -> dict[str, str]:
+        """id -> INCI name, for every catalog ingredient."""
+        got = self.__dict__.get("_inci_names")
+        if got is None:
+            got = self.__dict__["_inci_names"] = {k: i.inci for k, i in self.ingredients.items()}
         return got
 
     @property
@@ -324,11 +332,16 @@ class Plan:
       ``prohibited`` with a single member and no label warning) cannot fire
       while the ingredient is at or under ``cap`` (the lowest ``max / factor``
       of its limits; 0 for a prohibition), so ``capped`` runs only above it;
-    - ``sums``: (rule, factor) of each summed limit (``max-concentration`` or
-      ``group-total`` over several members, no label warning) the ingredient
-      counts towards; the engine adds ``% × factor`` per rule as it walks, and
-      runs the rule only when its sum passes ``gate[rule]`` (its limit plus
-      the check's tolerance, less ``GATE_SLACK`` for the order of the sum);
+    - ``sums``: (rule, factor) of each summed limit the ingredient counts
+      towards: ``max-concentration`` or ``group-total`` over several members,
+      and the labelling threshold of one allergen (``declare``: its own % plus
+      what the essential oils carrying it bring in), none with a label warning.
+      The engine adds ``% × factor`` per rule as it walks, and runs the rule
+      only when its sum passes ``gate[rule]`` (its limit plus the check's
+      tolerance, less ``GATE_SLACK`` for the order of the sum);
+    - expression rules whose top-level ``&&`` tests the product
+      (``form == "sunscreen" && …``, see ``native.product_guard``) are left out
+      of the plans of the products that fail that test: they are false there;
     - the built-in tests: its usual use range and catalog pH window as bounds
       with their tolerance (``-inf``/``inf`` when open), its cost per kg, and
       the tags some expression reads.
@@ -346,7 +359,15 @@ class Plan:
     checks: tuple  # by rule position: the engine's check function for its kind
 
     @staticmethod
-    def build(rs: RuleSet, applicable: frozenset[int]) -> Plan:
+    def build(rs: RuleSet, application: str, area: str, form: str) -> Plan:
+        from .native import product_guard
+
+        product = {"application": application, "area": area, "form": form}
+        applicable = frozenset(
+            n for n in rs.applicable(application, area, form)
+            # an expression that tests the product first is false for any other product
+            if rs.rules[n].kind != "expression"
+            or all(product[k] in v for k, v in product_guard(rs.rules[n].expr_text).items()))
         rules: dict[str, list[int]] = {}
         pairs: dict[str, list[tuple[int, frozenset[str]]]] = {}
         cap: dict[str, float] = {}
@@ -364,6 +385,19 @@ class Plan:
                         pairs.setdefault(iid, []).append((n, r.first))
                     continue
                 simple = not r.label_warning and r.triggers == r.member_set
+                if r.kind == "declare" and not r.label_warning and len(r.members) == 1:
+                    # one allergen: its exposure is its own % plus what the oils carrying
+                    # it bring in (checks.exposure), a sum against this product's threshold
+                    limit = r.leave_on if application == "leave-on" else r.rinse_off
+                    if limit is None:
+                        continue  # no threshold for this product: it cannot fire
+                    f = 1.0 if iid in r.members else 0.0
+                    f += sum(frac / 100.0 for c, frac in rs.ingredients[iid].contains
+                             if c in r.members)
+                    if f > 0:
+                        sums.setdefault(iid, []).append((n, f))
+                        gate[n] = limit + 1e-12 - GATE_SLACK
+                    continue
                 if simple and r.kind in _CAPPED and len(r.members) == 1:
                     f = r.members[iid]
                     limit = 0.0 if r.kind == "prohibited" else r.max

@@ -330,3 +330,50 @@ def compile_native(text: str, names: Mapping[str, str]) -> Fn:
     reads as 0.0, as in the CEL context), ``application``, ``area``, ``form``.
     """
     return _Parser(text, names).parse()
+
+
+def product_guard(text: str) -> dict[str, frozenset[str]]:
+    """What the product must be for ``text`` to have any chance of being true.
+
+    Read from the top-level conjuncts that test the product alone:
+    ``application == "leave-on"``, ``"cream" == form``, ``area in ["face", "eye"]``.
+    ``{"form": {"sunscreen"}}`` means: for any other form the expression is
+    false whatever the formula, since CEL's ``false && x`` is false even when
+    ``x`` is an error. Empty when there is no such conjunct or when a
+    top-level ``||`` or ``?:`` makes the reading unsafe; never raises.
+    """
+    try:
+        toks = _tokens(text)
+    except Unsupported:
+        return {}
+    parts: list[list[tuple[str, str]]] = [[]]
+    depth = 0
+    for kind, value in toks:
+        if value in ("(", "["):
+            depth += 1
+        elif value in (")", "]"):
+            depth -= 1
+        elif depth == 0 and kind == "op" and value in ("||", "?", ":"):
+            return {}
+        if depth == 0 and value == "&&":
+            parts.append([])
+        else:
+            parts[-1].append((kind, value))
+    out: dict[str, frozenset[str]] = {}
+    for part in parts:
+        vals = [v for _k, v in part]
+        if (len(part) == 3 and vals[1] == "==" and part[0][0] == "name" and vals[0] in _NAMES[1:]
+                and part[2][0] == "str"):
+            name, allowed = vals[0], {vals[2][1:-1]}
+        elif (len(part) == 3 and vals[1] == "==" and part[2][0] == "name"
+              and vals[2] in _NAMES[1:] and part[0][0] == "str"):
+            name, allowed = vals[2], {vals[0][1:-1]}
+        elif (len(part) >= 5 and part[0][0] == "name" and vals[0] in _NAMES[1:]
+              and vals[1] == "in" and vals[2] == "[" and vals[-1] == "]"
+              and all(k == "str" for k, _v in part[3:-1:2])
+              and all(v == "," for v in vals[4:-1:2]) and len(part) % 2 == 1):
+            name, allowed = vals[0], {v[1:-1] for v in vals[3:-1:2]}
+        else:
+            continue
+        out[name] = out.get(name, frozenset(allowed)) & allowed
+    return out
