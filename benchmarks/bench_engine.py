@@ -107,7 +107,7 @@ def median_us(fn, repeat=7, number=2000) -> float:
     return statistics.median(runs)
 
 
-def paired(a, b, rounds=15, number=2000) -> tuple[float, float, float, float]:
+def paired(a, b, rounds=61, number=400) -> tuple[float, float, float, float]:
     """Time ``a`` and ``b`` in alternating rounds of ``number`` calls each.
 
     This machine's speed drifts by up to a third from one second to the next
@@ -176,9 +176,9 @@ def main() -> None:
           f"median {floor:6.1f} µs")
     print(f"floor B (the same loop from the parsed rows: resolve, sum, q.s.): "
           f"median {rows:6.1f} µs")
-    print(f"engine / floor A, median of 15 side-by-side rounds: {ratio_a:5.2f} × "
+    print(f"engine / floor A, median of 61 side-by-side rounds: {ratio_a:5.2f} × "
           f"(worst round {worst_a:.2f} ×)")
-    print(f"engine / floor B, median of 15 side-by-side rounds: {ratio_b:5.2f} × "
+    print(f"engine / floor B, median of 61 side-by-side rounds: {ratio_b:5.2f} × "
           f"(worst round {worst_b:.2f} ×)")
 
 

@@ -6,6 +6,8 @@ It knows nothing of Flask, SQL or PDF. It never raises on a formula that
 
 from __future__ import annotations
 
+import math
+
 from ..rules.model import Base, Ingredient, RuleSet
 from .checks import Context, fmt, ph_problem
 from .compose import Draft, compose
@@ -201,24 +203,32 @@ def check(formula: Formula, rs: RuleSet) -> Report:
     plan = rs.plan(app, area, form)
     ctx = Context(rs, present, live, app, area, form, ph, d.qs,
                   _tags=dict.fromkeys(rs.expr_tags, 0.0))
-    # One walk over the rows: the rules each ingredient can trigger in this product
-    # (see Plan), its summed limits, its built-in tests (use range, pH window), cost
-    # and expression tags. Then each rule that can find something runs once, in
-    # rule-file order.
+    # One walk over the rows: each ingredient's built-in tests (use range, pH window),
+    # cost, and what it brings to this product's rules (see Plan): the rules it can
+    # trigger, its summed limits, expression tags and label warnings. Then each rule
+    # that can find something runs once, in rule-file order.
     hit = set(plan.always)
     sums: dict[int, float] = {}
+    warned: set[int] = set()
     tags = ctx._tags
     added, qs, ings = d.added, d.qs, rs.ingredients
     entry = plan.entry
+    phv = ph if ph is not None else math.nan  # NaN: no pH window test is ever true
     cost = 0.0
     for iid, p in present.items():
-        rules, pairs, cap, capped, summed, lo, hi, ph_lo, ph_hi, price, etags = entry[iid]
-        cost += p * price
-        if etags:
-            for t in etags:
-                tags[t] += p
-        if p <= 0:
+        if p <= 0:  # percentages are never negative: this row is absent
             continue
+        lo, hi, ph_lo, ph_hi, price, ruled = entry[iid]
+        cost += p * price
+        if not lo <= p <= hi and iid in added and iid != qs:
+            out.append(_use_range(ings[iid], p, p > hi))
+        if ph_lo > phv or ph_hi < phv:
+            found = _ph_window(ings[iid], phv)
+            if found is not None:
+                out.append(found)
+        if ruled is None:
+            continue
+        rules, pairs, cap, capped, summed, etags, warns = ruled
         if rules:
             hit.update(rules)
         if pairs:
@@ -230,12 +240,11 @@ def check(formula: Formula, rs: RuleSet) -> Report:
         if summed:
             for n, f in summed:
                 sums[n] = sums.get(n, 0.0) + p * f
-        if not lo <= p <= hi and iid in added and iid != qs:
-            out.append(_use_range(ings[iid], p, p > hi))
-        if ph is not None and not ph_lo <= ph <= ph_hi:
-            found = _ph_window(ings[iid], ph)
-            if found is not None:
-                out.append(found)
+        if etags:
+            for t in etags:
+                tags[t] += p
+        if warns:
+            warned.update(warns)
     gate = plan.gate
     for n, total in sums.items():
         if total > gate[n]:
@@ -243,15 +252,15 @@ def check(formula: Formula, rs: RuleSet) -> Report:
     all_rules = rs.rules
     fns = plan.checks
     for n in sorted(hit):
-        r = all_rules[n]
-        found = fns[n](r, ctx)
+        found = fns[n](all_rules[n], ctx)
         if found:
             out.extend(found)
-        if r.label_warning and not r.triggers.isdisjoint(live):
-            out.append(Finding("info", "label-warning", r.id,
-                               tuple(ings[i].inci for i in r.members if i in present),
-                               f"The label must carry: “{r.label_warning}”", r.source,
-                               "Add the warning to the label artwork."))
+    for n in sorted(warned):
+        r = all_rules[n]
+        out.append(Finding("info", "label-warning", r.id,
+                           tuple(ings[i].inci for i in r.members if i in present),
+                           f"The label must carry: “{r.label_warning}”", r.source,
+                           "Add the warning to the label artwork."))
     if base is not None:
         _base_checks(ctx, d, base, out)
     cost = cost / 100 if not d.unknown else None

@@ -322,39 +322,43 @@ GATE_SLACK = 1e-10  # a running sum may differ from the check's sorted sum by a 
 class Plan:
     """What every catalog ingredient brings to a check of one kind of product.
 
-    The engine walks the formula's rows once; each row's ``entry`` says which
-    rules it triggers and what else to test it against:
+    The engine walks the formula's rows once. Each ingredient's ``entry`` is
+    ``(use_lo, use_hi, ph_lo, ph_hi, cost_per_kg, rules)``: its usual use
+    range and catalog pH window as bounds with their tolerance (``-inf`` /
+    ``inf`` when open), its price, and ``None`` when no rule of this product
+    concerns it, else ``(always, pairs, cap, capped, sums, tags, warns)``:
 
-    - ``rules``: rules to run whenever the ingredient is there;
+    - ``always``: rules to run whenever the ingredient is there;
     - ``pairs``: ``incompatible`` rules as (rule, other side), run only when an
-      ingredient of the other side is there too;
+      ingredient of the other side is there too (held by the ingredients of the
+      smaller side only: both sides must be there, so one side may ask);
     - ``cap`` and ``capped``: a one-ingredient limit (``max-concentration`` or
-      ``prohibited`` with a single member and no label warning) cannot fire
-      while the ingredient is at or under ``cap`` (the lowest ``max / factor``
-      of its limits; 0 for a prohibition), so ``capped`` runs only above it;
-    - ``sums``: (rule, factor) of each summed limit the ingredient counts
+      ``prohibited`` with a single member) cannot fire while the ingredient is
+      at or under ``cap`` (the lowest ``max / factor`` of its limits; 0 for a
+      prohibition), so ``capped`` runs only above it;
+    - ``sums``: (rule, factor) of each summed rule the ingredient counts
       towards: ``max-concentration`` or ``group-total`` over several members,
-      and the labelling threshold of one allergen (``declare``: its own % plus
-      what the essential oils carrying it bring in), none with a label warning.
-      The engine adds ``% × factor`` per rule as it walks, and runs the rule
-      only when its sum passes ``gate[rule]`` (its limit plus the check's
-      tolerance, less ``GATE_SLACK`` for the order of the sum);
-    - expression rules whose top-level ``&&`` tests the product
-      (``form == "sunscreen" && …``, see ``native.product_guard``) are left out
-      of the plans of the products that fail that test: they are false there;
-    - the built-in tests: its usual use range and catalog pH window as bounds
-      with their tolerance (``-inf``/``inf`` when open), its cost per kg, and
-      the tags some expression reads.
+      the labelling threshold of one allergen (``declare``: its own % plus
+      what the essential oils carrying it bring in) and ``min-concentration``
+      (with negated factors, so that "under the minimum" is "over" too). The
+      engine adds ``% × factor`` per rule as it walks, and runs the rule only
+      when its sum passes ``gate[rule]`` (the check's own threshold, less
+      ``GATE_SLACK`` for the order of the sum);
+    - ``tags``: the tags of the ingredient that some expression reads;
+    - ``warns``: the rules with a label warning it triggers (the warning is due
+      whenever the ingredient is there; the rule's limit is gated as above).
 
-    ``always`` holds the applicable rules no ingredient triggers. The rules
-    that run are exactly those that can find something: a cap or a gate only
-    skips a rule it proves unbroken, and the rule's own check has the last word.
+    Expression rules whose top-level ``&&`` tests the product
+    (``form == "sunscreen" && …``, see ``native.product_guard``) are left out
+    of the plans of the products that fail that test: they are false there.
+    ``always`` (on the plan) holds the applicable rules no ingredient
+    triggers. The rules that run are exactly those that can find something: a
+    cap or a gate only skips a rule it proves unbroken, and the rule's own
+    check has the last word (tests/engine/test_plan_exact.py).
     """
 
     always: frozenset[int]
-    # ingredient id -> (rules, pairs, cap, capped, sums, use_lo, use_hi, ph_lo, ph_hi,
-    #                   cost_per_kg, expression tags)
-    entry: dict[str, tuple]
+    entry: dict[str, tuple]  # ingredient id -> see above
     gate: dict[int, float]  # summed rule -> the sum above which it runs
     checks: tuple  # by rule position: the engine's check function for its kind
 
@@ -373,19 +377,22 @@ class Plan:
         cap: dict[str, float] = {}
         capped: dict[str, list[int]] = {}
         sums: dict[str, list[tuple[int, float]]] = {}
+        warns: dict[str, list[int]] = {}
         gate: dict[int, float] = {}
         for iid, found in rs.rule_index.items():
             for n in sorted(found & applicable):
                 r = rs.rules[n]
-                if r.kind == "incompatible" and not r.label_warning:
-                    # worth checking only when the other side is there too
-                    if iid in r.first:
-                        pairs.setdefault(iid, []).append((n, r.second))
-                    if iid in r.second:
-                        pairs.setdefault(iid, []).append((n, r.first))
-                    continue
-                simple = not r.label_warning and r.triggers == r.member_set
-                if r.kind == "declare" and not r.label_warning and len(r.members) == 1:
+                if r.label_warning:
+                    warns.setdefault(iid, []).append(n)
+                simple = r.triggers == r.member_set and all(f > 0 for f in r.members.values())
+                if r.kind == "incompatible":
+                    # worth checking only when both sides are there: asked by the
+                    # ingredients of the smaller side, of the other side
+                    one, other = ((r.first, r.second) if len(r.first) <= len(r.second)
+                                  else (r.second, r.first))
+                    if iid in one:
+                        pairs.setdefault(iid, []).append((n, other))
+                elif r.kind == "declare" and len(r.members) == 1:
                     # one allergen: its exposure is its own % plus what the oils carrying
                     # it bring in (checks.exposure), a sum against this product's threshold
                     limit = r.leave_on if application == "leave-on" else r.rinse_off
@@ -397,28 +404,31 @@ class Plan:
                     if f > 0:
                         sums.setdefault(iid, []).append((n, f))
                         gate[n] = limit + 1e-12 - GATE_SLACK
-                    continue
-                if simple and r.kind in _CAPPED and len(r.members) == 1:
-                    f = r.members[iid]
+                elif simple and r.kind in _CAPPED and len(r.members) == 1:
                     limit = 0.0 if r.kind == "prohibited" else r.max
-                    if limit is None or f <= 0:
-                        rules.setdefault(iid, []).append(n)
-                        continue
-                    cap[iid] = min(cap.get(iid, math.inf), limit / f)
+                    if limit is None:
+                        continue  # a limit without a maximum finds nothing (checks._over_limit)
+                    cap[iid] = min(cap.get(iid, math.inf), limit / r.members[iid])
                     capped.setdefault(iid, []).append(n)
-                elif (simple and r.kind in _SUMMED and r.max is not None
-                      and all(f > 0 for f in r.members.values())):
+                elif simple and r.kind in _SUMMED and r.max is not None:
                     sums.setdefault(iid, []).append((n, r.members[iid]))
                     gate[n] = r.max + 1e-9 - GATE_SLACK
+                elif simple and r.kind == "min-concentration" and r.min is not None:
+                    sums.setdefault(iid, []).append((n, -r.members[iid]))
+                    gate[n] = -(r.min - 1e-9) - GATE_SLACK
                 else:
                     rules.setdefault(iid, []).append(n)
         use, ph = rs.use_bounds, rs.ph_bounds
         no_window = (-math.inf, math.inf)
         expr_tags = rs.expr_tags
-        entry = {k: (tuple(rules.get(k, ())), tuple(pairs.get(k, ())), cap.get(k, math.inf),
-                     tuple(capped.get(k, ())), tuple(sums.get(k, ())), *use[k],
-                     *ph.get(k, no_window), i.cost_per_kg, tuple(sorted(i.tags & expr_tags)))
-                 for k, i in rs.ingredients.items()}
+        entry = {}
+        for k, i in rs.ingredients.items():
+            tags = tuple(sorted(i.tags & expr_tags))
+            ruled = (tuple(rules.get(k, ())), tuple(pairs.get(k, ())), cap.get(k, math.inf),
+                     tuple(capped.get(k, ())), tuple(sums.get(k, ())), tags,
+                     tuple(warns.get(k, ())))
+            entry[k] = (*use[k], *ph.get(k, no_window), i.cost_per_kg,
+                        ruled if any(ruled[:2]) or any(ruled[3:]) else None)
         from ..engine.checks import CHECKS  # the engine's, bound once per plan
 
         return Plan(always=rs.always_index & applicable, entry=entry, gate=gate,
