@@ -5,7 +5,10 @@ Prints the rule-set load time (cold, in a fresh process each), the engine's
 median check time, parse + check, and the floor: a hand-written, indexed loop
 over the same limits (every max-concentration, group-total and prohibited rule,
 with its factors and its `when`) that only lists the rules broken: no
-composition, no label, no messages, no other rule kinds.
+composition, no label, no messages, no other rule kinds. The engine and each
+floor are timed side by side in alternating rounds (see ``paired``), and the
+ratio printed is the median of the per-round ratios. Figures and the host they
+were measured on: docs/performance.md.
 """
 
 from __future__ import annotations
