@@ -74,9 +74,27 @@ def _ph_window(ing: Ingredient, ph: float) -> Finding | None:
 
 
 def _base_checks(ctx: Context, d: Draft, base: Base, out: list[Finding]) -> None:
-    """What a base can carry: total additions, the oil phase, water-only ingredients."""
+    """What a base can carry: its pH range, total additions, the oil phase, water-only
+    ingredients."""
     ings = ctx.rs.ingredients
     added = d.added
+    ph = ctx.ph
+    if ph is not None and ((base.ph_min is not None and ph < base.ph_min - 1e-9)
+                           or (base.ph_max is not None and ph > base.ph_max + 1e-9)):
+        # the base's thickener, emulsifier and preservative were chosen for its range
+        # (rules/bases.yaml says why for each): outside it the base may thin out,
+        # separate or be under-preserved
+        _message, fix, action = ph_problem(ph, (base.name,), base.ph_min, base.ph_max)
+        window = (f"{fmt(base.ph_min)}–{fmt(base.ph_max)}"
+                  if base.ph_min is not None and base.ph_max is not None
+                  else f"at least {fmt(base.ph_min)}" if base.ph_min is not None
+                  else f"at most {fmt(base.ph_max)}")
+        out.append(Finding(
+            "warning", "ph-window", f"base-{base.id}-ph", (),
+            f"Target pH {fmt(ph)} is outside the working pH range of the base {base.name} "
+            f"({window}): its thickener, emulsifier and preservative system are made for "
+            "that range; outside it the base may thin out, separate or be under-preserved.",
+            f"Base {base.id}", f"{fix}, or choose a base made for pH {fmt(ph)}.", action))
     total = sum(added.values())
     if total > base.capacity_additions + 1e-9:
         out.append(Finding(

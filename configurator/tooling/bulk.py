@@ -751,6 +751,11 @@ class BulkChecker:
             for ln in b.composition:
                 self.from_base[k, self.col[ln.ingredient]] = True
         self.base_cap_keys = [("error", "base-capacity", f"base-{b.id}", ()) for b in self.bases]
+        self.base_ph_lo = np.array([b.ph_min - 1e-9 if b.ph_min is not None else -np.inf
+                                    for b in self.bases] + [-np.inf])
+        self.base_ph_hi = np.array([b.ph_max + 1e-9 if b.ph_max is not None else np.inf
+                                    for b in self.bases] + [np.inf])
+        self.base_ph_keys = [("warning", "ph-window", f"base-{b.id}-ph", ()) for b in self.bases]
         self.cons = list(rs.constraints.values())
         # weighted sums computed by one matrix product per chunk: columns of F
         self._F: list[np.ndarray] = []
@@ -1109,6 +1114,8 @@ class BulkChecker:
         bidx = np.where(base >= 0, base, len(self.bases))
         with_base = base >= 0
         if with_base.any():
+            emit(with_base & has_ph & ((ph < self.base_ph_lo[bidx]) | (ph > self.base_ph_hi[bidx])),
+                 "warning", ("dyn", _base_key(self.base_ph_keys)))
             av = d.add_vals[lo:hi]
             oil_add = self.oil[aid]
             tot_add = np.zeros(C)

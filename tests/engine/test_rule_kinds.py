@@ -98,9 +98,16 @@ def test_incompatible_ph_window_expression_requires(run, mini):
     r = run(serum({"inci": "Ascorbic Acid", "percent": 5}, {"inci": "Niacinamide", "percent": 4},
                   target_ph=3.0), mini)
     assert ("incompatible", ("Ascorbic Acid", "Niacinamide")) in codes(r, "warning")
-    ph = [f for f in r.findings if f.code == "ph-window"]
+    ph = [f for f in r.findings if f.code == "ph-window" and f.rule.startswith("catalog-")]
     assert [f.ingredients for f in ph] == [("Niacinamide",)]
     assert ph[0].action.op == "set-ph" and ph[0].action.value == 5
+    base = mini.bases["light-gel"]
+    assert base.ph_min > 3.0  # so pH 3 is outside the base's own range too
+    (outside,) = [f for f in r.findings if f.rule == "base-light-gel-ph"]
+    assert outside.severity == "warning" and "working pH range of the base" in outside.message
+    assert outside.action.op == "set-ph" and outside.action.value == base.ph_min
+    inside = run(serum({"inci": "Niacinamide", "percent": 4}, target_ph=base.ph_min), mini)
+    assert not [f for f in inside.findings if f.rule == "base-light-gel-ph"]
     nopres = run({"product_type": "serum", "ingredients": [
         {"inci": "Aqua", "qs": True}, {"inci": "Glycerin", "percent": 5}]}, mini)
     assert any(f.code == "requires" for f in nopres.findings)
