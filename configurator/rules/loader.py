@@ -9,6 +9,7 @@ problem is recorded with its file and line; if there is any, a
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import math
 import re
@@ -55,6 +56,37 @@ DEFAULT_SEVERITY = {
 }
 
 
+# The keys each kind of entry may have (rules/README.md documents each one).
+_K = frozenset
+INGREDIENT_KEYS = _K({"id", "inci", "cas", "synonyms", "trade_names", "functions", "solubility",
+                      "phase", "use", "ph", "max_temp", "tags", "cost_per_kg", "density", "notes",
+                      "contains"})
+RANGE_KEYS = _K({"min", "max"})
+BASE_KEYS = _K({"id", "name", "suits", "qs", "composition", "ph", "capacity", "appearance",
+                "viscosity", "description", "process"})
+BASE_PH_KEYS = _K({"target", "min", "max"})
+CAPACITY_KEYS = _K({"additions", "oil"})
+BASE_LINE_KEYS = _K({"inci", "percent"})
+PRODUCT_TYPE_KEYS = _K({"id", "name", "application", "area", "form"})
+CONSTRAINT_KEYS = _K({"id", "name", "description", "forbid", "forbid_tags", "tag_max",
+                      "max_cost_per_kg"})
+TAG_MAX_KEYS = _K({"ingredients", "tags", "max"})
+GROUP_KEYS = _K({"ingredients", "tags"})
+FACTOR_KEYS = _K({"ingredient", "factor"})
+RULE_KEYS = _K({"id", "kind", "severity", "source", "when", "message", "fix", "label_warning"})
+RULE_KIND_KEYS = {
+    "prohibited": GROUP_KEYS,
+    "max-concentration": GROUP_KEYS | {"max", "expressed_as"},
+    "group-total": GROUP_KEYS | {"max", "expressed_as"},
+    "min-concentration": GROUP_KEYS | {"min"},
+    "declare": GROUP_KEYS | {"leave_on", "rinse_off"},
+    "ph-window": GROUP_KEYS | {"min", "max"},
+    "incompatible": _K({"first", "second"}),
+    "requires": _K({"if", "then"}),
+    "expression": GROUP_KEYS | {"expr", "code"},
+}
+
+
 def default_rules_dir() -> Path:
     """The shipped ``rules/`` folder (beside the package in a checkout)."""
     here = Path(__file__).resolve().parents[2] / "rules"
@@ -75,6 +107,19 @@ class _Ctx:
         if isinstance(m, LineDict):
             line = m.line_of(key) if key else m.line
         self.problems.append(Problem(self.file, line, msg))
+
+    def only(self, m: Any, allowed: frozenset[str], what: str) -> None:
+        """Report every key of ``m`` that is not in ``allowed``: a misspelt key would
+        otherwise be ignored without a word (``wen:`` for ``when:`` widens a rule)."""
+        if not isinstance(m, LineDict):
+            return
+        for key in m:
+            if key in allowed:
+                continue
+            near = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+            hint = (f"; did you mean `{near[0]}`?" if near
+                    else f" (known keys: {', '.join(sorted(allowed))})")
+            self.bad(m, key, f"unknown key `{key}` in {what}{hint}")
 
     def text(self, m: LineDict, key: str, required: bool = True, default: str = "") -> str:
         v = m.get(key)
@@ -191,6 +236,9 @@ def _items(docs: list[tuple[str, LineDict]], section: str, ctx: _Ctx):
 def _ingredient(m: LineDict, ctx: _Ctx, seen: dict[str, str]) -> Ingredient | None:
     iid = ctx.ident(m, seen, "ingredient")
     inci = ctx.text(m, "inci")
+    ctx.only(m, INGREDIENT_KEYS, "an ingredient")
+    ctx.only(m.get("use"), RANGE_KEYS, "`use`")
+    ctx.only(m.get("ph"), RANGE_KEYS, "`ph`")
     solubility = ctx.text(m, "solubility")
     if solubility and solubility not in SOLUBILITIES:
         ctx.bad(m, "solubility", f"solubility {solubility!r} is not one of {', '.join(SOLUBILITIES)}")
@@ -262,6 +310,7 @@ class _Resolver:
             factor = 1.0
             name = entry
             if isinstance(entry, LineDict):
+                self.ctx.only(entry, FACTOR_KEYS, f"an entry of `{key_ing}`")
                 name = entry.get("ingredient")
                 f = self.ctx.num(entry, "factor", lo=0.0001, hi=100)
                 if not factors and "factor" in entry:
@@ -310,6 +359,12 @@ def _rule(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Rule 
     if kind and kind not in DEFAULT_SEVERITY:
         ctx.bad(m, "kind", f"unknown rule kind {kind!r} (one of {', '.join(DEFAULT_SEVERITY)})")
         return None
+    if kind:
+        ctx.only(m, RULE_KEYS | RULE_KIND_KEYS[kind], f"a {kind} rule")
+        for sub, allowed in (("first", GROUP_KEYS), ("second", GROUP_KEYS), ("then", GROUP_KEYS),
+                             ("if", GROUP_KEYS | {"above"})):
+            if sub in RULE_KIND_KEYS[kind]:
+                ctx.only(m.get(sub), allowed, f"`{sub}`")
     severity = ctx.text(m, "severity", required=False, default=DEFAULT_SEVERITY.get(kind, "warning"))
     if severity not in SEVERITIES:
         ctx.bad(m, "severity", f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")
@@ -408,6 +463,9 @@ def _rule(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Rule 
 def _base(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Base | None:
     bid = ctx.ident(m, seen, "base")
     name = ctx.text(m, "name")
+    ctx.only(m, BASE_KEYS, "a base")
+    ctx.only(m.get("ph"), BASE_PH_KEYS, "a base's `ph`")
+    ctx.only(m.get("capacity"), CAPACITY_KEYS, "`capacity`")
     qs = res.one(m, "qs", m.get("qs")) if "qs" in m else None
     if "qs" not in m:
         ctx.bad(m, None, f"base {bid}: missing `qs` (the balancing ingredient)")
@@ -422,6 +480,7 @@ def _base(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Base 
         if not isinstance(row, LineDict):
             ctx.bad(m, "composition", f"base {bid}: each composition row is {{inci, percent}}")
             continue
+        ctx.only(row, BASE_LINE_KEYS, "a composition row")
         iid = res.one(row, "inci", row.get("inci"))
         p = ctx.pct(row, "percent", required=True)
         if iid in seen_ing:
@@ -468,6 +527,7 @@ def _base(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Base 
 
 def _product_type(m: LineDict, ctx: _Ctx, seen: dict[str, str]) -> ProductType | None:
     pid = ctx.ident(m, seen, "product type")
+    ctx.only(m, PRODUCT_TYPE_KEYS, "a product type")
     app, area = ctx.text(m, "application"), ctx.text(m, "area")
     if app and app not in APPLICATIONS:
         ctx.bad(m, "application", f"application {app!r} is not one of {', '.join(APPLICATIONS)}")
@@ -481,6 +541,7 @@ def _product_type(m: LineDict, ctx: _Ctx, seen: dict[str, str]) -> ProductType |
 
 def _constraint(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Constraint | None:
     cid = ctx.ident(m, seen, "constraint")
+    ctx.only(m, CONSTRAINT_KEYS, "a constraint")
     forbid_tags = frozenset(t.lower() for t in ctx.strs(m, "forbid_tags"))
     forbid = set(res.group(m, key_ing="forbid", key_tags="__none__"))
     for t in forbid_tags:
@@ -490,6 +551,7 @@ def _constraint(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) ->
         if not isinstance(tm, LineDict):
             ctx.bad(m, "tag_max", "each `tag_max` entry is {tags, max}")
             continue
+        ctx.only(tm, TAG_MAX_KEYS, "a `tag_max` entry")
         mx = ctx.pct(tm, "max", required=True)
         tags = frozenset(t.lower() for t in ctx.strs(tm, "tags"))
         members = frozenset(res.group(tm))

@@ -84,6 +84,40 @@ def test_malformed_yaml_names_the_line(rulesdir):
     assert len(got) == 1 and got[0].startswith("bad.yaml:") and "malformed YAML" in got[0]
 
 
+def test_a_misspelt_key_is_a_problem_with_its_line_and_a_suggestion(rulesdir):
+    """An unknown key would be ignored without a word: `wen:` would make a rule apply to
+    every product, `lable_warning:` would drop a mandatory label warning."""
+    (rulesdir / "typos.yaml").write_text(
+        "rules:\n"
+        "  - id: t1\n"
+        "    kind: max-concentration\n"
+        "    ingredients: [Glycerin]\n"
+        "    max: 5\n"
+        "    wen: {application: rinse-off}\n"                # line 6
+        "    lable_warning: Keep away from eyes\n"          # line 7
+        "    source: Lab practice\n"
+        "  - id: t2\n"
+        "    kind: requires\n"
+        "    if: {ingredients: [Glycerin], abov: 1}\n"       # line 11
+        "    then: {ingredients: [Glycerin]}\n"
+        "    message: m\n"
+        "  - id: t3\n"
+        "    kind: declare\n"
+        "    ingredients: [{ingredient: Glycerin, factr: 2}]\n"  # line 16
+        "    leave_on: 0.001\n"
+        "    rinse_off: 0.01\n"
+        "    max: 1\n"                                       # line 19: not a declare key
+        "    source: Lab practice\n")
+    got = problems(rulesdir)
+    assert "typos.yaml:6: unknown key `wen` in a max-concentration rule; did you mean `when`?" in got
+    assert "typos.yaml:7: unknown key `lable_warning` in a max-concentration rule; did you mean " \
+        "`label_warning`?" in got
+    assert any(p.startswith("typos.yaml:11: unknown key `abov` in `if`") for p in got), got
+    assert any(p.startswith("typos.yaml:16: unknown key `factr`") for p in got), got
+    assert any(p.startswith("typos.yaml:19: unknown key `max` in a declare rule") for p in got), got
+    assert len(got) == 5, got
+
+
 def test_python_object_tags_are_refused(rulesdir):
     (rulesdir / "evil.yaml").write_text("rules: !!python/object/apply:os.system ['true']\n")
     assert any("evil.yaml" in p for p in problems(rulesdir))
