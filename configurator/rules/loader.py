@@ -75,10 +75,10 @@ GROUP_KEYS = _K({"ingredients", "tags"})
 FACTOR_KEYS = _K({"ingredient", "factor"})
 RULE_KEYS = _K({"id", "kind", "severity", "source", "when", "message", "fix", "label_warning"})
 RULE_KIND_KEYS = {
-    "prohibited": GROUP_KEYS,
-    "max-concentration": GROUP_KEYS | {"max", "expressed_as"},
-    "group-total": GROUP_KEYS | {"max", "expressed_as"},
-    "min-concentration": GROUP_KEYS | {"min"},
+    "prohibited": GROUP_KEYS | {"applies_with"},
+    "max-concentration": GROUP_KEYS | {"max", "expressed_as", "applies_with"},
+    "group-total": GROUP_KEYS | {"max", "expressed_as", "applies_with"},
+    "min-concentration": GROUP_KEYS | {"min", "applies_with"},
     "declare": GROUP_KEYS | {"leave_on", "rinse_off"},
     "ph-window": GROUP_KEYS | {"min", "max"},
     "incompatible": _K({"first", "second"}),
@@ -362,7 +362,7 @@ def _rule(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Rule 
     if kind:
         ctx.only(m, RULE_KEYS | RULE_KIND_KEYS[kind], f"a {kind} rule")
         for sub, allowed in (("first", GROUP_KEYS), ("second", GROUP_KEYS), ("then", GROUP_KEYS),
-                             ("if", GROUP_KEYS | {"above"})):
+                             ("if", GROUP_KEYS | {"above"}), ("applies_with", GROUP_KEYS)):
             if sub in RULE_KIND_KEYS[kind]:
                 ctx.only(m.get(sub), allowed, f"`{sub}`")
     severity = ctx.text(m, "severity", required=False, default=DEFAULT_SEVERITY.get(kind, "warning"))
@@ -390,6 +390,17 @@ def _rule(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Rule 
         if not members and not ctx.problems[-1:]:
             ctx.bad(m, None, f"rule {rid}: names no ingredient or tag")
         triggers = set(members)
+        if "applies_with" in m and kind in ("prohibited", "max-concentration", "group-total",
+                                            "min-concentration"):
+            # the rule concerns only formulas holding one of these (Annex V entry 39: the
+            # MCI/MI mixture limit, recognised by its MCI; MI alone has entry 57)
+            cond = m.get("applies_with")
+            if not isinstance(cond, LineDict):
+                ctx.bad(m, "applies_with", "`applies_with` must be a mapping {ingredients, tags}")
+            else:
+                triggers = set(res.group(cond))
+                if not triggers and not ctx.problems[-1:]:
+                    ctx.bad(m, "applies_with", f"rule {rid}: `applies_with` names nothing")
     if kind in ("max-concentration", "group-total"):
         extra["max"] = ctx.pct(m, "max", required=True)
         extra["expressed_as"] = ctx.text(m, "expressed_as", required=False)
@@ -591,8 +602,9 @@ def _count_carried(r: Rule, carriers: list[Ingredient], ingredients: dict[str, I
     as_ = r.expressed_as
     if not as_ and len(r.members) == 1:
         as_ = ingredients[next(iter(r.members))].inci
-    return replace(r, members={**r.members, **add}, triggers=r.triggers | frozenset(add),
-                   expressed_as=as_)
+    # the oils trigger the rule too, unless `applies_with` says what does
+    triggers = r.triggers | frozenset(add) if r.triggers == r.member_set else r.triggers
+    return replace(r, members={**r.members, **add}, triggers=triggers, expressed_as=as_)
 
 
 def load_rules(directory: str | Path | None = None) -> RuleSet:
