@@ -8,6 +8,7 @@ touches only the rules its ingredients can trigger.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -291,7 +292,7 @@ class RuleSet:
         try:
             return memo[name]
         except KeyError:
-            iid = self.names.get(name.strip().casefold())
+            iid = find_name(self.names, name)
             if len(memo) < 100_000:
                 memo[name] = iid
             return iid
@@ -306,11 +307,62 @@ class RuleSet:
 
     def resolve(self, name: str) -> Ingredient | None:
         """The catalog ingredient for an INCI name, id, synonym or trade name."""
-        iid = self.names.get(name.strip().casefold())
+        iid = find_name(self.names, name)
         return self.ingredients[iid] if iid is not None else None
 
     def tagged(self, tag: str) -> list[Ingredient]:
         return [i for i in self.ingredients.values() if tag in i.tags]
+
+
+_SPACES = re.compile(r"\s+")
+_SLASH = re.compile(r"\s*/\s*")
+_PARENS = re.compile(r"\s*\([^()]*\)")
+_CI = re.compile(r"\(\s*ci\s*(\d{5})\s*\)")
+
+
+def find_name(names: dict[str, str], name: str) -> str | None:
+    """The ingredient id for an INCI name as labels and suppliers write it.
+
+    ``names`` maps case-folded INCI names, ids, synonyms and trade names to ids.
+    Tried in order, the first hit wins:
+
+    1. the name itself, case and runs of spaces aside: ``Sodium  hyaluronate``;
+    2. without spaces around slashes: ``Caprylic / Capric Triglyceride``;
+    3. without the parenthesised common names of the US/INCI label convention:
+       ``Butyrospermum Parkii (Shea) Butter``, ``Aqua (Water)``,
+       ``Titanium Dioxide (CI 77891)``, or else by the Colour Index number in
+       them (``Iron Oxides (CI 77491)``); never when the parentheses say
+       ``(nano)``: a nanomaterial is a different entry of the law (Annex VI
+       nano filters, the "(nano)" label) and is found only as written;
+    4. a slash list of names for one material, every one of them known and all
+       the same ingredient: ``Aqua/Water/Eau``, ``Parfum/Fragrance``. A blend
+       such as ``Glyceryl Stearate/PEG-100 Stearate`` names two ingredients and
+       stays unknown, as does a list with a name the catalog does not know.
+    """
+    key = _SPACES.sub(" ", name).strip().casefold()
+    iid = names.get(key)
+    if iid is not None:
+        return iid
+    key = _SLASH.sub("/", key)
+    iid = names.get(key)
+    if iid is not None or "(nano)" in key:
+        return iid
+    if "(" in key:
+        bare = _SPACES.sub(" ", _PARENS.sub("", key)).strip()
+        iid = names.get(bare)
+        if iid is not None:
+            return iid
+        colour = _CI.findall(key)  # "Iron Oxides (CI 77491)": the CI number is the name
+        if len(colour) == 1:
+            iid = names.get("ci " + colour[0])
+            if iid is not None:
+                return iid
+        key = bare
+    if "/" in key:
+        found = {names.get(part.strip()) for part in key.split("/")}
+        if len(found) == 1 and None not in found:
+            return found.pop()
+    return None
 
 
 _CAPPED = ("max-concentration", "prohibited")

@@ -1,0 +1,70 @@
+"""INCI names as labels and suppliers write them resolve to the catalog entry, and no further."""
+
+from __future__ import annotations
+
+import pytest
+
+from configurator.engine import check, parse_formula
+from configurator.rules import load_rules
+from configurator.rules.model import find_name
+from tests.conftest import ROOT
+
+RS = load_rules(ROOT / "rules")
+
+
+@pytest.mark.parametrize(("written", "iid"), [
+    ("Aqua (Water)", "aqua"),
+    ("Water (Aqua)", "aqua"),
+    ("Aqua/Water/Eau", "aqua"),
+    ("Water / Aqua", "aqua"),
+    ("Parfum (Fragrance)", "parfum"),
+    ("Butyrospermum Parkii (Shea) Butter", "butyrospermum-parkii-butter"),
+    ("Simmondsia Chinensis (Jojoba) Seed Oil", "simmondsia-chinensis-seed-oil"),
+    ("Helianthus Annuus (Sunflower) Seed Oil", "helianthus-annuus-seed-oil"),
+    ("Caprylic / Capric Triglyceride", "caprylic-capric-triglyceride"),
+    ("Caprylic/ Capric Triglyceride", "caprylic-capric-triglyceride"),
+    ("sodium   HYALURONATE ", "sodium-hyaluronate"),
+    ("Iron Oxides (CI 77491)", "ci-77491"),
+    ("Iron Oxides (CI 77499)", "ci-77499"),
+    ("Zinc Oxide (nano)", "zinc-oxide-nano"),
+    ("Titanium Dioxide (Nano)", "titanium-dioxide-nano"),
+])
+def test_label_spellings_resolve(written, iid):
+    assert RS.lookup(written) == iid
+    assert RS.resolve(written).id == iid
+
+
+@pytest.mark.parametrize("written", [
+    "Glyceryl Stearate/PEG-100 Stearate",  # a blend: two ingredients, not one
+    "Glyceryl Stearate/Unicorn Tears",  # a list with a name the catalog does not know
+    "Caprylic/Capric/Succinic Triglyceride",  # another material
+    "Iron Oxides",  # three CI numbers: which one?
+    "Unknown Red (CI 99999)",
+    "Unicorn Tears (Aqua)",  # the parentheses never stand for the name
+])
+def test_what_is_not_one_known_ingredient_stays_unknown(written):
+    assert RS.lookup(written) is None
+
+
+def test_nano_is_never_dropped():
+    """A nanomaterial is its own entry of the law; "(nano)" never falls back to the bulk form."""
+    names = {"zinc oxide": "zinc-oxide"}
+    assert find_name(names, "Zinc Oxide (nano)") is None
+    assert find_name(names, "Zinc Oxide") == "zinc-oxide"
+
+
+def test_a_formula_written_as_on_a_label_checks_like_the_catalog_names():
+    label = {"product_type": "face-cream", "target_ph": 5.5, "ingredients": [
+        {"inci": "Aqua (Water)", "qs": True},
+        {"inci": "Butyrospermum Parkii (Shea) Butter", "percent": 3},
+        {"inci": "Caprylic / Capric Triglyceride", "percent": 5},
+        {"inci": "Glycerin", "percent": 4},
+        {"inci": "Cetearyl Alcohol", "percent": 3},
+        {"inci": "Phenoxyethanol", "percent": 0.9},
+        {"inci": "Parfum (Fragrance)", "percent": 0.3}]}
+    catalog = {**label, "ingredients": [
+        {**row, "inci": RS.ingredients[RS.lookup(row["inci"])].inci} for row in label["ingredients"]]}
+    a, b = check(parse_formula(label), RS), check(parse_formula(catalog), RS)
+    assert not [f for f in a.findings if f.code == "unknown-ingredient"]
+    assert a.to_dict() == b.to_dict()
+    assert a.label.startswith("Aqua, ")
