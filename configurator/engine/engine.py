@@ -206,9 +206,11 @@ def check(formula: Formula, rs: RuleSet) -> Report:
     d = compose(formula, rs, base)
     out.extend(d.findings)
     for name in d.unknown:
+        near = rs.suggest(name)
         out.append(Finding("error", "unknown-ingredient", "catalog", (name,),
                            f"{name} is not in the ingredient catalog.", "Ingredient catalog",
-                           f"Check the spelling of {name}, or ask R&D to add it to the catalog.",
+                           (f"Did you mean {' or '.join(near)}? " if near else "")
+                           + f"Check the spelling of {name}, or ask R&D to add it to the catalog.",
                            FixAction("remove", name)))
     if base is not None and not _suits(base, rs, app, area, pt_id):
         out.append(Finding("warning", "base-unsuitable", f"base-{base.id}", (),

@@ -265,6 +265,11 @@ def _ingredient(m: LineDict, ctx: _Ctx, seen: dict[str, str]) -> Ingredient | No
         ctx.bad(m, "tags", f"{inci}: tagged both vegan and animal-derived")
     cost = ctx.num(m, "cost_per_kg", required=True, lo=0)
     density = ctx.num(m, "density", required=True, lo=0.01, hi=25)
+    for key in ("inci", "synonyms", "trade_names"):
+        for n in ctx.strs(m, key) if key != "inci" else (inci,):
+            if n.count("(") != n.count(")"):
+                ctx.bad(m, key, f"{n!r}: unbalanced parentheses (a comma inside [...] splits a "
+                        "name in two: put a name with a comma in quotes)")
     cas = ctx.strs(m, "cas")
     for c in cas:
         if not re.match(r"^\d{2,7}-\d{2}-\d$", c):

@@ -118,6 +118,15 @@ def test_a_misspelt_key_is_a_problem_with_its_line_and_a_suggestion(rulesdir):
     assert len(got) == 5, got
 
 
+def test_a_name_split_by_a_comma_is_a_problem(rulesdir):
+    text = (rulesdir / "catalog.yaml").read_text()
+    assert "synonyms: [Water]" in text
+    (rulesdir / "catalog.yaml").write_text(
+        text.replace("synonyms: [Water]", "synonyms: [Water, Blend (with Glycerin, Aqua)]"))
+    got = problems(rulesdir)
+    assert len(got) == 2 and all("unbalanced parentheses" in p for p in got), got
+
+
 def test_python_object_tags_are_refused(rulesdir):
     (rulesdir / "evil.yaml").write_text("rules: !!python/object/apply:os.system ['true']\n")
     assert any("evil.yaml" in p for p in problems(rulesdir))

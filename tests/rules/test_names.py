@@ -68,3 +68,22 @@ def test_a_formula_written_as_on_a_label_checks_like_the_catalog_names():
     assert not [f for f in a.findings if f.code == "unknown-ingredient"]
     assert a.to_dict() == b.to_dict()
     assert a.label.startswith("Aqua, ")
+
+
+def test_an_unknown_name_gets_the_closest_catalog_names_in_its_fix():
+    r = check(parse_formula({"product_type": "face-cream", "ingredients": [
+        {"inci": "Aqua", "qs": True}, {"inci": "Niacinamid", "percent": 4},
+        {"inci": "Unicorn Tears", "percent": 1}]}), RS)
+    typo, unknown = sorted((f for f in r.findings if f.code == "unknown-ingredient"),
+                           key=lambda f: f.ingredients)
+    assert typo.ingredients == ("Niacinamid",) and typo.fix.startswith("Did you mean Niacinamide?")
+    assert unknown.ingredients == ("Unicorn Tears",) and "Did you mean" not in unknown.fix
+    assert RS.suggest("Butylene glycole")[0] == "Butylene Glycol"
+
+
+def test_every_catalog_name_has_balanced_parentheses():
+    """A comma inside a YAML [...] list splits a trade name in two ("Butylene Glycol)" once
+    named Behentrimonium Methosulfate); the loader refuses such names."""
+    for ing in RS.ingredients.values():
+        for n in (ing.inci, *ing.synonyms, *ing.trade_names):
+            assert n.count("(") == n.count(")"), (ing.id, n)
