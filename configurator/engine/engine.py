@@ -7,6 +7,7 @@ It knows nothing of Flask, SQL or PDF. It never raises on a formula that
 from __future__ import annotations
 
 import math
+import re
 
 from ..rules.model import Base, Ingredient, RuleSet
 from .checks import Context, fmt, ph_problem
@@ -179,7 +180,7 @@ def _label(ctx: Context, d: Draft, allergens: tuple[str, ...]) -> str:
     for iid, p in ctx.present.items():
         if p > 0:
             ing = ings[iid]
-            name = ing.inci + (" (nano)" if "nanomaterial" in ing.tags else "")
+            name = _NANO.sub("", ing.inci) + " (nano)" if "nanomaterial" in ing.tags else ing.inci
             rows.append((p, name, "colourant" in ing.tags))
     for name, p in d.unknown.items():
         if p > 0:
@@ -192,6 +193,11 @@ def _label(ctx: Context, d: Draft, allergens: tuple[str, ...]) -> str:
     # colourants last (Regulation (EC) No 1223/2009, Article 19(1)(g)).
     rows.sort(key=_label_key)
     return ", ".join(dict.fromkeys(r[1] for r in rows))
+
+
+# a nanomaterial is labelled "Name (nano)" (Article 19(1)(g)), whatever its catalog INCI
+# says: "Zinc Oxide (Nano)" is printed "Zinc Oxide (nano)", never "(Nano) (nano)"
+_NANO = re.compile(r"\s*\(nano\)\s*$", re.IGNORECASE)
 
 
 def _label_key(r: tuple[float, str, bool]) -> tuple:

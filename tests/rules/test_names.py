@@ -87,3 +87,16 @@ def test_every_catalog_name_has_balanced_parentheses():
     for ing in RS.ingredients.values():
         for n in (ing.inci, *ing.synonyms, *ing.trade_names):
             assert n.count("(") == n.count(")"), (ing.id, n)
+
+
+def test_a_nanomaterial_is_labelled_name_then_nano_once():
+    """Article 19(1)(g): "the names of such substances shall be followed by the word 'nano'
+    in brackets"; the catalog's INCI "Zinc Oxide (Nano)" must not print as "(Nano) (nano)"."""
+    r = check(parse_formula({"product_type": "sunscreen-face", "ingredients": [
+        {"inci": "Aqua", "qs": True}, {"inci": "Zinc Oxide (nano)", "percent": 10},
+        {"inci": "Zinc Oxide", "percent": 5}, {"inci": "Titanium Dioxide (nano)", "percent": 3}]}),
+        RS)
+    names = r.label.split(", ")
+    assert "Zinc Oxide (nano)" in names and "Titanium Dioxide (nano)" in names
+    assert "Zinc Oxide" in names  # the non-nano form is its own entry on the label
+    assert "(Nano)" not in r.label and r.label.count("(nano)") == 2
