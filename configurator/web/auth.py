@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from datetime import UTC, timedelta
 from functools import wraps
 
 from flask import (
@@ -26,7 +27,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from . import db, ratelimit
-from .models import ROLES, ApiToken, User
+from .models import ROLES, ApiToken, User, now
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -91,7 +92,18 @@ def _load_from_token(req) -> User | None:
         return None
     digest = hashlib.sha256(header[7:].strip().encode()).hexdigest()
     tok = db.session().exec(select(ApiToken).where(ApiToken.token_hash == digest)).first()
-    return db.session().get(User, tok.user_id) if tok else None
+    if tok is None or token_expired(tok):
+        return None
+    return db.session().get(User, tok.user_id)
+
+
+def token_expired(tok: ApiToken) -> bool:
+    end = tok.expires_at
+    if end is None:
+        return False
+    if end.tzinfo is None:  # SQLite hands datetimes back without their zone: they are UTC
+        end = end.replace(tzinfo=UTC)
+    return end <= now()
 
 
 def role_required(*roles: str):
@@ -122,12 +134,30 @@ def create_user(email: str, password: str, role: str = "client", name: str = "")
     return user
 
 
-def create_token(user: User, name: str = "api") -> str:
+TOKEN_DAYS = 90  # an API token's default lifetime
+TOKEN_MAX_DAYS = 366
+
+
+def create_token(user: User, name: str = "api", days: int = TOKEN_DAYS) -> str:
+    """A new API token for ``user``, valid ``days`` days (1 to 366); only its hash is kept."""
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ValueError(f"a token lives 1 to {TOKEN_MAX_DAYS} days, not {days}")
     token = secrets.token_urlsafe(32)
     s = db.session()
-    s.add(ApiToken(user_id=user.id, token_hash=hashlib.sha256(token.encode()).hexdigest(), name=name))
+    s.add(ApiToken(user_id=user.id, token_hash=hashlib.sha256(token.encode()).hexdigest(),
+                   name=name, expires_at=now() + timedelta(days=days)))
     s.commit()
     return token
+
+
+def revoke_tokens(user: User) -> int:
+    """Delete every API token of ``user``; returns how many there were."""
+    s = db.session()
+    toks = s.exec(select(ApiToken).where(ApiToken.user_id == user.id)).all()
+    for tok in toks:
+        s.delete(tok)
+    s.commit()
+    return len(toks)
 
 
 def seed_demo_accounts() -> list[tuple[str, str, str]]:

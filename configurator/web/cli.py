@@ -62,7 +62,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     from werkzeug.security import generate_password_hash
 
     from . import create_app, db
-    from .auth import create_token, create_user
+    from .auth import TOKEN_MAX_DAYS, create_token, create_user, revoke_tokens
     from .models import User
 
     app = create_app()
@@ -84,7 +84,14 @@ def cmd_users(args: argparse.Namespace) -> int:
             s.commit()
             print(f"{user.email} password: {password}")
         elif args.users_command == "token":
-            print(create_token(user, args.name))
+            if not 1 <= args.days <= TOKEN_MAX_DAYS:
+                print(f"configurator: --days must be 1 to {TOKEN_MAX_DAYS}", file=sys.stderr)
+                return 2
+            print(create_token(user, args.name, args.days))
+            print(f"(valid {args.days} days; `configurator users revoke-tokens {user.email}` "
+                  "ends it sooner)", file=sys.stderr)
+        elif args.users_command == "revoke-tokens":
+            print(f"{user.email}: {revoke_tokens(user)} API token(s) revoked")
     return 0
 
 
@@ -114,7 +121,12 @@ def register(sub, _rules) -> None:
     t = u.add_parser("token", help="create an API token and print it")
     t.add_argument("email")
     t.add_argument("--name", default="api")
+    t.add_argument("--days", type=int, default=90,
+                   help="how long the token works (default 90, at most 366)")
     t.set_defaults(func=cmd_users)
+    rv = u.add_parser("revoke-tokens", help="delete every API token of an account")
+    rv.add_argument("email")
+    rv.set_defaults(func=cmd_users)
 
 
 EXTRA_COMMANDS.append(register)

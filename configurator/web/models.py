@@ -53,6 +53,9 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(index=True, unique=True, max_length=64)
     name: str = Field(default="", max_length=80)
     created_at: datetime = Field(default_factory=now)
+    # the token stops working at this moment (auth.create_token; None only for rows
+    # written by hand: migration 0005 gave every older token an end)
+    expires_at: datetime | None = Field(default=None)
 
 
 class Design(SQLModel, table=True):

@@ -68,6 +68,41 @@ def test_designs_crud_with_revision_check(client, token):
     assert client.get("/api/v1/designs/99999", headers=h).status_code == 404
 
 
+def test_a_token_works_until_it_expires_or_is_revoked(app, client):
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from configurator.web import db
+    from configurator.web.auth import create_token, revoke_tokens
+    from configurator.web.models import ApiToken, User, now
+
+    with app.app_context():
+        user = db.session().exec(select(User).where(User.email == "alice@example.com")).one()
+        short, other = create_token(user, "short", days=1), create_token(user, "other")
+        with pytest.raises(ValueError):
+            create_token(user, days=0)
+        with pytest.raises(ValueError):
+            create_token(user, days=400)
+    ok = client.get("/api/v1/designs", headers={"Authorization": f"Bearer {short}"})
+    assert ok.status_code == 200
+    with app.app_context():
+        s = db.session()
+        tok = s.exec(select(ApiToken).where(ApiToken.name == "short")).one()
+        tok.expires_at = now() - timedelta(seconds=1)  # a day later
+        s.add(tok)
+        s.commit()
+    expired = client.get("/api/v1/designs", headers={"Authorization": f"Bearer {short}"})
+    assert expired.status_code == 401
+    assert client.get("/api/v1/designs",
+                      headers={"Authorization": f"Bearer {other}"}).status_code == 200
+    with app.app_context():
+        user = db.session().exec(select(User).where(User.email == "alice@example.com")).one()
+        assert revoke_tokens(user) == 2
+    assert client.get("/api/v1/designs",
+                      headers={"Authorization": f"Bearer {other}"}).status_code == 401
+
+
 def test_other_users_design_is_404_in_the_api(client, token, auth):
     auth.login("bob@example.com")
     r = client.post("/api/v1/designs", json={"formula": SERUM})

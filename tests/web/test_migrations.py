@@ -125,6 +125,13 @@ def test_upgrade_old_database_with_data(tmp_path):
             assert store.revision(d).document["name"] == "rev 2"
             assert [e.comment for e in store.audit(s.get(Design, 2))][-1] == "Fine — ok."
             assert s.get(User, 2).role == "lab"
+            from datetime import datetime, timedelta
+
+            from configurator.web.models import ApiToken
+
+            end = s.get(ApiToken, 1).expires_at  # 0005: the old token got an end, 90 days on
+            end = end if end.tzinfo else end.replace(tzinfo=UTC)
+            assert timedelta(days=89) < end - datetime.now(UTC) <= timedelta(days=90)
 
         c = app.test_client()
         token = csrf_of(c.get("/login").get_data(as_text=True))
