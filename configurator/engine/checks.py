@@ -246,15 +246,21 @@ def check_incompatible(rule: Rule, ctx: Context) -> list[Finding]:
                      f"Remove {second[0]} or {first[0]}.")]
 
 
+def window_text(lo: float | None, hi: float | None) -> str:
+    """A pH window in words: "4.5–5.5", "at least 3.5", "at most 5.5"."""
+    if lo is not None and hi is not None:
+        return f"{fmt(lo)}–{fmt(hi)}"
+    return f"at least {fmt(lo)}" if lo is not None else f"at most {fmt(hi)}"
+
+
 def ph_problem(ph: float | None, names: tuple[str, ...], lo: float | None,
                hi: float | None) -> tuple[str, str, FixAction] | None:
     """(message, fix, action) when ``ph`` is outside [lo, hi]; None when it is inside or unset."""
     if ph is None or ((lo is None or ph >= lo - 1e-9) and (hi is None or ph <= hi + 1e-9)):
         return None
-    window = (f"{fmt(lo)}–{fmt(hi)}" if lo is not None and hi is not None
-              else (f"at least {fmt(lo)}" if lo is not None else f"at most {fmt(hi)}"))
     target = lo if lo is not None and ph < lo else hi
-    return (f"Target pH {fmt(ph)} is outside the pH window of {', '.join(names)} ({window}).",
+    return (f"Target pH {fmt(ph)} is outside the pH window of {', '.join(names)} "
+            f"({window_text(lo, hi)}).",
             f"Set the target pH to {fmt(target)}", FixAction("set-ph", "", target))
 
 

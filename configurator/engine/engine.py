@@ -10,7 +10,7 @@ import math
 import re
 
 from ..rules.model import Base, Ingredient, RuleSet
-from .checks import Context, fmt, ph_problem
+from .checks import Context, fmt, ph_problem, window_text
 from .compose import Draft, compose
 from .formula import Formula
 from .report import Finding, FixAction, Line, Report
@@ -86,14 +86,10 @@ def _base_checks(ctx: Context, d: Draft, base: Base, out: list[Finding]) -> None
         # (rules/bases.yaml says why for each): outside it the base may thin out,
         # separate or be under-preserved
         _message, fix, action = ph_problem(ph, (base.name,), base.ph_min, base.ph_max)
-        window = (f"{fmt(base.ph_min)}–{fmt(base.ph_max)}"
-                  if base.ph_min is not None and base.ph_max is not None
-                  else f"at least {fmt(base.ph_min)}" if base.ph_min is not None
-                  else f"at most {fmt(base.ph_max)}")
         out.append(Finding(
             "warning", "ph-window", f"base-{base.id}-ph", (),
             f"Target pH {fmt(ph)} is outside the working pH range of the base {base.name} "
-            f"({window}): its thickener, emulsifier and preservative system are made for "
+            f"({window_text(base.ph_min, base.ph_max)}): its thickener, emulsifier and preservative system are made for "
             "that range; outside it the base may thin out, separate or be under-preserved.",
             f"Base {base.id}", f"{fix}, or choose a base made for pH {fmt(ph)}.", action))
     total = sum(added.values())

@@ -265,8 +265,9 @@ def _ingredient(m: LineDict, ctx: _Ctx, seen: dict[str, str]) -> Ingredient | No
         ctx.bad(m, "tags", f"{inci}: tagged both vegan and animal-derived")
     cost = ctx.num(m, "cost_per_kg", required=True, lo=0)
     density = ctx.num(m, "density", required=True, lo=0.01, hi=25)
-    for key in ("inci", "synonyms", "trade_names"):
-        for n in ctx.strs(m, key) if key != "inci" else (inci,):
+    synonyms, trade_names = ctx.strs(m, "synonyms"), ctx.strs(m, "trade_names")
+    for key, given in (("inci", (inci,)), ("synonyms", synonyms), ("trade_names", trade_names)):
+        for n in given:
             if n.count("(") != n.count(")"):
                 ctx.bad(m, key, f"{n!r}: unbalanced parentheses (a comma inside [...] splits a "
                         "name in two: put a name with a comma in quotes)")
@@ -277,8 +278,8 @@ def _ingredient(m: LineDict, ctx: _Ctx, seen: dict[str, str]) -> Ingredient | No
     if not (iid and inci and solubility and phase) or cost is None or density is None:
         return None
     return Ingredient(
-        id=iid, inci=inci, cas=cas, synonyms=ctx.strs(m, "synonyms"),
-        trade_names=ctx.strs(m, "trade_names"), functions=ctx.strs(m, "functions"),
+        id=iid, inci=inci, cas=cas, synonyms=synonyms,
+        trade_names=trade_names, functions=ctx.strs(m, "functions"),
         solubility=solubility, phase=phase, use_min=use_min, use_max=use_max,
         ph_min=ph_min, ph_max=ph_max, max_temp=ctx.num(m, "max_temp", lo=0, hi=150),
         tags=tags, cost_per_kg=cost, density=density, notes=ctx.text(m, "notes", required=False),

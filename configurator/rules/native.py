@@ -288,15 +288,7 @@ def _cmp(op, a: Fn, b: Fn) -> Fn:
             return ERR if x is ERR else op(x, c)
         return const_cmp
 
-    def cmp(env):
-        x = a(env)
-        if x is ERR:
-            return ERR
-        y = b(env)
-        if y is ERR:
-            return ERR
-        return op(x, y)
-    return cmp
+    return _strict(op, a, b)
 
 
 def _div(x: float, y: float) -> float:
@@ -309,9 +301,12 @@ _ARITH = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x 
 
 
 def _arith(op: str, a: Fn, b: Fn) -> Fn:
-    f = _ARITH[op]
+    return _strict(_ARITH[op], a, b)
 
-    def arith(env):
+
+def _strict(f: Callable[[Any, Any], Any], a: Fn, b: Fn) -> Fn:
+    """``f(a, b)``, CEL's error value when either side is one."""
+    def strict(env):
         x = a(env)
         if x is ERR:
             return ERR
@@ -319,7 +314,7 @@ def _arith(op: str, a: Fn, b: Fn) -> Fn:
         if y is ERR:
             return ERR
         return f(x, y)
-    return arith
+    return strict
 
 
 def compile_native(text: str, names: Mapping[str, str]) -> Fn:

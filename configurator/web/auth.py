@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from datetime import UTC, timedelta
+from datetime import timedelta
 from functools import wraps
 
 from flask import (
@@ -27,7 +27,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from . import db, ratelimit
-from .models import ROLES, ApiToken, User, now
+from .models import ROLES, ApiToken, User, now, utc
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -98,12 +98,7 @@ def _load_from_token(req) -> User | None:
 
 
 def token_expired(tok: ApiToken) -> bool:
-    end = tok.expires_at
-    if end is None:
-        return False
-    if end.tzinfo is None:  # SQLite hands datetimes back without their zone: they are UTC
-        end = end.replace(tzinfo=UTC)
-    return end <= now()
+    return tok.expires_at is not None and utc(tok.expires_at) <= now()
 
 
 def role_required(*roles: str):

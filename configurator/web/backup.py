@@ -61,6 +61,7 @@ from sqlalchemy.exc import DBAPIError
 from ..cli import EXTRA_COMMANDS
 from ..errors import ConfiguratorError
 from . import db
+from .models import utc
 
 FORMAT = "configurator-backup"
 FORMAT_VERSION = 1
@@ -89,9 +90,7 @@ def _encode(col, value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).isoformat()
+        return utc(value).astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
@@ -104,10 +103,7 @@ def _encode(col, value: Any) -> Any:
 def _decoder(col):
     t = col.type
     if isinstance(t, DateTime):
-        def dt(v):
-            d = datetime.fromisoformat(v)
-            return d if d.tzinfo else d.replace(tzinfo=UTC)
-        return dt
+        return lambda v: utc(datetime.fromisoformat(v))
     if isinstance(t, Date):
         return date.fromisoformat
     if isinstance(t, LargeBinary):

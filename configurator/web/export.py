@@ -34,7 +34,7 @@ from flask_login import current_user, login_required
 from sqlmodel import select
 
 from . import db, rules, store
-from .models import AuditEvent, Design, Revision, User
+from .models import AuditEvent, Design, Revision, User, utc
 
 bp = Blueprint("export", __name__)
 FORMAT = "configurator-export"
@@ -43,7 +43,7 @@ FORMAT = "configurator-export"
 def _time(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    return utc(value).astimezone(UTC).isoformat()
 
 
 def export_document(user: User) -> dict:

@@ -20,6 +20,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def utc(value: datetime) -> datetime:
+    """A stored time as an aware datetime: SQLite hands them back naive, and they are UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 class User(SQLModel, table=True):
     __tablename__ = "users"
     id: int | None = Field(default=None, primary_key=True)

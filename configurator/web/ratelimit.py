@@ -38,7 +38,7 @@ from sqlmodel import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import db
-from .models import LoginAttempt, now
+from .models import LoginAttempt, now, utc
 
 DEFAULTS = {"LOGIN_ACCOUNT_LIMIT": 5, "LOGIN_IP_LIMIT": 30, "LOGIN_WINDOW_SECONDS": 900}
 
@@ -69,9 +69,7 @@ def blocked(email: str) -> int:
         n, oldest = s.exec(select(func.count(LoginAttempt.id), func.min(LoginAttempt.at)).where(
             LoginAttempt.scope == scope, LoginAttempt.key == key, LoginAttempt.at > since)).one()
         if n >= limit and oldest is not None:
-            if oldest.tzinfo is None:  # SQLite hands back naive UTC times
-                oldest = oldest.replace(tzinfo=now().tzinfo)
-            wait = max(wait, int((oldest + window - now()).total_seconds()) + 1)
+            wait = max(wait, int((utc(oldest) + window - now()).total_seconds()) + 1)
     return wait
 
 
