@@ -1,5 +1,8 @@
 """Regression formulas with their expected findings (``rules/tests/``, ``tests/golden/``).
 
+A cases folder may group its files in subfolders (``rules/tests/real/``,
+``rules/tests/violations/``): every case below it runs, in path order.
+
 A case file is a formula document (contract §1) plus:
 
 ```yaml
@@ -50,9 +53,12 @@ def matches(f: Finding, m: dict) -> bool:
     return all(n in have for n in want)
 
 
-def run_case(path: str | Path, rs: RuleSet) -> CaseResult:
-    """Check one case file; every way it differs from its expectations is a mismatch."""
-    name = str(path)
+def run_case(path: str | Path, rs: RuleSet, name: str | None = None) -> CaseResult:
+    """Check one case file; every way it differs from its expectations is a mismatch.
+
+    ``name`` is how the result names the file (default: ``path`` as given).
+    """
+    name = name or str(path)
     try:
         doc = load_path(path)
         if not isinstance(doc, dict):
@@ -75,6 +81,22 @@ def run_case(path: str | Path, rs: RuleSet) -> CaseResult:
     return CaseResult(name, tuple(out), report)
 
 
+CASE_SUFFIXES = (".yaml", ".json")
+
+
+def case_files(folder: str | Path) -> list[Path]:
+    """Every case file under ``folder``, subfolders included, sorted by relative path.
+
+    Sorting by the path's parts (not its text) keeps the order the same whatever
+    the platform's separator.
+    """
+    root = Path(folder)
+    files = [p for p in root.rglob("*") if p.suffix in CASE_SUFFIXES and p.is_file()]
+    return sorted(files, key=lambda p: p.relative_to(root).parts)
+
+
 def run_folder(folder: str | Path, rs: RuleSet) -> list[CaseResult]:
-    files = sorted(Path(folder).glob("*.yaml")) + sorted(Path(folder).glob("*.json"))
-    return [run_case(p, rs) for p in files]
+    """Run every case under ``folder``; each result names its file relative to it
+    (``real/cerave-moisturising-cream.yaml``), the way R&D finds it in the tree."""
+    root = Path(folder)
+    return [run_case(p, rs, p.relative_to(root).as_posix()) for p in case_files(root)]

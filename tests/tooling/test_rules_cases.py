@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import shutil
 
+from configurator.tooling.cases import case_files
 from configurator.yamlio import load_path
 from tests.tooling.helpers import RULES
 
-CASES = sorted((RULES / "tests").glob("*.yaml"))
+CASES = case_files(RULES / "tests")  # subfolders included (real/, violations/)
 
 
 def test_shipped_cases_all_pass(cli):
@@ -63,6 +64,29 @@ def test_a_wrong_expectation_is_reported(cli, tmp_path):
     assert "expected {'code': 'declare-allergen', 'ingredients': ['Phenoxyethanol']} but no finding matches" in out
     assert "forbidden {'rule': 'eu-annex-v-29-phenoxyethanol'} found: Phenoxyethanol at 1.4 %" in out
     assert "expected valid=True, got valid=False" in out
+
+
+def test_cases_in_subfolders_run_in_path_order_named_relative_to_the_folder(cli, tmp_path):
+    cases = tmp_path / "cases"
+    (cases / "real" / "face").mkdir(parents=True)
+    (cases / "violations").mkdir()
+    ok = (RULES / "tests" / "annex-v-phenoxyethanol-base-plus-addition.yaml").read_text(encoding="utf-8")
+    (cases / "top.yaml").write_text(ok, encoding="utf-8")
+    (cases / "real" / "face" / "serum.yaml").write_text(ok, encoding="utf-8")
+    (cases / "real" / "a.json").write_text(
+        '{"product_type": "serum", "base": "light-gel", "ingredients": [], "expect_valid": true}',
+        encoding="utf-8")
+    (cases / "violations" / "wrong.yaml").write_text(
+        ok.replace("expect_valid: false", "expect_valid: true"), encoding="utf-8")
+    (cases / "violations" / "notes.txt").write_text("not a case\n", encoding="utf-8")
+    code, out, _err = cli("rules", "test", cases)
+    assert code == 1
+    lines = [ln for ln in out.splitlines() if ln.startswith(("ok   ", "FAIL "))]
+    assert lines == ["ok   real/a.json", "ok   real/face/serum.yaml", "ok   top.yaml",
+                     "FAIL violations/wrong.yaml"]
+    assert "expected valid=True, got valid=False" in out
+    assert str(tmp_path) not in out  # names relative to the cases folder, not absolute
+    assert "3 passed, 1 failed" in out
 
 
 def test_unreadable_case_is_a_mismatch_not_a_crash(cli, tmp_path):
