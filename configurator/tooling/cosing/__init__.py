@@ -1,0 +1,1 @@
+"""``configurator rules import-cosing``: the Commission's CosIng annex exports as rules."""
