@@ -1,0 +1,664 @@
+"""Annexes III, V and VI of Regulation (EC) No 1223/2009 as rules (rules/README.md).
+
+`encode(entry, annexes)` reads one CosIng row and gives its rules, or the reason it gives
+none. The generic reading handles the annexes' regular texts (branches "(a) … (b) …",
+"0,5 % (acid)", "after mixing under oxidative conditions … 2 %", "Not to be used in …");
+the irregular ones are read by hand in readings.py. Anything the reading does not
+recognise leaves the entry unencoded with "condition needs a chemist's reading: …": a
+wrong limit is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from configurator.tooling.cosing import conditions as cond
+from configurator.tooling.cosing import readings
+
+BASE = "Regulation (EC) No 1223/2009"
+ROMAN = {"III": "iii", "V": "v", "VI": "vi"}
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """The rules of one annex entry, or `reason` why it has none (reason "" when encoded)."""
+
+    rules: tuple[dict, ...]
+    reason: str = ""
+
+
+class Unread(ValueError):
+    """The generic reading cannot read a text of the entry."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One maximum concentration, % w/w, with what it is expressed as."""
+
+    value: float
+    expressed_as: str | None = None
+
+
+@dataclass
+class Branch:
+    """One condition branch of an entry: where it applies and what it allows there."""
+
+    letter: str
+    when: dict
+    words: str
+    limit: Limit | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+# -- numbers --------------------------------------------------------------------------
+
+_QTY = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(%|ppm|mg/kg)")
+_UNIT = {"%": 1.0, "ppm": 1e-4, "mg/kg": 1e-4}
+
+
+def quantities(text: str) -> list[float]:
+    """Every concentration in `text`, in % w/w ("0,5 %" → 0.5, "100 mg/kg" → 0.01)."""
+    if re.search(r"\d\s+\d+(?:[.,]\d+)?\s*%", text):  # "0 15%": a lost decimal mark
+        raise Unread(f"ambiguous number: {text}")
+    return [float(n.replace(",", ".")) * _UNIT[u] for n, u in _QTY.findall(text)]
+
+
+def expressed_as(text: str) -> str | None:
+    """What a limit is expressed as: "(acid)", "(as NH3)", "calculated as F", "RE"."""
+    t = cond.clean(text)
+    for pattern in (r"%\s*\(\s*(?:as|calculated as|of)\s+([^()]+?)\s*\)",
+                    r"\(\s*\d[\d.,]*\s*%\s*as\s+([^()]+?)\s*\)",
+                    r"%\s*\((acid)\)",
+                    r"(?:calculated|expressed) as\s+([A-Za-z0-9][\w -]*?)(?:\s*\(|[.,;]|$)",
+                    r"%\s+as\s+([A-Za-z][\w -]*?)(?:\s*\(|[.,;]|$)"):
+        m = re.search(pattern, t, flags=re.I)
+        if m:
+            return m.group(1).strip()
+    if re.search(r"retinol equivalent|\bRE\b", t):
+        return "retinol equivalent"
+    return None
+
+
+def one_limit(text: str) -> Limit:
+    """The single limit a maximum text states (repeats of the same number allowed)."""
+    t = re.sub(r"^\s*as from \d+ \w+ \d{4}\s*:\s*", "", cond.clean(text), flags=re.I)
+    values = set(quantities(t))
+    if len(values) != 1:
+        raise Unread(f"maximum: {cond.clean(text)}")
+    return Limit(values.pop(), expressed_as(t))
+
+
+def fmt(value: float) -> str:
+    """A limit as the regulation writes it, without float noise (0.0015, 2.5, 7.34)."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+# -- the pieces of a rule -------------------------------------------------------------
+
+def label(name: str) -> str:
+    """An INCI name as a label prints it (BENZOIC ACID → Benzoic Acid, (NANO) → (nano))."""
+    words = [w if any(c.isdigit() for c in w) and w.isupper() is False else w.capitalize()
+             for w in re.split(r"(\s+|-|/)", name.strip().lower())]
+    return "".join(words).replace("(Nano)", "(nano)")
+
+
+_CAS = re.compile(r"^\d{2,7}-\d{2}-\d$")
+_EC = re.compile(r"^\d{3}-\d{3}-\d$")
+
+
+def _numbers(values: tuple[str, ...], pattern: re.Pattern) -> list[str]:
+    out = []
+    for v in values:
+        v = re.sub(r"\[\d+\]|\(\d+\)", "", v).strip(" ;,")
+        if pattern.match(v) and v not in out:
+            out.append(v)
+    return out
+
+
+def substances(entry) -> list[dict]:
+    """The regulated substances: one per INCI name (with its factor), the rest on the first.
+
+    A CAS or EC number is paired with an INCI name only when the export lists as many
+    numbers as names; otherwise the numbers go on the first substance, which counts at
+    factor 1 (a salt named only by its number is then counted at its own mass: more than
+    its acid, the safe side).
+    """
+    names = [n for n in (cond.clean(i) for i in entry.inci) if n and n != "-"]
+    names += [n for n in (cond.clean(i) for i in entry.identified)
+              if n and n != "-" and n.upper() not in {x.upper() for x in names}]
+    cas = _numbers(entry.cas, _CAS)
+    ec = _numbers(entry.ec, _EC)
+    if not names:
+        return [_substance(cond.clean(entry.chemical_name), [], cas, ec)]
+    paired_cas = len(cas) == len(entry.inci) == len([n for n in entry.inci if n.strip()])
+    paired_ec = len(ec) == len(cas) and paired_cas
+    out = []
+    for i, name in enumerate(names):
+        mine_cas = [cas[i]] if paired_cas and i < len(cas) else (cas if i == 0 and not paired_cas else [])
+        mine_ec = [ec[i]] if paired_ec and i < len(ec) else (ec if i == 0 and not paired_ec else [])
+        out.append(_substance(label(name), [label(name)], mine_cas, mine_ec))
+    return out
+
+
+def _substance(name: str, inci: list[str], cas: list[str], ec: list[str]) -> dict:
+    sub: dict = {"name": name}
+    if inci:
+        sub["inci"] = inci
+    if cas:
+        sub["cas"] = cas
+    if ec:
+        sub["ec"] = ec
+    return sub
+
+
+def with_factors(subs: list[dict], limit: Limit) -> tuple[list[dict], list[str]]:
+    """The substances with the factor their `expressed_as` needs, and the comments saying why."""
+    if not limit.expressed_as:
+        return subs, []
+    out, notes, unknown = [], [], []
+    for sub in subs:
+        known = readings.FACTORS.get((sub["name"].upper(), _basis(limit.expressed_as)))
+        if known:
+            factor, masses = known
+            out.append({**sub, "factor": factor})
+            notes.append(f"{sub['name']}: factor {factor} = {masses}")
+        else:
+            out.append(sub)
+            if not _is_basis(sub["name"], limit.expressed_as):
+                unknown.append(sub["name"])
+    if unknown:
+        notes.append(f"{', '.join(unknown)}: factor 1, counted at its own mass, which over-counts "
+                     f"the {limit.expressed_as} (the safe side)")
+    return out, notes
+
+
+def _basis(expressed: str) -> str:
+    e = expressed.lower()
+    for key in ("retinol", "acid", "free base", "f", "hg", "so2"):
+        if e == key or e.startswith(key + " ") or (key == "acid" and "acid" in e):
+            return key
+    return e
+
+
+def _is_basis(name: str, expressed: str) -> bool:
+    e, n = expressed.lower(), name.lower()
+    return e in n or n in e or (e == "acid" and n.endswith("acid"))
+
+
+def source(entry) -> str:
+    """'Regulation (EC) No 1223/2009, Annex III, entry 98 (as amended by Regulation (EU) 2021/850)'."""
+    text = f"{BASE}, Annex {entry.annex}, entry {ref_text(entry)}"
+    amended = amending(entry)
+    return f"{text} (as amended by {amended})" if amended else text
+
+
+def amending(entry) -> str | None:
+    """The amending act the Regulation column names, as the Official Journal writes it."""
+    regulation = readings.REGULATION.get((entry.annex, ref_text(entry)), entry.regulation)
+    m = re.search(r"\((E[CU])\)\s*(\d{4})/(\d+)", regulation or "")
+    if not m:
+        return None
+    year, number = int(m.group(2)), int(m.group(3))
+    if (year, number) == (2009, 1223):
+        return None
+    if year >= 2015:
+        return f"Regulation (EU) {year}/{number}"
+    return f"Regulation (EU) No {number}/{year}"
+
+
+def ref_text(entry) -> str:
+    """The entry's reference as cited ("12 a" → "12a")."""
+    return re.sub(r"\s+", "", entry.ref)
+
+
+def rule_id(entry, annexes, suffix: str = "") -> str:
+    """eu-annex-<iii|v|vi>-<ref>[-<name> when the ref is not unique][-<suffix>]."""
+    parts = ["eu-annex", ROMAN[entry.annex], ref_text(entry).lower()]
+    same = [e for e in annexes.get(entry.annex, ()) if ref_text(e) == ref_text(entry)]
+    if len(same) > 1:
+        parts.append(_slug(entry.inci[0] if entry.inci and entry.inci[0] not in ("-", "") else entry.chemical_name))
+    if suffix:
+        parts.append(suffix)
+    return "-".join(p for p in parts if p)
+
+
+def _slug(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", cond.clean(text).lower())[:4])
+
+
+def display_name(entry, subs: list[dict]) -> str:
+    """The substance as the client reads it in a message."""
+    return subs[0]["name"] if subs else cond.clean(entry.chemical_name)
+
+
+def where(entry) -> str:
+    return f"Annex {entry.annex} entry {ref_text(entry)}"
+
+
+# -- dates -------------------------------------------------------------------------------
+
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_DATE = r"(\d{1,2}) (\w+) (\d{4})"
+
+
+def _date(d: str, m: str, y: str) -> date:
+    return date(int(y), _MONTHS[m.lower()], int(d))
+
+
+def market_dates(text: str) -> dict:
+    """placed_from / available_from of a transition clause, or {} if the text has none."""
+    t = cond.clean(text)
+    out = {}
+    m = re.search(rf"from {_DATE}[^.]*?shall not be placed", t, re.I)
+    if m:
+        out["placed_from"] = _date(*m.groups()).isoformat()
+    m = re.search(rf"from {_DATE}[^.]*?shall not be made available", t, re.I)
+    if m:
+        out["available_from"] = _date(*m.groups()).isoformat()
+    m = re.search(rf"placed on the Union market until {_DATE}", t, re.I)
+    if m and "placed_from" not in out:
+        out["placed_from"] = _next_day(_date(*m.groups()))
+    m = re.search(rf"made available on the Union market until {_DATE}", t, re.I)
+    if m and "available_from" not in out:
+        out["available_from"] = _next_day(_date(*m.groups()))
+    return out
+
+
+def _next_day(d: date) -> str:
+    return date.fromordinal(d.toordinal() + 1).isoformat()
+
+
+# -- the "other" column ------------------------------------------------------------------
+
+_OXIDATIVE = re.compile(
+    r"aft\w*r mixing (?:\w+ )?(?:under )?\w*xidative conditions,? the maximum (?:use )?concentra\w*"
+    r"(?: applied)? (?:to|on) (?:the )?(?:hair|head|eyelashes|hair or eye\w*)[^%]*?must not ex\w*\s+"
+    r"(\d+(?:[.,]\d+)?\s*%[^.;]*?)(?=\.|;|\n|- Do|— Do|For \(|$|\(b\)|\(c\))", re.I)
+
+# Clauses that are conditions on the raw material, the process or the purpose: the
+# formula cannot show them, so they are kept as comments on the rules, never dropped.
+_COMMENT = re.compile(
+    r"nitros|nitrite|purity|impurit|peroxide value|free allyl alcohol|secondary amine|"
+    r"for purposes other than|purpose has to be apparent|the presence of the substance|"
+    r"indicated (?:as .*)?in the list of ingredients|— 0,001 %|- 0\.001%|in leave-on products|"
+    r"in rinse-off products|general use|^\(?\s*[ab]?\)?\s*professional use|"
+    r"this limit applies to the substance|^as from \d|kept at trace level|hydroquinone levels|"
+    r"may be placed on the union market|shall not be placed|shall not be made available|"
+    r"must not be higher than|photostable|coated|particle|nanomaterial|solubility|"
+    r"partition coefficient|uncoated|median|aspect ratio|surface area|photocatalytic|rutile|"
+    r"wurtzite|^— ?purity|^—|mixing ratio|contact with eyes should be avoided",
+    re.I)
+
+_PROHIBIT_TARGETS: list[tuple[str, dict, str]] = [
+    (r"(?:products|preparations) (?:intended )?for children under (?:3|three) years(?: of age)?", {"age": "under-3"}, "products for children under 3"),
+    (r"(?:products|preparations) (?:intended )?for children under (?:6|six) years(?: of age)?", {"age": "under-6"}, "products for children under 6"),
+    (r"toothpaste intended for children under (?:6|six) years(?: of age)?", {"age": "under-6", "category": ("toothpaste",)}, "toothpastes for children under 6"),
+    (r"toothpaste intended for children under (?:3|three) years(?: of age)?", {"age": "under-3", "category": ("toothpaste",)}, "toothpastes for children under 3"),
+    (r"leave-on products designed for application on the nappy area of children under three years of age",
+     {"application": "leave-on", "nappy": True}, "leave-on products for the nappy area"),
+    (r"(?:applications|products) that may lead to exposure of the end[- ]user'?s lungs by inhalation", {"category": ("spray",)}, "sprays and other products that may be inhaled"),
+    (r"aerosols? (?:dispensers )?\(sprays\)|sprays|spray products", {"category": ("spray",)}, "sprays"),
+    (r"oral (?:care )?products|oral producrs", {"category": ("oral",)}, "oral care products"),
+    (r"products applied on mucous membranes", {"category": ("mucous-membrane",)}, "products applied on mucous membranes"),
+    (r"eye products", {"category": ("eye",)}, "eye products"),
+    (r"lip products", {"category": ("lip",)}, "lip products"),
+    (r"eye and lip products", {"category": ("eye", "lip")}, "eye and lip products"),
+    (r"oral and lip products", {"category": ("oral", "lip")}, "oral care and lip products"),
+    (r"body lotion and body cream(?: \(\d+\))?", {"category": ("body-lotion",)}, "body lotions and creams"),
+    (r"eye products and oral products", {"category": ("eye", "oral")}, "eye and oral care products"),
+    (r"sunscreen products and products marketed for exposure to natural/artificial uv light", {"category": ("sunscreen",)}, "sunscreens"),
+]
+_EXCEPT = [
+    (r",? except for shampoos", {"not_form": ("shampoo",)}, " (shampoos excepted)"),
+    (r",? except in bath products ?/ ?shower gels and shampoos", {"not_form": ("shampoo", "body-wash")}, " (bath products, shower gels and shampoos excepted)"),
+]
+
+
+def prohibitions(clause: str) -> list[tuple[dict, str]] | None:
+    """The conditions a "Not to be used in …" clause prohibits, or None if it is not one.
+
+    Raises Unread when the clause is a prohibition whose targets are not all known.
+    """
+    m = re.match(r"^(?:no use in|not to be used in|not to be used for)\s+(.*)$", clause.strip(" .;"), re.I)
+    if not m:
+        return None
+    rest, extra, tail = m.group(1).strip(" .;"), {}, ""
+    for pattern, add, words in _EXCEPT:
+        found = re.search(pattern + r"$", rest, re.I)
+        if found:
+            rest, extra, tail = rest[: found.start()], add, words
+    out: list[tuple[dict, str]] = []
+    for part in re.split(r",\s*(?:in\s+)?|\s+and in\s+|\s+and\s+(?=products|preparations|applications|in\s)", rest):
+        part = re.sub(r"^in\s+", "", part.strip(" ,"), flags=re.I)
+        for pattern, when, words in _PROHIBIT_TARGETS:
+            if re.fullmatch(pattern, part, re.I):
+                out.append(({**when, **extra}, words + tail))
+                break
+        else:
+            raise Unread(f"prohibition: {clause}")
+    return out
+
+
+def clauses(text: str) -> list[str]:
+    """A column's text cut into clauses (sentences, lines and dashes)."""
+    text = cond.clean(text.replace("\n", " \n "))
+    parts = re.split(r"(?<=[.;])\s+(?=[A-Z(—-])|\s+[—–]\s*|\s+-\s+(?=[A-Z])|\n", text)
+    return [p.strip(" \n") for p in parts if p.strip(" \n.")]
+
+
+# -- the generic reading --------------------------------------------------------------
+
+def read_branches(entry) -> list[Branch]:
+    """The entry's product-type branches with their limits (Unread when irregular)."""
+    pt = cond.clean(entry.product_type)
+    pre, parts = cond.split_branches(pt) if pt else ("", [])
+    if pre and parts:
+        raise Unread(f"product type: {pt}")
+    if not parts:
+        parts = [(frozenset(""), pre)]
+    branches = []
+    for letters, text in parts:
+        letter = "".join(sorted(letters))
+        if not text or re.fullmatch(r"all cosmetic products", text, re.I):
+            branches.append(Branch(letter, {}, "all products"))
+        elif re.fullmatch(r"others? produc?ts|other products", text, re.I):
+            branches.append(Branch(letter, {"other": True}, "other products"))
+        else:
+            m = re.fullmatch(r"all cosmetic products,? with the exception of (.+?)\.?", text, re.I)
+            found = cond.phrase_condition(m.group(1)) if m else cond.phrase_condition(text)
+            if found is None:
+                raise Unread(f"product type: {text}")
+            when, words = found
+            if m:
+                branches.append(Branch(letter, {"except": when}, f"products other than {words}"))
+            else:
+                branches.append(Branch(letter, when, words))
+    _resolve_other(branches)
+    _read_maximum(entry, branches)
+    return branches
+
+
+def _resolve_other(branches: list[Branch]) -> None:
+    """'Other products' = none of the other branches; 'all except X' = not X."""
+    for b in branches:
+        if b.when.get("other"):
+            rest = [x.when for x in branches if x is not b]
+            options = cond.outside(rest) if rest else [{}]
+            if len(options) != 1:
+                raise cond.Unsayable(f"'other products' beside {rest}")
+            b.when = options[0]
+        elif "except" in b.when:
+            options = cond.negate(b.when["except"])
+            if len(options) != 1:
+                raise cond.Unsayable(f"all products except {b.when['except']}")
+            b.when = options[0]
+
+
+def _read_maximum(entry, branches: list[Branch]) -> None:
+    letters = "".join(b.letter for b in branches)
+    text = cond.clean(entry.maximum)
+    if not text:
+        return
+    pre, parts = cond.split_branches(text, letters) if letters else (text, [])
+    if parts and pre and quantities(pre):
+        raise Unread(f"maximum: {text}")
+    if not parts:
+        if len(branches) > 1 and quantities(pre):
+            raise Unread(f"one maximum for several product types: {text}")
+        if quantities(pre):
+            for b in branches:
+                b.limit = one_limit(pre)
+        return
+    for named, body in parts:
+        if not quantities(body):
+            continue
+        for b in branches:
+            if b.letter in named:
+                b.limit = one_limit(body)
+
+
+def read_other(entry, branches: list[Branch]) -> tuple[list[tuple[dict, str]], dict, list[str]]:
+    """Prohibitions, market dates and comments from the "Other" column (fills dye limits)."""
+    letters = "".join(b.letter for b in branches if b.letter)
+    text = cond.clean(entry.other)
+    prohibited: list[tuple[dict, str]] = []
+    notes: list[str] = []
+    dates = market_dates(text)
+    pre, parts = cond.split_branches(text, letters) if letters else (text, [])
+    pieces = ([(frozenset(letters) or frozenset(""), pre)] if pre else []) + parts
+    for named, body in pieces:
+        mine = [b for b in branches if not b.letter or b.letter in named] or branches
+        body = _take_oxidative(body, mine)
+        for clause in clauses(body):
+            found = prohibitions(clause)
+            if found is not None:
+                for when, words in found:
+                    for b in mine if len(mine) < len(branches) else [None]:
+                        w = when if b is None else cond.conjoin(b.when, when)
+                        if w is not None:
+                            prohibited.append((w, words if b is None else f"{b.words}: {words}"))
+                continue
+            if re.fullmatch(r"\(?(?:for )?professional use(?: only)?\)?\.?", clause, re.I):
+                for b in mine:
+                    b.notes.append("professional")
+                continue
+            if _COMMENT.search(clause) or not re.search(r"[a-z]{3}", clause, re.I):
+                notes.append(clause)
+                continue
+            raise Unread(f"other: {clause}")
+    if "General use" in text or "general use" in text:
+        for b in branches:  # "(a) General use (b) Professional use": both, one limit
+            if "professional" in b.notes:
+                b.notes.remove("professional")
+    return prohibited, dates, notes
+
+
+def _take_oxidative(body: str, mine: list[Branch]) -> str:
+    """Read "after mixing under oxidative conditions … must not exceed 2 %" into the limits."""
+    m = _OXIDATIVE.search(body)
+    if not m:
+        return body
+    limit = one_limit(m.group(1))
+    targets = [b for b in mine if b.when.get("category", ("",))[0] in ("oxidative-hair-dye", "eyelash-dye", "hair-dye")]
+    for b in targets or mine:
+        if b.limit is not None and b.limit.value != limit.value:
+            raise Unread(f"two limits for {b.words}: {body}")
+        b.limit = limit
+    return body[: m.start()] + body[m.end():]
+
+
+# -- rules ------------------------------------------------------------------------------
+
+def encode(entry, annexes: dict) -> Encoded:
+    """The rules of one Annex III, V or VI entry (Encoded.reason says why when there are none)."""
+    if re.match(r"moved or deleted", entry.chemical_name.strip(), re.I):
+        return Encoded((), "moved or deleted: no substance under this reference")
+    key = (entry.annex, ref_text(entry), _first_name(entry))
+    if key in readings.UNENCODED:
+        return Encoded((), readings.UNENCODED[key])
+    entry = readings.rewrite(entry, key)
+    try:
+        rules = _rules(entry, annexes)
+    except (Unread, cond.Unsayable) as problem:
+        return Encoded((), f"condition needs a chemist's reading: {problem}")
+    if not rules:
+        spec = cond.clean(entry.other) or cond.clean(entry.maximum)
+        return Encoded((), f"raw-material specification only, not a limit in the product: {spec[:160]}")
+    return Encoded(tuple(rules))
+
+
+def _first_name(entry) -> str:
+    return (entry.inci[0] if entry.inci else entry.chemical_name).strip().upper()
+
+
+def _rules(entry, annexes: dict) -> list[dict]:
+    branches = read_branches(entry)
+    prohibited, dates, comments = read_other(entry, branches)
+    subs = substances(entry)
+    name = display_name(entry, subs)
+    common = {"source": source(entry), **dates}
+    note = readings.NOTES.get((entry.annex, ref_text(entry), _first_name(entry)))
+    rules: list[dict] = []
+    wording = _wording(entry, branches)
+    for b in branches:
+        if b.limit is not None:
+            rules.append(_max_rule(entry, annexes, b, subs, name, wording.get(b.letter), common, len(branches) > 1))
+        if "professional" in b.notes:
+            w = cond.conjoin(b.when, {"not_category": ("professional",)})
+            if w is not None:
+                rules.append(_prohibited(entry, annexes, _suffix(b, "not-professional", len(branches) > 1), w,
+                                         f"{b.words} that are not for professional use", subs, name, common))
+    for when, words in prohibited:
+        rules.append(_prohibited(entry, annexes, _when_suffix(when), when, words, subs, name, common))
+    rules += _outside(entry, annexes, branches, subs, name, common)
+    if _declares(entry.other):
+        rules.append({"id": rule_id(entry, annexes, "declare"), "kind": "declare",
+                      "substances": subs, "leave_on": 0.001, "rinse_off": 0.01,
+                      "message": f"{name} must be named in the ingredient list above 0.001 % in leave-on "
+                                 f"and 0.01 % in rinse-off products ({where(entry)})",
+                      "source": f"{common['source']} and Article 19(1)(g)"})
+    _unique_ids(rules)
+    if rules:
+        extra = [c for c in comments if c]
+        text = "; ".join(([f"NOT SURE: {note}"] if note else []) +
+                         ([f"also in the annex: {' / '.join(extra)}"[:400]] if extra else []))
+        if text:
+            rules[0]["#"] = (rules[0].get("#", "") + "; " + text).strip("; ")
+    return rules
+
+
+def _suffix(b: Branch, what: str, several: bool) -> str:
+    return "-".join(x for x in ((b.letter if several else ""), what) if x)
+
+
+def _when_suffix(when: dict) -> str:
+    if when.get("nappy"):
+        return "nappy"
+    if "age" in when:
+        return when["age"]
+    for key in ("category", "not_category", "area", "form"):
+        if key in when:
+            return ("not-" if key.startswith("not") else "") + when[key][0]
+    return "prohibited"
+
+
+def _max_rule(entry, annexes, b: Branch, subs, name, warning, common, several) -> dict:
+    members, notes = with_factors(subs, b.limit)
+    rule = {"id": rule_id(entry, annexes, b.letter if several else ""), "kind": "max-concentration",
+            "substances": members, "max": b.limit.value}
+    if b.limit.expressed_as:
+        rule["expressed_as"] = b.limit.expressed_as
+    if b.when:
+        rule["when"] = _when_yaml(b.when)
+    if warning:
+        rule["label_warning"] = warning
+    limit = f"{fmt(b.limit.value)} %" + (f" ({b.limit.expressed_as})" if b.limit.expressed_as else "")
+    rule["message"] = f"{name} is limited to {limit} in {b.words} ({where(entry)})"
+    rule["fix"] = f"Lower {name} to {fmt(b.limit.value)} % or less"
+    rule.update(common)
+    if notes:
+        rule["#"] = "; ".join(notes)
+    return rule
+
+
+def _prohibited(entry, annexes, suffix, when, words, subs, name, common) -> dict:
+    return {"id": rule_id(entry, annexes, suffix), "kind": "prohibited", "substances": subs,
+            "when": _when_yaml(when),
+            "message": f"{name} must not be used in {words} ({where(entry)})",
+            "fix": f"Remove {name}", **common}
+
+
+def _when_yaml(when: dict) -> dict:
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in when.items()}
+
+
+def _outside(entry, annexes, branches, subs, name, common) -> list[dict]:
+    """Article 14(1)(b): listed product types only, unless another entry allows it elsewhere."""
+    if any(not b.when for b in branches):
+        return []
+    allowed = [b.when for b in branches]
+    words = [b.words for b in branches]
+    for other in related(entry, annexes):
+        if other.annex == "IV":
+            return []  # a colourant of Annex IV: allowed as such in the products it lists
+        try:
+            theirs = readings.rewrite(other, (other.annex, ref_text(other), _first_name(other)))
+            more = read_branches(theirs)
+        except (Unread, cond.Unsayable):
+            return []  # cannot tell where the other entry allows it: prohibit nothing
+        if any(not b.when for b in more):
+            return []
+        allowed += [b.when for b in more]
+        words += [f"{b.words} (Annex {other.annex} entry {ref_text(other)})" for b in more]
+    options = cond.outside(allowed)
+    listed = ", ".join(dict.fromkeys(words))
+    rules = []
+    for i, when in enumerate(options, 1):
+        suffix = "outside" if len(options) == 1 else f"outside-{i}"
+        rules.append({"id": rule_id(entry, annexes, suffix), "kind": "prohibited", "substances": subs,
+                      "when": _when_yaml(when),
+                      "message": f"{name} is allowed only in {listed} ({where(entry)}, Article 14(1)(b))",
+                      "fix": f"Remove {name}, or make the product one of: {listed}", **common})
+    return rules
+
+
+_INDEX: dict[int, tuple[dict, dict]] = {}
+
+
+def related(entry, annexes: dict) -> list:
+    """The other Annex III–VI entries naming the same substance (same CAS or INCI name)."""
+    if id(annexes) not in _INDEX:
+        index: dict[str, list] = {}
+        for annex in ("III", "IV", "V", "VI"):
+            for e in annexes.get(annex, ()):
+                for k in _keys(e):
+                    index.setdefault(k, []).append(e)
+        _INDEX.clear()
+        _INDEX[id(annexes)] = (annexes, index)
+    index = _INDEX[id(annexes)][1]
+    out = []
+    for k in _keys(entry):
+        for e in index.get(k, []):
+            if e is not entry and e not in out:
+                out.append(e)
+    return out
+
+
+def _keys(e) -> set[str]:
+    keys = {"cas:" + c for c in _numbers(e.cas, _CAS)}
+    keys |= {"inci:" + cond.clean(n).upper() for n in e.inci if n.strip() not in ("", "-")}
+    return keys
+
+
+def _declares(other: str) -> bool:
+    t = cond.clean(other)
+    return bool(re.search(r"list of ingredients referred to in Article (?:19|6)\(1\)", t)
+                and re.search(r"0[.,]001 ?%", t) and re.search(r"0[.,]01 ?%", t))
+
+
+def _wording(entry, branches: list[Branch]) -> dict[str, str]:
+    """The label wording each branch must carry ("" letter: the single branch)."""
+    text = cond.clean(entry.wording)
+    if not text:
+        return {}
+    letters = "".join(b.letter for b in branches if b.letter)
+    pre, parts = cond.split_branches(text, letters) if letters else (text, [])
+    out = {}
+    for b in branches:
+        mine = [body for named, body in parts if b.letter in named]
+        joined = " ".join(x for x in [pre, *mine] if x).strip()
+        if joined:
+            out[b.letter] = joined
+    return out
+
+
+def _unique_ids(rules: list[dict]) -> None:
+    seen: dict[str, int] = {}
+    for rule in rules:
+        n = seen.get(rule["id"], 0)
+        seen[rule["id"]] = n + 1
+        if n:
+            rule["id"] = f"{rule['id']}-{n + 1}"
