@@ -63,6 +63,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         RULES_CHECK_SECONDS=float(os.environ.get("CONFIGURATOR_RULES_CHECK_SECONDS", "2")),
         # seconds a worker keeps the session's user before reading the row again
         USER_CACHE_SECONDS=float(os.environ.get("CONFIGURATOR_USER_CACHE_SECONDS", "10")),
+        # nobody reviews a design they own (web/lab.py); "0" for a one-person lab
+        LAB_SEPARATION_OF_DUTIES=os.environ.get("CONFIGURATOR_SEPARATION_OF_DUTIES", "1") != "0",
     )
     if test_config:
         app.config.update(test_config)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import time
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -14,9 +16,11 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import LoginManager, current_user, login_user, logout_user
@@ -27,6 +31,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from . import db, ratelimit
+from .forms import whole_number
 from .models import ROLES, ApiToken, User, now, utc
 
 bp = Blueprint("auth", __name__)
@@ -56,9 +61,9 @@ def _load_user(user_id: str) -> User | None:
     workers within ``USER_CACHE_SECONDS`` — write changes through
     :func:`forget_user` to apply them at once in this process.
     """
-    if not user_id.isdigit() or len(user_id) > 18:
+    uid = whole_number(user_id, 1, 2**63 - 1)
+    if uid is None:
         return None
-    uid = int(user_id)
     app = current_app._get_current_object()
     ttl = app.config.get("USER_CACHE_SECONDS", 10)
     cache = app.extensions.setdefault("user_cache", {})
@@ -87,6 +92,8 @@ def forget_user(user_id: int) -> None:
 @login_manager.request_loader
 def _load_from_token(req) -> User | None:
     """``Authorization: Bearer <token>`` for the JSON API."""
+    if not req.path.startswith("/api/"):  # a token is for the JSON API, never the web UI
+        return None
     header = req.headers.get("Authorization", "")
     if not header.startswith("Bearer ") or len(header) > 200:
         return None
@@ -168,6 +175,22 @@ def seed_demo_accounts() -> list[tuple[str, str, str]]:
     return made
 
 
+_LOCAL_PATH = re.compile(r"/(?![/\\])[!-\[\]-~]*")  # one "/", then visible ASCII except a backslash
+
+
+def safe_next(target: str) -> str | None:
+    """``target`` if it is a path on this site, else None (no open redirect after login).
+
+    Browsers drop tabs and newlines from a URL and read "\\" as "/", so
+    "/\t/evil.example" and "/\\evil.example" lead to another host: only visible ASCII
+    is accepted, with one leading slash and no scheme or host.
+    """
+    if not _LOCAL_PATH.fullmatch(target):
+        return None
+    parts = urlsplit(target)
+    return target if not (parts.scheme or parts.netloc) else None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -181,11 +204,12 @@ def login():
         user = db.session().exec(select(User).where(User.email == form.email.data.strip().lower())).first()
         if ratelimit.check_password(user, form.password.data):
             ratelimit.reset(form.email.data)
+            # a new session at login: nothing planted before it (above all the CSRF secret,
+            # whose tokens an attacker could have read) survives into the logged-in one
+            session.clear()
+            g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
             login_user(user)
-            nxt = request.args.get("next", "")
-            if not nxt.startswith("/") or nxt.startswith("//"):
-                nxt = url_for("designs.home")
-            return redirect(nxt)
+            return redirect(safe_next(request.args.get("next", "")) or url_for("designs.home"))
         ratelimit.record_failure(form.email.data)
         flash("Wrong e-mail or password.", "error")
         return render_template("auth/login.html", form=form), 401

@@ -18,6 +18,7 @@ from .forms import (
     form_data,
     formdata_document,
     to_document,
+    whole_number,
 )
 
 bp = Blueprint("designs", __name__)
@@ -150,9 +151,8 @@ def edit(design_id: int):
     doc, report, problems, formula = _evaluate(form)
     if formula is None:
         return _render_editor(design, form, 400)
-    try:
-        expected = int(form.version.data or "")
-    except ValueError:
+    expected = whole_number(form.version.data, 1)
+    if expected is None:  # the form's own check said so already; this keeps the two in step
         abort(400)
     try:
         rev = store.save(current_user, design, formula, expected, rs)
@@ -228,7 +228,12 @@ def duplicate(design_id: int):
 def archive(design_id: int):
     design = _own_action(design_id)
     archived = request.form.get("undo") != "1"
-    store.set_archived(current_user, design, archived)
+    try:
+        store.set_archived(current_user, design, archived)
+    except store.Locked:
+        flash(f"This design is {design.status.replace('_', ' ')}: it can be archived once the "
+              "lab has decided.", "error")
+        return redirect(url_for("designs.dashboard"), 303)
     flash("Archived." if archived else "Restored from the archive.", "info")
     return redirect(url_for("designs.dashboard"), 303)
 

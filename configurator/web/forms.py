@@ -60,17 +60,30 @@ def _ph(form, field):
         raise ValidationError("Target pH must be a number from 0 to 14.")
 
 
+def whole_number(text: str | None, lo: int = 0, hi: int = 2**31 - 1) -> int | None:
+    """``text`` as a whole number from ``lo`` to ``hi``, or None.
+
+    ASCII digits only: ``str.isdigit()`` is also true for "²", "①" and "١٢",
+    which ``int()`` refuses or reads as another number. Every number a form or a
+    query string carries goes through here.
+    """
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    n = int(text)
+    return n if lo <= n <= hi else None
+
+
 def _units(form, field):
     v = (field.data or "").strip()
-    if v and (not v.isdigit() or not 0 < int(v) <= 10_000_000):
+    if v and whole_number(v, 1, 10_000_000) is None:
         raise ValidationError("Units must be a whole number from 1 to 10,000,000.")
 
 
 def _version(form, field):
     # the revision the page was loaded at; anything else is a stale or altered page (and an
     # integer too big for the database column would fail there, not here)
-    v = (field.data or "").strip()
-    if not v.isdigit() or not 0 < int(v) < 2**31:
+    if whole_number(field.data, 1, 2**31 - 1) is None:
         raise ValidationError("This page is out of date or was altered (no valid revision "
                               "number): reload the design and apply your changes again.")
 
@@ -165,7 +178,8 @@ def _document(f: dict, rows: list[tuple]) -> tuple[dict, list[int]]:
         if size:
             batch["size"] = size
         if units:
-            batch["units"] = int(units) if units.isdigit() else units
+            n = whole_number(units)
+            batch["units"] = units if n is None else n  # parse_formula reports a bad one
         if fill:
             batch["fill"] = fill
         doc["batch"] = batch
@@ -227,7 +241,7 @@ def apply_action(data: dict, kind: str, value: str) -> dict:
     elif kind == "add" and len(rows) < MAX_ROWS:
         inci, _, amount = value.partition("|")
         rows.append({"inci": inci, "amount": amount, "qs": False})
-    elif kind == "remove" and value.isdigit():
+    elif kind == "remove" and whole_number(value, 0, MAX_ROWS) is not None:
         idx = int(value)
         rows = [r for i, r in enumerate(data["rows"]) if (r.get("inci") or "").strip() and i != idx]
     data["rows"] = rows + [{"inci": "", "amount": "", "qs": False}] * EMPTY_ROWS

@@ -3,13 +3,27 @@
 States: draft → submitted → in_review → changes_requested | approved | rejected;
 a client's new save after changes_requested and a new submit start again. An
 approved revision is locked for good. Every transition is in the audit log.
+
+A draft is its owner's alone: the queue never lists one, whatever the filter.
+Separation of duties (``LAB_SEPARATION_OF_DUTIES``, on by default): nobody starts
+or decides the review of a design they own (and so submitted), admin included; a
+one-person lab may turn it off (``CONFIGURATOR_SEPARATION_OF_DUTIES=0``).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlmodel import select
@@ -19,12 +33,13 @@ from wtforms.validators import DataRequired, Length
 from ..engine import check, parse_formula
 from . import db, rules, store
 from .auth import role_required
-from .forms import choices
+from .forms import choices, whole_number
 from .models import STATUSES, Design, User, now
 
 bp = Blueprint("lab", __name__, url_prefix="/lab")
 LAB = ("lab", "admin")
 QUEUE_DEFAULT = ("submitted", "in_review")
+QUEUE_STATUSES = tuple(s for s in STATUSES if s != "draft")  # a draft is its owner's alone
 
 
 class DecisionForm(FlaskForm):
@@ -41,15 +56,16 @@ class StartForm(FlaskForm):
 @role_required(*LAB)
 def queue():
     status = request.args.get("status", "")
-    statuses = (status,) if status in STATUSES else QUEUE_DEFAULT
+    statuses = (status,) if status in QUEUE_STATUSES else QUEUE_DEFAULT
     q = select(Design, User).join(User, User.id == Design.owner_id).where(
         Design.status.in_(statuses), Design.archived == False)  # noqa: E712
     days = request.args.get("older_than", "")
-    if days.isdigit() and int(days) < 10000:
-        q = q.where(Design.submitted_at <= now() - timedelta(days=int(days)))
+    n = whole_number(days, 0, 9999)
+    if n is not None:
+        q = q.where(Design.submitted_at <= now() - timedelta(days=n))
     rows = db.session().exec(q.order_by(Design.submitted_at.asc().nulls_last(), Design.id)).all()
     return render_template("lab/queue.html", rows=rows, status=status, days=days,
-                           statuses=STATUSES)
+                           statuses=QUEUE_STATUSES)
 
 
 def _design(design_id: int) -> Design:
@@ -57,6 +73,20 @@ def _design(design_id: int) -> Design:
     if d is None or d.status == "draft":
         abort(404)  # the lab sees designs once they were submitted
     return d
+
+
+def own_design(design: Design) -> bool:
+    """True when separation of duties keeps the current user off this design's review."""
+    return bool(current_app.config.get("LAB_SEPARATION_OF_DUTIES", True)) and \
+        design.owner_id == current_user.id
+
+
+def _reviewable(design_id: int) -> Design:
+    """The design for a review action; 403 on one's own design (separation of duties)."""
+    design = _design(design_id)
+    if own_design(design):
+        abort(403)
+    return design
 
 
 def finding_changes(old: dict, new: dict) -> tuple[list[dict], list[dict]]:
@@ -73,7 +103,7 @@ def finding_changes(old: dict, new: dict) -> tuple[list[dict], list[dict]]:
 @bp.route("/designs/<int:design_id>", methods=["GET", "POST"])
 @role_required(*LAB)
 def review(design_id: int):
-    design = _design(design_id)
+    design = _reviewable(design_id) if request.method == "POST" else _design(design_id)
     rev = store.revision(design)
     owner = db.session().get(User, design.owner_id)
     form = DecisionForm()
@@ -92,7 +122,7 @@ def review(design_id: int):
     added, removed = finding_changes(rev.report, now_report)
     return render_template("lab/review.html", design=design, rev=rev, owner=owner, form=form,
                            start_form=StartForm(), now_report=now_report, added=added,
-                           removed=removed, audit=store.audit(design),
+                           removed=removed, audit=store.audit(design), own=own_design(design),
                            rules_changed=rev.rules_version != now_report["rules_version"]), \
         400 if form.errors else 200
 
@@ -100,7 +130,7 @@ def review(design_id: int):
 @bp.route("/designs/<int:design_id>/start", methods=["POST"])
 @role_required(*LAB)
 def start(design_id: int):
-    design = _design(design_id)
+    design = _reviewable(design_id)
     if not StartForm().validate_on_submit():
         abort(400)
     if store.transition(current_user, design, "in_review", "", allowed_from=("submitted",)):

@@ -153,8 +153,26 @@ def duplicate(user: User, design: Design, rs: RuleSet) -> Design:
     return create(user, parse_formula(doc), rs)
 
 
+UNDER_REVIEW = ("submitted", "in_review")  # in the lab's queue: the client cannot archive it
+
+
 def set_archived(user: User, design: Design, archived: bool) -> None:
-    _touch(design, archived=archived)
+    """Archive (or restore) a design; :class:`Locked` while the lab has it under review.
+
+    An archived design leaves the lab's queue, so archiving one under review would
+    make it vanish there while its status still says "submitted". The UPDATE is
+    conditional on the status, so a submit racing the archive cannot slip through.
+    """
+    s = db.session()
+    cond = [Design.id == design.id]
+    if archived:
+        cond.append(Design.status.not_in(UNDER_REVIEW))
+    res = s.exec(update(Design).where(*cond)  # type: ignore[call-overload]
+                 .values(archived=archived, updated_at=now()))
+    s.commit()
+    s.refresh(design)
+    if res.rowcount != 1:
+        raise Locked(design)
 
 
 def forget_quiz_answers(user: User, design: Design) -> None:
@@ -172,10 +190,12 @@ def transition(actor: User, design: Design, to: str, comment: str = "",
     """
     s = db.session()
     frm = design.status
+    cond = [Design.id == design.id, Design.status.in_(allowed_from),
+            Design.version == design.version]
+    if to == "submitted":  # an archived design is out of the lab's sight: unarchive it first
+        cond.append(Design.archived.is_(False))
     res = s.exec(  # type: ignore[call-overload]
-        update(Design)
-        .where(Design.id == design.id, Design.status.in_(allowed_from),
-               Design.version == design.version)
+        update(Design).where(*cond)
         .values(status=to, updated_at=now(), **({"submitted_at": now()} if to == "submitted" else {}))
     )
     if res.rowcount != 1:

@@ -108,3 +108,96 @@ def test_nobody_changes_an_approved_revision(client, auth, app):
     r = client.put(f"/api/v1/designs/{did}", json={"formula": {"product_type": "serum",
                                                               "ingredients": []}, "revision": 2})
     assert r.status_code == 409
+
+
+# ---- issue 18: drafts stay private, separation of duties, no archiving under review ----
+
+def test_lab_never_lists_drafts(client, auth):
+    auth.login("alice@example.com")
+    new_design(client, auth, name="Secret draft")
+    _logout(client, auth)
+    auth.login("lab@example.com")
+    for url in ("/lab/", "/lab/?status=draft", "/lab/?status=submitted"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Secret draft" not in page and "alice@example.com" not in page, url
+
+
+def _own_submitted(client, auth, who):
+    auth.login(f"{who}@example.com")
+    did = new_design(client, auth, name=f"{who}'s own cream")
+    data = editor_data(client, did, **{"rows-0-inci": "Niacinamide", "rows-0-amount": "3",
+                                        "action": "save"})
+    assert client.post(f"/designs/{did}", data=data).status_code == 303
+    client.post(f"/designs/{did}/submit", data={"csrf_token": auth.csrf(f"/designs/{did}")})
+    return did
+
+
+def _status(app, did):
+    with app.app_context():
+        from configurator.web import db
+        from configurator.web.models import Design
+
+        return db.session().get(Design, did).status
+
+
+@pytest.mark.parametrize("who", ["lab", "admin"])
+def test_nobody_reviews_their_own_design(client, auth, app, who):
+    did = _own_submitted(client, auth, who)
+    assert _status(app, did) == "submitted"
+    token = auth.csrf(f"/lab/designs/{did}")
+    r = client.post(f"/lab/designs/{did}/start", data={"csrf_token": token})
+    assert r.status_code == 403
+    assert _status(app, did) == "submitted"
+    page = client.get(f"/lab/designs/{did}").get_data(as_text=True)
+    assert "another reviewer" in page
+    _logout(client, auth)
+    other = "admin" if who == "lab" else "lab"
+    auth.login(f"{other}@example.com")
+    assert _decide(client, auth, did, "approved", "Checked by someone else.").status_code == 303
+    assert _status(app, did) == "approved"
+
+
+def test_decision_on_own_design_is_refused_even_once_started(client, auth, app):
+    did = _own_submitted(client, auth, "lab")
+    with app.app_context():  # started by hand, as a lab colleague would have
+        from configurator.web import db, store
+        from configurator.web.models import Design, User
+        from sqlmodel import select
+
+        s = db.session()
+        admin = s.exec(select(User).where(User.email == "admin@example.com")).one()
+        assert store.transition(admin, s.get(Design, did), "in_review", "",
+                                allowed_from=("submitted",))
+    token = auth.csrf(f"/lab/designs/{did}")
+    r = client.post(f"/lab/designs/{did}", data={"csrf_token": token, "decision": "approved",
+                                                 "comment": "Fine by me."})
+    assert r.status_code == 403
+    assert _status(app, did) == "in_review"
+
+
+def test_separation_of_duties_is_a_setting(client, auth, app):
+    app.config["LAB_SEPARATION_OF_DUTIES"] = False  # a one-person lab may turn it off
+    did = _own_submitted(client, auth, "lab")
+    assert _decide(client, auth, did, "approved", "Small lab.").status_code == 303
+    assert _status(app, did) == "approved"
+
+
+@pytest.mark.parametrize("state", ["submitted", "in_review"])
+def test_client_cannot_archive_a_design_under_review(client, auth, app, state):
+    did = _submitted(client, auth)
+    if state == "in_review":
+        auth.login("lab@example.com")
+        client.post(f"/lab/designs/{did}/start",
+                    data={"csrf_token": auth.csrf(f"/lab/designs/{did}")})
+        _logout(client, auth)
+    auth.login("alice@example.com")
+    client.post(f"/designs/{did}/archive", data={"csrf_token": auth.csrf("/designs")})
+    _logout(client, auth)
+    with app.app_context():
+        from configurator.web import db
+        from configurator.web.models import Design
+
+        d = db.session().get(Design, did)
+        assert d.status == state and d.archived is False
+    auth.login("lab@example.com")
+    assert "Lab test cream" in client.get("/lab/").get_data(as_text=True)

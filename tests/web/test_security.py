@@ -245,3 +245,57 @@ def test_client_address_from_a_trusted_proxy_only(tmp_path):
         assert {k for s, k in _attempts(app) if s == "ip"} == {"127.0.0.1"}
     finally:
         app.extensions["db_engine"].dispose()
+
+
+# ---- issue 18: redirect after login, token scope, CSRF secret at login -------
+
+@pytest.mark.parametrize("nxt", ["/%09/evil.example", "/\t/evil.example", "//evil.example",
+                                 "/\\evil.example", "/%5Cevil.example", "https://evil.example/",
+                                 "/%0d%0a/evil.example", "/ /evil.example", "/\x7f/evil.example",
+                                 "javascript:alert(1)", "/%E2%80%8B/evil.example"])
+def test_no_open_redirect_after_login(client, nxt):
+    token = csrf_of(client.get("/login").get_data(as_text=True))
+    r = client.post(f"/login?next={nxt}", data={"email": "alice@example.com",
+                                                "password": "alice-pw", "csrf_token": token})
+    assert r.status_code == 302
+    location = r.headers["Location"]
+    assert location == "/", location  # anything odd goes home, never elsewhere
+
+
+def test_redirect_after_login_keeps_a_page_of_this_site(client):
+    token = csrf_of(client.get("/login").get_data(as_text=True))
+    r = client.post("/login?next=/designs%3Farchived%3D1", data={
+        "email": "alice@example.com", "password": "alice-pw", "csrf_token": token})
+    assert r.headers["Location"] == "/designs?archived=1"
+
+
+def test_api_token_works_on_the_api_only(client, app):
+    with app.app_context():
+        from sqlmodel import select
+
+        from configurator.web import db
+        from configurator.web.auth import create_token
+        from configurator.web.models import User
+
+        lab = db.session().exec(select(User).where(User.email == "lab@example.com")).one()
+        token = create_token(lab)
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/designs", headers=bearer).status_code == 200
+    for url in ("/lab/", "/designs", "/designs/new", "/rnd/", "/designs/export.json"):
+        r = client.get(url, headers=bearer)
+        assert r.status_code == 302 and "/login" in r.headers["Location"], url
+    # and no form of the web UI can be posted with it (no CSRF token is even handed out)
+    assert "csrf_token" not in client.get("/lab/", headers=bearer).get_data(as_text=True)
+
+
+def test_csrf_secret_is_rotated_at_login(client, auth):
+    planted = csrf_of(client.get("/login").get_data(as_text=True))  # before login
+    assert auth.login().status_code == 302
+    r = client.post("/designs/new", data={"name": "Planted", "product_type": "serum",
+                                          "base": "light-gel", "csrf_token": planted})
+    assert r.status_code == 400
+    fresh = auth.csrf("/designs/new")
+    assert fresh != planted
+    r = client.post("/designs/new", data={"name": "Fresh", "product_type": "serum",
+                                          "base": "light-gel", "csrf_token": fresh})
+    assert r.status_code == 302
