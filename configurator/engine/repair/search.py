@@ -1,0 +1,241 @@
+"""The repair: solve, let the engine judge, refuse what it refused, solve again.
+
+The program expresses most rule kinds exactly (see ``model.EXPRESSED``); the rest
+(general expressions) are checked by the engine on each answer. When the engine
+finds an error on an answer, the presence pattern that broke it is cut off and
+the program is solved again: **the engine's verdict is the only verdict**.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from ...rules.model import RuleSet
+from ..engine import check
+from ..formula import Addition, Formula
+from ..report import Finding, Report
+from .model import Built, Task, build, prepare
+from .values import Change, Conflict, Pins, Repair, RuleRef, WayOut, Wish
+
+MAX_ROUNDS = 8  # solves per search before giving up on the engine's agreement
+
+
+@dataclass(frozen=True)
+class Answer:
+    formula: Formula
+    changes: tuple[Change, ...]
+    report: Report
+    rounds: int
+
+
+def repair(formula: Formula, rs: RuleSet, pins: Pins | None = None,
+           headroom: float = 0.0) -> Repair:
+    """The nearest formula to ``formula`` that keeps every rule, the pins and the constraints.
+
+    Nearest: the fewest changed rows (a row, the target pH and the base each count
+    one), then the smallest relative change. ``headroom`` (% w/w) is left free in the
+    base's capacity. When the pinned wishes rule out every formula, the answer holds
+    the :class:`Conflict`: the fewest wishes that cannot all hold, and the ways out.
+    """
+    task = prepare(formula, rs, pins or Pins(), headroom)
+    before = check(formula, rs)
+    everything = frozenset(w.key for w in task.wishes)
+    found = _search(task, before, everything, strict=True)
+    if isinstance(found, Answer):
+        status = "repaired" if found.changes else "unchanged"
+        return Repair(status, found.formula, found.changes, found.report, None, found.rounds)
+    lenient = _search(task, before, everything, strict=False)
+    level = "warning" if isinstance(lenient, Answer) else "error"
+    conflict = None
+    if found is None:  # the program proved the wishes infeasible
+        conflict = _conflict(task, before, everything, strict=level == "warning")
+    if isinstance(lenient, Answer):
+        return Repair("repaired-with-warnings", lenient.formula, lenient.changes,
+                      lenient.report, conflict, lenient.rounds)
+    status = "conflict" if conflict is not None and lenient is None else "unresolved"
+    return Repair(status, None, (), None, conflict)
+
+
+def _search(task: Task, before: Report, keep: frozenset[str], strict: bool) -> Answer | None | bool:
+    """An engine-approved answer; None when the program has none; False when the engine
+    kept refusing (after ``MAX_ROUNDS`` solves)."""
+    for rounds in range(1, MAX_ROUNDS + 1):
+        built = build(task, keep, strict)
+        x = built.prog.solve()
+        if x is None:
+            return None
+        formula, changes = _decode(task, built, x, keep, before)
+        report = check(formula, task.rs)
+        errors = report.errors
+        if not errors:
+            return Answer(formula, changes, report, rounds)
+        cut = _cut(built, x, errors, task.rs)
+        if cut in task.cuts:
+            return False
+        task.cuts.append(cut)
+    return False
+
+
+def _cut(built: Built, x, errors: tuple[Finding, ...], rs: RuleSet) -> frozenset:
+    """The presence pattern behind the engine's first error: its ingredients' chosen rows
+    (and the base), never to be chosen together again."""
+    named = {n.casefold() for f in errors[:1] for n in f.ingredients}
+    chosen = []
+    for row, opts in built.options.items():
+        for iid, y, _x in opts:
+            if x[y] > 0.5:
+                chosen.append((("row", row, iid), rs.ingredients[iid].inci.casefold()))
+    atoms = [a for a, inci in chosen if inci in named]
+    if not atoms:  # an error on the whole (a base, a total): refuse this whole pattern
+        atoms = [a for a, _inci in chosen]
+    atoms += [("base", b.id) for b, v in built.base_vars if v != built.prog.ONE and x[v] > 0.5]
+    return frozenset(atoms)
+
+
+def _down(v: float, decimals: int) -> float:
+    s = 10**decimals
+    return math.floor(v * s + 1e-3) / s
+
+
+def _up(v: float, decimals: int) -> float:
+    s = 10**decimals
+    return math.ceil(v * s - 1e-3) / s
+
+
+def _settle(v: float, old: float, decimals: int) -> float:
+    """A solved value as a formulator writes it, rounded away from ``old`` (the way the
+    rule that moved it pushed), so rounding never undoes the move."""
+    if abs(v - old) <= 10**-(decimals + 2):
+        return old
+    return _down(v, decimals) if v < old else _up(v, decimals)
+
+
+def _decode(task: Task, built: Built, x, keep: frozenset[str],
+            before: Report) -> tuple[Formula, tuple[Change, ...]]:
+    rs, f = task.rs, task.formula
+    rows: list[Addition] = []
+    changes: list[Change] = []
+    for n, a in enumerate(f.ingredients):
+        if n in built.out:
+            if x[built.out[n]] > 0.5:
+                rows.append(a)
+            else:
+                changes.append(Change("remove", n, a.inci, a.percent if not a.qs else "q.s.",
+                                      None, why=_why(before, {a.inci}, rs)))
+            continue
+        opts = built.options.get(n)
+        if opts is None:  # a q.s. row that stays
+            rows.append(a)
+            continue
+        pick = next(((iid, xv) for iid, y, xv in opts if x[y] > 0.5), None)
+        old = a.percent or 0.0
+        if pick is None:
+            changes.append(Change("remove", n, a.inci, old, None,
+                                  why=_why(before, {a.inci}, rs)))
+            continue
+        iid, xv = pick
+        if iid == opts[0][0]:
+            new = _settle(float(x[xv]), old, 4)
+            rows.append(a if new == old else Addition(a.inci, new))
+            if new != old:
+                changes.append(Change("set-percent", n, a.inci, old, new,
+                                      why=_why(before, {a.inci}, rs)))
+            continue
+        ing = rs.ingredients[iid]
+        new = round(float(x[xv]), 4)
+        rows.append(Addition(ing.inci, new))
+        changes.append(Change("swap", n, a.inci, old, new, ing.inci,
+                              why=_why(before, {a.inci}, rs)
+                              + (f"{ing.inci} does the same ({', '.join(ing.functions[:2])}).",)))
+    base = f.base
+    for b, v in built.base_vars:
+        if x[v] > 0.5:
+            base = b.id
+    if base != f.base:
+        old_name = rs.bases[f.base].name if f.base in rs.bases else f.base
+        changes.append(Change("set-base", None, "", old_name, rs.bases[base].name,
+                              why=_why(before, set(), rs, codes=("base-capacity", "solubility",
+                                                                 "base-unsuitable"))))
+    ph = f.target_ph
+    if built.ph is not None:
+        new_ph = _settle(float(x[built.ph]), task.ph0, 2)
+        natural = rs.bases[base].ph_target if base in rs.bases else None
+        ph = None if f.target_ph is None and natural is not None and new_ph == natural else new_ph
+        if new_ph != task.ph0:
+            changes.append(Change("set-ph", None, "", f.target_ph, new_ph,
+                                  why=_why(before, set(), rs, codes=("ph-window",))))
+    constraints = tuple(c for c in f.constraints if f"constraint:{c}" in keep)
+    out = replace(f, ingredients=tuple(rows), base=base, target_ph=ph, constraints=constraints)
+    return out, tuple(changes)
+
+
+def _why(before: Report, names: set[str], rs: RuleSet, codes: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The original report's findings behind a change, by ingredient or by code; when none
+    names it, the findings about the whole formula (capacity, budget, totals)."""
+    keys = {n.casefold() for n in names}
+    for n in names:
+        ing = rs.resolve(n)
+        if ing is not None:
+            keys.add(ing.inci.casefold())
+    serious = [f for f in before.findings if f.severity in ("error", "warning")]
+    hits = [f.message for f in serious
+            if (keys and any(i.casefold() in keys for i in f.ingredients))
+            or (codes and f.code in codes)]
+    if not hits and not codes:
+        hits = [f.message for f in serious if not f.ingredients]
+    return tuple(dict.fromkeys(hits))
+
+
+# ---- the conflict ------------------------------------------------------------------------
+def _infeasible(task: Task, before: Report, keep: frozenset[str], strict: bool) -> bool:
+    return not isinstance(_search(task, before, keep, strict), Answer)
+
+
+def _conflict(task: Task, before: Report, everything: frozenset[str], strict: bool) -> Conflict:
+    """An irreducible infeasible subset of the wishes (deletion filter: a wish leaves the
+    set when the rest is still infeasible without it), its rules and the ways out."""
+    wishes = list(task.wishes)
+    for w in list(wishes):
+        rest = frozenset(v.key for v in wishes if v is not w)
+        if _infeasible(task, before, rest, strict):
+            wishes.remove(w)
+    keep = frozenset(w.key for w in wishes)
+    rules, per_wish = _rules_behind(task, keep, strict, wishes)
+    wishes = [replace(w, rules=per_wish.get(w.key, ())) for w in wishes]
+    ways = []
+    for w in wishes:
+        others = everything - {w.key}
+        for level in (True, False):
+            got = _search(task, before, others, level)
+            if isinstance(got, Answer):
+                ways.append(WayOut(w, got.changes, level))
+                break
+    return Conflict(tuple(wishes), rules, "warning" if strict else "error", tuple(ways))
+
+
+def _concerns(task: Task, w: Wish) -> set[str]:
+    if w.key.startswith("row:"):
+        a = task.formula.ingredients[int(w.key[4:])]
+        return {task.rs.lookup(a.inci) or a.inci}
+    return {w.key}
+
+
+def _rules_behind(task: Task, keep: frozenset[str], strict: bool,
+                  wishes: list[Wish]) -> tuple[tuple[RuleRef, ...], dict[str, tuple[str, ...]]]:
+    """The rule groups without which the conflict's wishes could hold (by the program)."""
+    built = build(task, keep, strict)
+    touched = set().union(*(_concerns(task, w) for w in wishes)) if wishes else set()
+    found: list[RuleRef] = []
+    per_wish: dict[str, list[str]] = {}
+    for key, ref in built.groups.items():
+        concerns = built.members.get(key, frozenset())
+        if not (concerns & touched) and key not in ("capacity", "capacity-oil", "totals"):
+            continue
+        if build(task, keep, strict, frozenset({key})).prog.solve() is None:
+            continue  # the wishes clash without this rule too
+        found.append(ref)
+        for w in wishes:
+            if _concerns(task, w) & concerns or key in ("capacity", "capacity-oil", "totals"):
+                per_wish.setdefault(w.key, []).append(ref.rule)
+    return tuple(found), {k: tuple(v) for k, v in per_wish.items()}
