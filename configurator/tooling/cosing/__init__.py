@@ -1,1 +1,236 @@
-"""``configurator rules import-cosing``: the Commission's CosIng annex exports as rules."""
+"""``configurator rules import-cosing``: the Commission's CosIng annex exports as rules.
+
+`plan(cosing_dir, rules_dir)` reads the five exports and the hand-written OVERRIDES
+(every rules/**/*.yaml outside rules/eu/generated/ and rules/tests/ whose rule `source`
+cites "Annex X, entry N" or "entries N and M"), gives every entry a status (generated,
+override, not encoded and why) and renders the generated files; `generate` writes them
+into rules/eu/generated/. The same inputs always give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import annex_ii, colourants, write
+from .read import ANNEXES, Entry, ExportError, annex_version, export_path, read_all
+
+GENERATED_DIR = Path("eu") / "generated"
+TITLES = {
+    "II": "Annex II: substances prohibited in cosmetic products",
+    "III": "Annex III: substances cosmetic products must not contain except subject to the restrictions laid down",
+    "IV": "Annex IV: colourants allowed in cosmetic products",
+    "V": "Annex V: preservatives allowed in cosmetic products",
+    "VI": "Annex VI: UV filters allowed in cosmetic products",
+}
+GENERATED, OVERRIDE, NOT_ENCODED = "generated", "override", "not-encoded"
+
+__all__ = ["ExportError", "Status", "Plan", "Result", "plan", "generate", "overrides"]
+
+
+@dataclass(frozen=True)
+class Status:
+    """What became of one annex entry (all rows of one reference number)."""
+
+    annex: str
+    ref: str
+    name: str
+    status: str  # generated | override | not-encoded
+    rules: tuple[str, ...] = ()  # generated rule ids, or the overrides' "file: id"
+    reason: str = ""  # not-encoded: why; generated with no rule: "no condition of use"
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Plan:
+    statuses: tuple[Status, ...]
+    files: dict  # path relative to the rules folder → text
+    versions: dict  # annex → last update (ISO date)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What `generate` did: files written, and counts per annex and status."""
+
+    written: tuple[Path, ...]
+    removed: tuple[Path, ...]
+    counts: dict  # annex → {status: n}
+    rules: int
+
+
+# -- overrides -----------------------------------------------------------------------
+
+_CITE = re.compile(r"Annex\s+(II|III|IV|V|VI)\b,?\s+entr(?:y|ies)\s+"
+                   r"(\d+\s?[a-z]?\b(?:\s*(?:,|and|&)\s*\d+\s?[a-z]?\b)*)")
+
+
+def citations(source: str) -> list[tuple[str, str]]:
+    """(annex, ref) of every "Annex X, entry N" / "entries N and M" a source cites."""
+    out = []
+    for m in _CITE.finditer(" ".join(str(source).split())):
+        for ref in re.findall(r"\d+\s?[a-z]?\b", m.group(2)):
+            out.append((m.group(1), ref.replace(" ", "")))
+    return out
+
+
+def _rule_files(rules_dir: Path):
+    generated = (rules_dir / GENERATED_DIR).resolve()
+    for path in sorted(rules_dir.rglob("*.yaml")):
+        rel = path.relative_to(rules_dir)
+        if rel.parts[0] in ("tests", "cosing") or generated in path.resolve().parents:
+            continue
+        yield path, rel
+
+
+def overrides(rules_dir: str | Path) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(annex, ref) → the hand-written rules that cite it, as "file: id"."""
+    rules_dir = Path(rules_dir)
+    out: dict[tuple[str, str], list[str]] = {}
+    for path, rel in _rule_files(rules_dir):
+        try:
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue  # `rules check` reports it; an unreadable file overrides nothing
+        for rule in (doc or {}).get("rules") or [] if isinstance(doc, dict) else []:
+            if isinstance(rule, dict) and isinstance(rule.get("source"), str):
+                for key in citations(rule["source"]):
+                    out.setdefault(key, []).append(f"{rel.as_posix()}: {rule.get('id')}")
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+# -- the inventory (names a specification rule may use) -------------------------------
+
+def inventory_names(*folders: Path) -> frozenset[str]:
+    """Upper-case INCI names of the CosIng inventory (inventory.csv.gz), first one found."""
+    for folder in folders:
+        path = folder / "inventory.csv.gz"
+        if path.is_file():
+            with gzip.open(path, "rb") as raw:
+                reader = csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8"))
+                return frozenset(row["inci_name"].strip().upper() for row in reader if row.get("inci_name"))
+    return frozenset()
+
+
+# -- encoding ------------------------------------------------------------------------
+
+def _restricted():
+    """H3b's Annex III/V/VI encoder, or None while it is not there."""
+    try:
+        from .restricted import encode
+    except ImportError:
+        return None
+    return encode
+
+
+def _groups(annex: str, entries: tuple[Entry, ...]) -> list[tuple[Entry, ...]]:
+    if annex == "II":
+        return annex_ii.group(entries)
+    return [(e,) for e in entries]  # III has refs on two rows that are different substances
+
+
+def _encode(annex: str, rows: tuple[Entry, ...], annexes: dict, inventory: frozenset[str]):
+    """(rules, reason, has_conditions) for one entry."""
+    if annex == "II":
+        return [annex_ii.encode(rows, annexes)], "", True
+    if annex == "IV":
+        enc = colourants.encode(rows[0], inventory)
+        return list(enc.rules), enc.reason, enc.conditions
+    encode = _restricted()
+    if encode is None:
+        return [], "parser not written", True
+    enc = encode(rows[0], annexes)
+    return list(enc.rules), enc.reason or ("" if enc.rules else "no rule read"), True
+
+
+def _name(e: Entry) -> str:
+    return " ".join(e.chemical_name.split())[:100]
+
+
+def plan(cosing_dir: str | Path, rules_dir: str | Path) -> Plan:
+    """Every entry's status and the generated files' text (nothing is written)."""
+    cosing_dir, rules_dir = Path(cosing_dir), Path(rules_dir)
+    annexes = read_all(cosing_dir)
+    versions = {a: annex_version(export_path(cosing_dir, a)).isoformat() for a in ANNEXES}
+    cited = overrides(rules_dir)
+    inventory = inventory_names(cosing_dir, rules_dir / "cosing")
+    statuses: list[Status] = []
+    files: dict[str, str] = {}
+    for annex in ANNEXES:
+        blocks: list[list[str]] = []
+        for rows in _groups(annex, annexes[annex]):
+            first = rows[0]
+            key = (annex, first.ref)
+            if key in cited:
+                statuses.append(Status(annex, first.ref, _name(first), OVERRIDE, cited[key], line=first.line))
+                blocks.append(write.comment(f"entry {first.ref}: hand-written override ({'; '.join(cited[key])})"))
+                continue
+            rules, reason, conditions = _encode(annex, rows, annexes, inventory)
+            if rules:
+                statuses.append(Status(annex, first.ref, _name(first), GENERATED,
+                                       tuple(r["id"] for r in rules), line=first.line))
+                for i, rule in enumerate(rules):
+                    block = write.rule_lines(rule)
+                    blocks.append((write.comment(f"entry {first.ref}") if i == 0 else []) + block)
+            elif not conditions:
+                statuses.append(Status(annex, first.ref, _name(first), GENERATED,
+                                       reason="no condition of use", line=first.line))
+                blocks.append(write.comment(f"entry {first.ref}: no condition of use"))
+            else:
+                statuses.append(Status(annex, first.ref, _name(first), NOT_ENCODED,
+                                       reason=reason, line=first.line))
+                blocks.append(write.comment(f"entry {first.ref}: NOT ENCODED: {reason}"))
+        files.update(_render(annex, blocks, cosing_dir, versions[annex]))
+    return Plan(tuple(statuses), files, versions)
+
+
+def _render(annex: str, blocks: list[list[str]], cosing_dir: Path, version: str) -> dict[str, str]:
+    """The annex's file(s), split by write.write_files' budget, keyed by relative path."""
+    stem = f"annex-{annex.lower()}"
+    export = export_path(cosing_dir, annex).name
+    day = "/".join(reversed(version.split("-")))
+
+    def head(part: int, parts: int) -> list[str]:
+        title = f"Regulation (EC) No 1223/2009, {TITLES[annex]}"
+        if parts > 1:
+            title += f" (part {part} of {parts})"
+        return write.header(title, [(export, day)])
+
+    out = {}
+    for name, text in write.render_parts(stem, head, blocks):
+        out[(GENERATED_DIR / name).as_posix()] = text
+    return out
+
+
+def generate(cosing_dir: str | Path, rules_dir: str | Path) -> Result:
+    """Write rules/eu/generated/annex-*.yaml from the exports; remove the stale ones."""
+    rules_dir = Path(rules_dir)
+    p = plan(cosing_dir, rules_dir)
+    folder = rules_dir / GENERATED_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for rel, text in sorted(p.files.items()):
+        path = rules_dir / rel
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(path)
+    keep = {(rules_dir / rel).resolve() for rel in p.files}
+    removed = [f for f in sorted(folder.glob("annex-*.yaml")) if f.resolve() not in keep]
+    for f in removed:
+        f.unlink()
+    return Result(tuple(written), tuple(removed), counts(p.statuses),
+                  sum(len(s.rules) for s in p.statuses if s.status == GENERATED))
+
+
+def counts(statuses) -> dict[str, dict[str, int]]:
+    """annex → {generated, override, not-encoded, total}."""
+    out = {a: {GENERATED: 0, OVERRIDE: 0, NOT_ENCODED: 0, "total": 0} for a in ANNEXES}
+    for s in statuses:
+        out[s.annex][s.status] += 1
+        out[s.annex]["total"] += 1
+    return out

@@ -110,10 +110,12 @@ def split_numbers(cas_text: str, ec_text: str) -> tuple[tuple[str, ...], tuple[s
 
 # -- names ----------------------------------------------------------------------------
 
-_INCI_SEP = re.compile(r"\s+/\s*|\s*/\s+|;|,\s+|\s+and\s+|/(?=CI\s*\d)", re.I)
+_INCI_SEP = re.compile(r"\s+/\s*|\s*/\s+|;|(?<!-),\s+(?!\d)|\s+and\s+|/(?=CI\s*\d)", re.I)
 _FOOTNOTE = re.compile(r"\s*\(\d\)\s*$")
-_LOCANT_END = re.compile(r"(?:^|[-(\[,])\d+'*$")
-_LOCANT_START = re.compile(r"^\d+'*(?:[-,]|$)")
+# a locant ("2", "4'", "N", "O") the split cut from its neighbour: "TOLUENE-2|6-DIAMINE",
+# "N|N-DIETHYL-m-AMINOPHENOL", "N|N-DIMETHYL 2|6-PYRIDINEDIAMINE"
+_LOCANT_END = re.compile(r"(?:^|[-(\[, ])(?:\d{1,2}|[NOS])'*$")
+_LOCANT_START = re.compile(r"^(?:\d{1,2}|[NOS])'*(?:[-,]|$)")
 
 
 def _clean_name(name: str) -> str:
