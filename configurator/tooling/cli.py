@@ -76,3 +76,5 @@ EXTRA_COMMANDS.append(register_diff_docs)
 
 # `configurator rules impact` registers itself (configurator/tooling/impact.py)
 from . import impact as _impact  # noqa: E402,F401
+# `configurator rules import-cosing` and `rules coverage` (configurator/tooling/cosing/cli.py)
+from .cosing import cli as _cosing_cli  # noqa: E402,F401

@@ -148,6 +148,16 @@ def _encode(annex: str, rows: tuple[Entry, ...], annexes: dict, inventory: froze
     return list(enc.rules), enc.reason or ("" if enc.rules else "no rule read"), True
 
 
+def _unique_id(rule: dict, entry: Entry, used: set[str]) -> dict:
+    """The rule with an id no other rule has (two rows of one Annex III reference can give
+    the same id): the export line number is added, which stays stable between imports."""
+    rid = rule["id"]
+    if rid in used:
+        rid = f"{rid}-line-{entry.line}"
+    used.add(rid)
+    return rule if rid == rule["id"] else {**rule, "id": rid}
+
+
 def _name(e: Entry) -> str:
     return " ".join(e.chemical_name.split())[:100]
 
@@ -161,6 +171,7 @@ def plan(cosing_dir: str | Path, rules_dir: str | Path) -> Plan:
     inventory = inventory_names(cosing_dir, rules_dir / "cosing")
     statuses: list[Status] = []
     files: dict[str, str] = {}
+    used = {c.rsplit(": ", 1)[-1] for cites in cited.values() for c in cites}  # ids taken
     for annex in ANNEXES:
         blocks: list[list[str]] = []
         for rows in _groups(annex, annexes[annex]):
@@ -171,6 +182,7 @@ def plan(cosing_dir: str | Path, rules_dir: str | Path) -> Plan:
                 blocks.append(write.comment(f"entry {first.ref}: hand-written override ({'; '.join(cited[key])})"))
                 continue
             rules, reason, conditions = _encode(annex, rows, annexes, inventory)
+            rules = [_unique_id(r, first, used) for r in rules]
             if rules:
                 statuses.append(Status(annex, first.ref, _name(first), GENERATED,
                                        tuple(r["id"] for r in rules), line=first.line))

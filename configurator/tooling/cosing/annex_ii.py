@@ -99,7 +99,7 @@ def _substance(rows: tuple[Entry, ...], annexes: dict, notes: list[str]) -> list
                          "normal content: only the substance itself is listed")
         if dropped:
             names = [n for n in names if n not in dropped]
-            notes.append(f"not listed (they contain it, they are not it): {', '.join(dropped)}"[:300])
+            notes.append(f"not listed (they contain it, they are not it): {', '.join(dropped)}")
         if _EXCEPTION_ANNEX.search(text):
             # the other annex's members are excepted, not the entry's own substance
             other, numbers = _elsewhere(annexes, set(_OTHER_ANNEX.findall(text)))

@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...errors import ConfiguratorError
+
 ANNEXES = ("II", "III", "IV", "V", "VI")
 FILE_PATTERN = "COSING_Annex_{annex}_v2.txt"
 HEADER_LINES = 5
@@ -51,7 +53,7 @@ class Entry:
     line: int  # 1-based line of the row's start in the export
 
 
-class ExportError(ValueError):
+class ExportError(ValueError, ConfiguratorError):
     """An annex export that cannot be read (missing, not CSV, not an annex table)."""
 
 

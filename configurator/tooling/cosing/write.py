@@ -24,7 +24,8 @@ FILE_BUDGET = MAX_DOCUMENT_BYTES // 2
 RULES_PER_FILE = 600
 
 _PLAIN = re.compile(r"[A-Za-z(][A-Za-z0-9 ._()/+'’-]*[A-Za-z0-9.)']|[A-Za-z]")
-_NUMBERS = re.compile(r"\d+(?:-\d+)+")  # CAS / EC numbers: plain, YAML reads them as strings
+_NUMBERS = re.compile(r"\d{2,7}-\d{2,3}-\d")  # CAS / EC numbers: plain, YAML reads them as text
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # placed_from / available_from: plain, YAML reads a date
 _SPECIAL = {"yes", "no", "true", "false", "null", "on", "off", "y", "n"}
 
 
@@ -80,6 +81,8 @@ def rule_lines(rule: dict) -> list[str]:
         if key == "substances" and isinstance(value, list) and len(value) > 1:
             lines.append(f"{lead}{key}:")
             lines += [f"      - {flow(s)}" for s in value]
+        elif key in ("placed_from", "available_from") and _DATE.fullmatch(str(value)):
+            lines.append(f"{lead}{key}: {value}")
         else:
             lines.append(f"{lead}{key}: {flow(value)}")
     return lines

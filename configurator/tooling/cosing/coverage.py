@@ -1,0 +1,75 @@
+"""``configurator rules coverage``: how much of each annex the rule set encodes.
+
+Per annex: entries encoded by generated rules (rules/eu/generated/), by hand-written
+overrides, and not encoded (each with its reason), and the percentage covered. The
+exports are read from `<rules>/cosing/`. It also says whether the generated files on
+disk are the ones `import-cosing` would write now (an override added since the last
+import, or an edited generated file, makes them stale).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import GENERATED, GENERATED_DIR, NOT_ENCODED, OVERRIDE, Status, counts, plan
+from .read import ANNEXES
+
+
+@dataclass(frozen=True)
+class Coverage:
+    statuses: tuple[Status, ...]
+    counts: dict  # annex → {generated, override, not-encoded, total}
+    versions: dict  # annex → last update of its export (ISO)
+    stale: tuple[str, ...]  # generated files missing or differing from a fresh import
+
+    def percent(self, annex: str) -> float:
+        c = self.counts[annex]
+        return round(100.0 * (c[GENERATED] + c[OVERRIDE]) / c["total"], 1) if c["total"] else 100.0
+
+
+def coverage(rules_dir: str | Path) -> Coverage:
+    """The coverage of the rule set in `rules_dir` against the exports in `rules_dir/cosing`."""
+    rules_dir = Path(rules_dir)
+    p = plan(rules_dir / "cosing", rules_dir)
+    stale = []
+    for rel, text in sorted(p.files.items()):
+        path = rules_dir / rel
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(rel)
+    folder = rules_dir / GENERATED_DIR
+    extra = {f"{GENERATED_DIR.as_posix()}/{f.name}" for f in folder.glob("annex-*.yaml")} - set(p.files)
+    return Coverage(p.statuses, counts(p.statuses), p.versions, tuple(sorted([*stale, *extra])))
+
+
+def to_dict(cov: Coverage) -> dict:
+    """The JSON form: per annex the counts, the percentage and every not-encoded entry."""
+    annexes = {}
+    for annex in ANNEXES:
+        c = cov.counts[annex]
+        annexes[annex] = {
+            "export_last_update": cov.versions[annex],
+            "entries": c["total"], "generated": c[GENERATED], "override": c[OVERRIDE],
+            "not_encoded": c[NOT_ENCODED], "percent": cov.percent(annex),
+            "not_encoded_entries": [{"ref": s.ref, "name": s.name, "reason": s.reason}
+                                    for s in cov.statuses if s.annex == annex and s.status == NOT_ENCODED],
+        }
+    return {"annexes": annexes, "generated_files_up_to_date": not cov.stale, "stale_files": list(cov.stale)}
+
+
+def render_text(cov: Coverage) -> str:
+    """A table per annex, then the not-encoded entries with their reasons."""
+    lines = [f"{'annex':<6}{'entries':>8}{'generated':>10}{'override':>9}{'not enc.':>9}{'covered':>9}"]
+    for annex in ANNEXES:
+        c = cov.counts[annex]
+        lines.append(f"{annex:<6}{c['total']:>8}{c[GENERATED]:>10}{c[OVERRIDE]:>9}{c[NOT_ENCODED]:>9}"
+                     f"{cov.percent(annex):>8.1f}%")
+    lines.append("")
+    lines.append("generated files: " + ("up to date" if not cov.stale else
+                                         "STALE (run `configurator rules import-cosing`): " + ", ".join(cov.stale)))
+    for annex in ANNEXES:
+        todo = [s for s in cov.statuses if s.annex == annex and s.status == NOT_ENCODED]
+        if todo:
+            lines += ["", f"Annex {annex}, not encoded:"]
+            lines += [f"  entry {s.ref}: {s.name[:60]} -- {s.reason}" for s in todo]
+    return "\n".join(lines) + "\n"

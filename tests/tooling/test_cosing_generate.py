@@ -1,0 +1,215 @@
+"""`configurator rules import-cosing` / `rules coverage` on the shipped CosIng exports."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from configurator.tooling.cosing import GENERATED_DIR, annex_ii, citations, colourants, generate, plan
+from configurator.tooling.cosing.read import read_all
+from configurator.tooling.cosing.write import flow, render_parts, scalar
+from configurator.yamlio import MAX_DOCUMENT_BYTES
+from tests.tooling.helpers import RULES
+
+COSING = RULES / "cosing"
+
+
+@pytest.fixture(scope="module")
+def annexes():
+    return read_all(COSING)
+
+
+@pytest.fixture(scope="module")
+def shipped_plan():
+    return plan(COSING, RULES)
+
+
+def rows(annexes, ref):
+    return next(g for g in annex_ii.group(annexes["II"]) if g[0].ref == ref)
+
+
+def status(p, annex, ref):
+    return next(s for s in p.statuses if s.annex == annex and s.ref == ref)
+
+
+# -- Annex II -------------------------------------------------------------------------
+
+def test_hydroquinone_by_cas_except_artificial_nails(annexes):
+    rule = annex_ii.encode(rows(annexes, "1339"), annexes)
+    assert rule["id"] == "eu-annex-ii-1339" and rule["kind"] == "prohibited"
+    (sub,) = rule["substances"]
+    assert sub["cas"] == ["123-31-9"] and sub["inci"] == ["Hydroquinone"]
+    # "with the exception of entry 14 in Annex III" (artificial nail systems)
+    assert rule["when"] == {"not_category": ["artificial-nail"]}
+    assert rule["source"].endswith("Annex II, entry 1339 (as amended by Regulation (EU) No 344/2013)")
+
+
+def test_lilial(annexes):
+    rule = annex_ii.encode(rows(annexes, "1666"), annexes)
+    (sub,) = rule["substances"]
+    assert sub == {"name": "2-(4-tert-butylbenzyl) propionaldehyde", "inci": ["Butylphenyl Methylpropional"],
+                   "cas": ["80-54-6"], "ec": ["201-289-8"]}
+    assert "when" not in rule and "severity" not in rule
+    assert rule["message"] == ("2-(4-tert-butylbenzyl) propionaldehyde (Butylphenyl Methylpropional) is "
+                               "prohibited in cosmetic products (Annex II entry 1666)")
+    assert rule["fix"].startswith("Remove 2-(4-tert-butylbenzyl) propionaldehyde")
+    assert rule["source"].endswith("(as amended by Regulation (EU) 2021/1902)")
+
+
+def test_hair_dye_entries_apply_to_hair_dyes_only(annexes):
+    assert annex_ii.encode(rows(annexes, "1334"), annexes)["when"] == {"category": ["hair-dye"]}
+    assert annex_ii.encode(rows(annexes, "1642"), annexes)["when"] == {"category": ["hair-dye", "eyelash-dye"]}
+
+
+def test_raw_material_conditions_are_info(annexes):
+    petrolatum = annex_ii.encode(rows(annexes, "904"), annexes)
+    assert petrolatum["severity"] == "info"
+    assert "full refining history" in petrolatum["message"]
+    butane = annex_ii.encode(rows(annexes, "465"), annexes)
+    assert butane["severity"] == "info" and "≥ 0,1 % w/w Butadiene" in butane["message"]
+
+
+def test_salts_are_listed_and_containing_materials_are_not(annexes):
+    salts = annex_ii.encode(rows(annexes, "1338"), annexes)["substances"][0]["inci"]
+    assert salts == ["2,4-Diaminophenol", "2,4-Diaminophenol HCl"]
+    # furocoumarins: lemon oil contains them at its natural content, it is not banned
+    furo = annex_ii.encode(rows(annexes, "358"), annexes)
+    assert "inci" not in furo["substances"][0] and "NOT SURE" not in furo["#"]
+    assert "CITRUS LIMON PEEL OIL" in furo["#"]
+
+
+def test_nano_entries_name_only_the_nano_form(annexes):
+    (sub,) = annex_ii.encode(rows(annexes, "1727"), annexes)["substances"]
+    assert sub == {"name": "Colloidal silver (nano)", "inci": ["Colloidal Silver (nano)"]}
+
+
+def test_rows_of_one_reference_are_one_rule(annexes):
+    rule = annex_ii.encode(rows(annexes, "38"), annexes)
+    assert [s["cas"] for s in rule["substances"]] == [["120-12-7"], ["91995-52-7"], ["101316-49-8"]]
+
+
+def test_exception_of_another_annex_leaves_its_members_out(annexes):
+    rule = annex_ii.encode(rows(annexes, "395"), annexes)
+    assert rule["substances"][0]["inci"] == ["Oxyquinoline"] and rule["substances"][0]["cas"] == ["148-24-3"]
+
+
+# -- Annex IV -------------------------------------------------------------------------
+
+def iv(annexes, ref):
+    return next(e for e in annexes["IV"] if e.ref == ref)
+
+
+def test_titanium_dioxide_colourant(annexes):
+    enc = colourants.encode(iv(annexes, "143"), frozenset({"CI 77891", "TITANIUM DIOXIDE"}))
+    (rule,) = enc.rules
+    assert rule["ingredients"] == ["CI 77891"] and rule["severity"] == "info"
+    assert "Annex III, No 321" in rule["message"]
+
+
+def test_colourant_fields_of_application(annexes):
+    (rinse,) = colourants.encode(iv(annexes, "1")).rules
+    assert rinse["when"] == {"category": ["leave-on"]} and rinse["substances"][0]["name"] == "CI 10006"
+    (mucous,) = colourants.encode(iv(annexes, "2")).rules
+    assert mucous["when"] == {"category": ["mucous-membrane"]}
+    (eye,) = colourants.encode(iv(annexes, "3")).rules
+    assert eye["when"] == {"category": ["eye"]}
+    limit, spray = colourants.encode(iv(annexes, "126a")).rules
+    assert limit["max"] == 10 and spray["when"] == {"category": ["spray"]}
+    assert limit["substances"] == [{"name": "CI 77266 (nano)", "inci": ["CI 77266 (nano)"]}]
+    lip, _ = colourants.encode(iv(annexes, "77"), frozenset({"CI 45396"})).rules
+    assert lip["max"] == 1 and lip["when"] == {"category": ["lip"]}
+    none = colourants.encode(iv(annexes, "7"))
+    assert none.rules == () and not none.conditions
+
+
+# -- overrides, files, coverage --------------------------------------------------------
+
+def test_citations():
+    assert citations("Regulation (EC) No 1223/2009, Annex VI, entries 30 and 30a (as amended by "
+                     "Regulation (EU) 2016/621) and Annex IV, entry 144") == [
+        ("VI", "30"), ("VI", "30a"), ("IV", "144")]
+    assert citations("Regulation (EC) No 1223/2009, Annex III, entry 45 and Article 19(1)(g)") == [("III", "45")]
+
+
+def test_overridden_entries_are_not_generated(shipped_plan):
+    s = status(shipped_plan, "II", "1339")
+    assert s.status == "override" and any("eu-annex-ii-1339-hydroquinone" in r for r in s.rules)
+    assert status(shipped_plan, "IV", "143").status == "override"
+    text = "".join(shipped_plan.files.values())
+    assert "id: eu-annex-ii-1339\n" not in text and "id: eu-annex-ii-1666\n" not in text
+    assert "hand-written override (eu/annex-ii.yaml: eu-annex-ii-1339-hydroquinone)" in text
+
+
+def test_goals_annex_ii_and_iv(shipped_plan):
+    from configurator.tooling.cosing import counts
+
+    c = counts(shipped_plan.statuses)
+    assert c["II"]["not-encoded"] == 0 and c["II"]["total"] == 1742
+    assert (c["IV"]["generated"] + c["IV"]["override"]) / c["IV"]["total"] >= 0.95
+
+
+def test_files_parse_back_and_stay_small(shipped_plan):
+    ids = []
+    for rel, text in shipped_plan.files.items():
+        assert rel.startswith(GENERATED_DIR.as_posix())
+        assert len(text.encode()) < MAX_DOCUMENT_BYTES
+        assert "GENERATED by `configurator rules import-cosing`" in text and "Do not edit" in text
+        ids += [r["id"] for r in yaml.safe_load(text)["rules"]]
+    assert len(ids) == len(set(ids))
+    assert sorted(shipped_plan.files)[:3] == [f"eu/generated/annex-ii-{i}.yaml" for i in (1, 2, 3)]
+
+
+def test_yaml_scalars_round_trip():
+    for value in ["80-54-6", "200-543-5", "yes", "Null", "1339", "a: b", "x #y", "N,N-Dimethyl", "CI 77891",
+                  "Acid Red 87", "“quoted”", "2025-12-08", "", " lead", 0.0005, 3.0, 10, True]:
+        assert yaml.safe_load(f"k: {scalar(value)}")["k"] == value, value
+    data = {"name": "N,N'-x", "inci": ["A, B", "C"], "cas": ["1-00-7"]}
+    assert yaml.safe_load(flow(data)) == data
+
+
+def test_big_annex_is_split():
+    blocks = [[f"  - id: r{i}", "    kind: prohibited"] for i in range(1300)]
+    parts = render_parts("annex-ii", lambda i, n: [f"# part {i} of {n}"], blocks)
+    assert [name for name, _ in parts] == ["annex-ii-1.yaml", "annex-ii-2.yaml", "annex-ii-3.yaml"]
+    assert sum(len(yaml.safe_load(t)["rules"]) for _, t in parts) == 1300
+
+
+def test_generate_is_deterministic_and_honours_a_new_override(rules_copy):
+    first = generate(rules_copy / "cosing", rules_copy)
+    texts = {p: p.read_bytes() for p in first.written}
+    second = generate(rules_copy / "cosing", rules_copy)
+    assert {p: p.read_bytes() for p in second.written} == texts
+    assert not second.removed
+    assert "id: eu-annex-ii-1\n" in (rules_copy / "eu/generated/annex-ii-1.yaml").read_text()
+
+    (rules_copy / "eu" / "annex-ii-extra.yaml").write_text(
+        "rules:\n  - id: my-annex-ii-1\n    kind: prohibited\n    ingredients: [Hydroquinone]\n"
+        "    source: Regulation (EC) No 1223/2009, Annex II, entry 1\n")
+    third = generate(rules_copy / "cosing", rules_copy)
+    assert third.counts["II"]["override"] == first.counts["II"]["override"] + 1
+    assert "id: eu-annex-ii-1\n" not in (rules_copy / "eu/generated/annex-ii-1.yaml").read_text()
+
+
+def test_cli_import_and_coverage(cli, rules_copy):
+    code, out, err = cli("rules", "import-cosing", rules_copy / "cosing", "--rules", rules_copy)
+    assert code == 0, err
+    assert "Annex II: 1742 entries" in out
+    code, out, _ = cli("rules", "coverage", "--rules", rules_copy)
+    assert code == 0 and "generated files: up to date" in out
+    assert out.splitlines()[1].startswith("II") and "100.0%" in out.splitlines()[1]
+    code, out, _ = cli("rules", "coverage", "--rules", rules_copy, "--format", "json")
+    data = json.loads(out)
+    assert data["generated_files_up_to_date"] is True
+    iii = data["annexes"]["III"]
+    assert iii["entries"] == iii["generated"] + iii["override"] + iii["not_encoded"]
+    assert all(e["ref"] and e["reason"] for e in iii["not_encoded_entries"])
+    (rules_copy / "eu/generated/annex-iv.yaml").write_text("rules: []\n")
+    code, out, _ = cli("rules", "coverage", "--rules", rules_copy)
+    assert "STALE" in out and "annex-iv.yaml" in out
+
+
+def test_cli_unreadable_exports(cli, tmp_path):
+    code, _, err = cli("rules", "import-cosing", tmp_path, "--rules", tmp_path)
+    assert code == 2 and "COSING_Annex_II_v2.txt" in err
