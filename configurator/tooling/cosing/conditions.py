@@ -13,14 +13,20 @@ from itertools import product
 
 Cond = dict  # `when` keys → tuple of ids (positive/negative lists) or a single value
 
-_MARKER = re.compile(r"(?:(?<=^)|(?<=[\s:;.,(]))\(?\s*([a-n])\s*\)")
+_MARKER = re.compile(r"(?:(?<=^)|(?<=[\s:;.,(]))\(?[^\S\n]*([a-n])[^\S\n]*\)")
 _GROUP_GLUE = re.compile(r"^(?:\s|and|to|,|&|for|\(|\))*$", re.I)
 
 
 def clean(text: str) -> str:
-    """The export's text with soft hyphens and odd spaces removed, whitespace collapsed."""
+    """The export's text without soft hyphens and odd spaces; lines kept, blank ones dropped."""
     text = text.replace("\xad", "").replace("\u00a0", " ").replace("’", "'").replace("‘", "'")
-    return re.sub(r"\s+", " ", text).strip()
+    lines = (re.sub(r"[^\S\n]+", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def flat(text: str) -> str:
+    """The text on one line (clean, newlines as spaces)."""
+    return clean(text).replace("\n", " ")
 
 
 def split_branches(text: str, letters: str | None = None) -> tuple[str, list[tuple[frozenset, str]]]:
@@ -50,7 +56,7 @@ def split_branches(text: str, letters: str | None = None) -> tuple[str, list[tup
     preamble = re.sub(r"\bfor\s*$", "", preamble, flags=re.I).strip()
     out: list[tuple[frozenset, str]] = []
     group: list[str] = []
-    for i, (start, end, letter) in enumerate(marks):
+    for i, (_start, end, letter) in enumerate(marks):
         nxt = marks[i + 1][0] if i + 1 < len(marks) else len(text)
         body = text[end:nxt]
         glue = body.strip()
@@ -125,29 +131,40 @@ PHRASES: dict[str, tuple[Cond, str]] = {
     "sunscreen products": ({"category": ("sunscreen",)}, "sunscreens"),
     "leave-on face products": ({"category": ("face", "leave-on")}, "leave-on face products"),
     "rinse-off anti-dandruff shampoo": ({"form": ("shampoo",)}, "shampoos"),
+    "antidandruff shampoos": ({"form": ("shampoo",)}, "anti-dandruff shampoos"),
+    "rinse-off products, except oral care products": (
+        {"category": ("rinse-off",), "not_category": ("oral",)}, "rinse-off products other than oral care products"),
+    "leave-on products other than oral products": (
+        {"category": ("leave-on",), "not_category": ("oral",)}, "leave-on products other than oral care products"),
+    "hair lotions": ({"category": ("hair-leave-on",)}, "hair lotions"),
+    "foot care products": ({"area": ("foot",)}, "foot care products"),
     "rinse-off shampoo": ({"form": ("shampoo",)}, "shampoos"),
 }
 # Hair-dye branches are written many ways ("Hair due substance in non- oxidative hair
 # day products", "Hair dye subtance in oxidatie hair dye products."): read by pattern.
-_DYE = re.compile(r"hair d\w+ (?:sub\w+ )?(?:in )?(non-? ?)?oxida\w* hair d\w+ products?", re.I)
-_LASH = re.compile(r"^products? in ?tended for col ?ouring eyelashes$", re.I)
+_DYE = re.compile(r"(?:hair d\w+ (?:sub\w+ )?(?:in )?)?(non-? ?)?oxida\w* hair d\w+ products?|"
+                  r"(non-)?oxidising colouring agents for hair dyeing", re.I)
+_LASH = re.compile(r"^products? in ?ten?[dt]ed for col ?ouring eyelashes$", re.I)
 
 
 def norm(phrase: str) -> str:
     """A product-type phrase in the form PHRASES is keyed by."""
-    phrase = clean(phrase).lower().rstrip(" .;")
+    phrase = flat(phrase).lower().rstrip(" .;")
     return re.sub(r"\s*\(\*\)$", "", phrase)
 
 
 def phrase_condition(phrase: str) -> tuple[Cond, str] | None:
     """The condition and client's words for one product-type phrase, or None if unknown."""
     key = norm(phrase)
+    purpose = re.match(r"^(?:solvent|ph[- ]?a\w*juster|stabilizer for hydrogen peroxide) (?:in|for) (.+)$", key)
+    if purpose:  # the use is the annex's reason, the product type is what it limits
+        return phrase_condition(purpose.group(1))
     if key in PHRASES:
         cond, words = PHRASES[key]
         return dict(cond), words
     m = _DYE.fullmatch(key)
     if m:
-        if m.group(1):
+        if m.group(1) or m.group(2):
             return {"category": ("non-oxidative-hair-dye",)}, "non-oxidative hair dyes"
         return {"category": ("oxidative-hair-dye",)}, "oxidative hair dyes"
     if _LASH.match(key):
@@ -181,22 +198,82 @@ def negate(cond: Cond) -> list[Cond]:
     return out
 
 
+# category → the categories it lies within (a face cream is a leave-on face product)
+WITHIN = {
+    "body-lotion": {"leave-on", "skin"}, "face-cream": {"leave-on", "face", "skin"},
+    "hand-cream": {"leave-on", "skin"}, "face": {"skin"}, "lip": {"skin", "mucous-membrane"},
+    "toothpaste": {"oral", "mucous-membrane"}, "mouthwash": {"oral", "mucous-membrane"},
+    "oral": {"mucous-membrane"}, "eye": {"mucous-membrane"},
+    "hair-rinse-off": {"hair", "rinse-off"}, "hair-leave-on": {"hair", "leave-on"},
+    "oxidative-hair-dye": {"hair-dye", "hair"}, "non-oxidative-hair-dye": {"hair-dye", "hair"},
+    "hair-dye": {"hair"}, "hair-straightener": {"hair"}, "nail-hardener": {"nail"},
+    "artificial-nail": {"nail"}, "aerosol": {"spray"},
+}
+DISJOINT = [{"leave-on", "rinse-off"}]
+# a category the area or application keys say as well: lets "hair products, not sprays"
+# be {area: [hair, scalp], category: [spray]} where two category lists cannot be ANDed
+AS_OTHER_KEY = {"hair": ("area", ("hair", "scalp")), "face": ("area", ("face",)),
+                "eye": ("area", ("eye",)), "lip": ("area", ("lip",)), "oral": ("area", ("oral",)),
+                "nail": ("area", ("nail",)), "leave-on": ("application", "leave-on"),
+                "rinse-off": ("application", "rinse-off")}
+
+
+def _meet(x: str, y: str) -> str | None | bool:
+    """x and y as one category id; None if they exclude each other; False if unsayable."""
+    if x == y or x in WITHIN.get(y, ()):
+        return y
+    if y in WITHIN.get(x, ()):
+        return x
+    if {x, y} in DISJOINT:
+        return None
+    return False
+
+
+def _meet_lists(mine: tuple, theirs: tuple) -> tuple | None:
+    out = []
+    for x in mine:
+        for y in theirs:
+            m = _meet(x, y)
+            if m is False:
+                raise Unsayable(f"category {mine} and {theirs}")
+            if m and m not in out:
+                out.append(m)
+    return tuple(out) or None
+
+
 def conjoin(a: Cond, b: Cond) -> Cond | None:
     """a and b as one condition; None when they cannot both hold; Unsayable if no key says it."""
+    try:
+        return _conjoin(a, b)
+    except Unsayable:
+        for one, other in ((a, b), (b, a)):
+            cats = one.get("category", ())
+            if len(cats) == 1 and cats[0] in AS_OTHER_KEY:
+                key, value = AS_OTHER_KEY[cats[0]]
+                moved = {k: v for k, v in one.items() if k != "category"}
+                moved = _conjoin(moved, {key: value})
+                if moved is not None:
+                    return _conjoin(moved, other)
+        raise
+
+
+def _conjoin(a: Cond, b: Cond) -> Cond | None:
     out = dict(a)
     for key, value in b.items():
         if key not in out:
             out[key] = value
         elif key.startswith("not_"):
             out[key] = tuple(dict.fromkeys((*out[key], *value)))
-        elif key in ("category", "area", "form"):
-            mine, theirs = set(out[key]), set(value)
-            if mine <= theirs:
-                continue
-            if theirs <= mine:
-                out[key] = tuple(value)
-                continue
-            raise Unsayable(f"{key} {out[key]} and {value}")
+        elif key == "category":
+            met = _meet_lists(tuple(out[key]), tuple(value))
+            if met is None:
+                return None
+            out[key] = met
+        elif key in ("area", "form"):
+            both = tuple(x for x in out[key] if x in value)
+            if not both:
+                return None
+            out[key] = both
         elif out[key] != value:
             return None
     for key in ("category", "area", "form"):
@@ -212,7 +289,10 @@ def outside(conds: list[Cond]) -> list[Cond]:
     for choice in product(*options):
         acc: Cond | None = {}
         for part in choice:
-            acc = conjoin(acc, part)
+            try:
+                acc = conjoin(acc, part)
+            except Unsayable:  # e.g. "a spray that is a mouthwash": no key says it; left unprohibited
+                acc = None
             if acc is None:
                 break
         if acc is not None and acc not in result:

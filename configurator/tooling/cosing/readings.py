@@ -83,3 +83,283 @@ def rewrite(entry, key):
     """The entry with its hand-read columns, or the entry itself when it reads as it is."""
     columns = REWRITES.get(key)
     return replace(entry, **columns) if columns else entry
+
+# Branches read by hand: key → [(letter, when, client's words, maximum text or "")].
+# The maximum texts are the annex's own; an empty one means allowed there without a limit.
+BRANCHES: dict[tuple[str, str, str], list[tuple[str, dict, str, str]]] = {}
+
+# Conditions on some of an entry's substances: key → [(id suffix, INCI names in upper case,
+# "Not to be used …" clauses, a maximum for them alone or "")].
+PARTS: dict[tuple[str, str, str], list[tuple[str, set, str, str]]] = {}
+
+# Entries whose limit is a sum with another entry's substances: key → [(annex, ref)].
+JOIN: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+
+# Prohibitions read by hand beside the generic ones: key → [(when, client's words)].
+PROHIBITED: dict[tuple[str, str, str], list[tuple[dict, str]]] = {}
+
+# Entries whose listed product types do not close the substance out of the others.
+NO_OUTSIDE: set[tuple[str, str, str]] = set()
+
+_INHALED = "Not to be used in applications that may lead to exposure of the end-user's lungs by inhalation."
+_FF = ("fine-fragrance", "eau-de-toilette", "fragrance-cream")
+
+
+KEY_LENGTH = 30  # the first name is cut here in the keys: the export's group names run long
+
+
+def _read(key, *, branches=None, note=None, parts=None, join=None, prohibited=None, outside=True, **columns):
+    """Record one hand reading (keeps the tables below one line per fact)."""
+    key = (key[0], key[1], key[2][:KEY_LENGTH])
+    if branches is not None:
+        BRANCHES[key] = branches
+    if note:
+        NOTES[key] = note
+    if parts:
+        PARTS[key] = parts
+    if join:
+        JOIN[key] = join
+    if prohibited:
+        PROHIBITED[key] = prohibited
+    if not outside:
+        NO_OUTSIDE.add(key)
+    if columns:
+        REWRITES[key] = columns
+
+
+# ---- Annex V ----------------------------------------------------------------------------
+_read(("V", "3", "SALICYLIC ACID"), maximum="0,5 % (acid)", other="",
+      note="the annex gives 0,5 % (acid) for the acid and for its salts; read as one 0,5 % for their sum",
+      parts=[("acid", {"SALICYLIC ACID"},
+              "Not to be used in products for children under 3 years of age.\nNot to be used in oral products.\n"
+              + _INHALED, ""),
+             ("salts", {"CALCIUM SALICYLATE", "MAGNESIUM SALICYLATE", "MEA-SALICYLATE", "SODIUM SALICYLATE",
+                        "POTASSIUM SALICYLATE", "TEA-SALICYLATE"},
+              "Not to be used in products for children under 3 years of age, except for shampoos.", "")])
+_read(("V", "7", "O-PHENYLPHENOL"), other="Contact with eyes should be avoided.",
+      branches=[("a", {"application": "leave-on"}, "leave-on products", "0,15 % (as phenol)"),
+                ("b", {"application": "rinse-off"}, "rinse-off products", "0,2 % (as phenol)")],
+      parts=[("salts", {"SODIUM O-PHENYLPHENATE", "POTASSIUM O-PHENYLPHENATE", "MEA O-PHENYLPHENATE"},
+              "Not to be used in any products.", "")])
+_read(("V", "12", "4-HYDROXYBENZOIC ACID"), maximum="0,8 % (as acid)", join=[("V", "12a")],
+      note="0,8 % (as acid) is the mixtures' limit over entries 12 and 12a together; the single esters' "
+           "0,4 % are the -methylparaben / -ethylparaben rules",
+      parts=[("methylparaben", {"METHYLPARABEN", "SODIUM METHYLPARABEN", "POTASSIUM METHYLPARABEN"}, "",
+              "0,4 % (as acid)"),
+             ("ethylparaben", {"ETHYLPARABEN", "SODIUM ETHYLPARABEN", "POTASSIUM ETHYLPARABEN"}, "",
+              "0,4 % (as acid)")])
+_read(("V", "12a", "BUTYLPARABEN/PROPYLPARABEN/SODIUM PROPOYL"), maximum="0,14 % (as acid)",
+      inci=("BUTYLPARABEN", "PROPYLPARABEN", "SODIUM PROPYLPARABEN", "SODIUM BUTYLPARABEN",
+            "POTASSIUM BUTYLPARABEN", "POTASSIUM PROPYLPARABEN"),  # the export writes one slashed name
+      note="the 0,8 % (as acid) for mixtures with entry 12 is on entry 12's rule (eu-annex-v-12)")
+_read(("V", "25", "TRICLOSAN"), maximum="",
+      note="face powders and blemish concealers have no category: they fall under the outside rule "
+           "(stricter); nail-cleaning products before artificial nails read as artificial-nail products",
+      branches=[("a", {"category": ("toothpaste",)}, "toothpastes", "0,3 %"),
+                ("b", {"area": ("hand",), "application": "rinse-off"}, "hand soaps", "0,3 %"),
+                ("c", {"area": ("body",), "application": "rinse-off"}, "body soaps and shower gels", "0,3 %"),
+                ("d", {"category": ("deodorant",), "not_category": ("spray",)}, "non-spray deodorants", "0,3 %"),
+                ("e", {"category": ("artificial-nail",)}, "nail products used before artificial nails", "0,3 %")])
+_read(("V", "32", "CLIMBAZOLE"),
+      branches=[("a", {"category": ("hair-leave-on",)}, "hair lotions", "0,2 %"),
+                ("b", {"category": ("face-cream",)}, "face creams", "0,2 %"),
+                ("c", {"area": ("foot",)}, "foot care products", "0,2 %"),
+                ("d", {"form": ("shampoo",)}, "rinse-off shampoos", "0,5 %")])
+_read(("V", "51", "SODIUM HYDROXYMETHYLGLYCINATE"), other="",
+      note="not to be used when the releasable formaldehyde of the mixture, whatever its source, is 0,1 % "
+           "or more: that sum over every formaldehyde releaser is not generated here")
+_read(("V", "52", "SILVER CHLORIDE"),
+      other="Not to be used in products for children under 3 years of age.\nNot to be used in oral products.\n"
+            "Not to be used in eye and lip products.",
+      note="the annex's 20 % AgCl (w/w) on TiO2 describes the raw material and is not checked")
+_read(("V", "58", "ETHYL-N-ALPHA-DODECANOYL-L-ARGINATE HYDROCH"),
+      branches=[("a", {"category": ("mouthwash",)}, "mouthwashes", "0,15 %"),
+                ("b", {"not_category": ("mouthwash",)}, "other products", "0,4 %")],
+      other="(a) Not to be used in preparations for children under 10 years of age\n(b) Not to be used in lip "
+            "products.\n(b) Not to be used in oral products.\n(b) Not to be used in spray products.",
+      note="mouthwashes are prohibited for children under 10; the grammar says under 6 at most, so only "
+           "that part is checked")
+_read(("V", "59", "CITRIC ACID (AND) SILVER CITRATE"), maximum="0,2 %",
+      other="Not to be used in oral products.\nNot to be used in eye products.",
+      note="0,2 % of the mixture corresponds to 0,0024 % of silver; the mixture is counted")
+_read(("V", "60", "HYDROXYETHOXYPHENYL BUTANONE"),
+      branches=[("", {}, "rinse-off, oral care and leave-on products", "0,7 %")])
+
+# ---- Annex VI ---------------------------------------------------------------------------
+_read(("VI", "3", "HOMOSALATE"),
+      branches=[("", {"category": ("face",), "not_category": ("aerosol",)},
+                 "face products other than propellant sprays", "7,34 %")])
+_read(("VI", "4", "BENZOPHENONE-3"), other="",
+      note="'If used at 0,5 % to protect product formulation, the levels used as UV filter must not exceed "
+           "5,5 % (a) / 1,7 % (b)': the purpose split is not checked, the total is",
+      branches=[("a", {"area": ("face", "hand", "lip"), "not_category": ("spray",)},
+                 "face, hand and lip products other than sprays", "6 %"),
+                ("b", {"area": ("body",)}, "body products, sprays included", "2,2 %"),
+                ("c", {"not_area": ("face", "hand", "lip", "body")}, "other products", "0,5 %"),
+                ("d", {"area": ("face", "hand", "lip"), "category": ("spray",)}, "face, hand and lip sprays",
+                 "0,5 %")],
+      wording="(a) (b) Contains Benzophenone-3 (not required at 0,5 % or less when used only to protect the product)")
+_read(("VI", "27", "TITANIUM DIOXIDE"), other="", join=[("VI", "27a")],
+      note="titanium dioxide powder with 1 % or more of particles of 10 µm or less also follows Annex III "
+           "entry 321 (its own rules)")
+_read(("VI", "27a", "TITANIUM DIOXIDE (NANO)"),
+      other=_INHALED + "\nOnly nanomaterials having the characteristics the annex lists are allowed (purity, "
+                       "rutile form, particle size, coating, photocatalytic activity).",
+      wording="For face products containing Titanium Dioxide (nano) coated with the combination Alumina and "
+              "Manganese Dioxide: Not to be used on the lips.")
+_read(("VI", "30", "ZINC OXIDE"), other=_INHALED, wording="", join=[("VI", "30a")])
+_read(("VI", "30a", "ZINC OXIDE (NANO)"), wording="",
+      other=_INHALED + "\nOnly nanomaterials having the characteristics the annex lists are allowed (purity, "
+                       "particle size, solubility, coating).")
+_read(("VI", "23", "METHYLENE BIS-BENZOTRIAZOLYL TETRAMETHYLBU"), join=[("VI", "23a")])
+_read(("VI", "33", "BIS-(DIETHYLAMINOHYDROXYBENZOYL BENZOYL) P"), join=[("VI", "34")])
+
+# ---- Annex III --------------------------------------------------------------------------
+_read(("III", "98", "SALICYLIC ACID"),
+      branches=[("a", {"category": ("hair-rinse-off",)}, "rinse-off hair products", "3,0 %"),
+                ("b", {"not_category": ("hair-rinse-off", "body-lotion", "eye", "lip", "deodorant")},
+                 "other products", "2,0 %"),
+                ("c", {"category": ("body-lotion", "eye", "lip", "deodorant")},
+                 "body lotions, eye products, lip products and deodorants", "0,5 %")],
+      note="(c) names body lotion, eye shadow, mascara, eyeliner, lipstick and roll-on deodorant; read as "
+           "every eye, lip and deodorant product (the stricter 0,5 %)")
+_read(("III", "376", "RETINOL"),
+      branches=[("a", {"category": ("body-lotion",)}, "body lotions", "0,05 % Retinol Equivalent (RE)"),
+                ("b", {"not_category": ("body-lotion",)}, "other leave-on and rinse-off products", "0,3 % RE")])
+_read(("III", "235", "3-METHYLAMINO-4-NITROPHENOXYETHANOL"), maximum="0,15 %",
+      note="the export writes '0 15%'; read as 0,15 % (the stricter of 0,15 and 15)")
+_read(("III", "17", "SODIUM NITRITE"), branches=[("", {}, "all products (as a rust inhibitor)", "0,2 %")],
+      note="the annex allows it as a rust inhibitor; the purpose is not checked")
+_read(("III", "18", "NITROMETHANE"), branches=[("", {}, "all products (as a rust inhibitor)", "0,3 %")],
+      note="the annex allows it as a rust inhibitor; the purpose is not checked")
+_read(("III", "45", "BENZYL ALCOHOL"), branches=[("", {}, "all products (as a solvent or fragrance)", "")])
+_read(("III", "186", "DIETHYLENE GLYCOL"), branches=[("", {}, "all products (as traces from ingredients)", "0,1 %")])
+_read(("III", "187", "BUTOXYDIGLYCOL"), branches=[("", {"category": ("hair-dye",)}, "hair dyes (as a solvent)", "9 %")])
+_read(("III", "49", "SELENIUM DISULPHIDE"),
+      branches=[("", {"form": ("shampoo",)}, "anti-dandruff shampoos", "1 %")])
+_read(("III", "48", "SILVER NITRATE"),
+      branches=[("", {"category": ("eyelash-dye",)}, "eyelash and eyebrow dyes", "4 %")],
+      note="eyebrow dyes have no category of their own; read as eyelash dyes")
+_read(("III", "22", "RESORCINOL"),
+      branches=[("a", {"category": ("oxidative-hair-dye",)}, "oxidative hair dyes", "1,25 %"),
+                ("b", {"category": ("eyelash-dye",)}, "eyelash dyes (professional use)", "1,25 %"),
+                ("c", {"category": ("hair",)}, "hair lotions and shampoos", "0,5 %")],
+      other="(b) Professional use only",
+      note="(c) hair lotions and shampoos read as all hair products (hair dyes are also (a)'s)")
+_read(("III", "25", "ZINC PHENOLSULFONATE"),
+      branches=[("", {"category": ("deodorant",)}, "deodorants and antiperspirants",
+                 "6 % (as % of anhydrous substance)")],
+      note="astringent lotions have no category: they fall under the outside rule (stricter)")
+_read(("III", "50", "ALUMINIUM ZIRCONIUM CHLORIDE HYDROXIDE COMP"),
+      branches=[("", {"category": ("deodorant",)}, "antiperspirants",
+                 "20 % (as anhydrous aluminium zirconium chloride hydroxide)")],
+      other="Not to be used in aerosol dispensers (sprays)",
+      note="the 5,4 % (as zirconium) and the Al/Zr and (Al+Zr)/Cl atom ratios are not checked")
+_read(("III", "51", "OXYQUINOLINE SULFATE"),
+      branches=[("a", {"category": ("hair-rinse-off",)}, "rinse-off hair products", "0,3 % (as base)"),
+                ("b", {"category": ("hair-leave-on",)}, "leave-on hair products", "0,03 % (as base)")])
+_read(("III", "53", "ETIDRONIC ACID"),
+      branches=[("a", {"category": ("hair",)}, "hair products", "1,5 % (as etidronic acid)"),
+                ("b", {"form": ("soap",)}, "soaps", "0,2 % (as etidronic acid)")])
+_read(("III", "57", "STRONTIUM CHLORIDE"),
+      branches=[("a", {"category": ("oral",)}, "oral care products", "3,5 % (as strontium)"),
+                ("b", {"form": ("shampoo",)}, "shampoos", "2,1 % (as strontium)"),
+                ("c", {"category": ("face",)}, "face products", "2,1 % (as strontium)")])
+_read(("III", "63", "STRONTIUM HYDROXIDE"),
+      branches=[("", {"category": ("depilatory",)}, "depilatories (as a pH adjuster)", "3,5 % (as strontium)")])
+_read(("III", "64", "STRONTIUM PEROXIDE"), other="Professional use",
+      note="all products must also meet the hydrogen peroxide release requirements (entry 12)")
+_read(("III", "65", "BENZALKONIUM CHLORIDE"),
+      note="benzalkonium with an alkyl chain of C14 or less must stay under 0,1 % (as benzalkonium "
+           "chloride): the chain length is not known to the catalog")
+_read(("III", "89", "METHYL 2-OCTYNOATE"), maximum="(b) 0,01 %", join=[("III", "173")],
+      note="0,01 % for methyl 2-octynoate alone and for its sum with methyl octine carbonate (entry 173)")
+_read(("III", "173", "METHYL OCTINE CARBONATE"), maximum="(b) 0,002 %")
+_read(("III", "96", "MUSK XYLENE"),
+      branches=[("a", {"form": ("fine-fragrance",)}, "fine fragrances", "1,0 %"),
+                ("b", {"form": ("eau-de-toilette",)}, "eaux de toilette", "0,4 %"),
+                ("c", {"not_form": ("fine-fragrance", "eau-de-toilette")}, "other products", "0,03 %")],
+      other="Not to be used in oral products.", outside=False)
+_read(("III", "97", "MUSK KETONE"),
+      branches=[("a", {"form": ("fine-fragrance",)}, "fine fragrances", "1,4 %"),
+                ("b", {"form": ("eau-de-toilette",)}, "eaux de toilette", "0,56 %"),
+                ("c", {"not_form": ("fine-fragrance", "eau-de-toilette")}, "other products", "0,042 %")],
+      other="Not to be used in oral products.", outside=False)
+_read(("III", "102", "METHYL EUGENOL"),
+      branches=[("a", {"form": ("fine-fragrance",)}, "fine fragrances", "0,01 %"),
+                ("b", {"form": ("eau-de-toilette",)}, "eaux de toilette", "0,004 %"),
+                ("c", {"form": ("fragrance-cream",)}, "fragrance creams", "0,002 %"),
+                ("d", {"application": "leave-on", "not_form": _FF}, "other leave-on products", "0,0002 %"),
+                ("e", {"category": ("oral",)}, "oral care products", "0,0002 %"),
+                ("f", {"application": "rinse-off", "not_category": ("oral",)}, "rinse-off products", "0,001 %")])
+_read(("III", "182", "1-(5,6,7,8-TETRAHYDRO-3,5,5,6,8,8,-HEXAMETH"),
+      branches=[("a", {"form": ("fine-fragrance",)}, "fine fragrances", "2,5 %"),
+                ("b", {"form": ("fragrance-cream",)}, "fragrance creams", "0,5 %"),
+                ("c", {"form": ("hydroalcoholic",)}, "hydroalcoholic products", "1 %"),
+                ("d", {"application": "leave-on", "not_form": ("fine-fragrance", "fragrance-cream", "hydroalcoholic")},
+                 "other leave-on products", "0,1 %"),
+                ("e", {"application": "rinse-off"}, "rinse-off products", "0,2 %")],
+      other="Not to be used in oral products.", outside=False)
+_read(("III", "99", "INORGANIC SULFITES AND BISULFITES (12)"),
+      branches=[("a", {"category": ("oxidative-hair-dye",)}, "oxidative hair dyes", "0,67 % (as free SO2)"),
+                ("b", {"category": ("hair-straightener",)}, "hair straighteners", "6,7 % (as free SO2)"),
+                ("c", {"form": ("self-tanning",), "area": ("face",)}, "self-tanning face products",
+                 "0,45 % (as free SO2)"),
+                ("d", {"form": ("self-tanning",), "not_area": ("face",)}, "other self-tanning products",
+                 "0,40 % (as free SO2)")])
+_read(("III", "197", "ETHYL LAUROYL ARGINATE HCL"),
+      branches=[("a", {"form": ("soap",)}, "soaps", "0,8 %"),
+                ("b", {"form": ("shampoo",)}, "anti-dandruff shampoos", "0,8 %"),
+                ("c", {"category": ("deodorant",), "not_category": ("spray",)}, "non-spray deodorants", "0,8 %")])
+_read(("III", "297", "ETHOXYDIGLYCOL"),
+      branches=[("a", {"category": ("oxidative-hair-dye",)}, "oxidative hair dyes", "7 %"),
+                ("b", {"category": ("non-oxidative-hair-dye",)}, "non-oxidative hair dyes", "5 %"),
+                ("c", {"category": ("rinse-off",), "not_category": ("hair-dye",)},
+                 "rinse-off products other than hair dyes", "10 %"),
+                ("d", {"application": "leave-on", "not_category": ("hair-dye",)}, "other products", "2,6 %")],
+      note="(e) allows only fine fragrances, hair sprays, antiperspirants and deodorants among sprays; "
+           "other sprays are read as (d)'s 2,6 %, not prohibited")
+_read(("III", "297", "ETHOXYDIGLYCOL"), other="Not to be used in eye products and oral products.\n"
+      "The level of ethylene glycol impurity in Ethoxydiglycol must be ≤ 0,1 %.")
+_read(("III", "308", "TAGETES MINUTA FLOWER EXTRACT; TAGETES MINU"), join=[("III", "309")])
+_read(("III", "321", "TITANIUM DIOXIDE"),
+      branches=[("a", {"area": ("face",), "form": ("powder", "loose-powder")}, "loose face powders", "25 %"),
+                ("b", {"area": ("hair", "scalp"), "category": ("aerosol",)}, "hair aerosol sprays", "1,1 %")],
+      other="", outside=False,
+      prohibited=[({"category": ("spray",), "not_area": ("hair", "scalp")},
+                   "sprays and other products that may be inhaled")],
+      note="counts all titanium dioxide, not only the powder with 1 % or more of particles of 10 µm or less "
+           "(stricter); hair aerosols get the professional 1,1 % (general use allows 1,4 %)")
+_read(("III", "322", "DIHYDROXYACETONE"),
+      branches=[("a", {"category": ("non-oxidative-hair-dye",)}, "non-oxidative hair dyes", "6,25 %"),
+                ("b", {"form": ("self-tanning",)}, "self-tanning products", "10 %")],
+      other="From 26 January 2022 products not complying shall not be placed on the Union market. From 22 "
+            "April 2022 products not complying shall not be made available on the Union market.")
+_read(("III", "325", "BUTYLATED HYDROXYTOLUENE"))
+_read(("III", "12", "HYDROGEN PEROXIDE"),
+      branches=[("a", {"category": ("hair",)}, "hair products", "12 % (of H2O2)"),
+                ("b", {"category": ("skin",)}, "skin products", "4 % (of H2O2)"),
+                ("c", {"category": ("nail-hardener",)}, "nail hardeners", "2 % (of H2O2)"),
+                ("d", {"category": ("oral",)}, "oral care products", "0,1 % (of H2O2)"),
+                ("e", {"category": ("eye",)}, "eyelash products (professional use)", "2 % (of H2O2)")],
+      other="(e) Professional use",
+      note="tooth whitening up to 6 % (sold to dental practitioners only) is not generated: oral products "
+           "get 0,1 %; eyelash products read as eye products")
+_read(("III", "15b", "LITHIUM HYDROXIDE"),
+      branches=[("a", {"category": ("hair-straightener",), "not_category": ("professional",)},
+                 "hair straighteners (general use)", "2 %"),
+                ("b", {"category": ("hair-straightener",)}, "hair straighteners (professional use)", "4,5 %"),
+                ("c", {"category": ("depilatory",)}, "depilatories (as a pH adjuster)", ""),
+                ("d", {"category": ("rinse-off",)}, "rinse-off products (as a pH adjuster)", "")],
+      other="", note="the pH limits (below 12,7 in depilatories, below 11 elsewhere) are not generated")
+
+UNENCODED.update({(a, r, n[:KEY_LENGTH]): why for (a, r, n), why in {
+    ("III", "52", "METHYL ALCOHOL"):
+        "limit relative to the ethanol and isopropyl alcohol (5 % of them), not a % of the product",
+    ("III", "59", "TALC"):
+        "no limit: only the label warning for powders for children under 3 "
+        "(\"Keep powder away from children's nose and mouth\")",
+    ("III", "66", "POLYACRYLAMIDES"):
+        "raw-material specification only, not a limit in the product: residual acrylamide "
+        "0,1 mg/kg (body leave-on) / 0,5 mg/kg (other products)",
+}.items()})

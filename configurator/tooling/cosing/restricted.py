@@ -11,7 +11,7 @@ wrong limit is worse than none.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from configurator.tooling.cosing import conditions as cond
@@ -35,10 +35,15 @@ class Unread(ValueError):
 
 @dataclass(frozen=True)
 class Limit:
-    """One maximum concentration, % w/w, with what it is expressed as."""
+    """One maximum concentration, % w/w, with what it is expressed as.
+
+    `salt` is the annex's own equivalent for the salt ("1,2 % as free base (1,8 % as
+    tetrahydrochloride salt)" → 1.8): a salt is then counted with factor value / salt.
+    """
 
     value: float
     expressed_as: str | None = None
+    salt: float | None = None
 
 
 @dataclass
@@ -67,7 +72,7 @@ def quantities(text: str) -> list[float]:
 
 def expressed_as(text: str) -> str | None:
     """What a limit is expressed as: "(acid)", "(as NH3)", "calculated as F", "RE"."""
-    t = cond.clean(text)
+    t = cond.flat(text)
     for pattern in (r"%\s*\(\s*(?:as|calculated as|of)\s+([^()]+?)\s*\)",
                     r"\(\s*\d[\d.,]*\s*%\s*as\s+([^()]+?)\s*\)",
                     r"%\s*\((acid)\)",
@@ -83,10 +88,14 @@ def expressed_as(text: str) -> str | None:
 
 def one_limit(text: str) -> Limit:
     """The single limit a maximum text states (repeats of the same number allowed)."""
-    t = re.sub(r"^\s*as from \d+ \w+ \d{4}\s*:\s*", "", cond.clean(text), flags=re.I)
+    t = re.sub(r"^\s*as from \d+ \w+ \d{4}\s*:\s*", "", cond.flat(text), flags=re.I)
+    m = re.fullmatch(r"\(?(\d+(?:[.,]\d+)?\s*%)\s*\(?(?:calculated )?as free base\)?\s*(?:\(|or\s+)"
+                     r"(\d+(?:[.,]\d+)?\s*%)\s*\(?(?:calculated )?as [\w -]*?(?:salt|chloride|sulfate|sulphate)\)?\)?\.?", t, re.I)
+    if m:
+        return Limit(quantities(m.group(1))[0], "free base", quantities(m.group(2))[0])
     values = set(quantities(t))
     if len(values) != 1:
-        raise Unread(f"maximum: {cond.clean(text)}")
+        raise Unread(f"maximum: {cond.flat(text)}")
     return Limit(values.pop(), expressed_as(t))
 
 
@@ -99,9 +108,12 @@ def fmt(value: float) -> str:
 
 def label(name: str) -> str:
     """An INCI name as a label prints it (BENZOIC ACID → Benzoic Acid, (NANO) → (nano))."""
-    words = [w if any(c.isdigit() for c in w) and w.isupper() is False else w.capitalize()
-             for w in re.split(r"(\s+|-|/)", name.strip().lower())]
+    words = [w.upper() if w.upper() in _ACRONYMS else ("HCl" if w == "hcl" else w.capitalize())
+             for w in re.split(r"(\s+|-|/|\()", name.strip().lower())]
     return "".join(words).replace("(Nano)", "(nano)")
+
+
+_ACRONYMS = {"TEA", "MEA", "DEA", "PEG", "PPG", "PABA", "EDTA", "HC", "CI", "DMDM", "II", "III", "IV"}
 
 
 _CAS = re.compile(r"^\d{2,7}-\d{2}-\d$")
@@ -125,14 +137,16 @@ def substances(entry) -> list[dict]:
     factor 1 (a salt named only by its number is then counted at its own mass: more than
     its acid, the safe side).
     """
-    names = [n for n in (cond.clean(i) for i in entry.inci) if n and n != "-"]
-    names += [n for n in (cond.clean(i) for i in entry.identified)
-              if n and n != "-" and n.upper() not in {x.upper() for x in names}]
+    names = [n for n in (cond.flat(i) for i in entry.inci) if n and n != "-"]
+    known = {n.upper() for n in entry.identified}
+    names = [n for n in names if not ("/" in n and all(p.strip().upper() in known for p in n.split("/")))]
+    if not names:  # the identified ingredients name the group's members ("and its salts")
+        names = [n for n in (cond.flat(i) for i in entry.identified) if n and n != "-"]
     cas = _numbers(entry.cas, _CAS)
     ec = _numbers(entry.ec, _EC)
     if not names:
         return [_substance(cond.clean(entry.chemical_name), [], cas, ec)]
-    paired_cas = len(cas) == len(entry.inci) == len([n for n in entry.inci if n.strip()])
+    paired_cas = len(cas) == len(names) and tuple(names) == tuple(cond.flat(i) for i in entry.inci)
     paired_ec = len(ec) == len(cas) and paired_cas
     out = []
     for i, name in enumerate(names):
@@ -160,6 +174,9 @@ def with_factors(subs: list[dict], limit: Limit) -> tuple[list[dict], list[str]]
     out, notes, unknown = [], [], []
     for sub in subs:
         known = readings.FACTORS.get((sub["name"].upper(), _basis(limit.expressed_as)))
+        if limit.salt and _SALT.search(sub["name"]):
+            known = (round(limit.value / limit.salt, 4),
+                     f"the annex's own equivalence, {fmt(limit.value)} % free base = {fmt(limit.salt)} % as the salt")
         if known:
             factor, masses = known
             out.append({**sub, "factor": factor})
@@ -172,6 +189,9 @@ def with_factors(subs: list[dict], limit: Limit) -> tuple[list[dict], list[str]]
         notes.append(f"{', '.join(unknown)}: factor 1, counted at its own mass, which over-counts "
                      f"the {limit.expressed_as} (the safe side)")
     return out, notes
+
+
+_SALT = re.compile(r"\b(?:HCl|hydrochloride|dihydrochloride|tetrahydrochloride|sulfate|sulphate)\b", re.I)
 
 
 def _basis(expressed: str) -> str:
@@ -219,6 +239,9 @@ def rule_id(entry, annexes, suffix: str = "") -> str:
     same = [e for e in annexes.get(entry.annex, ()) if ref_text(e) == ref_text(entry)]
     if len(same) > 1:
         parts.append(_slug(entry.inci[0] if entry.inci and entry.inci[0] not in ("-", "") else entry.chemical_name))
+        slugs = [_slug(e.inci[0] if e.inci and e.inci[0] not in ("-", "") else e.chemical_name) for e in same]
+        if slugs.count(parts[-1]) > 1:  # the export keeps an older and a newer version of the entry
+            parts.append("-".join(re.findall(r"\d+", entry.regulation)))
     if suffix:
         parts.append(suffix)
     return "-".join(p for p in parts if p)
@@ -250,7 +273,7 @@ def _date(d: str, m: str, y: str) -> date:
 
 def market_dates(text: str) -> dict:
     """placed_from / available_from of a transition clause, or {} if the text has none."""
-    t = cond.clean(text)
+    t = cond.flat(text)
     out = {}
     m = re.search(rf"from {_DATE}[^.]*?shall not be placed", t, re.I)
     if m:
@@ -274,9 +297,9 @@ def _next_day(d: date) -> str:
 # -- the "other" column ------------------------------------------------------------------
 
 _OXIDATIVE = re.compile(
-    r"aft\w*r mixing (?:\w+ )?(?:under )?\w*xidative conditions,? the maximum (?:use )?concentra\w*"
+    r"aft\w*r mixing (?:\w+ )?(?:under )?\w*xidative conditions,?\s*the\s*maximum\s*(?:use )?concentra\w*"
     r"(?: applied)? (?:to|on) (?:the )?(?:hair|head|eyelashes|hair or eye\w*)[^%]*?must not ex\w*\s+"
-    r"(\d+(?:[.,]\d+)?\s*%[^.;]*?)(?=\.|;|\n|- Do|— Do|For \(|$|\(b\)|\(c\))", re.I)
+    r"(\d+(?:[.,]\d+)?\s*%[^;\n]*?)(?=\.(?!\d)|;|\n|- Do|— Do|For \(|$|\(b\)|\(c\))", re.I)
 
 # Clauses that are conditions on the raw material, the process or the purpose: the
 # formula cannot show them, so they are kept as comments on the rules, never dropped.
@@ -289,12 +312,17 @@ _COMMENT = re.compile(
     r"may be placed on the union market|shall not be placed|shall not be made available|"
     r"must not be higher than|photostable|coated|particle|nanomaterial|solubility|"
     r"partition coefficient|uncoated|median|aspect ratio|surface area|photocatalytic|rutile|"
-    r"wurtzite|^— ?purity|^—|mixing ratio|contact with eyes should be avoided",
+    r"wurtzite|^— ?purity|^—|mixing ratio|contact with eyes should be avoided|nitr\w*-free|notros|"
+    r"containe\w*rs|^for \(?[a-e]\)?(?: and \(?[a-e]\)?)*:?$|tetrachloroaz|nitro ?sating|peanut proteins|"
+    r"molecular weight|terthienyl|acrylamide|sum of the ratios|alkyl chain|inclusive of any use|"
+    r"in case of combined use|be placed on the union market until|see annex|hydrogen peroxide release requirements",
     re.I)
 
 _PROHIBIT_TARGETS: list[tuple[str, dict, str]] = [
     (r"(?:products|preparations) (?:intended )?for children under (?:3|three) years(?: of age)?", {"age": "under-3"}, "products for children under 3"),
     (r"(?:products|preparations) (?:intended )?for children under (?:6|six) years(?: of age)?", {"age": "under-6"}, "products for children under 6"),
+    (r"(?:products|preparations) (?:intended )?for children under 10 years(?: of age)?", {"age": "under-6"},
+     "products for children under 10 (NOT SURE: checked for under 6 only, the grammar has no under-10)"),
     (r"toothpaste intended for children under (?:6|six) years(?: of age)?", {"age": "under-6", "category": ("toothpaste",)}, "toothpastes for children under 6"),
     (r"toothpaste intended for children under (?:3|three) years(?: of age)?", {"age": "under-3", "category": ("toothpaste",)}, "toothpastes for children under 3"),
     (r"leave-on products designed for application on the nappy area of children under three years of age",
@@ -309,7 +337,11 @@ _PROHIBIT_TARGETS: list[tuple[str, dict, str]] = [
     (r"oral and lip products", {"category": ("oral", "lip")}, "oral care and lip products"),
     (r"body lotion and body cream(?: \(\d+\))?", {"category": ("body-lotion",)}, "body lotions and creams"),
     (r"eye products and oral products", {"category": ("eye", "oral")}, "eye and oral care products"),
-    (r"sunscreen products and products marketed for exposure to natural/artificial uv light", {"category": ("sunscreen",)}, "sunscreens"),
+    (r"products marketed for exposure to natural(?:/| or )artificial uv light", {"category": ("sunscreen",)}, "products for sun exposure"),
+    (r"sunscreen products", {"category": ("sunscreen",)}, "sunscreens"),
+    (r"(?:all|any) (?:cosmetic )?products", {}, "any product"),
+    (r"(?:on )?eyebrows", {"category": ("eye",)}, "eyebrow products"),
+    (r"sunscreen products and products marketed for exposure to natural(?:/| or )artificial uv light", {"category": ("sunscreen",)}, "sunscreens"),
 ]
 _EXCEPT = [
     (r",? except for shampoos", {"not_form": ("shampoo",)}, " (shampoos excepted)"),
@@ -322,7 +354,7 @@ def prohibitions(clause: str) -> list[tuple[dict, str]] | None:
 
     Raises Unread when the clause is a prohibition whose targets are not all known.
     """
-    m = re.match(r"^(?:no use in|not to be used in|not to be used for)\s+(.*)$", clause.strip(" .;"), re.I)
+    m = re.match(r"^(?:no use in|not to be used (?:in|for|on))\s+(.*)$", clause.strip(" .;"), re.I)
     if not m:
         return None
     rest, extra, tail = m.group(1).strip(" .;"), {}, ""
@@ -344,16 +376,20 @@ def prohibitions(clause: str) -> list[tuple[dict, str]] | None:
 
 def clauses(text: str) -> list[str]:
     """A column's text cut into clauses (sentences, lines and dashes)."""
-    text = cond.clean(text.replace("\n", " \n "))
-    parts = re.split(r"(?<=[.;])\s+(?=[A-Z(—-])|\s+[—–]\s*|\s+-\s+(?=[A-Z])|\n", text)
-    return [p.strip(" \n") for p in parts if p.strip(" \n.")]
+    parts = re.split(r"(?<=[.;])\s+(?=[A-Z(—-])|\s+[—–]\s*|\s+-\s+(?=[A-Z])|\n", cond.clean(text))
+    parts = (re.sub(r"^[-—–•]\s*", "", p.strip()) for p in parts)
+    return [p.strip() for p in parts if p.strip(" .")]
 
 
 # -- the generic reading --------------------------------------------------------------
 
 def read_branches(entry) -> list[Branch]:
     """The entry's product-type branches with their limits (Unread when irregular)."""
-    pt = cond.clean(entry.product_type)
+    given = readings.BRANCHES.get(_key(entry))
+    if given:
+        return [Branch(letter, dict(when), words, one_limit(maximum) if maximum else None)
+                for letter, when, words, maximum in given]
+    pt = cond.flat(entry.product_type)
     pre, parts = cond.split_branches(pt) if pt else ("", [])
     if pre and parts:
         raise Unread(f"product type: {pt}")
@@ -364,7 +400,7 @@ def read_branches(entry) -> list[Branch]:
         letter = "".join(sorted(letters))
         if not text or re.fullmatch(r"all cosmetic products", text, re.I):
             branches.append(Branch(letter, {}, "all products"))
-        elif re.fullmatch(r"others? produc?ts|other products", text, re.I):
+        elif re.fullmatch(r"others? produc?ts|other products|other leave-on and rinse-off products", text, re.I):
             branches.append(Branch(letter, {"other": True}, "other products"))
         else:
             m = re.fullmatch(r"all cosmetic products,? with the exception of (.+?)\.?", text, re.I)
@@ -407,7 +443,9 @@ def _read_maximum(entry, branches: list[Branch]) -> None:
         raise Unread(f"maximum: {text}")
     if not parts:
         if len(branches) > 1 and quantities(pre):
-            raise Unread(f"one maximum for several product types: {text}")
+            for b in branches:  # read_other gives the oxidative branches theirs; the rest take this
+                b.notes.append(("unlettered", one_limit(pre)))
+            return
         if quantities(pre):
             for b in branches:
                 b.limit = one_limit(pre)
@@ -441,7 +479,7 @@ def read_other(entry, branches: list[Branch]) -> tuple[list[tuple[dict, str]], d
                         if w is not None:
                             prohibited.append((w, words if b is None else f"{b.words}: {words}"))
                 continue
-            if re.fullmatch(r"\(?(?:for )?professional use(?: only)?\)?\.?", clause, re.I):
+            if re.fullmatch(r"(?:\(?[a-d]\)\s*)?(?:for )?profes+ional use(?: only)?\.?", clause, re.I):
                 for b in mine:
                     b.notes.append("professional")
                 continue
@@ -449,6 +487,15 @@ def read_other(entry, branches: list[Branch]) -> tuple[list[tuple[dict, str]], d
                 notes.append(clause)
                 continue
             raise Unread(f"other: {clause}")
+    for b in branches:
+        pending = [n for n in b.notes if isinstance(n, tuple) and n[0] == "unlettered"]
+        for n in pending:
+            b.notes.remove(n)
+            if b.limit is None:
+                b.limit = n[1]
+        if pending and any("oxidative-hair-dye" in x.when.get("category", ()) for x in branches) \
+                and all(x.limit == pending[0][1] for x in branches):
+            raise Unread(f"one maximum for several product types: {cond.clean(entry.maximum)}")
     if "General use" in text or "general use" in text:
         for b in branches:  # "(a) General use (b) Professional use": both, one limit
             if "professional" in b.notes:
@@ -476,7 +523,7 @@ def encode(entry, annexes: dict) -> Encoded:
     """The rules of one Annex III, V or VI entry (Encoded.reason says why when there are none)."""
     if re.match(r"moved or deleted", entry.chemical_name.strip(), re.I):
         return Encoded((), "moved or deleted: no substance under this reference")
-    key = (entry.annex, ref_text(entry), _first_name(entry))
+    key = _key(entry)
     if key in readings.UNENCODED:
         return Encoded((), readings.UNENCODED[key])
     entry = readings.rewrite(entry, key)
@@ -490,17 +537,27 @@ def encode(entry, annexes: dict) -> Encoded:
     return Encoded(tuple(rules))
 
 
+def _key(entry) -> tuple[str, str, str]:
+    return (entry.annex, ref_text(entry), _first_name(entry))
+
+
 def _first_name(entry) -> str:
-    return (entry.inci[0] if entry.inci else entry.chemical_name).strip().upper()
+    return cond.flat(entry.inci[0] if entry.inci else entry.chemical_name).upper()[:readings.KEY_LENGTH]
 
 
 def _rules(entry, annexes: dict) -> list[dict]:
+    entry = _prohibition_in_product_type(entry)
     branches = read_branches(entry)
     prohibited, dates, comments = read_other(entry, branches)
     subs = substances(entry)
     name = display_name(entry, subs)
     common = {"source": source(entry), **dates}
-    note = readings.NOTES.get((entry.annex, ref_text(entry), _first_name(entry)))
+    note = readings.NOTES.get(_key(entry))
+    for annex, ref in readings.JOIN.get(_key(entry), ()):
+        for other in annexes.get(annex, ()):
+            if ref_text(other) == ref:
+                theirs = substances(readings.rewrite(other, _key(other)))
+                subs += [x for x in theirs if x["name"] not in {y["name"] for y in subs}]
     rules: list[dict] = []
     wording = _wording(entry, branches)
     for b in branches:
@@ -514,6 +571,9 @@ def _rules(entry, annexes: dict) -> list[dict]:
     for when, words in prohibited:
         rules.append(_prohibited(entry, annexes, _when_suffix(when), when, words, subs, name, common))
     rules += _outside(entry, annexes, branches, subs, name, common)
+    rules += _parts(entry, annexes, subs, common)
+    for when, words in readings.PROHIBITED.get(_key(entry), ()):
+        rules.append(_prohibited(entry, annexes, _when_suffix(when), when, words, subs, name, common))
     if _declares(entry.other):
         rules.append({"id": rule_id(entry, annexes, "declare"), "kind": "declare",
                       "substances": subs, "leave_on": 0.001, "rinse_off": 0.01,
@@ -528,6 +588,37 @@ def _rules(entry, annexes: dict) -> list[dict]:
         if text:
             rules[0]["#"] = (rules[0].get("#", "") + "; " + text).strip("; ")
     return rules
+
+
+def _parts(entry, annexes, subs, common) -> list[dict]:
+    """Conditions the annex sets on some of the entry's substances only (readings.PARTS)."""
+    rules = []
+    for suffix, names, other, maximum in readings.PARTS.get(_key(entry), ()):
+        mine = [x for x in subs if x["name"].upper() in names]
+        mine += [_substance(label(n), [label(n)], [], []) for n in sorted(names)
+                 if n not in {x["name"].upper() for x in mine}]
+        name = mine[0]["name"]
+        if maximum:
+            b = Branch("", {}, "all products", one_limit(maximum))
+            rule = _max_rule(entry, annexes, b, mine, name, None, common, False)
+            rule["id"] = rule_id(entry, annexes, suffix)
+            rules.append(rule)
+        for clause in clauses(other):
+            found = prohibitions(clause)
+            if found is None:
+                raise Unread(f"part {suffix}: {clause}")
+            for when, words in found:
+                rules.append(_prohibited(entry, annexes, f"{suffix}-{_when_suffix(when)}", when, words,
+                                         mine, name, common))
+    return rules
+
+
+def _prohibition_in_product_type(entry):
+    """"Rinse-off products Not to be used in oral products": the prohibition to Other."""
+    m = re.match(r"^(.*?)\s*(not to be used in .*)$", cond.flat(entry.product_type), re.I)
+    if not m:
+        return entry
+    return replace(entry, product_type=m.group(1), other=f"{m.group(2)}\n{entry.other}")
 
 
 def _suffix(b: Branch, what: str, several: bool) -> str:
@@ -565,8 +656,10 @@ def _max_rule(entry, annexes, b: Branch, subs, name, warning, common, several) -
 
 
 def _prohibited(entry, annexes, suffix, when, words, subs, name, common) -> dict:
-    return {"id": rule_id(entry, annexes, suffix), "kind": "prohibited", "substances": subs,
-            "when": _when_yaml(when),
+    rule = {"id": rule_id(entry, annexes, suffix), "kind": "prohibited", "substances": subs}
+    if when:
+        rule["when"] = _when_yaml(when)
+    return {**rule,
             "message": f"{name} must not be used in {words} ({where(entry)})",
             "fix": f"Remove {name}", **common}
 
@@ -577,7 +670,7 @@ def _when_yaml(when: dict) -> dict:
 
 def _outside(entry, annexes, branches, subs, name, common) -> list[dict]:
     """Article 14(1)(b): listed product types only, unless another entry allows it elsewhere."""
-    if any(not b.when for b in branches):
+    if any(not b.when for b in branches) or _key(entry) in readings.NO_OUTSIDE:
         return []
     allowed = [b.when for b in branches]
     words = [b.words for b in branches]
@@ -585,7 +678,7 @@ def _outside(entry, annexes, branches, subs, name, common) -> list[dict]:
         if other.annex == "IV":
             return []  # a colourant of Annex IV: allowed as such in the products it lists
         try:
-            theirs = readings.rewrite(other, (other.annex, ref_text(other), _first_name(other)))
+            theirs = readings.rewrite(other, _key(other))
             more = read_branches(theirs)
         except (Unread, cond.Unsayable):
             return []  # cannot tell where the other entry allows it: prohibit nothing
@@ -629,7 +722,7 @@ def related(entry, annexes: dict) -> list:
 
 def _keys(e) -> set[str]:
     keys = {"cas:" + c for c in _numbers(e.cas, _CAS)}
-    keys |= {"inci:" + cond.clean(n).upper() for n in e.inci if n.strip() not in ("", "-")}
+    keys |= {"inci:" + cond.flat(n).upper() for n in (*e.inci, *e.identified) if n.strip() not in ("", "-")}
     return keys
 
 
@@ -649,7 +742,7 @@ def _wording(entry, branches: list[Branch]) -> dict[str, str]:
     out = {}
     for b in branches:
         mine = [body for named, body in parts if b.letter in named]
-        joined = " ".join(x for x in [pre, *mine] if x).strip()
+        joined = cond.flat(" ".join(x for x in [pre, *mine] if x))
         if joined:
             out[b.letter] = joined
     return out
