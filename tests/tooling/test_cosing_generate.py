@@ -213,3 +213,15 @@ def test_cli_import_and_coverage(cli, rules_copy):
 def test_cli_unreadable_exports(cli, tmp_path):
     code, _, err = cli("rules", "import-cosing", tmp_path, "--rules", tmp_path)
     assert code == 2 and "COSING_Annex_II_v2.txt" in err
+
+
+def test_generated_rules_catch_formulas(cli, tmp_path):
+    """The shipped generated files, through the loader and the engine (rules test)."""
+    (tmp_path / "ci-10006-leave-on.yaml").write_text(
+        "product_type: face-cream\nbase: ow-day-cream\ningredients:\n  - {inci: CI 10006, amount: 0.1}\n"
+        "expect:\n  - {code: prohibited, severity: error, rule: eu-annex-iv-1-leave-on}\n")
+    (tmp_path / "annex-ii-1-by-cas.yaml").write_text(
+        "product_type: face-cream\nbase: ow-day-cream\ningredients:\n  - {inci: 35783-57-4, amount: 0.1}\n"
+        "expect:\n  - {code: prohibited, severity: error, rule: eu-annex-ii-1}\n")
+    code, out, err = cli("rules", "test", tmp_path, "--rules", RULES)
+    assert code == 0, out + err
