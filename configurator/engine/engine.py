@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 
-from ..rules.model import Base, Ingredient, RuleSet
+from ..rules.category import CATEGORY_NAMES, question
+from ..rules.model import Base, Ingredient, Rule, RuleSet
 from .checks import Context, fmt, ph_problem, window_text
 from .compose import Draft, compose
 from .formula import Formula
@@ -18,18 +20,21 @@ from .report import Finding, FixAction, Line, Report
 DEFAULT_PRODUCT = ("leave-on", "face", "")  # the strictest reading when the type is unknown
 
 
-def _product(formula: Formula, rs: RuleSet, out: list[Finding]) -> tuple[str, str, str, str | None]:
+def _product(formula: Formula, rs: RuleSet,
+             out: list[Finding]) -> tuple[str, str, str, str | None, str]:
+    """(application, area, form, product type id, age): ``age`` is "" for adults."""
     spec = formula.product_type
+    age = "" if spec.age == "adults" else spec.age
     if spec.id is None:
-        return spec.application or "leave-on", spec.area or "face", spec.form, None
+        return spec.application or "leave-on", spec.area or "face", spec.form, None, age
     pt = rs.product_types.get(spec.id)
     if pt is None:
         out.append(Finding(
             "error", "unknown-reference", "product-type", (),
             f"Unknown product type {spec.id!r}; checked as a leave-on face product.",
             "", "Choose a product type from the catalog (configurator catalog)."))
-        return (*DEFAULT_PRODUCT, None)
-    return pt.application, pt.area, pt.form, pt.id
+        return (*DEFAULT_PRODUCT, None, age)
+    return pt.application, pt.area, pt.form, pt.id, (age if spec.age else pt.age)
 
 
 def _base(formula: Formula, rs: RuleSet, out: list[Finding]) -> Base | None:
@@ -200,10 +205,12 @@ def _label_key(r: tuple[float, str, bool]) -> tuple:
     return (r[2], -r[0], r[1])
 
 
-def check(formula: Formula, rs: RuleSet) -> Report:
-    """Validate ``formula`` against ``rs``: the composition, label and every finding."""
+def check(formula: Formula, rs: RuleSet, on: date | None = None) -> Report:
+    """Validate ``formula`` against ``rs`` as of the day ``on`` (default today): the
+    composition, label and every finding. A rule that applies from a later day gives
+    a ``coming-rule`` warning with that day instead of its finding."""
     out: list[Finding] = []
-    app, area, form, pt_id = _product(formula, rs, out)
+    app, area, form, pt_id, age = _product(formula, rs, out)
     base = _base(formula, rs, out)
     d = compose(formula, rs, base)
     out.extend(d.findings)
@@ -222,7 +229,7 @@ def check(formula: Formula, rs: RuleSet) -> Report:
     present = d.present
     live = set(present) if present and min(present.values()) > 0 else \
         {i for i, p in present.items() if p > 0}
-    plan = rs.plan(app, area, form)
+    plan = rs.plan(app, area, form, age)
     ctx = Context(rs, present, live, app, area, form, ph, d.qs,
                   _tags=dict.fromkeys(rs.expr_tags, 0.0))
     # One walk over the rows: each ingredient's built-in tests (use range, pH window),
@@ -242,6 +249,8 @@ def check(formula: Formula, rs: RuleSet) -> Report:
             continue
         lo, hi, ph_lo, ph_hi, price, ruled = entry[iid]
         cost += p * price
+        if not price and not ings[iid].profiled:
+            out.append(_unprofiled(ings[iid]))
         if not lo <= p <= hi and iid in added and iid != qs:
             out.append(_use_range(ings[iid], p, p > hi))
         if ph_lo > phv or ph_hi < phv:
@@ -273,9 +282,14 @@ def check(formula: Formula, rs: RuleSet) -> Report:
             hit.add(n)
     all_rules = rs.rules
     fns = plan.checks
+    special = plan.special
+    asked: set[str] = set()
     for n in sorted(hit):
         found = fns[n](all_rules[n], ctx)
         if found:
+            if n in special:  # a dated rule, or one whose category is in doubt
+                found = _special(all_rules[n], found, special[n], on or date.today(),
+                                 (app, area, form), asked)
             out.extend(found)
     for n in sorted(warned):
         r = all_rules[n]
@@ -290,12 +304,70 @@ def check(formula: Formula, rs: RuleSet) -> Report:
     allergens = tuple(sorted(f.ingredients[0] for f in out if f.code == "declare-allergen"))
     out.sort(key=Finding.sort_key)
     return Report(
-        rules_version=rs.version, findings=tuple(out),
+        rules_version=rs.version, findings=tuple(out), checked_on=on or date.today(),
         allergens=tuple(dict.fromkeys(allergens)), cost_per_kg=cost,
-        product={"id": pt_id or "", "application": app, "area": area, "form": form},
+        product={"id": pt_id or "", "application": app, "area": area, "form": form,
+                 **({"age": age} if age else {})},
         base=base.id if base else None, ph=ph,
         build=lambda: (_lines(rs, d), _label(ctx, d, allergens)),
     )
+
+
+def _unprofiled(ing: Ingredient) -> Finding:
+    """The one warning for an INCI name known from the CosIng inventory only."""
+    what = ", ".join(f.replace("-", " ") for f in ing.functions[:4]) or "no function listed"
+    annex = f"; regulated: {', '.join(ing.annexes)}" if ing.annexes else ""
+    ref = f"CosIng ref. {ing.cosing_ref}; " if ing.cosing_ref else ""
+    return Finding(
+        "warning", "unprofiled-ingredient", f"inventory-{ing.id}", (ing.inci,),
+        f"{ing.inci} is a known INCI name ({ref}{what}{annex}), but the lab has no profile "
+        "for it: its cost, usual use level, phase and density are unknown, so the cost shown "
+        "leaves it out.", "European Commission, CosIng inventory",
+        f"Ask R&D to add a profile for {ing.inci} to the catalog.")
+
+
+def _when_text(d: date) -> str:
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def _special(rule: Rule, found: list[Finding], special: tuple, on: date,
+             product: tuple[str, str, str], asked: set[str]) -> list[Finding]:
+    """A dated rule checked before its day warns with the day; a rule that applies only
+    because the product's category is in doubt asks the question (once per category)."""
+    dated, doubts = special
+    out = list(found)
+    if dated and rule.placed_from is not None and on < rule.placed_from:
+        act = _act(rule)
+        later = (f" (and from {_when_text(rule.available_from)} not made available)"
+                 if rule.available_from else "")
+        out = [Finding(
+            "warning", "coming-rule", f.rule, f.ingredients,
+            f"From {_when_text(rule.placed_from)} this design breaks {act}: a product that "
+            f"does not comply may not be placed on the EU market from that day{later}. "
+            f"{f.message}", f.source, f.fix, f.action) for f in found
+            if f.severity in ("error", "warning")]
+    for cat in doubts:
+        if cat in asked or not out:
+            continue
+        asked.add(cat)
+        limit = f" ({_act(rule)}{f': {fmt(rule.max)} %' if rule.max is not None else ''})"
+        out.append(Finding(
+            "warning", "category-question", rule.id, out[0].ingredients,
+            f"{question(cat)[:-1]}{limit}? The form {product[2] or '(none given)'!r} does not "
+            f"say, so the product was checked as {CATEGORY_NAMES.get(cat, cat)} wherever "
+            "that is the stricter reading.", rule.source,
+            "Name the form precisely in the product type (e.g. 'body lotion', 'body wash', "
+            "'baby lotion') so that only the limits of that category apply."))
+    return out
+
+
+def _act(rule: Rule) -> str:
+    """"REACH Annex XVII entry 70" / "Annex III entry 376" from a rule's source."""
+    m = re.search(r"Annex ([IVX]+), entr(?:y|ies) (\w+)", rule.source)
+    where = f"Annex {m.group(1)} entry {m.group(2)}" if m else rule.id
+    if "1907/2006" in rule.source or "REACH" in rule.regulation:
+        return "REACH " + where
+    return where
 
 
 def _lines(rs: RuleSet, d: Draft) -> tuple[Line, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import FormulaError, Problem, UnitError
@@ -21,7 +21,8 @@ from ..yamlio import LineDict
 MAX_INGREDIENTS = 200
 MAX_TEXT = 200
 KNOWN_KEYS = {"name", "product_type", "base", "target_ph", "constraints", "ingredients",
-              "batch", "notes"}
+              "batch", "notes", "age"}
+AGES = ("adults", "under-6", "under-3", "nappy")  # who the product is for (rules/README.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class ProductSpec:
     application: str | None = None
     area: str | None = None
     form: str = ""
+    age: str = ""  # "" (as the product type says, else adults), "adults", "under-6", "under-3", "nappy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,8 @@ class Formula:
                 doc["product_type"]["form"] = pt.form
         if self.base:
             doc["base"] = self.base
+        if pt.age:
+            doc["age"] = pt.age
         if self.target_ph is not None:
             doc["target_ph"] = self.target_ph
         if self.constraints:
@@ -152,8 +156,9 @@ def _product(doc: dict, p: _P) -> ProductSpec:
     app = p.text(v, "application", "product_type.application")
     area = p.text(v, "area", "product_type.area")
     form = p.text(v, "form", "product_type.form") or ""
+    age = _age(v, p, "product_type.age")
     for key in v:
-        if key not in ("application", "area", "form"):
+        if key not in ("application", "area", "form", "age"):
             p.bad(v, key, f"product_type.{key}", f"unknown product_type field {key!r}")
     if app not in APPLICATIONS:
         p.bad(v, "application" if "application" in v else None, "product_type.application",
@@ -161,7 +166,17 @@ def _product(doc: dict, p: _P) -> ProductSpec:
     if area not in AREAS:
         p.bad(v, "area" if "area" in v else None, "product_type.area",
               f"`area` must be one of {', '.join(AREAS)}, not {area!r}")
-    return ProductSpec(application=app, area=area, form=form.lower())
+    return ProductSpec(application=app, area=area, form=form.lower(), age=age)
+
+
+def _age(v: dict, p: _P, path: str) -> str:
+    """Who the product is for: adults (the default), children under 6 or under 3, or the
+    nappy area of children under 3."""
+    age = p.text(v, "age", path) or ""
+    if age and age not in AGES:
+        p.bad(v, "age", path, f"`age` must be one of {', '.join(AGES)}, not {age[:40]!r}")
+        return ""
+    return age
 
 
 def _row(i: int, row: Any, p: _P, doc: dict) -> Addition | None:
@@ -247,6 +262,9 @@ def parse_formula(doc: Any, name: str = "<input>") -> Formula:
         if key not in KNOWN_KEYS:
             p.bad(doc, key, str(key)[:40], f"unknown field {str(key)[:40]!r}")
     product = _product(doc, p)
+    age = _age(doc, p, "age")
+    if age:  # the formula's word wins over its product type's
+        product = replace(product, age=age)
     ph = doc.get("target_ph")
     if ph is not None and (isinstance(ph, bool) or not isinstance(ph, int | float)
                            or not 0 <= ph <= 14 or not math.isfinite(ph)):  # range first: 10**400

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import date
 from typing import Any, NamedTuple
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -99,14 +100,15 @@ class Report:
     """
 
     __slots__ = ("rules_version", "findings", "allergens", "cost_per_kg", "product", "base",
-                 "ph", "_composition", "_label", "_build")
+                 "ph", "checked_on", "_composition", "_label", "_build")
 
     def __init__(self, rules_version: str, findings: tuple[Finding, ...],
                  composition: tuple[Line, ...] | None = None, label: str | None = None,
                  allergens: tuple[str, ...] = (), cost_per_kg: float | None = None,
                  product: dict[str, str] | None = None, base: str | None = None,
                  ph: float | None = None,
-                 build: Callable[[], tuple[tuple[Line, ...], str]] | None = None):
+                 build: Callable[[], tuple[tuple[Line, ...], str]] | None = None,
+                 checked_on: date | None = None):
         if build is None and (composition is None or label is None):
             raise TypeError("a Report needs its composition and label, or a build function")
         self.rules_version = rules_version
@@ -116,6 +118,7 @@ class Report:
         self.product = product if product is not None else {}
         self.base = base
         self.ph = ph
+        self.checked_on = checked_on  # the day the rules were applied for (dated rules)
         self._composition = composition
         self._label = label
         self._build = build
@@ -174,4 +177,5 @@ class Report:
             "product_type": dict(self.product),
             "base": self.base,
             "target_ph": self.ph,
+            "checked_on": self.checked_on.isoformat() if self.checked_on else None,
         }

@@ -14,6 +14,7 @@ import hashlib
 import math
 import re
 from dataclasses import replace
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from ..units import concentration
 from ..yamlio import LineDict, loads
 from .model import (
     APPLICATIONS,
+    find_name,
     AREAS,
     PHASES,
     SEVERITIES,
@@ -38,7 +40,12 @@ from .model import (
     TagMax,
     When,
 )
+from .category import CATEGORY_NAMES
+from .inventory import INVENTORY_FILE, Inventory, eager_ingredients, read_inventory
 from .native import Unsupported, compile_native
+
+CATEGORIES = tuple(CATEGORY_NAMES)
+CHILD_AGES = ("under-6", "under-3", "nappy")
 
 SECTIONS = ("ingredients", "bases", "product_types", "constraints", "rules", "quiz")
 SOLUBILITIES = ("water", "oil", "dispersible", "insoluble")
@@ -67,20 +74,24 @@ BASE_KEYS = _K({"id", "name", "suits", "qs", "composition", "ph", "capacity", "a
 BASE_PH_KEYS = _K({"target", "min", "max"})
 CAPACITY_KEYS = _K({"additions", "oil"})
 BASE_LINE_KEYS = _K({"inci", "percent"})
-PRODUCT_TYPE_KEYS = _K({"id", "name", "application", "area", "form"})
+PRODUCT_TYPE_KEYS = _K({"id", "name", "application", "area", "form", "age"})
 CONSTRAINT_KEYS = _K({"id", "name", "description", "forbid", "forbid_tags", "tag_max",
                       "max_cost_per_kg"})
 TAG_MAX_KEYS = _K({"ingredients", "tags", "max"})
 GROUP_KEYS = _K({"ingredients", "tags"})
 FACTOR_KEYS = _K({"ingredient", "factor"})
-RULE_KEYS = _K({"id", "kind", "severity", "source", "when", "message", "fix", "label_warning"})
+RULE_KEYS = _K({"id", "kind", "severity", "source", "when", "message", "fix", "label_warning",
+                "regulation", "placed_from", "available_from"})
+SUBSTANCE_KEYS = _K({"name", "inci", "cas", "ec", "factor"})
+WHEN_KEYS = ("application", "area", "not_area", "form", "not_form", "category", "not_category",
+             "age", "nappy")
 RULE_KIND_KEYS = {
-    "prohibited": GROUP_KEYS | {"applies_with"},
-    "max-concentration": GROUP_KEYS | {"max", "expressed_as", "applies_with"},
+    "prohibited": GROUP_KEYS | {"applies_with", "substances"},
+    "max-concentration": GROUP_KEYS | {"max", "expressed_as", "applies_with", "substances"},
     "group-total": GROUP_KEYS | {"max", "expressed_as", "applies_with"},
     "min-concentration": GROUP_KEYS | {"min", "applies_with"},
-    "declare": GROUP_KEYS | {"leave_on", "rinse_off"},
-    "ph-window": GROUP_KEYS | {"min", "max"},
+    "declare": GROUP_KEYS | {"leave_on", "rinse_off", "substances"},
+    "ph-window": GROUP_KEYS | {"min", "max", "substances"},
     "incompatible": _K({"first", "second"}),
     "requires": _K({"if", "then"}),
     "expression": GROUP_KEYS | {"expr", "code"},
@@ -287,10 +298,20 @@ def _ingredient(m: LineDict, ctx: _Ctx, seen: dict[str, str]) -> Ingredient | No
 
 
 class _Resolver:
-    def __init__(self, ingredients: dict[str, Ingredient], names: dict[str, str], ctx: _Ctx):
+    def __init__(self, ingredients: dict[str, Ingredient], names: dict[str, str], ctx: _Ctx,
+                 inventory: Inventory | None = None):
         self.ingredients, self.names, self.ctx = ingredients, names, ctx
+        self.inventory = inventory
+        self.substances: dict[int, dict[str, float]] = {}  # id(rule mapping) -> its substances
         self.by_tag: dict[str, set[str]] = {}
         for i in ingredients.values():
+            for t in i.tags:
+                self.by_tag.setdefault(t, set()).add(i.id)
+
+    def refresh_tags(self) -> None:
+        """Index the tags again (after the inventory and the annexes' substances joined)."""
+        self.by_tag = {}
+        for i in self.ingredients.values():
             for t in i.tags:
                 self.by_tag.setdefault(t, set()).add(i.id)
 
@@ -298,7 +319,13 @@ class _Resolver:
         if not isinstance(name, str):
             self.ctx.bad(m, key, f"ingredient reference must be a name, not {name!r}")
             return None
-        iid = self.names.get(name.strip().casefold())
+        key_ = name.strip().casefold()
+        iid = self.names.get(key_)
+        if iid is None and self.inventory is not None:
+            # an INCI name of the CosIng inventory the catalog does not profile
+            iid = self.inventory.get(key_)
+            if iid is not None and iid not in self.ingredients:
+                self.ingredients[iid] = self.inventory.ingredient(iid)
         if iid is None:
             self.ctx.bad(m, key, f"unknown ingredient {name!r} (not in the catalog)")
         return iid
@@ -335,6 +362,81 @@ class _Resolver:
         return out
 
 
+_EXCEPT = re.compile(r",?\s+(?:with the exception|except|other than|excluding|when|if)\b.*$",
+                     re.IGNORECASE | re.DOTALL)
+_SALTS = re.compile(r"\s*,?\s+and (?:its|their)\s+(?:salts|esters|ethers|isomers|compounds)\b.*$",
+                    re.IGNORECASE | re.DOTALL)
+_INN = re.compile(r"\s*\((?:INN|INNM|USAN|BAN|JAN)\)", re.IGNORECASE)
+_SUFFIX_PARENS = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
+
+
+def substance_aliases(name: str) -> list[str]:
+    """The names an annex's chemical name gives a substance: "1,4-Dihydroxybenzene
+    (Hydroquinone), with the exception of entry 14 in Annex III" is found as written,
+    as "1,4-Dihydroxybenzene (Hydroquinone)", "1,4-Dihydroxybenzene" and "Hydroquinone"."""
+    name = " ".join(name.split())
+    out = [name]
+    core = _INN.sub("", _SALTS.sub("", _EXCEPT.sub("", name))).strip(" ,;")
+    out.append(core)
+    m = _SUFFIX_PARENS.match(core)
+    if m:
+        out.extend((m.group(1).strip(), _INN.sub("", m.group(2)).strip()))
+    return [a for a in dict.fromkeys(out) if len(a) > 2]
+
+
+def _substances(m: LineDict, ctx: _Ctx, res: _Resolver) -> None:
+    """Resolve a rule's `substances` (the annexes' own identification of what they
+    regulate) to ingredients, creating a regulated substance where neither the catalog
+    nor the inventory knows it, and make every name, CAS and EC number an alias."""
+    subs = m.get("substances")
+    if subs is None:
+        return
+    if not isinstance(subs, list):
+        ctx.bad(m, "substances", "`substances` must be a list of {name, inci, cas, ec}")
+        return
+    rid = m.get("id") if isinstance(m.get("id"), str) else "rule"
+    names, ings, inv = res.names, res.ingredients, res.inventory
+    out: dict[str, float] = {}
+    for k, sub in enumerate(subs):
+        if not isinstance(sub, LineDict):
+            ctx.bad(m, "substances", "each substance is a mapping {name, inci, cas, ec}")
+            continue
+        ctx.only(sub, SUBSTANCE_KEYS, "a substance")
+        name = ctx.text(sub, "name", required=False)
+        incis, cas, ec = ctx.strs(sub, "inci"), ctx.strs(sub, "cas"), ctx.strs(sub, "ec")
+        factor = ctx.num(sub, "factor", lo=0.0001, hi=100)
+        if not (name or incis):
+            ctx.bad(sub, None, "a substance needs a `name` or an `inci`")
+            continue
+        aliases = [*incis, *(substance_aliases(name) if name else ()), *cas, *ec]
+        iid = None
+        for a in aliases:  # INCI names first, then the chemical name, then numbers
+            key = a.strip().casefold()
+            iid = names.get(key) or (inv.get(key) if inv is not None else None)
+            if iid is not None:
+                break
+        if iid is None:
+            iid = f"{rid}-s{k + 1}"
+            label = incis[0] if incis else substance_aliases(name)[1 if len(
+                substance_aliases(name)) > 1 else 0]
+            ings[iid] = Ingredient(
+                id=iid, inci=label, cas=tuple(cas), synonyms=tuple(aliases[1:]), trade_names=(),
+                functions=(), solubility="", phase="A", use_min=None, use_max=None,
+                ph_min=None, ph_max=None, max_temp=None,
+                tags=frozenset({"prohibited-eu"} if m.get("kind") == "prohibited"
+                               and "Annex II," in str(m.get("source", "")) else ()),
+                cost_per_kg=0.0, density=1.0, notes=name, profiled=False)
+        elif iid not in ings and inv is not None:
+            ings[iid] = inv.ingredient(iid)
+        for a in aliases:
+            key = a.strip().casefold()
+            if inv is not None and inv.get(key) not in (None, iid):
+                continue  # another inventory entry's own name: not ours to take
+            names.setdefault(key, iid)
+        out[iid] = factor if factor is not None else 1.0
+    res.substances[id(m)] = out
+
+
 def _when(m: LineDict, ctx: _Ctx) -> When | None:
     w = m.get("when")
     if w is None:
@@ -343,11 +445,10 @@ def _when(m: LineDict, ctx: _Ctx) -> When | None:
         ctx.bad(m, "when", "`when` must be a mapping")
         return None
     fields: dict[str, frozenset[str] | None] = {}
-    for key in w:
-        if key not in ("application", "area", "not_area", "form", "not_form"):
-            ctx.bad(w, key, f"unknown condition {key!r}")
+    ctx.only(w, frozenset(WHEN_KEYS), "`when`")
     for key, allowed in (("application", APPLICATIONS), ("area", AREAS), ("not_area", AREAS),
-                         ("form", None), ("not_form", None)):
+                         ("form", None), ("not_form", None), ("category", CATEGORIES),
+                         ("not_category", CATEGORIES), ("age", CHILD_AGES)):
         vals = ctx.strs(w, key)
         if not vals:
             fields[key] = None
@@ -356,7 +457,43 @@ def _when(m: LineDict, ctx: _Ctx) -> When | None:
             if allowed and v not in allowed:
                 ctx.bad(w, key, f"{key} {v!r} is not one of {', '.join(allowed)}")
         fields[key] = frozenset(v.lower() for v in vals)
+    nappy = w.get("nappy")
+    if nappy is not None:
+        if not isinstance(nappy, bool):
+            ctx.bad(w, "nappy", "`nappy` is true or false")
+        elif nappy:  # the nappy area of children under 3
+            fields["age"] = (fields["age"] or frozenset()) | {"nappy"}
     return When(**fields)
+
+
+def _date(m: LineDict, ctx: _Ctx, key: str) -> date | None:
+    """An ISO date (YAML reads 2025-11-01 as a date already)."""
+    v = m.get(key)
+    if v is None:
+        return None
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    try:
+        return date.fromisoformat(str(v).strip())
+    except ValueError:
+        ctx.bad(m, key, f"`{key}` {v!r} is not a date (YYYY-MM-DD)")
+        return None
+
+
+_REGULATION = re.compile(r"^(Regulation \((?:EC|EU)\) No \d+/\d+(?: \(REACH\))?)")
+
+
+def _regulation(m: LineDict, ctx: _Ctx, source: str) -> str:
+    """The act a rule enforces: its `regulation`, else read from its source."""
+    given = ctx.text(m, "regulation", required=False)
+    if given:
+        return given
+    found = _REGULATION.match(source)
+    if found:
+        return found.group(1)
+    return "Lab practice" if source else ""
 
 
 def _rule(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Rule | None:
@@ -384,8 +521,12 @@ def _rule(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Rule 
         id=rid or "", kind=kind, severity=severity, source=source, when=_when(m, ctx),
         message=ctx.text(m, "message", required=False), fix=ctx.text(m, "fix", required=False),
         label_warning=ctx.text(m, "label_warning", required=False),
-        file=ctx.file, line=m.line,
+        file=ctx.file, line=m.line, regulation=_regulation(m, ctx, source),
+        placed_from=_date(m, ctx, "placed_from"), available_from=_date(m, ctx, "available_from"),
     )
+    if common["placed_from"] and common["available_from"] \
+            and common["available_from"] < common["placed_from"]:
+        ctx.bad(m, "available_from", f"rule {rid}: made available before it may be placed")
     members: dict[str, float] = {}
     triggers: set[str] = set()
     extra: dict[str, Any] = {}
@@ -393,6 +534,8 @@ def _rule(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Rule 
                 "declare", "ph-window"):
         members = res.group(m, factors=kind in ("max-concentration", "group-total",
                                                "min-concentration"))
+        for iid, factor in res.substances.get(id(m), {}).items():
+            members.setdefault(iid, factor)
         if not members and not ctx.problems[-1:]:
             ctx.bad(m, None, f"rule {rid}: names no ingredient or tag")
         triggers = set(members)
@@ -552,8 +695,12 @@ def _product_type(m: LineDict, ctx: _Ctx, seen: dict[str, str]) -> ProductType |
         ctx.bad(m, "area", f"area {area!r} is not one of {', '.join(AREAS)}")
     if not (pid and app and area):
         return None
+    age = ctx.text(m, "age", required=False, default="adults")
+    if age not in ("adults", *CHILD_AGES):
+        ctx.bad(m, "age", f"age {age!r} is not one of adults, {', '.join(CHILD_AGES)}")
     return ProductType(pid, ctx.text(m, "name", required=False, default=pid), app, area,
-                       ctx.text(m, "form", required=False).lower())
+                       ctx.text(m, "form", required=False).lower(),
+                       "" if age == "adults" else age)
 
 
 def _constraint(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Constraint | None:
@@ -657,6 +804,39 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
         if iid0 in ingredients:
             old = ingredients[iid0]
             ingredients[iid0] = replace(old, contains=tuple(parts))
+    inventory = None
+    inv_path = root / INVENTORY_FILE
+    if inv_path.is_file():
+        raw = inv_path.read_bytes()
+        try:
+            inventory = read_inventory(inv_path, raw)
+        except (OSError, EOFError, ValueError, UnicodeDecodeError, KeyError) as exc:
+            ctx.problems.append(Problem(INVENTORY_FILE.as_posix(), None,
+                                        f"the CosIng inventory cannot be read: {exc}"))
+        else:
+            version = "sha256:" + hashlib.sha256(
+                version.encode() + b"\0" + inventory.digest).hexdigest()
+            files = [*files, INVENTORY_FILE.as_posix()]
+            for iid, ing in eager_ingredients(inventory).items():
+                # the lab's profile wins where both know the name
+                if find_name(names, ing.inci) is None:
+                    ingredients[iid] = ing
+            for iid, ing in list(ingredients.items()):
+                # the catalog's materials carry their CosIng reference, annexes and the
+                # tags an annex gives them (cetrimonium bromide: Annex V 44, a preservative)
+                row = inventory.rows.get(inventory.get(ing.inci.casefold()) or "")
+                if row is not None and ing.profiled:
+                    # (the preservative tag only: the catalog's own colourant and UV filter
+                    # tags are curated — zinc oxide is an Annex IV colourant and a filter)
+                    ingredients[iid] = replace(
+                        ing, tags=ing.tags | (inventory.annex_tags(row) & {"preservative"}),
+                        cosing_ref=row.ref,
+                        annexes=tuple(re.findall(r"\b(?:II|III|IV|VI|V)/\d+[a-z]?",
+                                                 row.restriction)))
+            res.inventory = inventory
+    for m in _items(docs, "rules", ctx):
+        _substances(m, ctx, res)
+    res.refresh_tags()
 
     product_types: dict[str, ProductType] = {}
     seen = {}
@@ -719,7 +899,7 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
         by_ingredient={k: tuple(v) for k, v in index.items()}, always=tuple(always),
         rule_index={k: frozenset(v) for k, v in positions.items()},
         always_index=frozenset(n for n, r in enumerate(rules) if not r.triggers),
-        names=names, files=tuple(files),
+        names=names, files=tuple(files), inventory=inventory,
         all_tags=frozenset(t for i in ingredients.values() for t in i.tags),
         expr_tags=frozenset(t for r in rules for t in r.expr_tags),
         expr_names=frozenset(i for r in rules for i in r.expr_names),

@@ -7,11 +7,13 @@ touches only the rules its ingredients can trigger.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+
+from .category import CATEGORY_NAMES, resolve
 
 APPLICATIONS = ("leave-on", "rinse-off")
 AREAS = (
@@ -49,6 +51,11 @@ class Ingredient:
     density: float
     notes: str = ""
     contains: tuple[tuple[str, float], ...] = ()  # (ingredient id, % of this material)
+    # False for a name known only from the CosIng inventory (or an annex): the lab has no
+    # profile for it, so cost, use range, phase and density are placeholders
+    profiled: bool = True
+    cosing_ref: str = ""  # the CosIng inventory's reference number, when known
+    annexes: tuple[str, ...] = ()  # CosIng annex references ("III/98", "V/3")
 
     @property
     def is_oil_phase(self) -> bool:
@@ -64,6 +71,7 @@ class ProductType:
     application: str
     area: str
     form: str = ""
+    age: str = ""  # "" (adults), "under-6", "under-3" or "nappy" (category.AGES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,40 +122,80 @@ class Constraint:
 
 @dataclass(frozen=True, slots=True)
 class When:
-    """The products a rule applies to; ``None`` fields do not restrict."""
+    """The products a rule applies to; ``None`` fields do not restrict.
+
+    ``form``, ``not_form``, ``category`` and ``not_category`` are read against the
+    product's categories (configurator/rules/category.py): the raw form, its words
+    ("mist" is a spray, a body "milk" a body lotion) and the regulation's categories.
+    A positive condition holds when the product is or *may* be in one of them, a
+    negative one unless it certainly is: an unplaced product meets both readings.
+    ``age`` names the children a product is for (``under-3``, ``under-6``, ``nappy``).
+    """
 
     application: frozenset[str] | None = None
     area: frozenset[str] | None = None
     not_area: frozenset[str] | None = None
     form: frozenset[str] | None = None
     not_form: frozenset[str] | None = None
+    category: frozenset[str] | None = None
+    not_category: frozenset[str] | None = None
+    age: frozenset[str] | None = None
 
-    def holds(self, application: str, area: str, form: str) -> bool:
+    def holds(self, application: str, area: str, form: str, age: str = "") -> bool:
         if self.application is not None and application not in self.application:
             return False
         if self.area is not None and area not in self.area:
             return False
         if self.not_area is not None and area in self.not_area:
             return False
-        if self.form is not None and form not in self.form:
-            return False
-        if self.not_form is not None and form in self.not_form:
-            return False
+        if self.form is None and self.not_form is None and self.category is None \
+                and self.not_category is None and self.age is None:
+            return True
+        res = resolve(application, area, form, age)
+        for cats in (self.form, self.category, self.age):
+            if cats is not None and not res.may(cats):
+                return False
+        for cats in (self.not_form, self.not_category):
+            if cats is not None and res.surely(cats):
+                return False
         return True
+
+    def doubts(self, application: str, area: str, form: str, age: str = "") -> tuple[str, ...]:
+        """The uncertain categories of this product that decide whether the rule applies
+        (each is a question to the client: "Is this a body lotion?")."""
+        res = resolve(application, area, form, age)
+        if not res.possible:
+            return ()
+        out = set()
+        for cats in (self.form, self.category, self.age):
+            if cats is not None and cats.isdisjoint(res.definite):
+                out |= cats & res.possible
+        for cats in (self.not_form, self.not_category):
+            if cats is not None:
+                out |= cats & res.possible
+        return tuple(sorted(out))
 
     def describe(self) -> str:
         """The condition in words: "leave-on products for face except for …" ("" = always)."""
-        if not (self.application or self.area or self.not_area or self.form or self.not_form):
+        if not (self.application or self.area or self.not_area or self.form or self.not_form
+                or self.category or self.not_category or self.age):
             return ""
         s = ("/".join(sorted(self.application)) + " " if self.application else "") + "products"
         if self.area:
             s += " for " + ", ".join(sorted(self.area))
         if self.not_area:
             s += " except for " + ", ".join(sorted(self.not_area))
-        if self.form:
-            s += " of the form " + " or ".join(sorted(self.form))
-        if self.not_form:
-            s += " other than " + ", ".join(sorted(self.not_form))
+        if self.form or self.category:
+            s += " that are " + " or ".join(
+                CATEGORY_NAMES.get(c, c) for c in sorted((self.form or set()) | (self.category or set())))
+        if self.not_form or self.not_category:
+            s += " other than " + ", ".join(
+                CATEGORY_NAMES.get(c, c)
+                for c in sorted((self.not_form or set()) | (self.not_category or set())))
+        if self.age:
+            s += " for " + " or ".join(
+                "the nappy area of children under 3" if a == "nappy" else
+                "children " + a.replace("-", " ") + " years" for a in sorted(self.age))
         return s
 
 
@@ -183,12 +231,15 @@ class Rule:
     file: str = ""
     line: int = 0
     member_set: frozenset[str] = frozenset()  # the keys of ``members``, for set operations
+    regulation: str = ""  # the act the rule enforces ("Regulation (EC) No 1223/2009", "Lab practice")
+    placed_from: date | None = None  # applies to products placed on the market from this day
+    available_from: date | None = None  # … and to products made available from this day
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "member_set", frozenset(self.members))
 
-    def applies(self, application: str, area: str, form: str) -> bool:
-        return self.when is None or self.when.holds(application, area, form)
+    def applies(self, application: str, area: str, form: str, age: str = "") -> bool:
+        return self.when is None or self.when.holds(application, area, form, age)
 
 
 @dataclass(frozen=True)
@@ -213,26 +264,27 @@ class RuleSet:
     rule_index: dict[str, frozenset[int]] = field(default_factory=dict)
     always_index: frozenset[int] = frozenset()
     files: tuple[str, ...] = field(default=())
+    inventory: Any = None  # configurator.rules.inventory.Inventory, when rules/cosing/ has one
 
-    def applicable(self, application: str, area: str, form: str) -> frozenset[int]:
+    def applicable(self, application: str, area: str, form: str, age: str = "") -> frozenset[int]:
         """Positions of the rules whose ``when`` holds for this product (memoised per product)."""
         memo = self.__dict__.setdefault("_applicable", {})
-        key = (application, area, form)
+        key = (application, area, form, age)
         got = memo.get(key)
         if got is None:
             got = frozenset(n for n, r in enumerate(self.rules)
-                            if r.applies(application, area, form))
+                            if r.applies(application, area, form, age))
             if len(memo) < 10_000:
                 memo[key] = got
         return got
 
-    def plan(self, application: str, area: str, form: str) -> Plan:
+    def plan(self, application: str, area: str, form: str, age: str = "") -> Plan:
         """The rules of one kind of product, indexed for the engine (memoised per product)."""
         memo = self.__dict__.setdefault("_plans", {})
-        key = (application, area, form)
+        key = (application, area, form, age)
         got = memo.get(key)
         if got is None:
-            got = Plan.build(self, application, area, form)
+            got = Plan.build(self, application, area, form, age)
             if len(memo) < 1_000:
                 memo[key] = got
         return got
@@ -294,9 +346,24 @@ class RuleSet:
             return memo[name]
         except KeyError:
             iid = find_name(self.names, name)
+            if iid is None and self.inventory is not None:
+                iid = find_name(self.inventory, name)
+                if iid is not None:
+                    self.materialize(iid)
             if len(memo) < 100_000:
                 memo[name] = iid
             return iid
+
+    def materialize(self, iid: str) -> Ingredient:
+        """The ingredient for an id, building an inventory entry on first use (the
+        inventory's 30,000 names are not all built at load: configurator/rules/inventory.py)."""
+        got = self.ingredients.get(iid)
+        if got is None:
+            got = self.ingredients[iid] = self.inventory.ingredient(iid)
+            names = self.__dict__.get("_inci_names")
+            if names is not None:
+                names[iid] = got.inci
+        return got
 
     @property
     def lookup_memo(self) -> dict[str, str | None]:
@@ -307,21 +374,75 @@ class RuleSet:
         return memo
 
     def suggest(self, name: str, most: int = 3) -> tuple[str, ...]:
-        """INCI names of the catalog close to a name it does not know ("Niacinamid"):
-        by INCI, synonym or trade name, each ingredient once (memoised; ~3 ms a name)."""
+        """Names close to one that nothing knows ("Niacinamid"), each with its annex status
+        ("Resorcinol (Annex III 22)"): from the catalog's INCI names, synonyms and trade names
+        and the whole CosIng inventory, each ingredient once (rapidfuzz over an index built
+        once; memoised). A regulated candidate that differs from the name only in its digits
+        (1,3- for 1,4-dihydroxybenzene: another substance, another entry) is never proposed."""
         memo = self.__dict__.setdefault("_suggest", {})
         got = memo.get(name)
         if got is None:
+            from rapidfuzz import fuzz, process
+
             key = _SPACES.sub(" ", name).strip().casefold()
-            close = difflib.get_close_matches(key, list(self.names), n=4 * most, cutoff=0.8)
-            got = tuple(dict.fromkeys(self.ingredients[self.names[k]].inci for k in close))[:most]
+            keys, ids = self.suggestion_index
+            close = process.extract(key, keys, scorer=fuzz.ratio, limit=6 * most,
+                                    score_cutoff=80)
+            out: dict[str, str] = {}
+            digits = _DIGITS.findall(key)
+            best = close[0][1] if close else 0
+            for _k, score, n in close:
+                if score < best - 5:
+                    break  # far behind the best: noise next to a clear answer
+                iid = ids[n]
+                if iid in out:
+                    continue
+                status = self.regulated(iid)
+                if status and _DIGITS.findall(keys[n]) != digits:
+                    continue  # an isomer (1,3- for 1,4-): a different substance, another entry
+                ing = self.materialize(iid)
+                out[iid] = f"{ing.inci} ({status})" if status else ing.inci
+                if len(out) == most:
+                    break
+            got = tuple(out.values())
             if len(memo) < 10_000:
                 memo[name] = got
         return got
 
+    @property
+    def suggestion_index(self) -> tuple[list[str], list[str]]:
+        """(names, ids): every catalog and inventory name, for the fuzzy matcher."""
+        got = self.__dict__.get("_suggestion_index")
+        if got is None:
+            pairs = dict(self.names)
+            if self.inventory is not None:
+                for k, iid in self.inventory.index.items():
+                    if not _CAS_RE.match(k):
+                        pairs.setdefault(k, iid)
+            got = self.__dict__["_suggestion_index"] = (list(pairs), list(pairs.values()))
+        return got
+
+    def regulated(self, iid: str) -> str:
+        """The annex entries that restrict an ingredient, in words ("Annex II 1339"), or ""."""
+        table = self.__dict__.get("_regulated")
+        if table is None:
+            table = {}
+            for r in self.rules:
+                m = _ANNEX_ENTRY.search(r.source)
+                if m and r.kind in ("prohibited", "max-concentration"):
+                    for member in r.members:
+                        table.setdefault(member, set()).add(f"Annex {m.group(1)} {m.group(2)}")
+            self.__dict__["_regulated"] = table
+        found = set(table.get(iid, ()))
+        if not found and self.inventory is not None and iid in self.inventory.rows:
+            for a, e in re.findall(r"\b(II|III|IV|VI|V)/(\d+[a-z]?)",
+                                   self.inventory.rows[iid].restriction):
+                found.add(f"Annex {a} {e}")
+        return ", ".join(sorted(found))
+
     def resolve(self, name: str) -> Ingredient | None:
         """The catalog ingredient for an INCI name, id, synonym or trade name."""
-        iid = find_name(self.names, name)
+        iid = self.lookup(name)
         return self.ingredients[iid] if iid is not None else None
 
     def tagged(self, tag: str) -> list[Ingredient]:
@@ -329,12 +450,17 @@ class RuleSet:
 
 
 _SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"[0-9]")
+_CAS_RE = re.compile(r"^\d{2,7}-\d{2}-\d$")
+_ANNEX_ENTRY = re.compile(r"Annex ([IVX]+), entry (\w+)")
 _SLASH = re.compile(r"\s*/\s*")
 _PARENS = re.compile(r"\s*\([^()]*\)")
 _CI = re.compile(r"\(\s*ci\s*(\d{5})\s*\)")
+_NANO_BRACKET = re.compile(r"\s*\[\s*nano\s*\]")
+_TAIL_PARENS = re.compile(r"^([^()]+?)\s*\([^()]*?\b([a-z]+)\s*\)$")
 
 
-def find_name(names: dict[str, str], name: str) -> str | None:
+def find_name(names: Any, name: str) -> str | None:
     """The ingredient id for an INCI name as labels and suppliers write it.
 
     ``names`` maps case-folded INCI names, ids, synonyms and trade names to ids.
@@ -357,6 +483,7 @@ def find_name(names: dict[str, str], name: str) -> str | None:
     iid = names.get(key)
     if iid is not None:
         return iid
+    key = _NANO_BRACKET.sub("(nano)", key)  # "Titanium Dioxide [nano]": the label's brackets
     key = _SLASH.sub("/", key)
     iid = names.get(key)
     if iid is not None or "(nano)" in key:
@@ -371,6 +498,13 @@ def find_name(names: dict[str, str], name: str) -> str | None:
             iid = names.get("ci " + colour[0])
             if iid is not None:
                 return iid
+        # "Butyrospermum Parkii (Shea Butter)": the common name in parentheses carries
+        # the INCI name's last word (BUTYROSPERMUM PARKII BUTTER)
+        m = _TAIL_PARENS.match(key)
+        if m:
+            iid = names.get(f"{m.group(1)} {m.group(2)}")
+            if iid is not None:
+                return iid
         key = bare
     if "/" in key:
         found = {names.get(part.strip()) for part in key.split("/")}
@@ -379,6 +513,18 @@ def find_name(names: dict[str, str], name: str) -> str | None:
     return None
 
 
+class _Entries(dict):
+    """A plan's entries; an ingredient built after the plan (an inventory name first met
+    in a formula: no rule names it, no use range, no pH window, no price) gets the empty
+    entry."""
+
+    __slots__ = ()
+
+    def __missing__(self, iid: str) -> tuple:
+        return _NO_ENTRY
+
+
+_NO_ENTRY = (-math.inf, math.inf, -math.inf, math.inf, 0.0, None)
 _CAPPED = ("max-concentration", "prohibited")
 _SUMMED = ("max-concentration", "group-total")
 GATE_SLACK = 1e-10  # a running sum may differ from the check's sorted sum by a few ulps
@@ -427,14 +573,17 @@ class Plan:
     entry: dict[str, tuple]  # ingredient id -> see above
     gate: dict[int, float]  # summed rule -> the sum above which it runs
     checks: tuple  # by rule position: the engine's check function for its kind
+    # rule position -> (dated, doubts): a rule with a day it applies from, or whose
+    # category is in doubt for this product (the engine adjusts their findings)
+    special: dict[int, tuple[bool, tuple[str, ...]]] = field(default_factory=dict)
 
     @staticmethod
-    def build(rs: RuleSet, application: str, area: str, form: str) -> Plan:
+    def build(rs: RuleSet, application: str, area: str, form: str, age: str = "") -> Plan:
         from .native import product_guard
 
         product = {"application": application, "area": area, "form": form}
         applicable = frozenset(
-            n for n in rs.applicable(application, area, form)
+            n for n in rs.applicable(application, area, form, age)
             # an expression that tests the product first is false for any other product
             if rs.rules[n].kind != "expression"
             or all(product[k] in v for k, v in product_guard(rs.rules[n].expr_text).items()))
@@ -487,15 +636,23 @@ class Plan:
         use, ph = rs.use_bounds, rs.ph_bounds
         no_window = (-math.inf, math.inf)
         expr_tags = rs.expr_tags
-        entry = {}
+        entry = _Entries()
         for k, i in rs.ingredients.items():
             tags = tuple(sorted(i.tags & expr_tags))
             ruled = (tuple(rules.get(k, ())), tuple(pairs.get(k, ())), cap.get(k, math.inf),
                      tuple(capped.get(k, ())), tuple(sums.get(k, ())), tags,
                      tuple(warns.get(k, ())))
-            entry[k] = (*use[k], *ph.get(k, no_window), i.cost_per_kg,
-                        ruled if any(ruled[:2]) or any(ruled[3:]) else None)
+            ruled = ruled if any(ruled[:2]) or any(ruled[3:]) else None
+            if ruled is None and not i.profiled:
+                continue  # an inventory name no rule concerns: the empty entry (_Entries)
+            entry[k] = (*use.get(k, no_window), *ph.get(k, no_window), i.cost_per_kg, ruled)
         from ..engine.checks import CHECKS  # the engine's, bound once per plan
 
+        special = {}
+        for n in applicable:
+            r = rs.rules[n]
+            doubts = r.when.doubts(application, area, form, age) if r.when is not None else ()
+            if r.placed_from is not None or doubts:
+                special[n] = (r.placed_from is not None, doubts)
         return Plan(always=rs.always_index & applicable, entry=entry, gate=gate,
-                    checks=tuple(CHECKS[r.kind] for r in rs.rules))
+                    checks=tuple(CHECKS[r.kind] for r in rs.rules), special=special)

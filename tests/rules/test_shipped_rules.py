@@ -19,7 +19,8 @@ def test_catalog_size_and_palette(rules):
         assert rules.tagged(tag), tag
     assert len(rules.bases) >= 8
     for ing in rules.ingredients.values():
-        assert ("vegan" in ing.tags) != ("animal-derived" in ing.tags), ing.inci
+        if ing.profiled:  # the lab's profiles say the origin; CosIng's inventory does not
+            assert ("vegan" in ing.tags) != ("animal-derived" in ing.tags), ing.inci
 
 
 def test_every_regulatory_rule_names_regulation_annex_and_entry(rules):

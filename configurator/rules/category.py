@@ -1,0 +1,205 @@
+"""The regulation's product categories, read from a product's application, area and form.
+
+The annexes of Regulation (EC) No 1223/2009 restrict substances by categories of
+product written in plain words: "body lotion", "face cream", "eye products",
+"sprayable applications that may lead to exposure of the end-user's lungs by
+inhalation", "products for children under 3 years of age", "leave-on products
+intended for the nappy area". A product here is described by an application, an
+area and a free-text form, so this module is the one place that maps the one onto
+the other. Rules name categories in ``when: {category: […]}`` (and, for the rules
+written before categories existed, ``form: […]``: the same words); see
+rules/README.md, "Product categories".
+
+A form the mapping cannot place is never given the most permissive reading.
+``resolve`` returns the categories the product certainly belongs to and those it
+*may* belong to. A rule conditioned on a category applies when the product is or
+may be in it; a rule conditioned on *not* being in a category applies unless the
+product certainly is. An unplaced product therefore meets the rules of both
+readings (the stricter of the two wins, whichever it is for a given substance),
+and the engine asks the question in a warning ("Is this a body lotion?").
+
+Decisions (also written in rules/product_types.yaml):
+
+- **Body oil is a body lotion**, for retinol (Annex III 376) and alpha-arbutin
+  (Annex III 377) alike: the SCCS "body lotion" exposure scenario (SCCS/1639/21,
+  SCCS/1642/22) is a leave-on product spread over the whole body, and a body oil,
+  cream, milk, butter or balm is used the same way. So a body oil gets the 0.05 %
+  retinol-equivalent limit and may hold alpha-arbutin up to 0.5 %.
+- **Face cream** is every leave-on face product (serum, gel-cream, fluid, oil):
+  the same exposure as the cream of the SCCS opinions; eye products are not
+  face creams (the safe side).
+- Age: a form naming babies (baby, infant, newborn, toddler, nappy, diaper) is for
+  children under 3; "nappy"/"diaper" is also the nappy area. A form naming
+  children (kids, children, child, junior) is for children under 6, and *may* be
+  for children under 3. A product type or formula may say ``age`` itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+AGES = ("adults", "under-6", "under-3", "nappy")  # nappy: the nappy area of children under 3
+
+# category id -> how the regulation says it (for messages and `rules docs`)
+CATEGORY_NAMES = {
+    "leave-on": "leave-on products",
+    "rinse-off": "rinse-off products",
+    "skin": "skin products",
+    "face": "face products",
+    "face-cream": "face creams",
+    "body-lotion": "body lotions",
+    "hand-cream": "hand creams",
+    "hair": "hair products",
+    "hair-rinse-off": "rinse-off hair products",
+    "hair-leave-on": "leave-on hair products",
+    "eye": "eye products",
+    "lip": "lip products",
+    "oral": "oral care products",
+    "toothpaste": "toothpastes",
+    "mouthwash": "mouthwashes",
+    "nail": "nail products",
+    "nail-hardener": "nail hardeners",
+    "artificial-nail": "artificial nail systems",
+    "hair-dye": "hair dye products",
+    "oxidative-hair-dye": "oxidative hair dye products",
+    "non-oxidative-hair-dye": "non-oxidative hair dye products",
+    "eyelash-dye": "eyelash dye products",
+    "hair-straightener": "hair straighteners",
+    "depilatory": "depilatories",
+    "deodorant": "deodorants and antiperspirants",
+    "spray": "sprayable products that may lead to exposure of the lungs by inhalation",
+    "aerosol": "aerosol products",
+    "sunscreen": "sun protection products",
+    "professional": "products for professional use",
+    "mucous-membrane": "products applied on mucous membranes",
+    "under-6": "products for children under 6 years",
+    "under-3": "products for children under 3 years",
+    "nappy": "leave-on products for the nappy area of children under 3",
+}
+
+_SKIN = frozenset({"face", "body", "hand", "foot", "underarm"})
+_WORD = re.compile(r"[a-z0-9]+")
+
+# form words -> the categories they put a product in (whatever its area)
+_FORM_WORDS: dict[str, tuple[str, ...]] = {
+    "spray": ("spray",), "mist": ("spray",), "spritz": ("spray",), "atomiser": ("spray",),
+    "atomizer": ("spray",), "aerosol": ("spray", "aerosol"), "propellant": ("spray", "aerosol"),
+    "sunscreen": ("sunscreen",), "sunblock": ("sunscreen",), "spf": ("sunscreen",),
+    "deodorant": ("deodorant",), "antiperspirant": ("deodorant",), "deo": ("deodorant",),
+    "toothpaste": ("toothpaste",), "dentifrice": ("toothpaste",),
+    "mouthwash": ("mouthwash",), "depilatory": ("depilatory",),
+    "straightener": ("hair-straightener",), "relaxer": ("hair-straightener",),
+    "hardener": ("nail-hardener",), "professional": ("professional",),
+}
+_BABY = frozenset({"baby", "babies", "infant", "infants", "newborn", "toddler", "nappy",
+                   "diaper", "bebe"})
+_NAPPY = frozenset({"nappy", "diaper"})
+_CHILD = frozenset({"kid", "kids", "child", "children", "junior", "childrens"})
+_DYE = frozenset({"dye", "colour", "color", "tint", "colorant", "colourant", "coloration"})
+# body products of the "body lotion" exposure (see the module docstring)
+_BODY_LOTION = frozenset({"lotion", "milk", "cream", "butter", "oil", "balm", "moisturiser",
+                          "moisturizer", "emulsion"})
+# body leave-on forms that are certainly not body lotions
+_NOT_BODY_LOTION = frozenset({"spray", "mist", "aerosol", "deodorant", "antiperspirant", "deo",
+                              "roll", "powder", "perfume", "fragrance", "parfum", "toilette",
+                              "cologne", "stick", "self", "tanner", "tanning", "bronzer",
+                              "glitter", "paint"})
+_FACE_CREAM_NOT = frozenset({"mask", "peel", "powder", "foundation", "spray", "mist"})
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The categories a product is in for certain, and those it may be in."""
+
+    definite: frozenset[str]
+    possible: frozenset[str]
+
+    def may(self, cats: frozenset[str]) -> bool:
+        """The product is or may be in one of ``cats`` (a rule on them applies)."""
+        return not cats.isdisjoint(self.definite) or not cats.isdisjoint(self.possible)
+
+    def surely(self, cats: frozenset[str]) -> bool:
+        """The product is certainly in one of ``cats`` (a rule excluding them does not apply)."""
+        return not cats.isdisjoint(self.definite)
+
+
+def question(category: str) -> str:
+    """The question a client answers to settle an uncertain category."""
+    if category in ("under-3", "under-6", "nappy"):
+        return f"Is this one of the {CATEGORY_NAMES[category]}?"
+    return f"Is this one of the {CATEGORY_NAMES.get(category, category)}?"
+
+
+@lru_cache(maxsize=4096)
+def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
+    """The categories of a product (memoised: a handful of products recur)."""
+    words = set(_WORD.findall(form.lower()))
+    raw = form.strip().lower()
+    d: set[str] = {application, area}
+    p: set[str] = set()
+    if raw:
+        d.add(raw)
+        d.add(re.sub(r"[\s_]+", "-", raw))  # "body lotion" -> body-lotion: the old form words
+    for w in words:
+        d.update(_FORM_WORDS.get(w, ()))
+    if "roll" in words and ({"on"} & words or "roll-on" in raw):
+        d.add("roll-on")
+    if area in _SKIN:
+        d.add("skin")
+    if area in ("hair", "scalp"):
+        d.add("hair")
+        d.add("hair-" + application)
+    if area in ("lip", "oral", "eye"):
+        d.add("mucous-membrane")
+    if area == "underarm":
+        d.add("deodorant")
+    if area == "oral" and "toothpaste" not in d and "mouthwash" not in d:
+        p.update(("toothpaste", "mouthwash"))  # an oral product of no named form: either
+    if area == "face" and application == "leave-on":
+        if words & _FACE_CREAM_NOT:
+            pass
+        else:
+            d.add("face-cream")
+    if area == "hand" and application == "leave-on" and (words & _BODY_LOTION or not words):
+        d.add("hand-cream")
+    if area == "body" and application == "leave-on":
+        if words & _NOT_BODY_LOTION or d & {"spray", "sunscreen", "deodorant"}:
+            pass
+        elif words & _BODY_LOTION or raw in ("body-lotion", "body-cream", "body-oil"):
+            d.add("body-lotion")
+        else:
+            p.add("body-lotion")  # a body product of an unknown form: ask
+    if area == "body" and application == "leave-on" and "sunscreen" in d:
+        p.add("body-lotion")  # a body sunscreen is spread like a lotion
+    if words & _DYE:
+        if area == "eye" or {"eyelash", "eyebrow", "lash", "brow"} & words:
+            d.add("eyelash-dye")
+        elif area in ("hair", "scalp") or "hair" in words:
+            d.add("hair-dye")
+            if "oxidative" in words and not {"non", "nonoxidative"} & words:
+                d.add("oxidative-hair-dye")
+            elif {"non", "nonoxidative", "semi", "temporary", "direct"} & words:
+                d.add("non-oxidative-hair-dye")
+            elif "permanent" in words:
+                d.add("oxidative-hair-dye")
+            else:
+                p.update(("oxidative-hair-dye", "non-oxidative-hair-dye"))
+    if area == "nail" and ({"artificial", "acrylic", "sculpting"} & words
+                           or "nail system" in raw):
+        d.add("artificial-nail")
+    # who the product is for
+    if age in ("under-3", "nappy") or words & _BABY:
+        d.update(("under-3", "under-6"))
+        if age == "nappy" or words & _NAPPY:
+            d.add("nappy")
+    elif age == "under-6" or words & _CHILD:
+        d.add("under-6")
+        if age != "under-6":
+            p.add("under-3")  # "kids": may be used on a two-year-old
+    if application == "leave-on" and area == "body" and "under-3" in d and "nappy" not in d:
+        if {"cream", "balm", "ointment", "paste", "barrier"} & words and not (
+                {"lotion", "milk", "oil", "wash", "shampoo"} & words):
+            p.add("nappy")  # a baby cream or balm may be a nappy cream
+    return Resolved(frozenset(d), frozenset(p - d))
