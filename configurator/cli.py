@@ -58,9 +58,46 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.valid else 1
 
 
+def cmd_repair(args: argparse.Namespace) -> int:
+    import yaml
+
+    from .engine import parse_formula
+    from .engine.repair import Pins, repair
+    from .yamlio import load_path
+
+    rs = _rules(args.rules)
+    formula = parse_formula(load_path(args.file), args.file)
+    result = repair(formula, rs, Pins.parse(args.pin))
+    if args.format == "json":
+        json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(f"{args.file}: {result.status} ({len(result.changes)} change(s); "
+              f"rules {rs.version[:19]}…)")
+        for c in result.changes:
+            print(f"  ~ {c.text}")
+            for why in c.why:
+                print(f"      why: {why}")
+        if result.conflict is not None:
+            print(f"Conflict: {result.conflict.text}")
+            for way in result.conflict.ways_out:
+                print(f"  drop {way.drop.text}: "
+                      + ("; ".join(c.text for c in way.changes) or "nothing else changes"))
+        if result.formula is not None:
+            print("Repaired formula:")
+            print(yaml.safe_dump(result.formula.to_document(), sort_keys=False,
+                                 allow_unicode=True).rstrip())
+    return 0 if result.formula is not None else 1
+
+
 def cmd_rules_check(args: argparse.Namespace) -> int:
+    from .rules.holder import completeness
+
     try:
         rs = load_rules(args.dir)
+        missing = completeness(rs)  # an empty folder loads, but is no rule set
+        if missing:
+            raise RuleSetError(missing)
     except RuleSetError as exc:
         for p in exc.problems:
             print(p, file=sys.stderr)
@@ -117,6 +154,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_rules_opt(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("repair", help="the nearest formula that keeps every rule "
+                                      "(exit 0 found, 1 conflict, 2 unreadable)")
+    p.add_argument("file")
+    p.add_argument("--pin", action="append", default=[], metavar="ROW|ph|base",
+                   help="keep this row at its strength (an INCI name), the target pH or the base")
+    _add_rules_opt(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_repair)
 
     p = sub.add_parser("catalog", help="list ingredients, bases, product types, constraints")
     _add_rules_opt(p)

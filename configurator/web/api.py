@@ -81,6 +81,25 @@ def validate():
     return jsonify(check(formula, rules()).to_dict())
 
 
+@bp.post("/repair")
+def repair_formula():
+    """The nearest formula that keeps every rule and the pins, or the wishes that clash."""
+    from ..engine.repair import Pins, repair
+
+    body = _json()
+    if not isinstance(body, dict) or not isinstance(body.get("formula"), dict) \
+            or not set(body) <= {"formula", "pins"}:
+        raise ApiError(400, "expected {\"formula\": {...}, \"pins\": [row names, \"ph\", "
+                            "\"base\"]}")
+    pins = body.get("pins", [])
+    if not isinstance(pins, list) or len(pins) > 200 or not all(
+            isinstance(p, str) and len(p) <= 200 for p in pins):
+        raise ApiError(400, "`pins` must be a list of at most 200 names (a row's INCI name, "
+                            "\"ph\" or \"base\")")
+    formula = _formula(body["formula"])
+    return jsonify(repair(formula, rules(), Pins.parse(pins)).to_dict())
+
+
 @bp.get("/designs")
 def list_designs():
     user = _user()

@@ -140,6 +140,7 @@ def spec() -> dict[str, Any]:
                                      "revision": {"type": "integer",
                                                   "description": "The revision you edited."}}},
                 **_quiz_schemas(),
+                **_repair_schemas(),
             },
         },
         "security": [{"bearer": []}, {"session": []}],
@@ -168,6 +169,7 @@ def spec() -> dict[str, Any]:
                                       "401": _ERROR, "404": _ERROR, "409": _ERROR,
                                       "415": _ERROR}}},
             **_quiz_paths(),
+            **_repair_paths(),
             "/api/v1/openapi.json": {"get": {"summary": "This document", "security": [],
                                              "responses": {"200": {"description": "OK"}}}},
         },
@@ -244,3 +246,63 @@ def _quiz_paths() -> dict[str, Any]:
             "responses": {"200": _ok("#/components/schemas/Personalization"),
                           "400": _ERROR, "404": _ERROR, "415": _ERROR, "422": _ERROR}}},
     }
+
+
+def _repair_schemas() -> dict[str, Any]:
+    """"Make it valid" (issue 16): the request, the changes, the conflict."""
+    value = {"type": ["number", "string", "null"]}
+    strings = {"type": "array", "items": {"type": "string"}}
+    change = {"type": "object", "required": ["op", "row", "inci", "old", "new", "text", "why"],
+              "properties": {
+                  "op": {"enum": ["set-percent", "remove", "swap", "set-ph", "set-base"]},
+                  "row": {"type": ["integer", "null"],
+                          "description": "Index of the formula row it touches."},
+                  "inci": {"type": "string"}, "new_inci": {"type": "string"},
+                  "old": value, "new": value, "text": {"type": "string"}, "why": strings}}
+    wish = {"type": "object", "required": ["key", "text", "rules"], "properties": {
+        "key": {"type": "string"}, "text": {"type": "string"}, "rules": strings}}
+    return {
+        "RepairRequest": {
+            "type": "object", "required": ["formula"], "additionalProperties": False,
+            "properties": {
+                "formula": {"$ref": "#/components/schemas/Formula"},
+                "pins": {"type": "array", "maxItems": 200,
+                         "items": {"type": "string", "maxLength": 200},
+                         "description": "What the repair must keep: a row's INCI name (at its "
+                                        "strength), \"ph\" (the target pH), \"base\". The "
+                                        "formula's constraints are always kept."}}},
+        "Change": change,
+        "Repair": {
+            "type": "object", "required": ["status", "formula", "changes", "report", "conflict"],
+            "properties": {
+                "status": {"enum": ["unchanged", "repaired", "repaired-with-warnings",
+                                    "conflict", "unresolved"]},
+                "formula": {"oneOf": [{"$ref": "#/components/schemas/Formula"},
+                                      {"type": "null"}]},
+                "changes": {"type": "array", "items": change},
+                "report": {"oneOf": [{"$ref": "#/components/schemas/Report"},
+                                     {"type": "null"}]},
+                "conflict": {"oneOf": [{"type": "null"}, {
+                    "type": "object", "required": ["text", "level", "wishes", "rules",
+                                                   "ways_out"],
+                    "properties": {
+                        "text": {"type": "string"}, "level": {"enum": ["error", "warning"]},
+                        "wishes": {"type": "array", "items": wish},
+                        "rules": {"type": "array", "items": {"type": "object", "properties": {
+                            "rule": {"type": "string"}, "text": {"type": "string"},
+                            "source": {"type": "string"}}}},
+                        "ways_out": {"type": "array", "items": {"type": "object", "properties": {
+                            "drop": wish, "changes": {"type": "array", "items": change},
+                            "keeps_warnings": {"type": "boolean"}}}}}}]}}},
+    }
+
+
+def _repair_paths() -> dict[str, Any]:
+    return {"/api/v1/repair": {"post": {
+        "summary": "The nearest formula that keeps every rule (\"Make it valid\"): the changes "
+                   "as a diff and the new report, or the fewest pinned wishes that cannot all "
+                   "hold, with the ways out",
+        "security": [],
+        "requestBody": _json_body("#/components/schemas/RepairRequest"),
+        "responses": {"200": _ok("#/components/schemas/Repair"), "400": _ERROR,
+                      "415": _ERROR}}}}

@@ -11,13 +11,16 @@ rows over those sums, or implications (presence ⇒ bound) written with a big M.
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass, field
 
 from ...rules.model import Base, Ingredient, Rule, RuleSet
 from ..checks import fmt, window_text
 from ..formula import Addition, Formula
+from ..report import Report
 from .options import alternatives, profiled
-from .program import Expr, Program
+from .program import Expr, OutOfTime, Program
 from .values import RuleRef, Wish
 
 CHANGE = 1000.0  # one changed row outweighs any sum of relative changes (each ≤ 1)
@@ -43,7 +46,7 @@ class Task:
 
     formula: Formula
     rs: RuleSet
-    product: tuple[str, str, str, str | None]  # application, area, form, product type id
+    product: tuple  # application, area, form, product type id (or None), age ("" adults)
     bases: tuple[Base, ...]
     base0: str | None  # the formula's base id (known or not)
     ph0: float | None  # the effective target pH (the formula's, else the base's)
@@ -52,6 +55,16 @@ class Task:
     wishes: tuple[Wish, ...]
     headroom: float = 0.0
     cuts: list[frozenset] = field(default_factory=list)  # presence patterns the engine refused
+    lone: frozenset[str] = frozenset()  # ingredients only one option of one row can bring
+    in_bases: frozenset[str] = frozenset()  # ingredients a candidate base holds
+    deadline: float = math.inf  # time.monotonic() after which no solve starts
+
+    def solve(self, built: Built):
+        """The program's answer (None: infeasible) within what is left of the deadline."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise OutOfTime
+        return built.prog.solve(min(left, 10.0))
 
 
 @dataclass
@@ -104,6 +117,7 @@ class _Build:
         self.groups: dict[str, RuleRef] = {}
         self.members: dict[str, frozenset[str]] = {}
         self.ph: int | None = None
+        self.pinned: set[str] = set()
 
     # ---- bookkeeping ------------------------------------------------------------
     def group(self, key: str, ref: RuleRef, concerns) -> bool:
@@ -174,6 +188,8 @@ class _Build:
                                       "Formula file contract §1"), (s.iid or "",)):
                     p.at_most({y: 1.0}, 0.0)
                 continue
+            if pinned:
+                self.pinned.add(s.iid)
             ids = [s.iid] if pinned else [s.iid, *s.alts]
             opts = []
             for rank, iid in enumerate(ids):
@@ -182,9 +198,14 @@ class _Build:
                 if pinned:
                     x = p.var(s.p0, s.p0)
                 else:
-                    x = p.var(0.0, 100.0)
-                    floor = _floor(ing, s.p0 if rank == 0 else None)
-                    p.add({x: 1.0, y: -100.0}, hi=0.0)
+                    # the use range as the row's own bounds where the row alone makes up the
+                    # ingredient (the tight form of the `use:` group below)
+                    alone = self.strict and iid in self.t.lone and f"use:{iid}" not in self.skip
+                    floor = ing.use_min or SMALLEST if alone else _floor(
+                        ing, s.p0 if rank == 0 else None, iid in self.t.in_bases)
+                    top = ing.use_max if alone and ing.use_max is not None else 100.0
+                    x = p.var(0.0, top)
+                    p.add({x: 1.0, y: -top}, hi=0.0)
                     p.add({x: 1.0, y: -floor}, lo=0.0)
                 opts.append((iid, y, x))
                 self.additions[x] = 1.0
@@ -210,7 +231,7 @@ class _Build:
         flag = p.binary(CHANGE)
         rel = p.var(0.0, 1.0, 1.0)
         p.add({y: 1.0, flag: 1.0}, lo=1.0)
-        p.add({x: 1.0, flag: -100.0}, hi=s.p0)
+        p.add({x: 1.0, flag: s.p0 - p.ub[x]}, hi=s.p0)
         if s.p0 > 0:
             p.add({x: 1.0, flag: s.p0}, lo=s.p0)
             p.add({x: 1.0 / s.p0, rel: 1.0}, lo=1.0)  # a decrease, relative to the strength
@@ -274,7 +295,7 @@ class _Build:
                 for y in bad:
                     p.add({y: 1.0, v: 1.0}, hi=1.0)
         if self.strict:
-            app, area, _form, pt_id = t.product
+            app, area, _form, pt_id, _age = t.product
             from .options import suits
 
             for b, v in chosen:
@@ -346,6 +367,11 @@ class _Build:
             ing = ings[iid]
             if iid in qs or (ing.use_min is None and ing.use_max is None):
                 continue
+            if iid in self.t.lone and iid not in self.pinned:  # the row's own bounds (rows())
+                self.group(f"use:{iid}", RuleRef(
+                    f"catalog-{iid}-use", f"{ing.inci} is used at {fmt(ing.use_min or 0)}–"
+                    f"{fmt(ing.use_max or 100)} %", "Ingredient catalog"), (iid,))
+                continue
             if not self.group(f"use:{iid}", RuleRef(
                     f"catalog-{iid}-use", f"{ing.inci} is used at {fmt(ing.use_min or 0)}–"
                     f"{fmt(ing.use_max or 100)} %", "Ingredient catalog"), (iid,)):
@@ -356,12 +382,12 @@ class _Build:
     # ---- the rules ----------------------------------------------------------------
     def rules(self) -> None:
         rs = self.rs
-        app, area, form, _pt = self.t.product
+        app, area, form, _pt, age = self.t.product
         here = frozenset(self.pres)
         found = set(rs.always_index)
         for iid in here:
             found |= rs.rule_index.get(iid, frozenset())
-        found &= rs.applicable(app, area, form)
+        found &= rs.applicable(app, area, form, age) if age else rs.applicable(app, area, form)
         for n in sorted(found):
             r = rs.rules[n]
             if r.severity != "error" and not (self.strict and r.severity == "warning"):
@@ -465,8 +491,11 @@ class _Build:
                 self.p.add({atoms[a]: 1.0 for a in cut}, hi=len(cut) - 1)
 
 
-def _floor(ing: Ingredient, p0: float | None) -> float:
-    """The least strength a kept row may take: its usual minimum (or less, if written so)."""
+def _floor(ing: Ingredient, p0: float | None, in_base: bool) -> float:
+    """The least strength a kept row may take: its usual minimum (or less, if written so);
+    any, when a base brings the ingredient too (the usual range is then the total's)."""
+    if in_base:
+        return SMALLEST if p0 is None else min(p0, SMALLEST)
     low = ing.use_min if ing.use_min else SMALLEST
     return min(low, p0) if p0 is not None and p0 > 0 else low
 
@@ -490,16 +519,31 @@ def build(task: Task, keep: frozenset[str], strict: bool,
     return _Build(task, keep, strict, skip).build()
 
 
-def prepare(formula: Formula, rs: RuleSet, pins, headroom: float = 0.0) -> Task:
+def _implicated(formula: Formula, rs: RuleSet, before: Report) -> set[str]:
+    """Ids of the rows worth a swap: those the report's errors and warnings name; with a
+    budget broken, the dearest rows too (a cheaper alternative may keep the need)."""
+    named = {n.casefold() for f in before.findings if f.severity != "info" for n in f.ingredients}
+    ids = {iid for a in formula.ingredients if (iid := rs.lookup(a.inci)) is not None
+           and (a.inci.casefold() in named or rs.ingredients[iid].inci.casefold() in named)}
+    if any(f.code == "constraint" and not f.ingredients for f in before.findings):
+        priced = sorted((rs.ingredients[i].cost_per_kg or 0.0, i) for a in formula.ingredients
+                        if (i := rs.lookup(a.inci)) is not None)
+        ids |= {i for _p, i in priced[-DEAREST:]}
+    return ids
+
+
+DEAREST = 5  # rows offered a cheaper swap when the budget is broken
+
+
+def prepare(formula: Formula, rs: RuleSet, pins, before: Report, headroom: float = 0.0) -> Task:
     """The :class:`Task` of a formula: its rows, candidate bases, pH and wishes."""
     from .options import candidate_bases
 
-    pt = rs.product_types.get(formula.product_type.id or "")
-    spec = formula.product_type
-    if pt is not None:
-        product = (pt.application, pt.area, pt.form, pt.id)
-    else:
-        product = (spec.application or "leave-on", spec.area or "face", spec.form, None)
+    implicated = _implicated(formula, rs, before)
+
+    seen = before.product  # the engine's reading of the product type (its defaults too)
+    product = (seen["application"], seen["area"], seen["form"], seen.get("id") or None,
+               seen.get("age", ""))
     base = rs.bases.get(formula.base) if formula.base else None
     ph0 = formula.target_ph if formula.target_ph is not None else (
         base.ph_target if base is not None else None)
@@ -521,7 +565,7 @@ def prepare(formula: Formula, rs: RuleSet, pins, headroom: float = 0.0) -> Task:
             slots.append(Slot(n, a, iid, 0.0, "totals"))
         else:
             alts = ()
-            if iid is not None:
+            if iid in implicated:
                 alts = tuple(k for k in alternatives(rs, iid) if k not in written)
             slots.append(Slot(n, a, iid, a.percent or 0.0,
                               "catalog" if iid is None else "", alts))
@@ -538,8 +582,14 @@ def prepare(formula: Formula, rs: RuleSet, pins, headroom: float = 0.0) -> Task:
     for cid in formula.constraints:
         c = rs.constraints.get(cid)
         wishes.append(Wish(f"constraint:{cid}", c.name if c is not None else cid))
+    count: dict[str, int] = {}
+    for s in slots:
+        for iid in (s.iid, *s.alts) if s.iid is not None and not s.out_group else ():
+            count[iid] = count.get(iid, 0) + 1
+    in_bases = {line.ingredient for b in bases for line in b.composition} | {whole_qs}
+    lone = frozenset(i for i, n in count.items() if n == 1 and i not in in_bases)
     return Task(formula, rs, product, bases, formula.base, ph0, slots, whole_qs,
-                tuple(wishes), headroom)
+                tuple(wishes), headroom, lone=lone, in_bases=frozenset(in_bases))
 
 
 __all__ = ["EXPRESSED", "Built", "Task", "build", "prepare", "profiled"]

@@ -26,7 +26,8 @@ MOST_ALTERNATIVES = 4
 def profiled(ing: Ingredient) -> bool:
     """True when the catalog gives a use range and a price: a strength can be proposed."""
     price = getattr(ing, "cost_per_kg", None)
-    return (ing.use_max is not None and isinstance(price, int | float) and math.isfinite(price)
+    return (getattr(ing, "profiled", True) and ing.use_max is not None
+            and isinstance(price, int | float) and math.isfinite(price)
             and "prohibited-eu" not in ing.tags)
 
 
@@ -54,7 +55,7 @@ def alternatives(rs: RuleSet, iid: str) -> tuple[str, ...]:
             other = rs.ingredients[k]
             if k != iid and need <= other.tags:
                 shared = len(set(ing.functions) & set(other.functions))
-                price = abs(math.log((other.cost_per_kg + 1) / (ing.cost_per_kg + 1)))
+                price = abs(math.log(((other.cost_per_kg or 0) + 1) / ((ing.cost_per_kg or 0) + 1)))
                 found.append((-shared, price, other.inci, k))
         found.sort()
         got = memo[iid] = tuple(f[3] for f in found[:MOST_ALTERNATIVES])

@@ -9,6 +9,7 @@ the program is solved again: **the engine's verdict is the only verdict**.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, replace
 
 from ...rules.model import RuleSet
@@ -16,9 +17,11 @@ from ..engine import check
 from ..formula import Addition, Formula
 from ..report import Finding, Report
 from .model import Built, Task, build, prepare
+from .program import OutOfTime
 from .values import Change, Conflict, Pins, Repair, RuleRef, WayOut, Wish
 
 MAX_ROUNDS = 8  # solves per search before giving up on the engine's agreement
+TIME_LIMIT = 5.0  # seconds of solving per repair, conflict and ways out included
 
 
 @dataclass(frozen=True)
@@ -30,16 +33,25 @@ class Answer:
 
 
 def repair(formula: Formula, rs: RuleSet, pins: Pins | None = None,
-           headroom: float = 0.0) -> Repair:
+           headroom: float = 0.0, seconds: float = TIME_LIMIT) -> Repair:
     """The nearest formula to ``formula`` that keeps every rule, the pins and the constraints.
 
     Nearest: the fewest changed rows (a row, the target pH and the base each count
     one), then the smallest relative change. ``headroom`` (% w/w) is left free in the
     base's capacity. When the pinned wishes rule out every formula, the answer holds
     the :class:`Conflict`: the fewest wishes that cannot all hold, and the ways out.
+    After ``seconds`` of solving the answer is ``unresolved`` (a request never hangs).
     """
-    task = prepare(formula, rs, pins or Pins(), headroom)
     before = check(formula, rs)
+    task = prepare(formula, rs, pins or Pins(), before, headroom)
+    task.deadline = time.monotonic() + seconds
+    try:
+        return _repair(task, before)
+    except OutOfTime:
+        return Repair("unresolved", None, (), None)
+
+
+def _repair(task: Task, before: Report) -> Repair:
     everything = frozenset(w.key for w in task.wishes)
     found = _search(task, before, everything, strict=True)
     if isinstance(found, Answer):
@@ -62,7 +74,7 @@ def _search(task: Task, before: Report, keep: frozenset[str], strict: bool) -> A
     kept refusing (after ``MAX_ROUNDS`` solves)."""
     for rounds in range(1, MAX_ROUNDS + 1):
         built = build(task, keep, strict)
-        x = built.prog.solve()
+        x = task.solve(built)
         if x is None:
             return None
         formula, changes = _decode(task, built, x, keep, before)
@@ -232,7 +244,7 @@ def _rules_behind(task: Task, keep: frozenset[str], strict: bool,
         concerns = built.members.get(key, frozenset())
         if not (concerns & touched) and key not in ("capacity", "capacity-oil", "totals"):
             continue
-        if build(task, keep, strict, frozenset({key})).prog.solve() is None:
+        if task.solve(build(task, keep, strict, frozenset({key}))) is None:
             continue  # the wishes clash without this rule too
         found.append(ref)
         for w in wishes:

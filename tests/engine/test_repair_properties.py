@@ -1,0 +1,145 @@
+"""Properties of the repair over generated formulas (Hypothesis, the real catalog).
+
+* the answer always validates with no error, by the engine;
+* pinned rows, a pinned pH and the constraints are kept;
+* a reported conflict is infeasible, and dropping any one of its wishes makes the
+  rest feasible (at the conflict's level: no error, or no error and no warning the
+  program keeps).
+
+The suite runs a few hundred examples; ``benchmarks/bench_repair.py --check`` runs the
+same properties over thousands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from configurator.engine import check, parse_formula
+from configurator.engine.repair import Pins, repair
+from configurator.engine.repair.options import profiled
+from configurator.rules import load_rules
+from tests.conftest import ROOT
+
+RS = load_rules(ROOT / "rules")
+PROFILED = sorted(k for k, i in RS.ingredients.items() if profiled(i) and k != "aqua")
+TYPES = sorted(RS.product_types)
+CONSTRAINTS = sorted(RS.constraints)
+KEPT_WARNINGS = ("ph-window", "use-range", "base-unsuitable")  # codes the program keeps
+
+
+@st.composite
+def formulas(draw, most_rows: int = 8, pin_chance: float = 0.2):
+    """(formula document, pin list): a product type, a base that suits it or a whole
+    formula, catalog rows mostly inside their use range, a pH, constraints, pins."""
+    pt = draw(st.sampled_from(TYPES))
+    bases = sorted(k for k, b in RS.bases.items() if pt in b.suits)
+    base = draw(st.sampled_from(bases)) if bases and draw(st.integers(0, 3)) else None
+    ids = draw(st.lists(st.sampled_from(PROFILED), min_size=1, max_size=most_rows, unique=True))
+    rows = []
+    for iid in ids:
+        ing = RS.ingredients[iid]
+        lo, hi = ing.use_min or 0.01, ing.use_max or 5.0
+        usual = st.floats(lo, max(lo, hi), allow_nan=False)
+        p = draw(st.one_of(usual, usual, usual, st.floats(0.01, 20)))
+        rows.append({"inci": ing.inci, "percent": round(p, 3)})
+    if base is None:
+        scale = min(1.0, 95 / sum(r["percent"] for r in rows))
+        for r in rows:
+            r["percent"] = round(r["percent"] * scale, 3)
+        rows.append({"inci": "Aqua", "qs": True})
+    doc = {"product_type": pt, "ingredients": rows}
+    if base:
+        doc["base"] = base
+    if draw(st.booleans()):
+        doc["target_ph"] = draw(st.integers(30, 75)) / 10
+    cons = draw(st.lists(st.sampled_from(CONSTRAINTS), max_size=2, unique=True))
+    if cons:
+        doc["constraints"] = cons
+    pins = [r["inci"] for r in rows if not r.get("qs") and draw(
+        st.floats(0, 1)) < pin_chance]
+    if draw(st.floats(0, 1)) < pin_chance:
+        pins.append("ph")
+    return doc, pins
+
+
+SETTINGS = settings(deadline=None, database=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def _ph(doc_or_formula, rs=RS):
+    f = doc_or_formula
+    if f.target_ph is not None:
+        return f.target_ph
+    return rs.bases[f.base].ph_target if f.base in rs.bases else None
+
+
+@SETTINGS
+@settings(max_examples=200)
+@given(formulas())
+def test_the_answer_validates_and_keeps_the_pins(case):
+    doc, pins = case
+    formula = parse_formula(doc)
+    got = repair(formula, RS, Pins.parse(pins))
+    assert got.status != "unresolved", got
+    if got.formula is None:
+        assert got.status == "conflict" and got.conflict is not None
+        return
+    report = check(got.formula, RS)
+    assert report.valid, [f.message for f in report.errors]
+    assert got.formula.constraints == formula.constraints
+    rows = {(a.inci, a.percent, a.qs) for a in got.formula.ingredients}
+    for a in formula.ingredients:
+        if a.inci in pins:
+            assert (a.inci, a.percent, a.qs) in rows
+    if "ph" in pins:
+        assert _ph(got.formula) == _ph(formula)
+    if got.status == "repaired":  # every rule the program keeps, warnings included
+        kept = [f for f in report.findings if f.code in KEPT_WARNINGS]
+        assert not kept, [f.message for f in kept]
+
+
+def _feasible(doc: dict, pins: list[str], level: str) -> bool:
+    got = repair(parse_formula(doc), RS, Pins.parse(pins))
+    if level == "error":
+        return got.formula is not None
+    return got.status in ("repaired", "unchanged")
+
+
+@SETTINGS
+@settings(max_examples=60)
+@given(formulas(most_rows=5, pin_chance=0.6))
+def test_a_conflict_is_irreducible(case):
+    doc, pins = case
+    formula = parse_formula(doc)
+    got = repair(formula, RS, Pins.parse(pins))
+    if got.conflict is None:
+        return
+    c = got.conflict
+    keys = {w.key for w in c.wishes}
+    # the conflict's wishes alone: rows and pH pinned, its constraints only
+    kept_pins = [formula.ingredients[int(k[4:])].inci for k in keys if k.startswith("row:")]
+    kept_pins += ["ph"] if "ph" in keys else []
+    kept_cons = [k[len("constraint:"):] for k in keys if k.startswith("constraint:")]
+    only = {**doc, "constraints": kept_cons}
+    assert not _feasible(only, kept_pins, c.level), c.text
+    for w in c.wishes:
+        if w.key.startswith("constraint:"):
+            trial = {**only, "constraints": [x for x in kept_cons if f"constraint:{x}" != w.key]}
+            assert _feasible(trial, kept_pins, c.level), (c.text, w.text)
+        else:
+            drop = "ph" if w.key == "ph" else formula.ingredients[int(w.key[4:])].inci
+            assert _feasible(only, [p for p in kept_pins if p != drop], c.level), (c.text, w.text)
+
+
+def test_a_conflict_of_a_pinned_ph_and_two_windows():
+    """A hand-made case the generator rarely builds: three wishes, two of them clash."""
+    doc = {"product_type": "serum", "base": "light-gel", "target_ph": 5.5,
+           "ingredients": [{"inci": "Niacinamide", "percent": 4},
+                           {"inci": "Ascorbic Acid", "percent": 5}]}
+    got = repair(parse_formula(doc), RS, Pins.parse(["Niacinamide", "Ascorbic Acid", "ph"]))
+    keys = {w.key for w in got.conflict.wishes}
+    assert keys in ({"row:1", "ph"}, {"row:0", "row:1"})
+    assert replace(got.conflict, ways_out=()).text.count("+") == 1
