@@ -46,6 +46,30 @@ def test_enough_cases_covering_every_rule_kind_and_check():
         assert any(r.startswith(prefix) for r in rules_named), prefix
 
 
+def test_real_products_are_whole_label_formulas_expected_valid():
+    real = case_files(RULES / "tests" / "real")
+    assert len(real) >= 24
+    for p in real:
+        doc = load_path(p)
+        text = p.read_text(encoding="utf-8")
+        assert text.startswith("#"), f"{p.name}: a header comment says what the product is"
+        assert "base" not in doc, f"{p.name}: the label is the whole formula"
+        rows = doc["ingredients"]
+        assert sum(1 for r in rows if r.get("qs")) == 1, f"{p.name}: one q.s. row"
+        assert doc.get("expect_valid") is True and {"severity": "error"} in doc["forbid"], p.name
+        assert "estimate" in doc["description"], f"{p.name}: say the strengths are estimated"
+
+
+def test_real_violations_each_expect_an_error():
+    cases = case_files(RULES / "tests" / "violations")
+    assert len(cases) >= 12
+    for p in cases:
+        doc = load_path(p)
+        assert doc.get("expect_valid") is False, p.name
+        assert any(m.get("severity") == "error" for m in doc["expect"]), p.name
+        assert "entry" in doc["description"], f"{p.name}: name the annex entry"
+
+
 def test_a_wrong_expectation_is_reported(cli, tmp_path):
     cases = tmp_path / "cases"
     cases.mkdir()
