@@ -47,7 +47,8 @@ from .native import Unsupported, compile_native
 CATEGORIES = tuple(CATEGORY_NAMES)
 CHILD_AGES = ("under-6", "under-3", "nappy")
 
-SECTIONS = ("ingredients", "bases", "product_types", "constraints", "rules", "quiz")
+SECTIONS = ("ingredients", "bases", "product_types", "constraints", "rules", "quiz",
+            "substances")
 SOLUBILITIES = ("water", "oil", "dispersible", "insoluble")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DEFAULT_SEVERITY = {
@@ -324,6 +325,8 @@ class _Resolver:
         if iid is None and self.inventory is not None:
             # an INCI name of the CosIng inventory the catalog does not profile
             iid = self.inventory.get(key_)
+            if iid is not None:
+                iid = self.names.get(self.inventory.rows[iid].inci.casefold(), iid)
             if iid is not None and iid not in self.ingredients:
                 self.ingredients[iid] = self.inventory.ingredient(iid)
         if iid is None:
@@ -384,7 +387,7 @@ def substance_aliases(name: str) -> list[str]:
     return [a for a in dict.fromkeys(out) if len(a) > 2]
 
 
-def _substances(m: LineDict, ctx: _Ctx, res: _Resolver) -> None:
+def _substances(m: LineDict, ctx: _Ctx, res: _Resolver, create: bool = True) -> None:
     """Resolve a rule's `substances` (the annexes' own identification of what they
     regulate) to ingredients, creating a regulated substance where neither the catalog
     nor the inventory knows it, and make every name, CAS and EC number an alias."""
@@ -408,33 +411,56 @@ def _substances(m: LineDict, ctx: _Ctx, res: _Resolver) -> None:
         if not (name or incis):
             ctx.bad(sub, None, "a substance needs a `name` or an `inci`")
             continue
-        aliases = [*incis, *(substance_aliases(name) if name else ()), *cas, *ec]
-        iid = None
-        for a in aliases:  # INCI names first, then the chemical name, then numbers
-            key = a.strip().casefold()
-            iid = names.get(key) or (inv.get(key) if inv is not None else None)
-            if iid is not None:
-                break
-        if iid is None:
-            iid = f"{rid}-s{k + 1}"
-            label = incis[0] if incis else substance_aliases(name)[1 if len(
-                substance_aliases(name)) > 1 else 0]
-            ings[iid] = Ingredient(
-                id=iid, inci=label, cas=tuple(cas), synonyms=tuple(aliases[1:]), trade_names=(),
-                functions=(), solubility="", phase="A", use_min=None, use_max=None,
-                ph_min=None, ph_max=None, max_temp=None,
-                tags=frozenset({"prohibited-eu"} if m.get("kind") == "prohibited"
-                               and "Annex II," in str(m.get("source", "")) else ()),
-                cost_per_kg=0.0, density=1.0, notes=name, profiled=False)
-        elif iid not in ings and inv is not None:
-            ings[iid] = inv.ingredient(iid)
-        for a in aliases:
-            key = a.strip().casefold()
-            if inv is not None and inv.get(key) not in (None, iid):
-                continue  # another inventory entry's own name: not ours to take
-            names.setdefault(key, iid)
-        out[iid] = factor if factor is not None else 1.0
+        if len(incis) > 1:
+            # several INCI names under one entry ("Glucocorticoids": three examples) are
+            # several substances; the entry's name names the class, not any one of them,
+            # and its numbers pair with the names only when there is one of each
+            paired = len(cas) == len(incis)
+            groups = [([n], [cas[j]] if paired else [], []) for j, n in enumerate(incis)]
+        else:
+            groups = [(list(incis), [*(substance_aliases(name) if name else ())], [*cas, *ec])]
+        for incis_, names_, numbers in groups:
+            _one_substance(m, k, rid, incis_, names_, numbers, name, factor, res, out, create)
     res.substances[id(m)] = out
+
+
+def _one_substance(m: LineDict, k: int, rid: str, incis: list[str], names_: list[str],
+                   numbers: list[str], name: str, factor: float | None, res: _Resolver,
+                   out: dict[str, float], create: bool) -> None:
+    """Resolve (or create) one substance and register its aliases (see _substances)."""
+    names, ings, inv = res.names, res.ingredients, res.inventory
+    cas = [c for c in numbers if re.match(r"^\d{2,7}-\d{2}-\d$", c)]
+    aliases = [*incis, *names_, *numbers]
+    iid = None
+    for a in aliases:  # INCI names first, then the chemical name, then numbers
+        key = a.strip().casefold()
+        iid = names.get(key)
+        if iid is None and inv is not None:
+            iid = inv.get(key)
+            if iid is not None:  # the catalog's profile of that inventory name wins
+                iid = names.get(inv.rows[iid].inci.casefold(), iid)
+        if iid is not None:
+            break
+    if iid is None and not create:
+        return  # names of a substance nothing here knows: nothing to alias
+    if iid is None:
+        iid = f"{rid}-s{k + 1}" + (f"-{len(out) + 1}" if len(out) else "")
+        label = incis[0] if incis else (names_[1] if len(names_) > 1 else names_[0])
+        ings[iid] = Ingredient(
+            id=iid, inci=label, cas=tuple(cas), synonyms=tuple(aliases[1:]), trade_names=(),
+            functions=(), solubility="", phase="A", use_min=None, use_max=None,
+            ph_min=None, ph_max=None, max_temp=None,
+            tags=frozenset({"prohibited-eu"} if m.get("kind") == "prohibited"
+                           and "Annex II," in str(m.get("source", "")) else ()),
+            cost_per_kg=0.0, density=1.0, notes=name, profiled=False)
+    elif iid not in ings and inv is not None:
+        ings[iid] = inv.ingredient(iid)
+    for a in aliases:
+        key = a.strip().casefold()
+        if inv is not None and inv.get(key) not in (None, iid):
+            continue  # another inventory entry's own name: not ours to take
+        names.setdefault(key, iid)
+    out[iid] = factor if factor is not None else 1.0
 
 
 def _when(m: LineDict, ctx: _Ctx) -> When | None:
@@ -760,6 +786,36 @@ def _count_carried(r: Rule, carriers: list[Ingredient], ingredients: dict[str, I
     return replace(r, members={**r.members, **add}, triggers=triggers, expressed_as=as_)
 
 
+_ANNEX_II_ENTRY = re.compile(r"Annex II, entr(?:y|ies) (\d+[a-z]?)")
+
+
+def _annex_ii_members(rules: list[Rule], inventory: Inventory, names: dict[str, str],
+                      ingredients: dict[str, Ingredient]) -> None:
+    """Every inventory name that CosIng cites under Annex II entry N joins the prohibition
+    of entry N (an entry for a class, "Glucocorticoids", names a few examples only; the
+    inventory lists the members it knows: clobetasol propionate under II/300)."""
+    by_entry: dict[str, list[int]] = {}
+    for n, r in enumerate(rules):
+        m = _ANNEX_II_ENTRY.search(r.source)
+        if m and r.kind == "prohibited" and r.triggers == r.member_set:
+            by_entry.setdefault(m.group(1), []).append(n)
+    if not by_entry:
+        return
+    for iid, row in inventory.rows.items():
+        if "II/" not in row.restriction:
+            continue
+        for entry in re.findall(r"(?<![IV])II/(\d+[a-z]?)", row.restriction):
+            for n in by_entry.get(entry, ()):
+                r = rules[n]
+                target = names.get(row.inci.casefold(), iid)
+                if target in r.members:
+                    continue
+                if target not in ingredients:
+                    ingredients[target] = inventory.ingredient(target)
+                rules[n] = replace(r, members={**r.members, target: 1.0},
+                                   triggers=r.triggers | {target})
+
+
 def load_rules(directory: str | Path | None = None) -> RuleSet:
     """Load, check and compile a rules folder; raise :class:`RuleSetError` listing every problem."""
     root = Path(directory) if directory is not None else default_rules_dir()
@@ -776,7 +832,7 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
         ing = _ingredient(m, ctx, seen)
         if ing is None:
             continue
-        for alias in (ing.id, ing.inci, *ing.synonyms, *ing.trade_names):
+        for alias in (ing.id, ing.inci, *ing.synonyms, *ing.trade_names, *ing.cas):
             key = alias.casefold()
             other = names.get(key)
             if other is not None and other != ing.id:
@@ -836,6 +892,12 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
             res.inventory = inventory
     for m in _items(docs, "rules", ctx):
         _substances(m, ctx, res)
+    for m in _items(docs, "substances", ctx):
+        # an annex's identification of a substance whose entry a hand-written rule
+        # encodes: its names and numbers become aliases of what that rule names
+        wrapper = LineDict({"id": "substance", "substances": [m]})
+        wrapper.line, wrapper.key_lines = m.line, {}
+        _substances(wrapper, ctx, res, create=False)
     res.refresh_tags()
 
     product_types: dict[str, ProductType] = {}
@@ -876,6 +938,8 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
     if ctx.problems:
         raise RuleSetError(ctx.problems)
 
+    if inventory is not None:
+        _annex_ii_members(rules, inventory, names, ingredients)
     index: dict[str, list[Rule]] = {}
     positions: dict[str, list[int]] = {}
     always: list[Rule] = []

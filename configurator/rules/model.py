@@ -345,14 +345,20 @@ class RuleSet:
         try:
             return memo[name]
         except KeyError:
-            iid = find_name(self.names, name)
-            if iid is None and self.inventory is not None:
-                iid = find_name(self.inventory, name)
-                if iid is not None:
-                    self.materialize(iid)
+            iid = find_name(self.names if self.inventory is None else self.known, name)
+            if iid is not None and iid not in self.ingredients:
+                self.materialize(iid)
             if len(memo) < 100_000:
                 memo[name] = iid
             return iid
+
+    @property
+    def known(self) -> _Known:
+        """Every name: the catalog's (and the annexes' aliases), then the inventory's."""
+        got = self.__dict__.get("_known")
+        if got is None:
+            got = self.__dict__["_known"] = _Known(self.names, self.inventory)
+        return got
 
     def materialize(self, iid: str) -> Ingredient:
         """The ingredient for an id, building an inventory entry on first use (the
@@ -477,7 +483,10 @@ def find_name(names: Any, name: str) -> str | None:
     4. a slash list of names for one material, every one of them known and all
        the same ingredient: ``Aqua/Water/Eau``, ``Parfum/Fragrance``. A blend
        such as ``Glyceryl Stearate/PEG-100 Stearate`` names two ingredients and
-       stays unknown, as does a list with a name the catalog does not know.
+       stays unknown, as does a list with a name nothing knows
+       (``Glyceryl Stearate/Unicorn Tears``) — except the dual label "INCI name /
+       common name", one slash with spaces around it, whose common name is no
+       INCI name (``Oryza Sativa Cera / Rice Bran Wax``).
     """
     key = _SPACES.sub(" ", name).strip().casefold()
     iid = names.get(key)
@@ -507,10 +516,36 @@ def find_name(names: Any, name: str) -> str | None:
                 return iid
         key = bare
     if "/" in key:
-        found = {names.get(part.strip()) for part in key.split("/")}
+        parts = [names.get(part.strip()) for part in key.split("/")]
+        found = set(parts)
         if len(found) == 1 and None not in found:
             return found.pop()
+        # "Oryza Sativa Cera / Rice Bran Wax": the dual label of an INCI name and its common
+        # name, written with spaces around one slash; the second part names nothing known
+        # (a second INCI name would be a blend, and stays unknown)
+        if len(parts) == 2 and parts[0] is not None and parts[1] is None \
+                and " / " in _SPACES.sub(" ", name) and name.count("/") == 1:
+            return parts[0]
     return None
+
+
+class _Known:
+    """A name index over the catalog first, then the CosIng inventory (what ``find_name``
+    reads: ``get`` only). An inventory name the catalog profiles (same INCI) gives the
+    catalog's id."""
+
+    __slots__ = ("names", "inventory")
+
+    def __init__(self, names: dict[str, str], inventory: Any):
+        self.names, self.inventory = names, inventory
+
+    def get(self, key: str) -> str | None:
+        iid = self.names.get(key)
+        if iid is None:
+            iid = self.inventory.get(key)
+            if iid is not None:
+                iid = self.names.get(self.inventory.rows[iid].inci.casefold(), iid)
+        return iid
 
 
 class _Entries(dict):

@@ -172,6 +172,7 @@ def plan(cosing_dir: str | Path, rules_dir: str | Path) -> Plan:
     statuses: list[Status] = []
     files: dict[str, str] = {}
     used = {c.rsplit(": ", 1)[-1] for cites in cited.values() for c in cites}  # ids taken
+    named: list[list[str]] = []  # the overridden entries' own identification of substances
     for annex in ANNEXES:
         blocks: list[list[str]] = []
         for rows in _groups(annex, annexes[annex]):
@@ -180,6 +181,12 @@ def plan(cosing_dir: str | Path, rules_dir: str | Path) -> Plan:
             if key in cited:
                 statuses.append(Status(annex, first.ref, _name(first), OVERRIDE, cited[key], line=first.line))
                 blocks.append(write.comment(f"entry {first.ref}: hand-written override ({'; '.join(cited[key])})"))
+                subs = [sub for r in _encode(annex, rows, annexes, inventory)[0]
+                        for sub in r.get("substances", ())]
+                subs = list({write.flow(x): x for x in subs}.values())
+                if subs:
+                    named.append(write.comment(f"Annex {annex}, entry {first.ref}")
+                                 + [f"  - {write.flow(x)}" for x in subs])
                 continue
             rules, reason, conditions = _encode(annex, rows, annexes, inventory)
             rules = [_unique_id(r, first, used) for r in rules]
@@ -198,6 +205,16 @@ def plan(cosing_dir: str | Path, rules_dir: str | Path) -> Plan:
                                        reason=reason, line=first.line))
                 blocks.append(write.comment(f"entry {first.ref}: NOT ENCODED: {reason}"))
         files.update(_render(annex, blocks, cosing_dir, versions[annex]))
+    head = write.header("Names of the substances whose annex entries hand-written rules encode",
+                        [(export_path(cosing_dir, a).name, "/".join(reversed(versions[a].split("-"))))
+                         for a in ANNEXES])
+    head += ["#", "# Each is an annex's own identification (chemical name, INCI, CAS, EC): the loader",
+             "# makes them aliases of what the hand-written rule names, so a label or supplier",
+             "# name (1,4-Dihydroxybenzene, 123-31-9) finds the override's substance."]
+    body = [*head, "", "substances:" if named else "substances: []"]
+    for block in named:
+        body += ["", *block]
+    files[(GENERATED_DIR / "annex-names.yaml").as_posix()] = "\n".join(body) + "\n"
     return Plan(tuple(statuses), files, versions)
 
 
