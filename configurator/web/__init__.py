@@ -76,7 +76,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     if app.config["AUTO_MIGRATE"]:
         db.upgrade(app.extensions["db_engine"])
-    app.extensions["rules"] = holder = RuleSetHolder(app.config["RULES_DIR"])
+    from .rulegate import gate
+
+    # the set in force passes the gate (rules/holder.py): loads, complete, rule tests, coverage
+    app.extensions["rules"] = holder = RuleSetHolder(app.config["RULES_DIR"],
+                                                     gate(app.extensions["db_engine"]))
     _hot_reload(app, holder)
     csrf.init_app(app)
     auth.init_app(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ..cli import EXTRA_COMMANDS
@@ -96,7 +97,49 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub, _rules) -> None:
+def cmd_rules_promote(args: argparse.Namespace) -> int:
+    """Put a rules folder into force though it drops coverage, with the reason recorded."""
+    import getpass
+
+    from ..rules import default_rules_dir
+    from .backup import _engine
+    from .db import upgrade
+    from .rulegate import promote_folder
+
+    directory = args.dir or os.environ.get("CONFIGURATOR_RULES") or str(default_rules_dir())
+    engine = _engine(args)
+    try:
+        upgrade(engine)
+        verdict, dropped = promote_folder(engine, directory, args.reason or "",
+                                          args.by or f"cli:{getpass.getuser()}")
+    except ValueError as exc:
+        print(f"configurator rules promote: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    if not verdict.ok:
+        for p in verdict.problems:
+            print(p, file=sys.stderr)
+        print(f"{len(verdict.problems)} problem(s): not promoted (a promotion accepts less "
+              "coverage, never a failing rule test or a missing part)", file=sys.stderr)
+        return 1
+    print(f"{directory}: version {verdict.version} promoted; it gives up "
+          f"{', '.join(dropped) or 'nothing'}; the running app takes it at its next look "
+          "(or at a restart)")
+    return 0
+
+
+def register(sub, rules) -> None:
+    p = rules.add_parser("promote", help="accept a rules folder that drops files or annex "
+                                         "coverage (the reason is recorded)")
+    p.add_argument("dir", nargs="?", default=None,
+                   help="rules folder (default: $CONFIGURATOR_RULES, else the shipped rules/)")
+    p.add_argument("--reason", help="why the coverage may go (required)")
+    p.add_argument("--by", help="who promotes (default: cli:<login name>)")
+    p.add_argument("--database", metavar="URL",
+                   help="database URL (default: $DATABASE_URL, else the instance SQLite file)")
+    p.set_defaults(func=cmd_rules_promote)
+
     p = sub.add_parser("serve", help="run the web app (gunicorn; --dev for Flask's server)")
     p.add_argument("--dev", action="store_true", help="Flask's development server, one process")
     p.add_argument("--host", default="127.0.0.1")

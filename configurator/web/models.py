@@ -146,3 +146,21 @@ class LoginAttempt(SQLModel, table=True):
     scope: str = Field(max_length=8)
     key: str = Field(max_length=254)
     at: datetime = Field(default_factory=now, index=True)
+
+
+class RuleSetRecord(SQLModel, table=True):
+    """A rule set that went into force, with what it covers (configurator/web/rulegate.py).
+
+    The latest row is the coverage a new set must keep (its files and the annexes
+    its rules cite); a promotion, which gives some up, carries its reason and who.
+    Shared by every worker and host, so a restart is held to it too.
+    """
+
+    __tablename__ = "rule_set_records"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=now, index=True)
+    version: str = Field(max_length=80)
+    directory: str = Field(max_length=1000)
+    coverage: dict = Field(sa_column=Column(JSON, nullable=False))  # Coverage.to_dict()
+    promoted_by: str = Field(default="", max_length=254)  # "" unless promoted
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

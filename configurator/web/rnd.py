@@ -31,13 +31,17 @@ Decisions:
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
+from ..errors import RuleSetError
+from ..rules.holder import ANNEX_RE  # a regulatory source as the loader demands it
 from ..rules.model import PHASE_NAMES, Ingredient, Rule, RuleSet
 from .auth import role_required
 
@@ -46,7 +50,6 @@ RND = ("rnd", "admin")
 PER_PAGE = 25
 MAX_QUERY = 200
 IMPACT_LIMIT = 100  # designs shown per group of the impact report (the CLI's JSON has them all)
-ANNEX_RE = re.compile(r"\bAnnex ([IVX]+), (?:entr(?:y|ies)\b|preamble)")  # as the loader demands
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 KIND_ORDER = ("prohibited", "max-concentration", "group-total", "min-concentration", "declare",
               "incompatible", "ph-window", "requires", "expression")
@@ -54,6 +57,14 @@ KIND_ORDER = ("prohibited", "max-concentration", "group-total", "min-concentrati
 
 class ReloadForm(FlaskForm):
     """Only the CSRF token."""
+
+
+class PromoteForm(FlaskForm):
+    """Promote the refused edit: the version R&D looked at, and why its coverage may go."""
+
+    version = HiddenField(validators=[DataRequired(), Length(max=80)])
+    reason = TextAreaField("Reason (required, recorded)",
+                           validators=[DataRequired(), Length(max=2000)])
 
 
 # ---- the rule set in force ---------------------------------------------------------
@@ -302,7 +313,30 @@ def home():
                      if kv[0] in KIND_ORDER else 99),
         annexes=sorted(annexes.items(), key=lambda kv: (kv[0] == "other", annex_key(kv[0]))),
         auto_reload=current_app.config.get("RULES_CHECK_SECONDS", -1) >= 0,
-        form=ReloadForm())
+        form=ReloadForm(), pending=holder.pending,
+        promote_form=PromoteForm(version=holder.pending.version) if holder.pending else None)
+
+
+@bp.route("/promote", methods=["POST"])
+@role_required(*RND)
+def promote():
+    """Put the refused edit into force though it drops coverage; the reason is recorded."""
+    form = PromoteForm()
+    if not form.validate_on_submit():
+        flash("Write the reason for the promotion; nothing was changed.", "error")
+        return home(), 400
+    holder = _holder()
+    try:
+        verdict = holder.promote(form.version.data, form.reason.data, current_user.email)
+    except RuleSetError as exc:
+        flash(f"Not promoted: the folder no longer loads ({len(exc.problems)} problem(s)).",
+              "error")
+        return redirect(url_for("rnd.home"), 303)
+    if verdict.ok:
+        flash(f"Version {short(verdict.version)} promoted and in force; reason recorded.", "info")
+    else:
+        flash("Not promoted: " + "; ".join(verdict.problems), "error")
+    return redirect(url_for("rnd.home"), 303)
 
 
 @bp.route("/reload", methods=["POST"])
