@@ -280,6 +280,8 @@ def _repair_schemas() -> dict[str, Any]:
                 "formula": {"oneOf": [{"$ref": "#/components/schemas/Formula"},
                                       {"type": "null"}]},
                 "changes": {"type": "array", "items": change},
+                "why": {"type": "string", "description": "Why an `unresolved` repair found "
+                                                         "no formula."},
                 "report": {"oneOf": [{"$ref": "#/components/schemas/Report"},
                                      {"type": "null"}]},
                 "conflict": {"oneOf": [{"type": "null"}, {

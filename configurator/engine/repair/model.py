@@ -58,6 +58,7 @@ class Task:
     lone: frozenset[str] = frozenset()  # ingredients only one option of one row can bring
     in_bases: frozenset[str] = frozenset()  # ingredients a candidate base holds
     deadline: float = math.inf  # time.monotonic() after which no solve starts
+    refused: Report | None = None  # the engine's last report on an answer it refused
 
     def solve(self, built: Built):
         """The program's answer (None: infeasible) within what is left of the deadline."""

@@ -48,7 +48,7 @@ def repair(formula: Formula, rs: RuleSet, pins: Pins | None = None,
     try:
         return _repair(task, before)
     except OutOfTime:
-        return Repair("unresolved", None, (), None)
+        return Repair("unresolved", None, (), before, why="out of time")
 
 
 def _repair(task: Task, before: Report) -> Repair:
@@ -58,20 +58,42 @@ def _repair(task: Task, before: Report) -> Repair:
         status = "repaired" if found.changes else "unchanged"
         return Repair(status, found.formula, found.changes, found.report, None, found.rounds)
     lenient = _search(task, before, everything, strict=False)
-    level = "warning" if isinstance(lenient, Answer) else "error"
-    conflict = None
-    if found is None:  # the program proved the wishes infeasible
-        conflict = _conflict(task, before, everything, strict=level == "warning")
     if isinstance(lenient, Answer):
+        # error-free formulas exist; when the program proved that none keeps the warnings
+        # too, say which wishes force one
+        conflict = _conflict(task, before, everything, strict=True) if found is None else None
         return Repair("repaired-with-warnings", lenient.formula, lenient.changes,
                       lenient.report, conflict, lenient.rounds)
-    status = "conflict" if conflict is not None and lenient is None else "unresolved"
-    return Repair(status, None, (), None, conflict)
+    if lenient is None:
+        if task.refused is not None:  # the cuts of the engine's refusals closed every way
+            return Repair("unresolved", None, (), task.refused, why=ENGINE)
+        conflict = _conflict(task, before, everything, strict=False)
+        if conflict.wishes:
+            return Repair("conflict", None, (), None, conflict)
+        if task.refused is not None:  # refusals met while looking for the conflict
+            return Repair("unresolved", None, (), task.refused, why=ENGINE)
+        return Repair("unresolved", None, (), before, conflict,
+                      why="no formula of this product type keeps every rule")
+    # the engine kept finding errors that no change of rows, pH or base removes (a rule
+    # only an addition could keep, e.g. a sunscreen without a UV filter): say which
+    return Repair("unresolved", None, (), lenient.report, why=ENGINE)
 
 
-def _search(task: Task, before: Report, keep: frozenset[str], strict: bool) -> Answer | None | bool:
-    """An engine-approved answer; None when the program has none; False when the engine
-    kept refusing (after ``MAX_ROUNDS`` solves)."""
+ENGINE = "the engine finds errors no change of the rows, the pH or the base removes"
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The engine refused every answer the program gave; its last report."""
+
+    report: Report
+
+
+def _search(task: Task, before: Report, keep: frozenset[str],
+            strict: bool) -> Answer | Refused | None:
+    """An engine-approved answer; None when the program has none; :class:`Refused` when
+    the engine kept finding errors (after ``MAX_ROUNDS`` solves)."""
+    report = before
     for rounds in range(1, MAX_ROUNDS + 1):
         built = build(task, keep, strict)
         x = task.solve(built)
@@ -82,11 +104,12 @@ def _search(task: Task, before: Report, keep: frozenset[str], strict: bool) -> A
         errors = report.errors
         if not errors:
             return Answer(formula, changes, report, rounds)
+        task.refused = report
         cut = _cut(built, x, errors, task.rs)
-        if cut in task.cuts:
-            return False
+        if not cut or cut in task.cuts:
+            return Refused(report)
         task.cuts.append(cut)
-    return False
+    return Refused(report)
 
 
 def _cut(built: Built, x, errors: tuple[Finding, ...], rs: RuleSet) -> frozenset:
@@ -233,21 +256,34 @@ def _concerns(task: Task, w: Wish) -> set[str]:
     return {w.key}
 
 
+GLOBAL = ("capacity", "capacity-oil", "totals")  # rule groups that concern every row
+
+
 def _rules_behind(task: Task, keep: frozenset[str], strict: bool,
                   wishes: list[Wish]) -> tuple[tuple[RuleRef, ...], dict[str, tuple[str, ...]]]:
-    """The rule groups without which the conflict's wishes could hold (by the program)."""
+    """The fewest rule groups that still make the wishes clash (a deletion filter over the
+    program's rule groups, those about the wishes' ingredients, pH, base and totals first)."""
     built = build(task, keep, strict)
     touched = set().union(*(_concerns(task, w) for w in wishes)) if wishes else set()
-    found: list[RuleRef] = []
+
+    def about(key: str) -> bool:
+        return key in GLOBAL or bool(built.members.get(key, frozenset()) & touched)
+
+    def clash(skip: set[str]) -> bool:
+        return task.solve(build(task, keep, strict, frozenset(skip))) is None
+
+    skip = {key for key in built.groups if not about(key)}
+    if not clash(skip):
+        skip = set()
+    for key in built.groups:
+        if key not in skip and clash(skip | {key}):
+            skip.add(key)
+    found = [ref for key, ref in built.groups.items() if key not in skip]
     per_wish: dict[str, list[str]] = {}
     for key, ref in built.groups.items():
-        concerns = built.members.get(key, frozenset())
-        if not (concerns & touched) and key not in ("capacity", "capacity-oil", "totals"):
+        if key in skip:
             continue
-        if task.solve(build(task, keep, strict, frozenset({key}))) is None:
-            continue  # the wishes clash without this rule too
-        found.append(ref)
         for w in wishes:
-            if _concerns(task, w) & concerns or key in ("capacity", "capacity-oil", "totals"):
+            if key in GLOBAL or _concerns(task, w) & built.members.get(key, frozenset()):
                 per_wish.setdefault(w.key, []).append(ref.rule)
     return tuple(found), {k: tuple(v) for k, v in per_wish.items()}

@@ -146,7 +146,8 @@ class Repair:
     rule the program expresses), ``repaired-with-warnings`` (no error, but the pinned wishes
     force a warning: see ``conflict``), ``conflict`` (no formula without an error keeps the
     pinned wishes: ``formula`` is None) or ``unresolved`` (the engine kept finding errors the
-    program could not express; ``formula`` is None).
+    program could not express; ``formula`` is None and ``report`` is the engine's report on
+    the last formula tried, with those errors).
     """
 
     status: str
@@ -155,10 +156,11 @@ class Repair:
     report: Report | None
     conflict: Conflict | None = None
     rounds: int = 1  # solves until the engine agreed
+    why: str = ""  # for ``unresolved``: why no answer came
 
     @property
     def valid(self) -> bool:
-        return self.report is not None and self.report.valid
+        return self.formula is not None and self.report is not None and self.report.valid
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -167,4 +169,5 @@ class Repair:
             "changes": [c.to_dict() for c in self.changes],
             "report": self.report.to_dict() if self.report is not None else None,
             "conflict": self.conflict.to_dict() if self.conflict is not None else None,
+            **({"why": self.why} if self.why else {}),
         }
