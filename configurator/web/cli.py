@@ -35,6 +35,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 0
     from gunicorn.app.base import BaseApplication
 
+    from .liveness import attach
+
+    def _post_fork(_server, worker):
+        app.extensions["db_engine"].dispose(close=False)  # no connection shared across a fork
+        attach(worker)  # long streamed responses report progress (web/liveness.py)
+
     class _Gunicorn(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{args.host}:{args.port}")
@@ -47,7 +53,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             self.cfg.set("forwarded_allow_ips", "")
             self.cfg.set("preload_app", True)
             self.cfg.set("accesslog", "-" if args.access_log else None)
-            self.cfg.set("post_fork", lambda _server, _worker: app.extensions["db_engine"].dispose(close=False))
+            self.cfg.set("timeout", args.timeout)
+            self.cfg.set("post_fork", _post_fork)
 
         def load(self):
             return app
@@ -151,6 +158,9 @@ def register(sub, rules) -> None:
     p.add_argument("--worker-class", choices=("sync", "gthread"),
                    help="gunicorn worker class (default: gthread with --threads > 1, else sync)")
     p.add_argument("--access-log", action="store_true")
+    p.add_argument("--timeout", type=int, default=30,
+                   help="seconds a worker may go without reporting before gunicorn restarts it "
+                        "(default 30; a streamed export reports after each sheet)")
     p.set_defaults(func=cmd_serve)
     u = sub.add_parser("users", help="manage accounts").add_subparsers(dest="users_command",
                                                                        required=True)

@@ -20,7 +20,10 @@ Cost: a sheet not yet cached takes WeasyPrint 0.2–0.8 s to render (10
 designs: 2.1 s the first time, 0.01 s from the cache), so the first ZIP of a
 client with hundreds of designs takes minutes;
 later ones come from the cache. The ZIP is therefore streamed, one sheet after
-the other, so the connection never sits idle long enough for a proxy timeout.
+the other, so the connection never sits idle long enough for a proxy timeout,
+and the worker reports to gunicorn after each sheet (``liveness.beat``), so its
+``--timeout`` limits one sheet, not the whole export (the deployment's part:
+docs/deploy.md, "Long responses").
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from flask_login import current_user, login_required
 from sqlmodel import select
 
 from . import db, rules, store
+from .liveness import beat
 from .models import AuditEvent, Design, Revision, User, utc
 
 bp = Blueprint("export", __name__)
@@ -149,6 +153,7 @@ def zip_chunks(doc: dict):
                 z.writestr(zipfile.ZipInfo(name, date_time=rev.created_at.timetuple()[:6]), pdf,
                            compress_type=zipfile.ZIP_STORED)  # PDFs are compressed already
             yield sink.take()
+            beat()  # this worker is alive: gunicorn's --timeout is per sheet, not per ZIP
     yield sink.take()
 
 

@@ -61,9 +61,10 @@ def free_port() -> int:
 class LiveServer:
     """``configurator serve`` on loopback; ``log`` keeps its output."""
 
-    def __init__(self, database_url: str, workdir: Path, workers: int = 2, threads: int = 4):
+    def __init__(self, database_url: str, workdir: Path, workers: int = 2, threads: int = 4,
+                 args: tuple[str, ...] = ()):
         self.database_url, self.workdir = database_url, Path(workdir)
-        self.workers, self.threads = workers, threads
+        self.workers, self.threads, self.args = workers, threads, args
         self.proc: subprocess.Popen | None = None
         self.log = self.workdir / "server.log"
         self.base = ""
@@ -77,7 +78,7 @@ class LiveServer:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "configurator", "serve", "--host", "127.0.0.1",
                  "--port", str(port), "--workers", str(self.workers), "--threads",
-                 str(self.threads)],
+                 str(self.threads), *self.args],
                 cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
         end = time.monotonic() + timeout
