@@ -141,7 +141,8 @@ def _over_limit(rule: Rule, ctx: Context, code: str) -> list[Finding]:
     if not both or limit is None:
         return NONE
     present = ctx.present
-    if sum([present[i] * m[i] for i in sorted(both)]) <= limit + 1e-9:
+    total = sum([present[i] * m[i] for i in sorted(both)])
+    if total <= limit + 1e-9 and (rule.max_inclusive or total < limit - 1e-9):
         return NONE  # the common case: under the limit, nothing more to build
     hits = [(i, present[i], m[i]) for i in sorted(both)]
     total = sum(p * f for _i, p, f in hits)
@@ -149,6 +150,8 @@ def _over_limit(rule: Rule, ctx: Context, code: str) -> list[Finding]:
     big_id, big_p, big_f = max(hits, key=lambda h: h[1] * h[2])
     big = ctx.inci[big_id]
     allowed = _floor((limit - (total - big_p * big_f)) / big_f)
+    if not rule.max_inclusive:
+        allowed = _floor(allowed - 0.001, 3)  # below the maximum, not at it
     names = tuple(ctx.inci[i] for i, _p, _f in hits)
     if len(hits) == 1 and big_f == 1:
         what = f"{big} at {fmt(big_p)} %"
@@ -157,7 +160,8 @@ def _over_limit(rule: Rule, ctx: Context, code: str) -> list[Finding]:
     else:
         label = "Total " + (rule.expressed_as or " + ".join(names))
         what = f"{label} at {fmt(total)} %"
-    message = f"{what} exceeds the {fmt(limit)} %{as_} limit{_where(rule)}."
+    message = (f"{what} exceeds the {fmt(limit)} %{as_} limit{_where(rule)}." if rule.max_inclusive
+               else f"{what} is at or above the {fmt(limit)} %{as_} limit{_where(rule)}.")
     if allowed > 0:
         fix, action = f"Lower {big} to {fmt(allowed)} % or less", FixAction("set-percent", big, allowed)
     else:

@@ -24,9 +24,10 @@ import cel
 from ..errors import FormulaError, Problem, RuleSetError, UnitError
 from ..units import concentration
 from ..yamlio import LineDict, loads
+from .category import CATEGORY_NAMES
+from .inventory import INVENTORY_FILE, Inventory, eager_ingredients, read_inventory
 from .model import (
     APPLICATIONS,
-    find_name,
     AREAS,
     PHASES,
     SEVERITIES,
@@ -39,9 +40,8 @@ from .model import (
     RuleSet,
     TagMax,
     When,
+    find_name,
 )
-from .category import CATEGORY_NAMES
-from .inventory import INVENTORY_FILE, Inventory, eager_ingredients, read_inventory
 from .native import Unsupported, compile_native
 
 CATEGORIES = tuple(CATEGORY_NAMES)
@@ -88,7 +88,8 @@ WHEN_KEYS = ("application", "area", "not_area", "form", "not_form", "category", 
              "age", "nappy")
 RULE_KIND_KEYS = {
     "prohibited": GROUP_KEYS | {"applies_with", "substances"},
-    "max-concentration": GROUP_KEYS | {"max", "expressed_as", "applies_with", "substances"},
+    "max-concentration": GROUP_KEYS | {"max", "expressed_as", "applies_with", "substances",
+                                       "max_inclusive"},
     "group-total": GROUP_KEYS | {"max", "expressed_as", "applies_with"},
     "min-concentration": GROUP_KEYS | {"min", "applies_with"},
     "declare": GROUP_KEYS | {"leave_on", "rinse_off", "substances"},
@@ -398,7 +399,6 @@ def _substances(m: LineDict, ctx: _Ctx, res: _Resolver, create: bool = True) -> 
         ctx.bad(m, "substances", "`substances` must be a list of {name, inci, cas, ec}")
         return
     rid = m.get("id") if isinstance(m.get("id"), str) else "rule"
-    names, ings, inv = res.names, res.ingredients, res.inventory
     out: dict[str, float] = {}
     for k, sub in enumerate(subs):
         if not isinstance(sub, LineDict):
@@ -578,6 +578,13 @@ def _rule(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Rule 
                     ctx.bad(m, "applies_with", f"rule {rid}: `applies_with` names nothing")
     if kind in ("max-concentration", "group-total"):
         extra["max"] = ctx.pct(m, "max", required=True)
+        inclusive = m.get("max_inclusive", True)
+        if not isinstance(inclusive, bool):
+            ctx.bad(m, "max_inclusive", "`max_inclusive` is true or false")
+        elif not inclusive:  # "in a concentration equal to or greater than 0.1 %" (REACH)
+            if kind != "max-concentration":
+                ctx.bad(m, "max_inclusive", "`max_inclusive` is for max-concentration rules")
+            extra["max_inclusive"] = False
         extra["expressed_as"] = ctx.text(m, "expressed_as", required=False)
     elif kind == "min-concentration":
         extra["min"] = ctx.pct(m, "min", required=True)

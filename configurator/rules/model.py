@@ -231,6 +231,7 @@ class Rule:
     file: str = ""
     line: int = 0
     member_set: frozenset[str] = frozenset()  # the keys of ``members``, for set operations
+    max_inclusive: bool = True  # False: the limit is broken AT max ("≥ 0.1 %"), not only above
     regulation: str = ""  # the act the rule enforces ("Regulation (EC) No 1223/2009", "Lab practice")
     placed_from: date | None = None  # applies to products placed on the market from this day
     available_from: date | None = None  # … and to products made available from this day
@@ -658,11 +659,13 @@ class Plan:
                     limit = 0.0 if r.kind == "prohibited" else r.max
                     if limit is None:
                         continue  # a limit without a maximum finds nothing (checks._over_limit)
+                    if not r.max_inclusive:
+                        limit -= 2e-9  # broken at the maximum itself: run it from there
                     cap[iid] = min(cap.get(iid, math.inf), limit / r.members[iid])
                     capped.setdefault(iid, []).append(n)
                 elif simple and r.kind in _SUMMED and r.max is not None:
                     sums.setdefault(iid, []).append((n, r.members[iid]))
-                    gate[n] = r.max + 1e-9 - GATE_SLACK
+                    gate[n] = r.max + (1e-9 if r.max_inclusive else -2e-9) - GATE_SLACK
                 elif simple and r.kind == "min-concentration" and r.min is not None:
                     sums.setdefault(iid, []).append((n, -r.members[iid]))
                     gate[n] = -(r.min - 1e-9) - GATE_SLACK

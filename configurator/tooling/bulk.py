@@ -1027,8 +1027,9 @@ class BulkChecker:
                 if rule.max is None:
                     continue
                 tot, inexact = total(p)
-                thr = rule.max + 1e-9
-                emit(trig & (tot > thr), sev, ("dyn", _live_key(sev, kind, rule.id, p["members"], names)))
+                thr = rule.max + (1e-9 if rule.max_inclusive else -1e-9)
+                over = (tot > thr) if rule.max_inclusive else (tot >= thr)
+                emit(trig & over, sev, ("dyn", _live_key(sev, kind, rule.id, p["members"], names)))
                 if inexact:
                     band(trig, tot, thr, p["members"], p["ones"])
             elif kind == "min-concentration":

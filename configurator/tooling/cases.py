@@ -9,6 +9,7 @@ A case file is a formula document (contract §1) plus:
 expect:                      # each must match at least one finding
   - {code: max-concentration, severity: error, ingredients: [Phenoxyethanol]}
 expect_valid: false          # optional: the verdict
+on: 2027-06-06               # optional: check as of this day (rules with dates), default today
 forbid:                      # optional: findings that must NOT appear
   - {code: ph-window}
 ```
@@ -20,6 +21,7 @@ A matcher names any of ``code``, ``severity``, ``rule`` and ``ingredients``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ..engine import Finding, Report, check, parse_formula
@@ -27,7 +29,7 @@ from ..errors import ConfiguratorError
 from ..rules.model import RuleSet
 from ..yamlio import load_path
 
-CASE_KEYS = ("expect", "expect_valid", "forbid", "description")
+CASE_KEYS = ("expect", "expect_valid", "forbid", "description", "on")
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,14 @@ def run_case(path: str | Path, rs: RuleSet, name: str | None = None) -> CaseResu
         if not isinstance(doc, dict):
             return CaseResult(name, ("not a mapping",), None)
         formula = parse_formula({k: v for k, v in doc.items() if k not in CASE_KEYS}, name)
+        on = doc.get("on")  # the day to check on (dated rules); default today
+        if on is not None and not isinstance(on, date):
+            on = date.fromisoformat(str(on))
+    except ValueError as exc:
+        return CaseResult(name, (f"cannot be read: `on` is not a date (YYYY-MM-DD): {exc}",), None)
     except ConfiguratorError as exc:
         return CaseResult(name, (f"cannot be read: {exc}",), None)
-    report = check(formula, rs)
+    report = check(formula, rs, on=on)
     out = []
     for m in doc.get("expect") or []:
         if not any(matches(f, m) for f in report.findings):

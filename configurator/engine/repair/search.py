@@ -189,7 +189,7 @@ def _decode(task: Task, built: Built, x, keep: frozenset[str],
             base = b.id
     if base != f.base:
         old_name = rs.bases[f.base].name if f.base in rs.bases else f.base
-        changes.append(Change("set-base", None, "", old_name, rs.bases[base].name,
+        changes.append(Change("set-base", None, "", old_name, rs.bases[base].name, base,
                               why=_why(before, set(), rs, codes=("base-capacity", "solubility",
                                                                  "base-unsuitable"))))
     ph = f.target_ph

@@ -59,8 +59,8 @@ class Change:
     """One row of the diff: what changes, old → new, and why.
 
     ``op`` is ``set-percent``, ``remove``, ``swap`` (``inci`` → ``new_inci``), ``set-ph``
-    or ``set-base``; ``row`` is the index of the formula row it touches (None for the
-    pH and the base).
+    or ``set-base`` (``new_inci`` then holds the new base's id); ``row`` is the index of
+    the formula row it touches (None for the pH and the base).
     """
 
     op: str
