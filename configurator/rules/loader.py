@@ -200,6 +200,13 @@ class _Ctx:
         return i
 
 
+# Parsed rule files by (path, content hash), and rule sets by (folder, version): a hot
+# reload or a second load of unchanged files parses nothing again. The loader never
+# mutates a parsed document, and a RuleSet is immutable (its caches only grow).
+_PARSED: dict[tuple[str, bytes], Any] = {}
+_LOADED: dict[tuple[str, str], RuleSet] = {}
+
+
 def _read_files(root: Path, ctx: _Ctx) -> tuple[list[tuple[str, LineDict]], str, list[str]]:
     files = sorted(p for p in root.rglob("*.yaml") if "tests" not in p.relative_to(root).parts)
     digest = hashlib.sha256()
@@ -211,8 +218,14 @@ def _read_files(root: Path, ctx: _Ctx) -> tuple[list[tuple[str, LineDict]], str,
         raw = p.read_bytes()
         digest.update(rel.encode() + b"\0" + raw + b"\0")
         ctx.file = rel
+        key = (rel, hashlib.sha256(raw).digest())
         try:
-            doc = loads(raw.decode("utf-8"), rel)
+            doc = _PARSED.get(key)
+            if doc is None:
+                doc = loads(raw.decode("utf-8"), rel)
+                if len(_PARSED) > 400:
+                    _PARSED.clear()
+                _PARSED[key] = doc
         except UnicodeDecodeError:
             ctx.problems.append(Problem(rel, None, "not UTF-8 text"))
             continue
@@ -830,6 +843,22 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
     if not root.is_dir():
         raise RuleSetError([Problem(str(root), None, "not a directory of rule files")])
     docs, version, files = _read_files(root, ctx)
+    inventory = None
+    inv_path = root / INVENTORY_FILE
+    if inv_path.is_file():
+        raw = inv_path.read_bytes()
+        try:
+            inventory = read_inventory(inv_path, raw)
+        except (OSError, EOFError, ValueError, UnicodeDecodeError, KeyError) as exc:
+            ctx.problems.append(Problem(INVENTORY_FILE.as_posix(), None,
+                                        f"the CosIng inventory cannot be read: {exc}"))
+        else:
+            version = "sha256:" + hashlib.sha256(
+                version.encode() + b"\0" + inventory.digest).hexdigest()
+            files = [*files, INVENTORY_FILE.as_posix()]
+    cache_key = (str(root.resolve()), version)
+    if not ctx.problems and cache_key in _LOADED:
+        return _LOADED[cache_key]
 
     ingredients: dict[str, Ingredient] = {}
     names: dict[str, str] = {}
@@ -867,36 +896,24 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
         if iid0 in ingredients:
             old = ingredients[iid0]
             ingredients[iid0] = replace(old, contains=tuple(parts))
-    inventory = None
-    inv_path = root / INVENTORY_FILE
-    if inv_path.is_file():
-        raw = inv_path.read_bytes()
-        try:
-            inventory = read_inventory(inv_path, raw)
-        except (OSError, EOFError, ValueError, UnicodeDecodeError, KeyError) as exc:
-            ctx.problems.append(Problem(INVENTORY_FILE.as_posix(), None,
-                                        f"the CosIng inventory cannot be read: {exc}"))
-        else:
-            version = "sha256:" + hashlib.sha256(
-                version.encode() + b"\0" + inventory.digest).hexdigest()
-            files = [*files, INVENTORY_FILE.as_posix()]
-            for iid, ing in eager_ingredients(inventory).items():
-                # the lab's profile wins where both know the name
-                if find_name(names, ing.inci) is None:
-                    ingredients[iid] = ing
-            for iid, ing in list(ingredients.items()):
-                # the catalog's materials carry their CosIng reference, annexes and the
-                # tags an annex gives them (cetrimonium bromide: Annex V 44, a preservative)
-                row = inventory.rows.get(inventory.get(ing.inci.casefold()) or "")
-                if row is not None and ing.profiled:
-                    # (the preservative tag only: the catalog's own colourant and UV filter
-                    # tags are curated — zinc oxide is an Annex IV colourant and a filter)
-                    ingredients[iid] = replace(
-                        ing, tags=ing.tags | (inventory.annex_tags(row) & {"preservative"}),
-                        cosing_ref=row.ref,
-                        annexes=tuple(re.findall(r"\b(?:II|III|IV|VI|V)/\d+[a-z]?",
-                                                 row.restriction)))
-            res.inventory = inventory
+    if inventory is not None:
+        for iid, ing in eager_ingredients(inventory).items():
+            # the lab's profile wins where both know the name
+            if find_name(names, ing.inci) is None:
+                ingredients[iid] = ing
+        for iid, ing in list(ingredients.items()):
+            # the catalog's materials carry their CosIng reference, annexes and the
+            # tags an annex gives them (cetrimonium bromide: Annex V 44, a preservative)
+            row = inventory.rows.get(inventory.get(ing.inci.casefold()) or "")
+            if row is not None and ing.profiled:
+                # (the preservative tag only: the catalog's own colourant and UV filter
+                # tags are curated — zinc oxide is an Annex IV colourant and a filter)
+                ingredients[iid] = replace(
+                    ing, tags=ing.tags | (inventory.annex_tags(row) & {"preservative"}),
+                    cosing_ref=row.ref,
+                    annexes=tuple(re.findall(r"\b(?:II|III|IV|VI|V)/\d+[a-z]?",
+                                             row.restriction)))
+        res.inventory = inventory
     for m in _items(docs, "rules", ctx):
         _substances(m, ctx, res)
     for m in _items(docs, "substances", ctx):
@@ -986,4 +1003,7 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
         if ctx.problems:
             raise RuleSetError(ctx.problems)
         object.__setattr__(ruleset, "quiz", compiled)
+    if len(_LOADED) > 3:
+        _LOADED.clear()
+    _LOADED[cache_key] = ruleset
     return ruleset
