@@ -114,14 +114,16 @@ def _problem_text(p, where: list[int]) -> str:
     return msg
 
 
-def _render_editor(design, form, status=200, conflict=None):
+def _render_editor(design, form, status=200, conflict=None, repair=False):
     doc, report, problems, formula = _evaluate(form)
     rs = rules()
+    fixed = _repair(formula, _pins(request.form)) if repair else None
     query = (request.form.get("q") or "").strip()[:60] if request.method == "POST" else ""
     catalog = _advice_items(rs, formula, report, query) if query else None
     return render_template(
         "designs/edit.html", design=design, form=form, report=report, problems=problems, rs=rs,
-        conflict=conflict, action_form=ActionForm(), catalog=catalog, query=query, rename_form=RenameForm(name=design.name),
+        conflict=conflict, action_form=ActionForm(), catalog=catalog, result=fixed,
+        pins=_pins(request.form) if repair else [], query=query, rename_form=RenameForm(name=design.name),
         revisions=store.revisions(design), audit=store.audit(design),
         editable=design.status in store.EDITABLE and not design.archived), status
 
@@ -143,6 +145,8 @@ def edit(design_id: int):
             except ValueError:
                 abort(400)
             return _render_editor(design, design_form(rs, None, data))
+    if request.form.get("action") == "repair":  # without JavaScript: the diff, read-only
+        return _render_editor(design, form, repair=True)
     if request.form.get("action") != "save":
         form.validate()
         return _render_editor(design, form)
@@ -171,6 +175,28 @@ def preview_any():
     """Live validation: the findings panel for the posted form (touches no design)."""
     _doc, report, problems, _f = _evaluate(None, request.form)
     return render_template("designs/_panel.html", report=report, problems=problems, editable=True)
+
+
+def _repair(formula, pins: list[str]):
+    """"Make it valid" on a parsed formula (None: the form cannot be read)."""
+    from ..engine.repair import Pins, repair
+
+    return repair(formula, rules(), Pins.parse(pins)) if formula is not None else None
+
+
+def _pins(formdata) -> list[str]:
+    """The pins the diff carries (one per line: a row's INCI name, "ph", "base")."""
+    return [p.strip()[:200] for p in (formdata.get("pins") or "").split("\n")[:200] if p.strip()]
+
+
+@bp.route("/designs/repair", methods=["POST"])
+@login_required
+def repair_preview():
+    """The nearest valid formula to the posted form, as a diff to accept (touches no design)."""
+    _doc, _report, problems, formula = _evaluate(None, request.form)
+    pins = _pins(request.form)
+    return render_template("designs/_repair.html", result=_repair(formula, pins),
+                           problems=problems, pins=pins)
 
 
 @bp.route("/designs/<int:design_id>/preview", methods=["POST"])

@@ -50,7 +50,45 @@
     field(row, "inci").value = inci; field(row, "amount").value = amount; field(row, "qs").checked = false;
   }
 
+  // "Make it valid": the repair's diff, accepted all, some or none; a row kept in one click
+  var repairBox = document.getElementById("repair");
+  var pins = [];
+  function askRepair() {
+    post(form.dataset.repair, { pins: pins.join("\n") }).then(function (html) {
+      repairBox.innerHTML = html;
+    }).catch(function () {});
+  }
+  function applyChange(tr) {
+    var d = tr.dataset, row = d.inci ? findRow(d.inci) : null;
+    if (d.op === "set-ph") { form.querySelector("[name=target_ph]").value = d.new; }
+    else if (d.op === "set-base") { form.querySelector("[name=base]").value = d.newInci; }
+    else if (!row) { return; }
+    else if (d.op === "remove") { setRow(row, "", ""); }
+    else if (d.op === "swap") { setRow(row, d.newInci, d.new); }
+    else if (d.op === "set-percent") { setRow(row, d.inci, d.new); }
+  }
+  function accept(all) {
+    repairBox.querySelectorAll("tr.change").forEach(function (tr) {
+      if (all || tr.querySelector("input.accept").checked) applyChange(tr);
+    });
+    repairBox.innerHTML = ""; pins = [];
+    refresh();
+  }
+
   document.addEventListener("click", function (e) {
+    if (repairBox && e.target.closest(".make-valid")) {
+      e.preventDefault(); pins = []; askRepair(); return;
+    }
+    var pin = e.target.closest(".repair-pin, .repair-unpin");
+    if (pin) {
+      var p = pin.dataset.pin;
+      pins = pins.filter(function (x) { return x !== p; });
+      if (pin.classList.contains("repair-pin")) pins.push(p);
+      askRepair(); return;
+    }
+    if (e.target.closest("#repair-accept-all")) { accept(true); return; }
+    if (e.target.closest("#repair-accept")) { accept(false); return; }
+    if (e.target.closest("#repair-dismiss")) { repairBox.innerHTML = ""; pins = []; return; }
     var fix = e.target.closest(".apply-fix");
     if (fix) {
       var op = fix.dataset.op, inci = fix.dataset.inci, value = fix.dataset.value;
