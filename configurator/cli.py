@@ -23,8 +23,11 @@ def _rules(path: str | None) -> RuleSet:
 def _print_report_text(report, name: str) -> None:
     from .engine.checks import fmt
 
+    from .days import day_text
+
     status = "valid" if report.valid else "NOT valid"
-    print(f"{name}: {status} (rules {report.rules_version[:19]}…)")
+    print(f"{name}: {status} (rules {report.rules_version[:19]}… as of "
+          f"{day_text(report.checked_on)})")
     for f in report.findings:
         who = f" [{', '.join(f.ingredients)}]" if f.ingredients else ""
         print(f"  {f.severity.upper():7} {f.code}{who}: {f.message}")
@@ -49,7 +52,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     rs = _rules(args.rules)
     formula = parse_formula(load_path(args.file), args.file)
-    report = check(formula, rs)
+    report = check(formula, rs, args.on)
     if args.format == "json":
         json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -145,6 +148,23 @@ def _add_rules_opt(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", metavar="DIR", help="rules folder (default: the shipped rules/)")
 
 
+def day_arg(text: str):
+    """An argparse ``type`` for ``--on YYYY-MM-DD``: a bad day is a usage error (exit 2)."""
+    from .days import DayError, parse_day
+
+    try:
+        return parse_day(text)
+    except DayError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_on_opt(p: argparse.ArgumentParser, what: str = "check") -> None:
+    """``--on YYYY-MM-DD``: the day to check as of (rules with a later date only warn)."""
+    p.add_argument("--on", type=day_arg, metavar="YYYY-MM-DD",
+                   help=f"{what} as of this day (default: today); a rule that applies from a "
+                        "later day gives a coming-rule warning instead of its finding")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="configurator", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -153,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     _add_rules_opt(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
+    add_on_opt(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("repair", help="the nearest formula that keeps every rule "
