@@ -52,6 +52,7 @@ from .model import Candidate, Quiz, Slot, Vehicle
 
 MEMO_LIMIT = 200_000  # engine verdicts kept per quiz (one quiz per rule set version)
 LIMIT_CODES = ("max-concentration", "group-total")  # the limits the advisor computes a ceiling for
+ROOM = 2.0  # % of the base's capacity a proposal leaves free (at most a fifth of it)
 
 
 class PersonalizeError(ConfiguratorError):
@@ -469,7 +470,51 @@ class _Run:
                 f"within pH {_window_text(self.ph_window([i.id for i in needs]))}, so the target "
                 "moves to the nearest pH inside that window.", list(self.ph_because)))
         doc = self._doc(v, self.additions, self.ph)
-        return Proposal(self.answers, doc, choices, self.left_out, self.report, v.id)
+        doc, report = self.make_room(doc, choices)
+        return Proposal(self.answers, doc, choices, self.left_out, report or self.report, v.id)
+
+    def make_room(self, doc: dict[str, Any], choices: list[Choice]) -> tuple[dict, Report | None]:
+        """The repair on the proposal (base kept): valid, with ``ROOM`` % of the base's
+        capacity left free, so a small active added later fits at once. Each change it
+        makes is written into the choice it touches (memoised per document)."""
+        from ..engine.repair import Pins, repair
+
+        base = self.rs.bases[doc["base"]]
+        memo = self.quiz.memo
+        # the most room that costs no chosen active (halved until only strengths move)
+        for room in (min(ROOM, base.capacity_additions / 5) / 2**n for n in range(3)):
+            key = ("room", repr(doc), room)
+            if key not in memo:
+                memo[key] = repair(parse_formula(doc), self.rs, Pins(base=True), headroom=room)
+            fixed = memo[key]
+            if fixed.formula is not None and all(c.op in ("set-percent", "set-ph")
+                                                 for c in fixed.changes):
+                break
+        else:
+            return doc, None
+        if not fixed.changes:
+            return doc, None
+        for c in fixed.changes:
+            if c.op == "set-ph":
+                for ch in choices:
+                    if ch.kind == "target_ph":
+                        ch.ref, ch.label = f"{c.new:g}", f"pH {c.new:g}"
+                continue
+            ch = next((x for x in choices if x.kind == "ingredient"
+                       and x.ref.casefold() == c.inci.casefold()), None)
+            if ch is None:
+                continue
+            why = f"to leave {pct_text(room)} of the base's room free for additions"
+            if c.op == "remove":
+                choices.remove(ch)
+                self.left_out.append(LeftOut(ch.ref, ch.label, f"Left out {why}.", ch.because))
+            else:
+                if c.op == "swap":
+                    ch.ref = c.new_inci
+                ch.percent = c.new
+                ch.label = f"{ch.ref} {pct_text(c.new)}"
+                ch.notes.append(f"{c.text} {why}")
+        return {**fixed.formula.to_document(), "name": doc["name"]}, fixed.report
 
 
 def _window_text(w: tuple[float, float] | None) -> str:

@@ -33,13 +33,17 @@ KEPT_WARNINGS = ("ph-window", "use-range", "base-unsuitable")  # codes the progr
 
 
 @st.composite
-def formulas(draw, most_rows: int = 8, pin_chance: float = 0.2):
+def formulas(draw, most_rows: int = 8, pin_chance: float = 0.2, least_rows: int = 1,
+             whole: bool | None = None):
     """(formula document, pin list): a product type, a base that suits it or a whole
-    formula, catalog rows mostly inside their use range, a pH, constraints, pins."""
+    formula (``whole``: always / never / either), catalog rows mostly inside their use
+    range, a pH, constraints, pins."""
     pt = draw(st.sampled_from(TYPES))
     bases = sorted(k for k, b in RS.bases.items() if pt in b.suits)
-    base = draw(st.sampled_from(bases)) if bases and draw(st.integers(0, 3)) else None
-    ids = draw(st.lists(st.sampled_from(PROFILED), min_size=1, max_size=most_rows, unique=True))
+    base = draw(st.sampled_from(bases)) if bases and not whole and (
+        whole is False or draw(st.integers(0, 3))) else None
+    ids = draw(st.lists(st.sampled_from(PROFILED), min_size=least_rows, max_size=most_rows,
+                        unique=True))
     rows = []
     for iid in ids:
         ing = RS.ingredients[iid]

@@ -59,6 +59,7 @@ class Task:
     in_bases: frozenset[str] = frozenset()  # ingredients a candidate base holds
     deadline: float = math.inf  # time.monotonic() after which no solve starts
     refused: Report | None = None  # the engine's last report on an answer it refused
+    frozen: frozenset[int] = frozenset()  # rows no finding names: held first (see search)
 
     def solve(self, built: Built):
         """The program's answer (None: infeasible) within what is left of the deadline."""
@@ -108,8 +109,10 @@ def rule_text(r: Rule, rs: RuleSet, here: frozenset[str]) -> str:
 
 
 class _Build:
-    def __init__(self, task: Task, keep: frozenset[str], strict: bool, skip: frozenset[str]):
+    def __init__(self, task: Task, keep: frozenset[str], strict: bool, skip: frozenset[str],
+                 frozen: frozenset[int]):
         self.t, self.keep, self.strict, self.skip = task, keep, strict, skip
+        self.frozen = frozen
         self.rs = task.rs
         self.p = Program()
         self.q: dict[str, Expr] = {}
@@ -171,8 +174,22 @@ class _Build:
         self.oil: Expr = {}
         self.water: list[tuple[str, int]] = []
         self.oily: list[int] = []
+        one = p.ONE
         for s in self.t.slots:
             pinned = f"row:{s.row}" in self.keep
+            if s.row in self.frozen and not s.out_group and s.iid is not None:
+                # a row no finding names stays as written: constants, not variables
+                ing = rs.ingredients[s.iid]
+                self.additions[one] = self.additions.get(one, 0.0) + s.p0
+                self.amount(s.iid, one, s.p0)
+                if ing.is_oil_phase:
+                    self.oil[one] = self.oil.get(one, 0.0) + s.p0
+                    self.oily.append(one)
+                if ing.solubility == "water":
+                    self.water.append((s.iid, one))
+                if pinned:
+                    self.pinned.add(s.iid)
+                continue
             if s.iid is None or s.out_group:
                 y = p.var(1.0 if pinned else 0.0, 1.0, 0.0, True)
                 x = p.var(0.0, s.p0)
@@ -514,16 +531,18 @@ EXPRESSED = tuple(_KINDS)  # the rule kinds the program expresses (the rest: the
 
 
 def build(task: Task, keep: frozenset[str], strict: bool,
-          skip: frozenset[str] = frozenset()) -> Built:
+          skip: frozenset[str] = frozenset(), frozen: frozenset[int] = frozenset()) -> Built:
     """The program for ``task`` keeping the wishes ``keep``; warning-level rules too when
-    ``strict``; without the rule groups in ``skip``."""
-    return _Build(task, keep, strict, skip).build()
+    ``strict``; without the rule groups in ``skip``; the rows ``frozen`` held as written."""
+    return _Build(task, keep, strict, skip, frozen).build()
 
 
 def _implicated(formula: Formula, rs: RuleSet, before: Report) -> set[str]:
     """Ids of the rows worth a swap: those the report's errors and warnings name; with a
     budget broken, the dearest rows too (a cheaper alternative may keep the need)."""
-    named = {n.casefold() for f in before.findings if f.severity != "info" for n in f.ingredients}
+    # a strength outside the usual range is mended by the strength, not by a swap
+    named = {n.casefold() for f in before.findings
+             if f.severity != "info" and f.code not in NO_SWAP for n in f.ingredients}
     ids = {iid for a in formula.ingredients if (iid := rs.lookup(a.inci)) is not None
            and (a.inci.casefold() in named or rs.ingredients[iid].inci.casefold() in named)}
     if any(f.code == "constraint" and not f.ingredients for f in before.findings):
@@ -534,6 +553,7 @@ def _implicated(formula: Formula, rs: RuleSet, before: Report) -> set[str]:
 
 
 DEAREST = 5  # rows offered a cheaper swap when the budget is broken
+NO_SWAP = ("use-range", "duplicate-ingredient", "unknown-ingredient")
 
 
 def prepare(formula: Formula, rs: RuleSet, pins, before: Report, headroom: float = 0.0) -> Task:
@@ -541,6 +561,9 @@ def prepare(formula: Formula, rs: RuleSet, pins, before: Report, headroom: float
     from .options import candidate_bases
 
     implicated = _implicated(formula, rs, before)
+    named = {n.casefold() for f in before.findings if f.severity != "info" for n in f.ingredients}
+    # a finding about the whole (capacity, totals, budget) may take any row: none is held
+    whole = any(f.severity == "error" and not f.ingredients for f in before.findings)
 
     seen = before.product  # the engine's reading of the product type (its defaults too)
     product = (seen["application"], seen["area"], seen["form"], seen.get("id") or None,
@@ -583,6 +606,10 @@ def prepare(formula: Formula, rs: RuleSet, pins, before: Report, headroom: float
     for cid in formula.constraints:
         c = rs.constraints.get(cid)
         wishes.append(Wish(f"constraint:{cid}", c.name if c is not None else cid))
+    frozen = frozenset() if whole else frozenset(
+        s.row for s in slots if s.iid is not None and not s.out_group
+        and s.addition.inci.casefold() not in named
+        and rs.ingredients[s.iid].inci.casefold() not in named)
     count: dict[str, int] = {}
     for s in slots:
         for iid in (s.iid, *s.alts) if s.iid is not None and not s.out_group else ():
@@ -590,7 +617,8 @@ def prepare(formula: Formula, rs: RuleSet, pins, before: Report, headroom: float
     in_bases = {line.ingredient for b in bases for line in b.composition} | {whole_qs}
     lone = frozenset(i for i, n in count.items() if n == 1 and i not in in_bases)
     return Task(formula, rs, product, bases, formula.base, ph0, slots, whole_qs,
-                tuple(wishes), headroom, lone=lone, in_bases=frozenset(in_bases))
+                tuple(wishes), headroom, lone=lone, in_bases=frozenset(in_bases),
+                frozen=frozen)
 
 
 __all__ = ["EXPRESSED", "Built", "Task", "build", "prepare", "profiled"]

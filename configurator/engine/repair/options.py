@@ -20,7 +20,7 @@ PROPERTY_TAGS = frozenset({
     "drying-alcohol", "paraben", "formaldehyde-releaser", "isothiazolinone", "nanomaterial",
     "mineral-oil", "sulfate", "essential-oil", "botanical", "silicone",
 })
-MOST_ALTERNATIVES = 4
+MOST_ALTERNATIVES = 3
 
 
 def profiled(ing: Ingredient) -> bool:

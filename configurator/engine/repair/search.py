@@ -60,13 +60,19 @@ def _repair(task: Task, before: Report) -> Repair:
     lenient = _search(task, before, everything, strict=False)
     if isinstance(lenient, Answer):
         # error-free formulas exist; when the program proved that none keeps the warnings
-        # too, say which wishes force one
-        conflict = _conflict(task, before, everything, strict=True) if found is None else None
+        # too, say which wishes force one (none, when no formula at all keeps them: a
+        # rule only an addition could keep, the warnings of the report say which)
+        conflict = None
+        if found is None and _infeasible(task, before, frozenset(), True) is False:
+            conflict = _conflict(task, before, everything, strict=True)
         return Repair("repaired-with-warnings", lenient.formula, lenient.changes,
                       lenient.report, conflict, lenient.rounds)
     if lenient is None:
         if task.refused is not None:  # the cuts of the engine's refusals closed every way
             return Repair("unresolved", None, (), task.refused, why=ENGINE)
+        if _infeasible(task, before, frozenset(), False):
+            return Repair("unresolved", None, (), before,
+                          why="no formula of this product type keeps every rule")
         conflict = _conflict(task, before, everything, strict=False)
         if conflict.wishes:
             return Repair("conflict", None, (), None, conflict)
@@ -89,13 +95,26 @@ class Refused:
     report: Report
 
 
-def _search(task: Task, before: Report, keep: frozenset[str],
-            strict: bool) -> Answer | Refused | None:
+def _search(task: Task, before: Report, keep: frozenset[str], strict: bool,
+            hold: bool = True) -> Answer | Refused | None:
     """An engine-approved answer; None when the program has none; :class:`Refused` when
-    the engine kept finding errors (after ``MAX_ROUNDS`` solves)."""
+    the engine kept finding errors (after ``MAX_ROUNDS`` solves).
+
+    The rows no finding names are first held as written (``task.frozen``): the program
+    is then a few binaries, not a hundred; only when that finds nothing the engine
+    accepts are all rows opened (a change elsewhere can need one of them to move)."""
+    if hold and task.frozen:
+        got = _solve_loop(task, before, keep, strict, task.frozen)
+        if isinstance(got, Answer):
+            return got
+    return _solve_loop(task, before, keep, strict, frozenset())
+
+
+def _solve_loop(task: Task, before: Report, keep: frozenset[str], strict: bool,
+                frozen: frozenset[int]) -> Answer | Refused | None:
     report = before
     for rounds in range(1, MAX_ROUNDS + 1):
-        built = build(task, keep, strict)
+        built = build(task, keep, strict, frozen=frozen)
         x = task.solve(built)
         if x is None:
             return None
@@ -224,7 +243,7 @@ def _why(before: Report, names: set[str], rs: RuleSet, codes: tuple[str, ...] = 
 
 # ---- the conflict ------------------------------------------------------------------------
 def _infeasible(task: Task, before: Report, keep: frozenset[str], strict: bool) -> bool:
-    return not isinstance(_search(task, before, keep, strict), Answer)
+    return not isinstance(_search(task, before, keep, strict, hold=False), Answer)
 
 
 def _conflict(task: Task, before: Report, everything: frozenset[str], strict: bool) -> Conflict:
