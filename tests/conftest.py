@@ -66,12 +66,62 @@ def pytest_configure(config):
                    "automatically: see DB_FIXTURES and DB_NAMES in tests/conftest.py)")
 
 
+BROWSER = Path(__file__).resolve().parent / "browser"
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         module = getattr(item, "module", None)
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())) or \
                 any(hasattr(module, name) for name in DB_NAMES):
             item.add_marker(pytest.mark.db)
+        if BROWSER in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)  # `-m "not browser"` skips chromium
+
+
+# ---- PostgreSQL: one database per pytest-xdist worker --------------------------------
+#
+# scripts/test runs the suite in parallel (pytest-xdist, one process per core). Every
+# database test empties the database it is given, so two workers on one PostgreSQL
+# database would empty each other's: each worker gets its own database on the same
+# server, named after the one given and the worker (``test_gw0``, ``test_gw1``…), made
+# on first use. Without xdist the database given is used as it is.
+
+_made: set[str] = set()
+
+
+def postgres_database(url: str, suffix: str = "") -> str:
+    """``url`` with its database name + ``suffix`` + this xdist worker's id, created if missing.
+
+    An empty suffix outside xdist is ``url`` itself. The server's default database
+    (``postgres``) is used to create the others, so ``url``'s own need not exist.
+    """
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    tail = "_".join(x for x in (suffix, worker) if x)
+    if not tail:
+        return url
+    u = make_url(url)
+    name = f"{u.database or 'test'}_{tail}"
+    out = u.set(database=name).render_as_string(hide_password=False)
+    if out in _made:
+        return out
+    from configurator.web.db import make_engine
+
+    admin = make_engine(u.set(database="postgres").render_as_string(hide_password=False))
+    try:
+        with admin.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                 {"n": name}).first()
+            if found is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    _made.add(out)
+    return out
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -99,6 +149,8 @@ def database_url(tmp_path) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path / 'test.db'}"
+    if url.startswith("postgres"):
+        url = postgres_database(url)  # this xdist worker's own database
     from sqlalchemy import MetaData, text
 
     from configurator.web.db import make_engine

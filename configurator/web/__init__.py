@@ -79,8 +79,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .rulegate import gate
 
     # the set in force passes the gate (rules/holder.py): loads, complete, rule tests, coverage
-    app.extensions["rules"] = holder = RuleSetHolder(app.config["RULES_DIR"],
-                                                     gate(app.extensions["db_engine"]))
+    try:
+        app.extensions["rules"] = holder = RuleSetHolder(app.config["RULES_DIR"],
+                                                         gate(app.extensions["db_engine"]))
+    except Exception:  # no app: close its connections rather than leave them to the GC
+        app.extensions["db_engine"].dispose()
+        raise
     _hot_reload(app, holder)
     csrf.init_app(app)
     auth.init_app(app)
@@ -129,8 +133,22 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
-        """For load balancers: the process answers and its rule set is loaded."""
-        return {"status": "ok", "rules_version": app.extensions["rules"].current.version}
+        """Readiness, for load balancers: the rule set is loaded and the database answers.
+
+        503 while the database does not answer (down, unreachable, not a database): an
+        instance that cannot save anything must leave the pool. Never a traceback.
+        """
+        from sqlalchemy import text
+
+        version = app.extensions["rules"].current.version
+        try:
+            with app.extensions["db_engine"].connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any driver error means "not ready"
+            app.logger.warning("healthz: database unavailable: %s", type(exc).__name__)
+            return {"status": "unavailable", "database": "unavailable",
+                    "rules_version": version}, 503
+        return {"status": "ok", "database": "ok", "rules_version": version}
 
     from .panel import panel_view
 

@@ -54,7 +54,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import JSON, Date, DateTime, LargeBinary, MetaData, Numeric, Table, text
+from sqlalchemy import JSON, Date, DateTime, Integer, LargeBinary, MetaData, Numeric, Table, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -112,7 +112,17 @@ def _decoder(col):
         return Decimal
     if isinstance(t, JSON):
         return None  # as is
+    if isinstance(t, Integer):
+        return _integer
     return None
+
+
+def _integer(v: Any) -> int:
+    """An integer a database column holds (64 bits): a 30-digit id is a bad line, not an
+    OverflowError from the SQLite driver."""
+    if isinstance(v, bool) or not isinstance(v, int) or not -2**63 <= v < 2**63:
+        raise ValueError(f"{str(v)[:40]!r} is not a 64-bit integer")
+    return v
 
 
 def _open(path: str, mode: str) -> IO[str]:
@@ -184,7 +194,7 @@ def _has_rows(conn: Connection, tables: list[Table]) -> list[str]:
 def _read_header(line: str, path: str) -> dict:
     try:
         header = json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise BackupError(f"{path}: not a configurator backup (line 1)")
@@ -241,8 +251,9 @@ def restore(engine: Engine, lines: IO[str], path: str = "backup", force: bool = 
             if batch:
                 try:
                     conn.execute(tables[current].insert(), batch)
-                except DBAPIError as exc:  # a broken reference, a duplicate id, a bad value
-                    reason = str(exc.orig).strip().splitlines()[0][:300]
+                except (DBAPIError, OverflowError) as exc:  # a broken reference, a duplicate
+                    # id, a bad value (the driver's own range check raises OverflowError)
+                    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:300]
                     raise BackupError(f"{path}: the database refused rows of {current} before "
                                       f"line {n} ({reason}); nothing was restored") from None
                 batch.clear()
@@ -263,6 +274,8 @@ def restore(engine: Engine, lines: IO[str], path: str = "backup", force: bool = 
                 row = {k: (dec[k](v) if v is not None and dec[k] else v) for k, v in rec.items()}
             except BackupError:
                 raise
+            except RecursionError:  # json's C decoder recurses per bracket: "[[[[…"
+                raise BackupError(f"{path}:{n}: unreadable line (nested too deeply)") from None
             except (ValueError, KeyError, TypeError) as exc:
                 raise BackupError(f"{path}:{n}: unreadable line ({exc})") from None
             if name != current:

@@ -66,6 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_users(args: argparse.Namespace) -> int:
     import secrets
 
+    from sqlalchemy.exc import IntegrityError
     from sqlmodel import select
     from werkzeug.security import generate_password_hash
 
@@ -78,7 +79,14 @@ def cmd_users(args: argparse.Namespace) -> int:
         s = db.session()
         if args.users_command == "add":
             password = args.password or secrets.token_urlsafe(9)
-            create_user(args.email, password, args.role)
+            try:
+                create_user(args.email, password, args.role)
+            except IntegrityError:  # the e-mail is taken (unique): say so, show no row
+                s.rollback()
+                print(f"configurator: an account {args.email.strip().lower()} exists already "
+                      "(`configurator users password EMAIL` sets a new password)",
+                      file=sys.stderr)
+                return 2
             print(f"{args.email} ({args.role}) password: {password}")
             return 0
         user = s.exec(select(User).where(User.email == args.email.lower())).first()

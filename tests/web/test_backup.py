@@ -1,9 +1,13 @@
 """``configurator db backup`` / ``restore``: SQLite → PostgreSQL → SQLite, all rows equal.
 
-The PostgreSQL database is TEST_DATABASE_URL when that is PostgreSQL, else
+The PostgreSQL database is a scratch database of its own (``<name>_backup``, and
+the xdist worker: tests/conftest.py's ``postgres_database``) on the server of
+TEST_DATABASE_URL when that is PostgreSQL, else of
 ``postgresql://postgres@127.0.0.1:5432/test`` (as scripts/test); its schema is
-dropped first. Without a PostgreSQL server the cross-database round trip is
-skipped with that reason, and the SQLite → SQLite round trip still runs.
+dropped first. The database the other tests share is never touched, so the SQLite
+pass cannot empty it under a PostgreSQL pass. Without a PostgreSQL server the
+cross-database round trip is skipped with that reason, and the SQLite → SQLite
+round trip still runs.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from sqlmodel import SQLModel
 from configurator.cli import main
 from configurator.web import create_app
 from configurator.web.db import make_engine
-from tests.conftest import csrf_of
+from tests.conftest import csrf_of, postgres_database
 from tests.web.populate import RULES, populate
 
 
@@ -32,6 +36,7 @@ def _pg_url() -> str:
 def _fresh_pg() -> str:
     url = _pg_url()
     try:
+        url = postgres_database(url, "backup")  # its own scratch database, never the shared one
         eng = make_engine(url)
         with eng.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
