@@ -160,9 +160,10 @@ def test_nobody_reviews_their_own_design(client, auth, app, who):
 def test_decision_on_own_design_is_refused_even_once_started(client, auth, app):
     did = _own_submitted(client, auth, "lab")
     with app.app_context():  # started by hand, as a lab colleague would have
+        from sqlmodel import select
+
         from configurator.web import db, store
         from configurator.web.models import Design, User
-        from sqlmodel import select
 
         s = db.session()
         admin = s.exec(select(User).where(User.email == "admin@example.com")).one()
