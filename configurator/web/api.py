@@ -76,9 +76,29 @@ def _design_json(d, rev=None, full: bool = False) -> dict:
 
 @bp.post("/validate")
 def validate():
-    """Validate a formula document (contract §3)."""
-    formula = _formula(_json())
-    return jsonify(check(formula, rules()).to_dict())
+    """Validate a formula document (contract §3), as of today or of the day ``on`` says."""
+    doc = _json()
+    days = [request.args["on"]] if "on" in request.args else []
+    if isinstance(doc, dict) and "on" in doc:  # beside the formula, never one of its fields
+        doc = dict(doc)
+        days.append(doc.pop("on"))
+    day = [_day(d) for d in days]
+    if len(set(day)) > 1:
+        raise ApiError(400, "two different days to check as of",
+                       [{"path": "on", "message": "`on` is given in the body and in the "
+                                                  "query string with different days"}])
+    formula = _formula(doc)
+    return jsonify(check(formula, rules(), day[0] if day else None).to_dict())
+
+
+def _day(on: Any):
+    """The day of an ``on`` field or parameter: 400 for anything but a string YYYY-MM-DD."""
+    from ..days import DayError, parse_day
+
+    try:
+        return parse_day(on)
+    except DayError as exc:
+        raise ApiError(400, "`on` is not a day", [{"path": "on", "message": str(exc)}]) from None
 
 
 @bp.post("/repair")

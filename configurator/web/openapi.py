@@ -23,6 +23,15 @@ def _TEXT(n: int) -> dict:  # noqa: N802 - reads as a type in the schema
 
 
 _NO_CONTROL = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"  # as the parser checks
+_AGE = {"enum": ["adults", "under-6", "under-3", "nappy"],
+        "description": "Who the product is for: adults (the default), children under 6, "
+                       "children under 3, or the nappy area of children under 3. At the top "
+                       "level it wins over the product type's own `age`."}
+_DAY = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        "examples": ["2027-06-07"],
+        "description": "Check as of this day (YYYY-MM-DD; default: today). A rule that "
+                       "applies from a later day gives a `coming-rule` warning naming that day "
+                       "instead of its finding."}
 _AMOUNT = (r"^ *(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)? *"
            r"(%|% w/w|percent|ppm|ppb|g/kg|mg/g|mg/kg|g/g)? *$")
 _QUANTITY = (r"^ *(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)? *"
@@ -32,7 +41,7 @@ _QUANTITY = (r"^ *(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)? *"
 def spec() -> dict[str, Any]:
     design_id = {"name": "design_id", "in": "path", "required": True,
                  "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}
-    return {
+    doc = {
         "openapi": "3.1.0",
         "info": {"title": "configurator API", "version": "1.0.0",
                  "description": "Validate formulas (contract §3) and manage your designs."},
@@ -65,7 +74,8 @@ def spec() -> dict[str, Any]:
                                          "area": {"enum": ["face", "body", "hand", "hair",
                                                            "scalp", "lip", "eye", "foot", "nail",
                                                            "oral", "underarm"]},
-                                         "form": _TEXT(200)}}]},
+                                         "form": _TEXT(200), "age": _AGE}}]},
+                                "age": _AGE,
                                 "base": _TEXT(200),
                                 "target_ph": {"type": "number", "minimum": 0, "maximum": 14},
                                 "constraints": {"type": "array", "items": _TEXT(64)},
@@ -122,7 +132,10 @@ def spec() -> dict[str, Any]:
                                        "functions": {"type": "array"}}}},
                                "label": {"type": "string"},
                                "allergens": {"type": "array", "items": {"type": "string"}},
-                               "cost_per_kg": {"type": ["number", "null"]}}},
+                               "cost_per_kg": {"type": ["number", "null"]},
+                               "checked_on": {"type": ["string", "null"], "format": "date",
+                                              "description": "The day the rules were "
+                                                             "applied for."}}},
                 "Design": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "name": {"type": "string"},
                     "product_type": {"type": "string"}, "status": {"type": "string"},
@@ -147,7 +160,12 @@ def spec() -> dict[str, Any]:
         "paths": {
             "/api/v1/validate": {"post": {
                 "summary": "Validate a formula document", "security": [],
-                "requestBody": _json_body("#/components/schemas/Formula"),
+                "description": "The body is a formula document (contract §1), optionally with "
+                               "`on`: the day to check as of. `on` may be given as a query "
+                               "parameter instead; given twice, both must name the same day.",
+                "parameters": [{"name": "on", "in": "query", "required": False,
+                                "schema": _DAY}],
+                "requestBody": _json_body("#/components/schemas/ValidateRequest"),
                 "responses": {"200": _ok("#/components/schemas/Report"), "400": _ERROR,
                               "415": _ERROR}}},
             "/api/v1/designs": {
@@ -174,6 +192,18 @@ def spec() -> dict[str, Any]:
                                              "responses": {"200": {"description": "OK"}}}},
         },
     }
+    return _with_validate_request(doc)
+
+
+def _with_validate_request(doc: dict[str, Any]) -> dict[str, Any]:
+    """``POST /validate`` takes the formula document and, beside its fields, ``on``."""
+    schemas = doc["components"]["schemas"]
+    formula = schemas["Formula"]
+    schemas["ValidateRequest"] = {
+        **formula, "description": formula["description"] + " Beside the formula's fields, "
+                                  "`on`: the day to check as of.",
+        "properties": {**formula["properties"], "on": _DAY}}
+    return doc
 
 
 def _quiz_schemas() -> dict[str, Any]:
