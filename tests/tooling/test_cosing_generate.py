@@ -7,7 +7,15 @@ import json
 import pytest
 import yaml
 
-from configurator.tooling.cosing import GENERATED_DIR, annex_ii, citations, colourants, generate, plan
+from configurator.tooling.cosing import (
+    GENERATED_DIR,
+    annex_ii,
+    citations,
+    colourants,
+    generate,
+    plan,
+)
+from configurator.tooling.cosing.names import Names
 from configurator.tooling.cosing.read import read_all
 from configurator.tooling.cosing.write import flow, render_parts, scalar
 from configurator.yamlio import MAX_DOCUMENT_BYTES
@@ -24,6 +32,11 @@ def annexes():
 @pytest.fixture(scope="module")
 def shipped_plan():
     return plan(COSING, RULES)
+
+
+@pytest.fixture(scope="module")
+def names():
+    return Names.load(RULES)
 
 
 def rows(annexes, ref):
@@ -63,12 +76,31 @@ def test_hair_dye_entries_apply_to_hair_dyes_only(annexes):
     assert annex_ii.encode(rows(annexes, "1642"), annexes)["when"] == {"category": ["hair-dye", "eyelash-dye"]}
 
 
-def test_raw_material_conditions_are_info(annexes):
-    petrolatum = annex_ii.encode(rows(annexes, "904"), annexes)
-    assert petrolatum["severity"] == "info"
-    assert "full refining history" in petrolatum["message"]
-    butane = annex_ii.encode(rows(annexes, "465"), annexes)
-    assert butane["severity"] == "info" and "≥ 0,1 % w/w Butadiene" in butane["message"]
+def test_raw_material_conditions_are_info(annexes, names):
+    petrolatum = annex_ii.encode(rows(annexes, "904"), annexes, names)
+    assert (petrolatum["kind"], petrolatum["severity"], petrolatum["code"]) == (
+        "expression", "info", "raw-material-condition")
+    assert "full refining history" in petrolatum["message"] and "Petrolatum" in petrolatum["ingredients"]
+    assert 'pct["Petrolatum"] > 0.0' in petrolatum["expr"]
+    # Butane is named by its CAS number only: the inventory knows it by that
+    butane = annex_ii.encode(rows(annexes, "465"), annexes, names)
+    assert butane["ingredients"] == ["Butane"] and "≥ 0,1 % w/w Butadiene" in butane["message"]
+    assert butane["_aliases"] == [{"name": "Butane", "cas": ["106-97-8"], "ec": ["203-448-7"]}]
+
+
+def test_raw_material_condition_on_an_unknown_substance_keeps_prohibited_info(annexes, names):
+    # no catalog or inventory name is "Slack wax (petroleum)": an expression rule cannot name
+    # it, and only `substances:` (prohibited, …) makes its annex name and CAS number known
+    slack = annex_ii.encode(rows(annexes, "894"), annexes, names)
+    assert (slack["kind"], slack["severity"]) == ("prohibited", "info")
+    assert "expression rule cannot create it" in slack["#"]
+
+
+def test_no_prohibited_rule_is_info_where_the_substance_can_be_named(shipped_plan, names):
+    infos = [r for text in shipped_plan.files.values() for r in (yaml.safe_load(text).get("rules") or [])
+             if r["kind"] == "prohibited" and r.get("severity") == "info"]
+    assert infos and all(not names.known(i for s in r["substances"] for i in s.get("inci", ()))
+                         for r in infos)
 
 
 def test_salts_are_listed_and_containing_materials_are_not(annexes):
@@ -139,15 +171,44 @@ def test_overridden_entries_are_not_generated(shipped_plan):
     assert status(shipped_plan, "IV", "143").status == "override"
     text = "".join(shipped_plan.files.values())
     assert "id: eu-annex-ii-1339\n" not in text and "id: eu-annex-ii-1666\n" not in text
-    assert "hand-written override (eu/annex-ii.yaml: eu-annex-ii-1339-hydroquinone)" in text
+    assert "eu/annex-ii.yaml: eu-annex-ii-1339-hydroquinone" in text  # with III 14's consumer rule
 
 
-def test_goals_annex_ii_and_iv(shipped_plan):
+def test_deleted_and_superseded_rows_are_not_entries(shipped_plan):
+    from configurator.tooling.cosing import counts
+
+    for annex, ref in (("II", "80"), ("III", "19"), ("V", "6"), ("V", "10"), ("V", "36"), ("VI", "5")):
+        s = status(shipped_plan, annex, ref)
+        assert (s.status, s.rules) == ("deleted", ()), (annex, ref)
+    text = "".join(shipped_plan.files.values())
+    assert "Moved or deleted}" not in text  # no rule on a substance named "Moved or deleted"
+    old = [s for s in shipped_plan.statuses if s.status == "superseded"]
+    assert {(s.ref, s.line) for s in old} >= {("9", 162), ("16", 322), ("250", 1074), ("251", 1086),
+                                              ("253", 1103)}
+    c = counts(shipped_plan.statuses)
+    assert c["V"]["deleted"] == 3 and c["V"]["total"] == 54
+
+
+def test_one_limit_per_branch_after_a_newer_version(shipped_plan):
+    iii = yaml.safe_load(shipped_plan.files["eu/generated/annex-iii.yaml"])["rules"]
+    naphthol = [r for r in iii if r["id"] == "eu-annex-iii-16" or r["id"].startswith("eu-annex-iii-16-")]
+    assert [(r["id"], r["max"]) for r in naphthol if r["kind"] == "max-concentration"] == [
+        ("eu-annex-iii-16", 2.0)]  # Regulation (EU) No 658/2013's 2,0 %, not the 1 % it replaced
+    hc_red = [r for r in iii if r["id"].startswith("eu-annex-iii-250-") and r["kind"] == "max-concentration"]
+    assert sorted(r["max"] for r in hc_red) == [1.0, 2.0]  # (a) 1,0 % after mixing, (b) 2,0 %
+    (hc_red_7,) = [r for r in iii if r["id"] == "eu-annex-iii-251"]
+    assert hc_red_7["substances"][0]["inci"] == ["HC Red No 7"]
+
+
+def test_goals_of_issue_14(shipped_plan):
     from configurator.tooling.cosing import counts
 
     c = counts(shipped_plan.statuses)
-    assert c["II"]["not-encoded"] == 0 and c["II"]["total"] == 1742
-    assert (c["IV"]["generated"] + c["IV"]["override"]) / c["IV"]["total"] >= 0.95
+    assert c["II"]["total"] == 1742 - 18 and c["II"]["deleted"] == 18
+    for annex in ("II", "V", "VI"):
+        assert c[annex]["not-encoded"] == 0, annex
+    for annex in ("III", "IV"):
+        assert (c[annex]["generated"] + c[annex]["override"]) / c[annex]["total"] >= 0.95, annex
 
 
 def test_files_parse_back_and_stay_small(shipped_plan):
@@ -156,7 +217,7 @@ def test_files_parse_back_and_stay_small(shipped_plan):
         assert rel.startswith(GENERATED_DIR.as_posix())
         assert len(text.encode()) < MAX_DOCUMENT_BYTES
         assert "GENERATED by `configurator rules import-cosing`" in text and "Do not edit" in text
-        ids += [r["id"] for r in yaml.safe_load(text)["rules"]]
+        ids += [r["id"] for r in yaml.safe_load(text).get("rules") or []]
     assert len(ids) == len(set(ids))
     assert sorted(shipped_plan.files)[:3] == [f"eu/generated/annex-ii-{i}.yaml" for i in (1, 2, 3)]
 
@@ -195,7 +256,7 @@ def test_generate_is_deterministic_and_honours_a_new_override(rules_copy):
 def test_cli_import_and_coverage(cli, rules_copy):
     code, out, err = cli("rules", "import-cosing", rules_copy / "cosing", "--rules", rules_copy)
     assert code == 0, err
-    assert "Annex II: 1742 entries" in out
+    assert "Annex II: 1724 entries" in out and "18 moved or deleted" in out
     code, out, _ = cli("rules", "coverage", "--rules", rules_copy)
     assert code == 0 and "generated files: up to date" in out
     assert out.splitlines()[1].startswith("II") and "100.0%" in out.splitlines()[1]
@@ -205,6 +266,8 @@ def test_cli_import_and_coverage(cli, rules_copy):
     iii = data["annexes"]["III"]
     assert iii["entries"] == iii["generated"] + iii["override"] + iii["not_encoded"]
     assert all(e["ref"] and e["reason"] for e in iii["not_encoded_entries"])
+    assert iii["deleted"] == 2 and len(iii["not_counted_rows"]) == iii["deleted"] + iii["superseded"]
+    assert all(r["reason"] for r in iii["not_counted_rows"])
     (rules_copy / "eu/generated/annex-iv.yaml").write_text("rules: []\n")
     code, out, _ = cli("rules", "coverage", "--rules", rules_copy)
     assert "STALE" in out and "annex-iv.yaml" in out

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from . import annex_ii, colourants, write
+from .names import Names
 from .read import ANNEXES, Entry, ExportError, annex_version, export_path, read_all
 
 GENERATED_DIR = Path("eu") / "generated"
@@ -30,8 +31,10 @@ TITLES = {
     "VI": "Annex VI: UV filters allowed in cosmetic products",
 }
 GENERATED, OVERRIDE, NOT_ENCODED = "generated", "override", "not-encoded"
+# rows that are no live entry: not in the coverage's denominator, listed apart
+DELETED, SUPERSEDED = "deleted", "superseded"
 
-__all__ = ["ExportError", "Status", "Plan", "Result", "plan", "generate", "overrides"]
+__all__ = ["ExportError", "Status", "Plan", "Result", "plan", "generate", "overrides", "counts"]
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,9 @@ class Status:
     annex: str
     ref: str
     name: str
-    status: str  # generated | override | not-encoded
+    status: str  # generated | override | not-encoded | deleted | superseded
     rules: tuple[str, ...] = ()  # generated rule ids, or the overrides' "file: id"
-    reason: str = ""  # not-encoded: why; generated with no rule: "no condition of use"
+    reason: str = ""  # not-encoded, deleted, superseded: why; generated with no rule: "no condition of use"
     line: int = 0
 
 
@@ -134,18 +137,31 @@ def _groups(annex: str, entries: tuple[Entry, ...]) -> list[tuple[Entry, ...]]:
     return [(e,) for e in entries]  # III has refs on two rows that are different substances
 
 
-def _encode(annex: str, rows: tuple[Entry, ...], annexes: dict, inventory: frozenset[str]):
+def _encode(annex: str, rows: tuple[Entry, ...], annexes: dict, inventory: frozenset[str], names: Names):
     """(rules, reason, has_conditions) for one entry."""
     if annex == "II":
-        return [annex_ii.encode(rows, annexes)], "", True
+        return [annex_ii.encode(rows, annexes, names)], "", True
     if annex == "IV":
         enc = colourants.encode(rows[0], inventory)
         return list(enc.rules), enc.reason, enc.conditions
     encode = _restricted()
     if encode is None:
         return [], "parser not written", True
-    enc = encode(rows[0], annexes)
+    enc = encode(rows[0], annexes, names)
     return list(enc.rules), enc.reason or ("" if enc.rules else "no rule read"), True
+
+
+def _gone(annex: str, rows: tuple[Entry, ...], annexes: dict) -> tuple[str, str] | None:
+    """(DELETED or SUPERSEDED, why) for a row that is no live entry, else None."""
+    if re.match(r"moved or deleted", rows[0].chemical_name.strip(), re.I):
+        return DELETED, "moved or deleted: no substance under this reference"
+    if annex in ("III", "V", "VI"):
+        from .restricted import superseded
+
+        why = superseded(annexes).get(annex, {}).get(rows[0].line)
+        if why:
+            return SUPERSEDED, why
+    return None
 
 
 def _unique_id(rule: dict, entry: Entry, used: set[str]) -> dict:
@@ -169,6 +185,7 @@ def plan(cosing_dir: str | Path, rules_dir: str | Path) -> Plan:
     versions = {a: annex_version(export_path(cosing_dir, a)).isoformat() for a in ANNEXES}
     cited = overrides(rules_dir)
     inventory = inventory_names(cosing_dir, rules_dir / "cosing")
+    names = Names.load(rules_dir, cosing_dir)
     statuses: list[Status] = []
     files: dict[str, str] = {}
     used = {c.rsplit(": ", 1)[-1] for cites in cited.values() for c in cites}  # ids taken
@@ -178,18 +195,33 @@ def plan(cosing_dir: str | Path, rules_dir: str | Path) -> Plan:
         for rows in _groups(annex, annexes[annex]):
             first = rows[0]
             key = (annex, first.ref)
+            gone = _gone(annex, rows, annexes)
+            if gone:
+                statuses.append(Status(annex, first.ref, _name(first), gone[0], reason=gone[1], line=first.line))
+                blocks.append(write.comment(f"entry {first.ref}: {gone[1]}"))
+                continue
             if key in cited:
                 statuses.append(Status(annex, first.ref, _name(first), OVERRIDE, cited[key], line=first.line))
                 blocks.append(write.comment(f"entry {first.ref}: hand-written override ({'; '.join(cited[key])})"))
-                subs = [sub for r in _encode(annex, rows, annexes, inventory)[0]
-                        for sub in r.get("substances", ())]
+                subs = [sub for r in _encode(annex, rows, annexes, inventory, names)[0]
+                        for sub in (*r.get("substances", ()), *r.get("_aliases", ()))]
                 subs = list({write.flow(x): x for x in subs}.values())
                 if subs:
                     named.append(write.comment(f"Annex {annex}, entry {first.ref}")
                                  + [f"  - {write.flow(x)}" for x in subs])
                 continue
-            rules, reason, conditions = _encode(annex, rows, annexes, inventory)
+            rules, reason, conditions = _encode(annex, rows, annexes, inventory, names)
             rules = [_unique_id(r, first, used) for r in rules]
+            aliases = [sub for r in rules for sub in r.get("_aliases", ())]
+            # `pct["X"]` reads only names the loader indexes (the catalog's and the aliases);
+            # an inventory-only name joins them by being listed here (a top-level substance)
+            aliases += [{"name": n, "inci": [n]} for r in rules if r["kind"] == "expression"
+                        and "pct[" in r.get("expr", "") for n in r.get("ingredients", ())]
+            rules = [{k: v for k, v in r.items() if k != "_aliases"} for r in rules]
+            if aliases:  # an expression rule's substance: its annex names alias what it names
+                aliases = list({write.flow(x): x for x in aliases}.values())
+                named.append(write.comment(f"Annex {annex}, entry {first.ref} ({rules[0]['id']})")
+                             + [f"  - {write.flow(x)}" for x in aliases])
             if rules:
                 statuses.append(Status(annex, first.ref, _name(first), GENERATED,
                                        tuple(r["id"] for r in rules), line=first.line))
@@ -205,12 +237,15 @@ def plan(cosing_dir: str | Path, rules_dir: str | Path) -> Plan:
                                        reason=reason, line=first.line))
                 blocks.append(write.comment(f"entry {first.ref}: NOT ENCODED: {reason}"))
         files.update(_render(annex, blocks, cosing_dir, versions[annex]))
-    head = write.header("Names of the substances whose annex entries hand-written rules encode",
+    head = write.header("Names of the substances whose annex entries hand-written rules or generated "
+                        "expression rules encode",
                         [(export_path(cosing_dir, a).name, "/".join(reversed(versions[a].split("-"))))
                          for a in ANNEXES])
     head += ["#", "# Each is an annex's own identification (chemical name, INCI, CAS, EC): the loader",
              "# makes them aliases of what the hand-written rule names, so a label or supplier",
-             "# name (1,4-Dihydroxybenzene, 123-31-9) finds the override's substance."]
+             "# name (1,4-Dihydroxybenzene, 123-31-9) finds the override's substance. An",
+             "# `expression` rule cannot carry `substances:`: the raw-material conditions'",
+             "# substances are listed here for the same reason."]
     body = [*head, "", "substances:" if named else "substances: []"]
     for block in named:
         body += ["", *block]
@@ -257,9 +292,12 @@ def generate(cosing_dir: str | Path, rules_dir: str | Path) -> Result:
 
 
 def counts(statuses) -> dict[str, dict[str, int]]:
-    """annex → {generated, override, not-encoded, total}."""
-    out = {a: {GENERATED: 0, OVERRIDE: 0, NOT_ENCODED: 0, "total": 0} for a in ANNEXES}
+    """annex → {generated, override, not-encoded, deleted, superseded, total}; `total` counts
+    the live entries only (deleted and superseded rows are no entry in force)."""
+    out = {a: {GENERATED: 0, OVERRIDE: 0, NOT_ENCODED: 0, DELETED: 0, SUPERSEDED: 0, "total": 0}
+           for a in ANNEXES}
     for s in statuses:
         out[s.annex][s.status] += 1
-        out[s.annex]["total"] += 1
+        if s.status not in (DELETED, SUPERSEDED):
+            out[s.annex]["total"] += 1
     return out

@@ -27,8 +27,9 @@ import re
 from collections import OrderedDict
 
 from .conditions import flat, phrase_condition
+from .names import NO_NAMES, Names
 from .read import Entry
-from .restricted import fmt, label, source  # noqa: F401  (fmt re-exported for colourants)
+from .restricted import fmt, label, raw_material, source  # noqa: F401  (fmt re-exported for colourants)
 
 _HAIR_DYE = re.compile(r",?\s*when used as (?:a )?substances? in hair (and eyelash )?dye products?"
                        r"(,? including eyebrow dye products,? and eyelash dye products)?\.?", re.I)
@@ -134,8 +135,17 @@ def _substance(rows: tuple[Entry, ...], annexes: dict, notes: list[str]) -> list
     return subs
 
 
-def encode(rows: tuple[Entry, ...], annexes: dict) -> dict:
-    """The `prohibited` rule of one Annex II entry (its rows), as a mapping for write.py."""
+def encode(rows: tuple[Entry, ...], annexes: dict, names: Names = NO_NAMES) -> dict:
+    """The rule of one Annex II entry (its rows), as a mapping for write.py.
+
+    A `prohibited` rule, or for a condition on the raw material an `expression` info rule
+    (code raw-material-condition) naming the substance by the names the rule set knows
+    (`names`); its own identification is then under the private key "_aliases" (the
+    caller lists it in annex-names.yaml). A raw-material condition on a substance no
+    catalog or inventory name identifies stays a `prohibited` rule at info: `substances:`
+    (which creates the substance, so that a formula naming it by its annex name, CAS or
+    EC number is recognised) is allowed on that kind and not on `expression`.
+    """
     first = rows[0]
     text = flat(first.chemical_name)
     notes: list[str] = []
@@ -167,11 +177,21 @@ def encode(rows: tuple[Entry, ...], annexes: dict) -> dict:
         condition = _RAW_MATERIAL.split(text, maxsplit=1)[0]
         condition = text[len(condition):].strip(" ,;")
         condition = re.sub(r"=\s*>?\s*(?=\d)", "≥ ", condition)  # the export lost the "≥"
+        candidates = [n for s in subs for n in (*s.get("inci", ()), *s.get("cas", ()), *s.get("ec", ()))]
+        candidates += [n for e in rows for n in e.identified]
+        known = names.known(candidates)
+        known += [n for n in names.citing("II", ref) if n not in known]
+        if known:
+            rule = raw_material(rule["id"], known, name, f"Annex II entry {ref}", condition, source(first),
+                                lead="prohibited in cosmetic products")
+            rule["_aliases"] = subs
+            return rule
         message = (f"{name} is prohibited in cosmetic products {condition} (Annex II entry {ref}): "
                    f"the supplier's certificate must show the grade used is not concerned")
         fix = f"Keep the supplier's certificate for {name}, or remove it."
-        notes.append("a condition on the raw material the formula cannot show: an info finding, "
-                     "not an error")
+        notes.append("a condition on the raw material the formula cannot show: an info finding, not an "
+                     "error; kind prohibited only because no catalog or inventory name is this substance "
+                     "and an expression rule cannot create it (rules/README.md, `substances`)")
     else:
         message = f"{name} is prohibited in cosmetic products (Annex II entry {ref})"
         if _FRAGRANCE.search(text):

@@ -12,7 +12,7 @@ from ...rules.loader import default_rules_dir
 
 
 def cmd_import_cosing(args: argparse.Namespace) -> int:
-    from . import GENERATED, NOT_ENCODED, OVERRIDE, generate
+    from . import DELETED, GENERATED, NOT_ENCODED, OVERRIDE, SUPERSEDED, generate
 
     rules_dir = Path(args.rules) if args.rules else default_rules_dir()
     result = generate(args.dir, rules_dir)
@@ -22,7 +22,8 @@ def cmd_import_cosing(args: argparse.Namespace) -> int:
         print(f"removed {path} (no longer generated)")
     for annex, c in result.counts.items():
         print(f"Annex {annex}: {c['total']} entries, {c[GENERATED]} generated, {c[OVERRIDE]} by overrides, "
-              f"{c[NOT_ENCODED]} not encoded")
+              f"{c[NOT_ENCODED]} not encoded; {c[DELETED]} moved or deleted, {c[SUPERSEDED]} superseded "
+              f"rows not counted")
     print(f"{result.rules} rules generated")
     return 0
 

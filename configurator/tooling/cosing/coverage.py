@@ -1,7 +1,10 @@
 """``configurator rules coverage``: how much of each annex the rule set encodes.
 
 Per annex: entries encoded by generated rules (rules/eu/generated/), by hand-written
-overrides, and not encoded (each with its reason), and the percentage covered. The
+overrides, and not encoded (each with its reason), and the percentage covered. Rows that
+are no entry in force are counted apart and listed with why, outside the percentage:
+"Moved or deleted" rows, and older versions of an entry the export still carries
+(restricted.superseded). The
 exports are read from `<rules>/cosing/`. It also says whether the generated files on
 disk are the ones `import-cosing` would write now (an override added since the last
 import, or an edited generated file, makes them stale).
@@ -12,14 +15,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import GENERATED, GENERATED_DIR, NOT_ENCODED, OVERRIDE, Status, counts, plan
+from . import (
+    DELETED,
+    GENERATED,
+    GENERATED_DIR,
+    NOT_ENCODED,
+    OVERRIDE,
+    SUPERSEDED,
+    Status,
+    counts,
+    plan,
+)
 from .read import ANNEXES
 
 
 @dataclass(frozen=True)
 class Coverage:
     statuses: tuple[Status, ...]
-    counts: dict  # annex → {generated, override, not-encoded, total}
+    counts: dict  # annex → {generated, override, not-encoded, deleted, superseded, total (live)}
     versions: dict  # annex → last update of its export (ISO)
     stale: tuple[str, ...]  # generated files missing or differing from a fresh import
 
@@ -43,7 +56,8 @@ def coverage(rules_dir: str | Path) -> Coverage:
 
 
 def to_dict(cov: Coverage) -> dict:
-    """The JSON form: per annex the counts, the percentage and every not-encoded entry."""
+    """The JSON form: per annex the counts, the percentage, every not-encoded entry and
+    every row not counted (deleted, superseded) with why."""
     annexes = {}
     for annex in ANNEXES:
         c = cov.counts[annex]
@@ -53,17 +67,22 @@ def to_dict(cov: Coverage) -> dict:
             "not_encoded": c[NOT_ENCODED], "percent": cov.percent(annex),
             "not_encoded_entries": [{"ref": s.ref, "name": s.name, "reason": s.reason}
                                     for s in cov.statuses if s.annex == annex and s.status == NOT_ENCODED],
+            "deleted": c[DELETED], "superseded": c[SUPERSEDED],
+            "not_counted_rows": [{"ref": s.ref, "line": s.line, "status": s.status, "reason": s.reason}
+                                 for s in cov.statuses if s.annex == annex and s.status in (DELETED, SUPERSEDED)],
         }
     return {"annexes": annexes, "generated_files_up_to_date": not cov.stale, "stale_files": list(cov.stale)}
 
 
 def render_text(cov: Coverage) -> str:
     """A table per annex, then the not-encoded entries with their reasons."""
-    lines = [f"{'annex':<6}{'entries':>8}{'generated':>10}{'override':>9}{'not enc.':>9}{'covered':>9}"]
+    lines = [f"{'annex':<6}{'entries':>8}{'generated':>10}{'override':>9}{'not enc.':>9}{'covered':>9}"
+             f"{'deleted':>9}{'superseded':>11}"]
     for annex in ANNEXES:
         c = cov.counts[annex]
         lines.append(f"{annex:<6}{c['total']:>8}{c[GENERATED]:>10}{c[OVERRIDE]:>9}{c[NOT_ENCODED]:>9}"
-                     f"{cov.percent(annex):>8.1f}%")
+                     f"{cov.percent(annex):>8.1f}%{c[DELETED]:>9}{c[SUPERSEDED]:>11}")
+    lines.append("(entries: the live entries; deleted and superseded rows are not counted in them)")
     lines.append("")
     lines.append("generated files: " + ("up to date" if not cov.stale else
                                          "STALE (run `configurator rules import-cosing`): " + ", ".join(cov.stale)))
@@ -72,4 +91,9 @@ def render_text(cov: Coverage) -> str:
         if todo:
             lines += ["", f"Annex {annex}, not encoded:"]
             lines += [f"  entry {s.ref}: {s.name[:60]} -- {s.reason}" for s in todo]
+    for annex in ANNEXES:
+        gone = [s for s in cov.statuses if s.annex == annex and s.status in (DELETED, SUPERSEDED)]
+        if gone:
+            lines += ["", f"Annex {annex}, rows not counted (no entry in force):"]
+            lines += [f"  entry {s.ref} (line {s.line}): {s.status} -- {s.reason}" for s in gone]
     return "\n".join(lines) + "\n"

@@ -57,6 +57,21 @@ FACTORS: dict[tuple[str, str], tuple[float, str]] = {
     ("POTASSIUM FLUOROSILICATE", "f"): (0.5175, "6 × 19.00 / 220.29 (K2SiF6)"),
     ("AMMONIUM FLUOROSILICATE", "f"): (0.6399, "6 × 19.00 / 178.17 ((NH4)2SiF6)"),
     ("MAGNESIUM FLUOROSILICATE", "f"): (0.6851, "6 × 19.00 / 166.40 (MgSiF6)"),
+    # thioglycolates "calculated as thioglycolic acid" (Annex III 2a, 2b): HSCH2COOH 92.11
+    ("AMMONIUM THIOGLYCOLATE", "acid"): (0.8440, "M(thioglycolic acid) / M(ammonium salt) = 92.11 / 109.14"),
+    ("SODIUM THIOGLYCOLATE", "acid"): (0.8073, "92.11 / 114.09"),
+    ("POTASSIUM THIOGLYCOLATE", "acid"): (0.7075, "92.11 / 130.20"),
+    ("CALCIUM THIOGLYCOLATE", "acid"): (0.8288, "2 × 92.11 / 222.29 (anhydrous; a hydrate counted so "
+                                        "over-counts, the safe side)"),
+    ("MAGNESIUM THIOGLYCOLATE", "acid"): (0.8921, "2 × 92.11 / 206.51"),
+    ("STRONTIUM THIOGLYCOLATE", "acid"): (0.6827, "2 × 92.11 / 269.83"),
+    ("ETHANOLAMINE THIOGLYCOLATE", "acid"): (0.6013, "92.11 / (92.11 + 61.08)"),
+    ("METHYL THIOGLYCOLATE", "acid"): (0.8678, "92.11 / 106.14"),
+    ("ETHYL THIOGLYCOLATE", "acid"): (0.7665, "92.11 / 120.17"),
+    ("ISOPROPYL THIOGLYCOLATE", "acid"): (0.6864, "92.11 / 134.19"),
+    ("BUTYL THIOGLYCOLATE", "acid"): (0.6215, "92.11 / 148.22"),
+    ("ISOOCTYL THIOGLYCOLATE", "acid"): (0.4508, "92.11 / 204.33"),
+    ("GLYCERYL THIOGLYCOLATE", "acid"): (0.5543, "92.11 / 166.19"),
     # retinoids "Retinol Equivalent": retinol 286.45
     ("RETINYL ACETATE", "retinol"): (0.8720, "M(retinol) / M(retinyl acetate) = 286.45 / 328.49"),
     ("RETINYL PALMITATE", "retinol"): (0.5458, "286.45 / 524.86"),
@@ -101,6 +116,16 @@ PROHIBITED: dict[tuple[str, str, str], list[tuple[dict, str]]] = {}
 # Entries whose listed product types do not close the substance out of the others.
 NO_OUTSIDE: set[tuple[str, str, str]] = set()
 
+# pH windows of the ready-for-use product: key → [(when, client's words, min, max)].
+PH: dict[tuple[str, str, str], list[tuple[dict, str, float | None, float | None]]] = {}
+
+# Substances an entry's substance must not be used with: key → ([INCI names], client's words).
+NOT_WITH: dict[tuple[str, str, str], tuple[list[str], str]] = {}
+
+# A limit relative to other ingredients: key → ([names counted], ratio, client's words).
+# "5 % (as a % of ethanol and isopropyl alcohol)": the substance ≤ ratio × their sum.
+RELATIVE: dict[tuple[str, str, str], tuple[list[str], float, str]] = {}
+
 _INHALED = "Not to be used in applications that may lead to exposure of the end-user's lungs by inhalation."
 _FF = ("fine-fragrance", "eau-de-toilette", "fragrance-cream")
 
@@ -108,9 +133,16 @@ _FF = ("fine-fragrance", "eau-de-toilette", "fragrance-cream")
 KEY_LENGTH = 30  # the first name is cut here in the keys: the export's group names run long
 
 
-def _read(key, *, branches=None, note=None, parts=None, join=None, prohibited=None, outside=True, **columns):
+def _read(key, *, branches=None, note=None, parts=None, join=None, prohibited=None, outside=True,
+          ph=None, not_with=None, relative=None, **columns):
     """Record one hand reading (keeps the tables below one line per fact)."""
     key = (key[0], key[1], key[2][:KEY_LENGTH])
+    if ph:
+        PH[key] = ph
+    if not_with:
+        NOT_WITH[key] = not_with
+    if relative:
+        RELATIVE[key] = relative
     if branches is not None:
         BRANCHES[key] = branches
     if note:
@@ -353,9 +385,98 @@ _read(("III", "15b", "LITHIUM HYDROXIDE"),
                 ("d", {"category": ("rinse-off",)}, "rinse-off products (as a pH adjuster)", "")],
       other="", note="the pH limits (below 12,7 in depilatories, below 11 elsewhere) are not generated")
 
+# -- readings of the entries once left to a chemist (issue 14) -----------------------------
+_HAIR_WAVE = "hair waving and straightening products"
+_read(("III", "2a", "THIOGLYCOLIC ACID"),
+      inci=("THIOGLYCOLIC ACID", "AMMONIUM THIOGLYCOLATE", "CALCIUM THIOGLYCOLATE", "ETHANOLAMINE THIOGLYCOLATE",
+            "MAGNESIUM THIOGLYCOLATE", "POTASSIUM THIOGLYCOLATE", "SODIUM THIOGLYCOLATE",
+            "STRONTIUM THIOGLYCOLATE"),  # "and its salts": the identified salts, counted as the acid
+      branches=[("a", {"category": ("hair-straightener",), "not_category": ("professional",)},
+                 f"{_HAIR_WAVE} (general use)", "8 % (as thioglycolic acid)"),
+                ("b", {"category": ("depilatory",)}, "depilatories", "5 % (as thioglycolic acid)"),
+                ("c", {"category": ("hair-rinse-off",), "not_category": ("hair-straightener",)},
+                 "other hair products removed after application", "2 % (as thioglycolic acid)"),
+                ("d", {"category": ("eye",)}, "eyelash waving products (professional use)",
+                 "11 % (as thioglycolic acid)"),
+                ("e", {"category": ("hair-straightener",)}, f"{_HAIR_WAVE} (professional use)",
+                 "11 % (as thioglycolic acid)")],
+      other="(d) Professional use",
+      # (e) applies to every straightener (general use too): no "For professional use only" on it
+      wording="(a) (b) (c) Contains thioglycolate. Follow the instructions. Keep out of reach of children. "
+              "Avoid contact with eyes.\n(d) For professional use only. Contains thioglycolate. Follow the "
+              "instructions. Avoid contact with eyes.",
+      ph=[({"category": ("hair-straightener",)}, f"{_HAIR_WAVE}", 7.0, 9.5),
+          ({"category": ("depilatory",)}, "depilatories", 7.0, 12.7),
+          ({"category": ("hair-rinse-off", "eye"), "not_category": ("hair-straightener", "depilatory")},
+           "other hair products removed after application and eyelash waving products", 7.0, 9.5)],
+      note="the export's (a) 'Hair products' is the regulation's hair waving or straightening products, "
+           "(c) 'Hair rinse-off products' its other hair products removed after application; waving "
+           "(perm) products have no category of their own: unless their form says straightener or "
+           "relaxer they read as (c), 2 % (the stricter); eyelash waving products read as eye products; "
+           "(e) is (a)'s professional use (11 %), the general-use 8 % applying to every straightener "
+           "not marked professional")
+_read(("III", "2b", "THIOGLYCOLIC ACID ESTERS"),
+      branches=[("a", {"category": ("hair-straightener",), "not_category": ("professional",)},
+                 f"{_HAIR_WAVE} (general use)", "8 % (as thioglycolic acid)"),
+                ("b", {"category": ("hair-straightener",)}, f"{_HAIR_WAVE} (professional use)",
+                 "11 % (as thioglycolic acid)")],
+      other="",
+      # (b) applies to every straightener (general use too): (a)'s label only
+      wording="(a) Contains thioglycolate. Follow the instructions. Keep out of reach of children. May "
+              "cause sensitization in the event of skin contact. Avoid contact with eyes. Wear suitable "
+              "gloves.",
+      ph=[({"category": ("hair-straightener",)}, _HAIR_WAVE, 6.0, 9.5)],
+      note="the export's maximum column has (a) general use 8 % and (b) professional use 11 % under the one "
+           "product type 'Hair waving or straightening products'; waving (perm) products have no category "
+           "of their own: only forms read as hair straighteners may hold the esters")
+_read(("III", "9a", "TOLUENE-2,5-DIAMINE TOLUENE-2,5-DIAMINE SULPHATE"),
+      branches=[("a", {"category": ("oxidative-hair-dye",)}, "oxidative hair dyes",
+                 "2,0 % (calculated as free base) or 3,6 % (calculated as sulfate salt)"),
+                ("b", {"category": ("eyelash-dye",)}, "eyelash dyes (professional use)",
+                 "2,0 % (calculated as free base) or 3,6 % (calculated as sulfate salt)")],
+      other="(b) Professional use",
+      wording="(a) The mixing ratio. Hair colourants can cause severe allergic reactions. Read and follow "
+              "instructions. This product is not intended for use on persons under the age of 16. Contains "
+              "phenylenediamines (toluenediamines). Do not use to dye eyelashes.\n(b) The mixing ratio. This "
+              "product can cause severe allergic reactions. Contains phenylenediamines (toluenediamines). "
+              "Wear suitable gloves. For professional use only.",
+      note="the export writes 'Products intended for colouring eyelashes' for both branches; its (a) label "
+           "is a hair dye's ('Hair colourants can cause …', 'Do not use to dye eyelashes') and its limit is "
+           "'applied to hair or eyelashes': (a) is read as oxidative hair dyes (general and professional "
+           "use, 2,0 % after mixing), (b) as eyelash dyes, professional use only")
+_read(("III", "15c", "CALCIUM HYDROXIDE"),
+      branches=[("a", {"category": ("hair-straightener",)},
+                 "hair straighteners (calcium hydroxide with a guanidine salt)", "7 % (as calcium hydroxide)"),
+                ("b", {"category": ("depilatory",)}, "depilatories (as a pH adjuster)", ""),
+                ("c", {"not_category": ("hair-straightener", "depilatory")},
+                 "other uses (pH adjuster, processing aid)", "")],
+      other="", outside=False,
+      ph=[({"category": ("depilatory",)}, "depilatories", None, 12.7),
+          ({"not_category": ("hair-straightener", "depilatory")}, "other products", None, 11.0)],
+      note="'pH < 12,7' and 'pH < 11' are checked as at most 12,7 and 11 (the grammar's window is closed); "
+           "that the straightener holds a guanidine salt beside it is not checked")
+_read(("III", "152", "ALLYL HEPTINE CARBONATE"), other="",
+      not_with=(["METHYL 2-OCTYNOATE", "METHYL OCTINE CARBONATE"],
+                "any other 2-alkynoic acid ester (methyl heptine carbonate, entry 89; methyl octine "
+                "carbonate, entry 173)"),
+      note="'shall not be used in combination with any other 2-alkynoic acid ester (e.g. methyl heptine "
+           "carbonate)': the esters the annex itself lists (entries 89 and 173) are checked")
+_read(("III", "261", "HC YELLOW NO 13"),
+      product_type="(a) Hair dye substance in oxidative hair dye products (b) Hair dye substance in "
+                   "non-oxidative hair dye products",
+      branches=[("a", {"category": ("oxidative-hair-dye",)}, "oxidative hair dyes", "2,5 %"),
+                ("b", {"category": ("non-oxidative-hair-dye",)}, "non-oxidative hair dyes", "2,5 %")],
+      other="Do not use with nitrosating agents\nMaximum nitrosamine content: 50 microgram/Kg\n"
+            "Keep in nitrite-free containers",
+      note="the export puts the 'Other' text in the product-type column and has no maximum for (b); "
+           "(a) 2,5 % after mixing is the export's, (b) 2,5 % is read from Regulation (EU) No 658/2013 "
+           "(to be checked against the Official Journal)")
+_read(("III", "52", "METHYL ALCOHOL"), other="", maximum="",
+      branches=[("", {}, "all products (as a denaturant of ethanol or isopropyl alcohol)", "")],
+      relative=(["ALCOHOL", "ALCOHOL DENAT.", "ISOPROPYL ALCOHOL"], 0.05,
+                "5 % of the ethanol and isopropyl alcohol it denatures"))
+
 UNENCODED.update({(a, r, n[:KEY_LENGTH]): why for (a, r, n), why in {
-    ("III", "52", "METHYL ALCOHOL"):
-        "limit relative to the ethanol and isopropyl alcohol (5 % of them), not a % of the product",
     ("III", "59", "TALC"):
         "no limit: only the label warning for powders for children under 3 "
         "(\"Keep powder away from children's nose and mouth\")",

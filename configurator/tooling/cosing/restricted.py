@@ -16,6 +16,7 @@ from datetime import date
 
 from configurator.tooling.cosing import conditions as cond
 from configurator.tooling.cosing import readings
+from configurator.tooling.cosing.names import NO_NAMES, Names
 
 BASE = "Regulation (EC) No 1223/2009"
 ROMAN = {"III": "iii", "V": "v", "VI": "vi"}
@@ -236,7 +237,9 @@ def ref_text(entry) -> str:
 def rule_id(entry, annexes, suffix: str = "") -> str:
     """eu-annex-<iii|v|vi>-<ref>[-<name> when the ref is not unique][-<suffix>]."""
     parts = ["eu-annex", ROMAN[entry.annex], ref_text(entry).lower()]
-    same = [e for e in annexes.get(entry.annex, ()) if ref_text(e) == ref_text(entry)]
+    gone = superseded(annexes)
+    same = [e for e in annexes.get(entry.annex, ())
+            if ref_text(e) == ref_text(entry) and (e is entry or e.line not in gone.get(e.annex, {}))]
     if len(same) > 1:
         parts.append(_slug(entry.inci[0] if entry.inci and entry.inci[0] not in ("-", "") else entry.chemical_name))
         slugs = [_slug(e.inci[0] if e.inci and e.inci[0] not in ("-", "") else e.chemical_name) for e in same]
@@ -519,22 +522,144 @@ def _take_oxidative(body: str, mine: list[Branch]) -> str:
 
 # -- rules ------------------------------------------------------------------------------
 
-def encode(entry, annexes: dict) -> Encoded:
-    """The rules of one Annex III, V or VI entry (Encoded.reason says why when there are none)."""
+def encode(entry, annexes: dict, names: Names = NO_NAMES) -> Encoded:
+    """The rules of one Annex III, V or VI entry (Encoded.reason says why when there are none).
+
+    `names` says which INCI names the rule set knows (names.py): a raw-material condition
+    is an `expression` rule that must name its ingredients exactly; without them (the
+    default) such an entry is left unencoded with the reason.
+    """
     if re.match(r"moved or deleted", entry.chemical_name.strip(), re.I):
-        return Encoded((), "moved or deleted: no substance under this reference")
+        return Encoded((), f"{DELETED}: no substance under this reference")
+    newer = superseded(annexes).get(entry.annex, {}).get(entry.line)
+    if newer:
+        return Encoded((), newer)
     key = _key(entry)
     if key in readings.UNENCODED:
         return Encoded((), readings.UNENCODED[key])
     entry = readings.rewrite(entry, key)
     try:
-        rules = _rules(entry, annexes)
+        rules = _rules(entry, annexes, names)
     except (Unread, cond.Unsayable) as problem:
         return Encoded((), f"condition needs a chemist's reading: {problem}")
     if not rules:
-        spec = cond.clean(entry.other) or cond.clean(entry.maximum)
-        return Encoded((), f"raw-material specification only, not a limit in the product: {spec[:160]}")
+        spec = specification(entry)
+        rule = raw_material_rule(entry, annexes, names, spec)
+        if rule is None:
+            return Encoded((), f"raw-material specification only, and no catalog or inventory name to "
+                               f"hang it on: {spec[:160]}")
+        rules = [rule]
     return Encoded(tuple(rules))
+
+
+# -- raw-material conditions -------------------------------------------------------------
+
+RAW_MATERIAL = "raw-material-condition"  # the finding's code (rules/README.md, `expression`)
+_FOOTNOTE = re.compile(r"\s*\(\s*\d{1,2}\s*\)")
+
+
+def specification(entry) -> str:
+    """The raw-material condition an entry states ("Peroxide value less than 10 mmoles/L"),
+    without footnote markers, and where the annex says so, that it is the substance's."""
+    text = cond.flat(_FOOTNOTE.sub("", entry.other or entry.maximum)).strip(" .")
+    if re.search(r"applies to the substance and not to the finished", entry.wording, re.I):
+        text += " (a limit on the substance, not on the finished product)"
+    return text
+
+
+def raw_material_rule(entry, annexes, names: Names, spec: str, suffix: str = "raw-material") -> dict | None:
+    """An info finding whenever one of the entry's substances is in the formula: the raw
+    material must meet `spec`, which the supplier's certificate shows (a formula cannot).
+
+    The substances are every name of the entry the rule set knows: its INCI names, its
+    identified ingredients, and the inventory's names citing the entry; None when none is
+    known (an expression rule cannot name an unknown substance).
+    """
+    candidates = [*entry.inci, *entry.identified, *entry.cas]
+    known = names.known(n for n in candidates if n and n != "-")
+    known += [n for n in names.citing(entry.annex, ref_text(entry)) if n not in known]
+    if not known:
+        return None
+    name = re.split(r";|,? with the exception|,? except\b", cond.flat(entry.chemical_name))[0].strip(" ,")
+    rule = raw_material(rule_id(entry, annexes, suffix), known, name, where(entry), spec, source(entry))
+    return {**rule, "_aliases": substances(entry)}  # the annex's identification (annex-names.yaml)
+
+
+def raw_material(rid: str, known: list[str], name: str, place: str, spec: str, cite: str,
+                 lead: str = "the raw material must meet:") -> dict:
+    """The `expression` rule of a raw-material condition (also Annex II's, annex_ii.py)."""
+    return {"id": rid, "kind": "expression", "severity": "info", "code": RAW_MATERIAL,
+            "ingredients": known, "expr": " || ".join(f'pct["{n}"] > 0.0' for n in known),
+            "message": f"{name} ({place}): {lead} {spec}; keep the supplier's certificate for the lot used",
+            "fix": f"Keep the supplier's certificate showing that {name} meets the condition",
+            "source": cite}
+
+
+# -- older versions of an entry -----------------------------------------------------------
+
+DELETED = "moved or deleted"
+_SUPERSEDED: dict[int, tuple[dict, dict]] = {}
+
+
+def superseded(annexes: dict) -> dict[str, dict[int, str]]:
+    """annex → {export line of an older version of an entry: why it is not read}.
+
+    The export keeps some entries twice (Annex III 9, 16, 250, 253): an older and a newer
+    version of the same substance under one reference, with different limits. Only the
+    newest (by the export's update date) is the law; reading both would give two limits
+    for one branch. A reference whose older row names a substance the annex now lists
+    under another reference (251: 2-chloro-6-ethylamino-4-nitrophenol, now entry 201) has
+    been re-used for a new substance: the old row is the moved entry's, not this one's.
+    Two different substances sharing a reference (196, 200, 208, 269) both stay.
+    """
+    if id(annexes) in _SUPERSEDED and _SUPERSEDED[id(annexes)][0] is annexes:
+        return _SUPERSEDED[id(annexes)][1]
+    out: dict[str, dict[int, str]] = {}
+    for annex in ("III", "V", "VI"):
+        rows = annexes.get(annex, ())
+        by_ref: dict[str, list] = {}
+        for e in rows:
+            by_ref.setdefault(ref_text(e), []).append(e)
+        cas_refs: dict[str, set[str]] = {}
+        for e in rows:
+            for c in _numbers(e.cas, _CAS):
+                cas_refs.setdefault(c, set()).add(ref_text(e))
+        mine: dict[int, str] = {}
+        for ref, group in by_ref.items():
+            if len(group) < 2:
+                continue
+            newest = max(group, key=_age)
+            for old in group:
+                if old is newest:
+                    continue
+                moved = sorted({r for c in _numbers(old.cas, _CAS) for r in cas_refs[c]} - {ref},
+                               key=lambda r: (len(r), r))
+                if _same_substance(old, newest):
+                    mine[old.line] = (f"superseded: an older version of entry {ref} (export line "
+                                      f"{old.line}, updated {old.updated}); line {newest.line} "
+                                      f"(updated {newest.updated}) is read")
+                elif moved:
+                    mine[old.line] = (f"superseded: an older entry {ref} (export line {old.line}, updated "
+                                      f"{old.updated}) whose substance the annex now lists under entry "
+                                      f"{', '.join(moved)}; entry {ref} is now line {newest.line}")
+        out[annex] = mine
+    _SUPERSEDED.clear()
+    _SUPERSEDED[id(annexes)] = (annexes, out)
+    return out
+
+
+def _age(e) -> tuple:
+    d, m, y = (re.findall(r"\d+", e.updated) + ["0", "0", "0"])[:3]
+    return int(y), int(m), int(d), e.line
+
+
+def _same_substance(a, b) -> bool:
+    if set(_numbers(a.cas, _CAS)) & set(_numbers(b.cas, _CAS)):
+        return True
+    inci = {re.sub(r"[^a-z0-9]", "", n.lower().replace("no.", "no")) for n in a.inci if n != "-"}
+    if inci & {re.sub(r"[^a-z0-9]", "", n.lower().replace("no.", "no")) for n in b.inci if n != "-"}:
+        return True
+    return _slug(a.chemical_name) == _slug(b.chemical_name)
 
 
 def _key(entry) -> tuple[str, str, str]:
@@ -545,7 +670,7 @@ def _first_name(entry) -> str:
     return cond.flat(entry.inci[0] if entry.inci else entry.chemical_name).upper()[:readings.KEY_LENGTH]
 
 
-def _rules(entry, annexes: dict) -> list[dict]:
+def _rules(entry, annexes: dict, names: Names = NO_NAMES) -> list[dict]:
     entry = _prohibition_in_product_type(entry)
     branches = read_branches(entry)
     prohibited, dates, comments = read_other(entry, branches)
@@ -574,6 +699,9 @@ def _rules(entry, annexes: dict) -> list[dict]:
     rules += _parts(entry, annexes, subs, common)
     for when, words in readings.PROHIBITED.get(_key(entry), ()):
         rules.append(_prohibited(entry, annexes, _when_suffix(when), when, words, subs, name, common))
+    rules += _ph_rules(entry, annexes, subs, name, common)
+    rules += _not_with(entry, annexes, name, names, common)
+    rules += _relative(entry, annexes, name, names, common)
     if _declares(entry.other):
         rules.append({"id": rule_id(entry, annexes, "declare"), "kind": "declare",
                       "substances": subs, "leave_on": 0.001, "rinse_off": 0.01,
@@ -588,6 +716,64 @@ def _rules(entry, annexes: dict) -> list[dict]:
         if text:
             rules[0]["#"] = (rules[0].get("#", "") + "; " + text).strip("; ")
     return rules
+
+
+def _ph_rules(entry, annexes, subs, name, common) -> list[dict]:
+    """The pH windows of the ready-for-use product (readings.PH), as error findings."""
+    rules = []
+    for i, (when, words, low, high) in enumerate(readings.PH.get(_key(entry), ()), 1):
+        window = (f"{fmt(low)} to {fmt(high)}" if low is not None and high is not None
+                  else f"at most {fmt(high)}" if high is not None else f"at least {fmt(low)}")
+        rule = {"id": rule_id(entry, annexes, "ph" if len(readings.PH[_key(entry)]) == 1 else f"ph-{i}"),
+                "kind": "ph-window", "severity": "error", "substances": subs}
+        if low is not None:
+            rule["min"] = low
+        if high is not None:
+            rule["max"] = high
+        if when:
+            rule["when"] = _when_yaml(when)
+        rules.append({**rule, "message": f"With {name}, the ready-for-use pH of {words} must be {window} "
+                                         f"({where(entry)})", **common})
+    return rules
+
+
+def _known_or_unread(names: Names, wanted: list[str], what: str) -> list[str]:
+    known = names.known(wanted)
+    if not known:
+        raise Unread(f"{what}: none of {', '.join(wanted)} is a catalog or inventory name")
+    return known
+
+
+def _not_with(entry, annexes, name, names: Names, common) -> list[dict]:
+    """"Shall not be used in combination with …" (readings.NOT_WITH) as an `incompatible` error."""
+    found = readings.NOT_WITH.get(_key(entry))
+    if not found:
+        return []
+    others, words = found
+    mine = _known_or_unread(names, [*entry.inci, *entry.cas], "the substance")
+    theirs = _known_or_unread(names, others, "the substances it must not be used with")
+    return [{"id": rule_id(entry, annexes, "combination"), "kind": "incompatible", "severity": "error",
+             "first": {"ingredients": mine}, "second": {"ingredients": theirs},
+             "message": f"{name} must not be used in combination with {words} ({where(entry)})",
+             "fix": f"Keep {name} or the other 2-alkynoic acid ester, not both", **common}]
+
+
+def _relative(entry, annexes, name, names: Names, common) -> list[dict]:
+    """A limit relative to other ingredients (readings.RELATIVE) as an `expression` error."""
+    found = readings.RELATIVE.get(_key(entry))
+    if not found:
+        return []
+    counted, ratio, words = found
+    (mine,) = _known_or_unread(names, [*entry.inci, *entry.cas], "the substance")[:1]
+    theirs = _known_or_unread(names, counted, "the ingredients it is relative to")
+    total = " + ".join(f'("{n}" in pct ? pct["{n}"] : 0.0)' for n in theirs)
+    return [{"id": rule_id(entry, annexes, "relative"), "kind": "expression", "severity": "error",
+             "code": "relative-limit", "ingredients": [mine],
+             "expr": f'pct["{mine}"] > {fmt(ratio)} * ({total})',
+             "message": f"{name} is allowed only as a denaturant, at most {words} "
+                        f"({', '.join(theirs)}) ({where(entry)})",
+             "fix": f"Lower {name} to {fmt(ratio * 100)} % of the {' + '.join(theirs)} or less",
+             **common}]
 
 
 def _parts(entry, annexes, subs, common) -> list[dict]:
@@ -713,9 +899,10 @@ def related(entry, annexes: dict) -> list:
         _INDEX[id(annexes)] = (annexes, index)
     index = _INDEX[id(annexes)][1]
     out = []
-    for k in _keys(entry):
+    for k in sorted(_keys(entry)):  # sorted: a set's order changes with the hash seed
         for e in index.get(k, []):
-            if e is not entry and e not in out:
+            # not the entry itself, also when a hand reading rewrote it (a copy, readings.rewrite)
+            if (e.annex, e.line) != (entry.annex, entry.line) and e not in out:
                 out.append(e)
     return out
 

@@ -17,7 +17,7 @@ from ...yamlio import MAX_DOCUMENT_BYTES
 
 KEY_ORDER = ("id", "kind", "severity", "regulation", "placed_from", "available_from", "when",
              "substances", "ingredients", "applies_with", "max", "min", "expressed_as", "leave_on",
-             "rinse_off", "expr", "label_warning", "message", "fix", "source")
+             "rinse_off", "first", "second", "expr", "code", "label_warning", "message", "fix", "source")
 SUBSTANCE_ORDER = ("name", "inci", "cas", "ec", "factor")
 # A file stays well under the loader's limit and under yamlio's 5,000-opener deep scan.
 FILE_BUDGET = MAX_DOCUMENT_BYTES // 2
