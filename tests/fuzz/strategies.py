@@ -40,7 +40,20 @@ UNITS = ["%", "% w/w", "ppm", "g/kg", "mg/g", "kg", "g", "mg", "L", "mL", "m^3",
          "**9**9", "^2^30", "pi", "# x", ";6", "[1]"]
 NUMBERS = ["0", "-0", "5", "-5", "0.5", ".5", "5,5", "1e309", "-1e309", "1e-400", "nan", "NaN",
            "inf", "-inf", "Infinity", "1" + "0" * 400, "9**9**9", "2^2^30", "0x10", "1_000",
-           "١٢", "５", "1e308", "100", "100.0000001", "3.4028235e38", "4.9e-324", ""]
+           "١٢", "５", "1e308", "100", "100.0000001", "3.4028235e38", "4.9e-324", "",
+           "²", "①", "2²", "³⁄₄", "½", "Ⅻ", "𝟓", "٣", "৫", "五", "¹⁰", "₂", "⑩", "1²"]
+# Unicode's other digits and numerals: str.isdigit() is true for "²" and "①", which int()
+# refuses, and for "١٢", which int() reads as 12 (issue 18: they gave 500s)
+NUMERAL_CATEGORIES = ("Nd", "No", "Nl")
+
+
+def unicode_numerals(max_size: int = 6):
+    """Text of digits and numerals from every script: decimal digits, superscripts,
+    circled and fraction numbers, Roman numerals, with ASCII digits mixed in."""
+    return st.text(st.characters(categories=NUMERAL_CATEGORIES), min_size=1,
+                   max_size=max_size) | st.builds(
+        lambda a, b: a + b, st.sampled_from(["", "1", "12", "0"]),
+        st.text(st.characters(categories=("No", "Nl")), min_size=1, max_size=3))
 
 
 def big_ints():
@@ -67,8 +80,8 @@ def quantity_text():
 
 
 def hostile_scalars():
-    return st.one_of(big_ints(), floats(), hostile_text(), quantity_text(), st.booleans(),
-                     st.none())
+    return st.one_of(big_ints(), floats(), hostile_text(), quantity_text(), unicode_numerals(),
+                     st.booleans(), st.none())
 
 
 def hostile_values():
@@ -201,7 +214,7 @@ def form_values():
     good = st.sampled_from(NAMES + TYPES + BASES + CONSTRAINTS + ["5 %", "5000 ppm", "50 kg",
                                                                   "30 mL", "100", "5.5", "check",
                                                                   "save", "y", "1"])
-    return st.one_of(good, hostile_text(), quantity_text(),
+    return st.one_of(good, hostile_text(), quantity_text(), unicode_numerals(),
                      big_ints().map(str), floats().map(repr))
 
 

@@ -10,7 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz.strategies import form_posts, formula_docs, hostile_values, valid_formulas
+from tests.fuzz.strategies import (
+    form_posts,
+    form_values,
+    formula_docs,
+    hostile_values,
+    unicode_numerals,
+    valid_formulas,
+)
 from tests.fuzz.webapp import Site
 
 WEB = settings(max_examples=200, deadline=None, database=None,
@@ -34,6 +41,19 @@ def ok(outcome):
 def test_editor_and_live_check(site, pairs, action):
     ok(site.editor(pairs, action))
     ok(site.preview(pairs))
+
+
+@WEB
+@given(value=(unicode_numerals() | form_values()).filter(  # a URL carries UTF-8 only
+    lambda v: not any(0xD800 <= ord(c) <= 0xDFFF for c in v)),
+       where=st.sampled_from([("/lab/", "older_than"), ("/lab/", "status"),
+                              ("/rnd/catalog", "page"), ("/rnd/rules", "page"),
+                              ("/designs", "archived")]))
+def test_number_query_parameters(site, value, where):
+    url, name = where
+    out = site.staff_get(url, {name: value})
+    ok(out)
+    assert out.status == 200
 
 
 @WEB

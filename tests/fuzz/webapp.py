@@ -11,6 +11,7 @@ counted as the 500 it would have been in production.
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 import traceback
@@ -36,11 +37,13 @@ class Site:
         self.tmp = tempfile.TemporaryDirectory()
         url = database_url or f"sqlite:///{self.tmp.name}/fuzz.db"
         self.app = create_app({"TESTING": True, "SECRET_KEY": "fuzz", "DATABASE_URL": url,
-                               "RULES_DIR": str(ROOT / "rules"), "RULES_CHECK_SECONDS": -1})
+                               "RULES_DIR": os.environ.get("CONFIGURATOR_TEST_RULES")
+                               or str(ROOT / "rules"), "RULES_CHECK_SECONDS": -1})
         with self.app.app_context():
             from configurator.web.auth import create_token, create_user
 
             user = create_user("fuzz@example.com", "fuzz-pw", "client")
+            create_user("fuzz-lab@example.com", "fuzz-lab-pw", "admin")  # the lab's and R&D's pages
             self.token = create_token(user)
         self.client = self.app.test_client()
         self.client.post("/login", data={
@@ -52,6 +55,14 @@ class Site:
         self.design = int(r.headers["Location"].rstrip("/").split("/")[-1])
         self.headers = {"Authorization": f"Bearer {self.token}"}
         self.anonymous = self.app.test_client()
+        self.staff = self.app.test_client()
+        self.staff.post("/login", data={
+            "email": "fuzz-lab@example.com", "password": "fuzz-lab-pw",
+            "csrf_token": csrf_of(self.staff.get("/login").get_data(as_text=True))})
+
+    def staff_get(self, url: str, query: dict[str, str]) -> Outcome:
+        """A GET with a query string, by an admin (every lab and R&D page answers)."""
+        return self._call(self.staff, "GET", url, query_string=query)
 
     def close(self) -> None:
         self.app.extensions["db_engine"].dispose()
