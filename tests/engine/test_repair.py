@@ -174,3 +174,25 @@ def test_api_repair(client):
     assert client.post("/api/v1/repair", json={"formula": SERUM, "x": 1}).status_code == 400
     assert client.post("/api/v1/repair", json={"formula": {"product_type": 5}}).status_code == 400
     assert "/api/v1/repair" in client.get("/api/v1/openapi.json").get_json()["paths"]
+
+
+def test_a_quiz_design_leaves_room_for_a_small_active(rules):
+    from configurator.quiz import personalize
+
+    answers = {"skin-type": "combination", "concerns": ["acne", "dark-spots", "fine-lines"],
+               "sensitivities": ["reactive"], "pregnancy": "no", "age": "40-54",
+               "climate": "cold", "texture": "medium", "fragrance": "light-scent",
+               "budget": "economy"}
+    p = personalize(rules.quiz, rules, answers)
+    doc = p.document
+    base = rules.bases[doc["base"]]
+    total = sum(r["percent"] for r in doc["ingredients"])
+    assert total <= base.capacity_additions - 0.5
+    assert len([c for c in p.choices if c.kind == "ingredient"]) == len(doc["ingredients"])
+    moved = [c for c in p.choices if any("room of the base" in n or "room free" in n
+                                         for n in c.notes)]
+    assert moved  # the strength the repair lowered says so, in the choice's notes
+    for c in moved:
+        assert c.percent == next(r["percent"] for r in doc["ingredients"] if r["inci"] == c.ref)
+    more = {**doc, "ingredients": doc["ingredients"] + [{"inci": "Allantoin", "percent": 0.5}]}
+    assert not [f for f in check(parse_formula(more), rules).errors if f.code == "base-capacity"]

@@ -296,11 +296,12 @@ class _Build:
                       + " / ".join(f"{b.name} ≤ {fmt(b.capacity_additions)} %" for b, _v in chosen),
                       f"Base {bases[0].id}")
         if self.group("capacity", ref, ("base",)):
-            p.add({**self.additions, **{v: -c for v, c in limit.items()}}, hi=0.0)
+            # pairs, not a merged dict: held rows and a single base both sit on ONE
+            p.add([*self.additions.items(), *((v, -c) for v, c in limit.items())], hi=0.0)
         ref = RuleRef(f"base-{bases[0].id}-oil", "the oil-phase additions fit in the base's "
                       "oil phase", f"Base {bases[0].id}")
         if self.oil and self.group("capacity-oil", ref, ("base",)):
-            p.add({**self.oil, **{v: -c for v, c in oil_limit.items()}}, hi=0.0)
+            p.add([*self.oil.items(), *((v, -c) for v, c in oil_limit.items())], hi=0.0)
         ref = RuleRef(f"base-{bases[0].id}", "oil-soluble additions need an oil phase, water-"
                       "soluble ones water", f"Base {bases[0].id}")
         for b, v in chosen:
@@ -467,10 +468,10 @@ class _Build:
         then = self.flags(r.then)
         if r.members:
             over = p.binary()
-            p.add({**self.total(dict.fromkeys(r.members, 1.0)), over: -100.0}, hi=r.if_above)
+            p.add([*self.total(dict.fromkeys(r.members, 1.0)).items(), (over, -100.0)], hi=r.if_above)
         else:
             over = p.ONE
-        p.add({**{v: 1.0 for v in then}, over: -1.0}, lo=0.0)
+        p.add([*((v, 1.0) for v in then), (over, -1.0)], lo=0.0)  # pairs: ONE may be on both sides
 
     # ---- the client's constraints ----------------------------------------------------
     def constraints(self) -> None:
