@@ -137,6 +137,7 @@ def test_titanium_dioxide_colourant(annexes):
     enc = colourants.encode(iv(annexes, "143"), frozenset({"CI 77891", "TITANIUM DIOXIDE"}))
     (rule,) = enc.rules
     assert rule["ingredients"] == ["CI 77891"] and rule["severity"] == "info"
+    assert rule["code"] == "raw-material-condition"
     assert "Annex III, No 321" in rule["message"]
 
 

@@ -13,7 +13,8 @@ texts are read by what they say, not by the column they sit in:
   inhalation" → `[spray]`;
 * a maximum ("3%", "5 ppm", "1%, when used in lip products") → `max-concentration`;
 * a specification of the colouring agent itself (purity criteria, "free from chromate
-  ion", an impurity's maximum "in the colouring agent") → an `info` finding naming it.
+  ion", an impurity's maximum "in the colouring agent") → an `info` finding naming it
+  (code raw-material-condition, like Annexes II and III's conditions on the raw material).
 
 An entry with none of these sets no condition of use: it is encoded with no rule.
 """
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 
 from .conditions import flat
 from .read import Entry
-from .restricted import fmt, label, source
+from .restricted import RAW_MATERIAL, fmt, label, source
 
 _RINSE_OFF = re.compile(r"^rinse-off products?\.?$", re.I)
 _FIELDS = (
@@ -105,6 +106,7 @@ def encode(entry: Entry, inventory: frozenset[str] = frozenset()) -> Encoded:
                        key=lambda n: not n.upper().startswith("CI "))  # the CI name first
         if known:
             rules.append({"id": f"{base}-specification", "kind": "expression", "severity": "info",
+                          "code": RAW_MATERIAL,  # a condition on the colouring agent as supplied
                           "ingredients": known[:1], "expr": "true",
                           "message": f"{name} ({chem}, {where}): " + " ".join(specs)[:600],
                           "source": source(entry)})
