@@ -86,11 +86,11 @@ def main() -> None:
         got = {}
         for k in order:
             if k == 0:
-                got[0] = timed(lambda: statuses.setdefault(n, repair(f, RS).status))
+                got[0] = timed(lambda n=n, f=f: statuses.setdefault(n, repair(f, RS).status))
             elif k == 1:
-                got[1] = timed(lambda: check(f, RS))
+                got[1] = timed(lambda f=f: check(f, RS))
             else:
-                got[2] = timed(lambda: built.prog.solve())
+                got[2] = timed(built.prog.solve)
         rep.append(got[0])
         eng.append(got[1])
         bare.append(got[2])

@@ -81,6 +81,10 @@ def cmd_repair(args: argparse.Namespace) -> int:
             print(f"  ~ {c.text}")
             for why in c.why:
                 print(f"      why: {why}")
+        if result.why:
+            print(f"  {result.why}:")
+            for f in result.report.errors if result.report is not None else ():
+                print(f"  ERROR   {f.code}: {f.message}")
         if result.conflict is not None:
             print(f"Conflict: {result.conflict.text}")
             for way in result.conflict.ways_out:

@@ -217,7 +217,7 @@ def _decode(task: Task, built: Built, x, keep: frozenset[str],
         natural = rs.bases[base].ph_target if base in rs.bases else None
         ph = None if f.target_ph is None and natural is not None and new_ph == natural else new_ph
         if new_ph != task.ph0:
-            changes.append(Change("set-ph", None, "", f.target_ph, new_ph,
+            changes.append(Change("set-ph", None, "", task.ph0, new_ph,
                                   why=_why(before, set(), rs, codes=("ph-window",))))
     constraints = tuple(c for c in f.constraints if f"constraint:{c}" in keep)
     out = replace(f, ingredients=tuple(rows), base=base, target_ph=ph, constraints=constraints)
