@@ -289,3 +289,42 @@ def test_generated_rules_catch_formulas(cli, tmp_path):
         "expect:\n  - {code: prohibited, severity: error, rule: eu-annex-ii-1}\n")
     code, out, err = cli("rules", "test", tmp_path, "--rules", RULES)
     assert code == 0, out + err
+
+
+def test_issue_14_readings_catch_formulas(cli, tmp_path):
+    """Raw-material conditions, methanol's relative limit, the thioglycolates' pH, the
+    2-alkynoic esters and toluene-2,5-diamine, through the loader and the engine."""
+    cases = {
+        "methanol-over": ("{application: leave-on, area: body, form: spray}",
+                          ["{inci: Alcohol Denat., percent: 60}", "{inci: Methyl Alcohol, percent: 4}"],
+                          "expect:\n  - {code: relative-limit, severity: error, rule: eu-annex-iii-52-relative}\n"),
+        "methanol-ok": ("{application: leave-on, area: body, form: spray}",
+                        ["{inci: Alcohol Denat., percent: 60}", "{inci: Methanol, percent: 2}"],
+                        "forbid:\n  - {rule: eu-annex-iii-52-relative}\n"),
+        "abies": ("{application: leave-on, area: body, form: lotion}", ["{inci: Abies Alba Leaf Oil, percent: 0.1}"],
+                  "expect:\n  - {code: raw-material-condition, severity: info, rule: eu-annex-iii-103-raw-material,"
+                  " ingredients: [Abies Alba Leaf Oil]}\n"),
+        "butane-by-cas": ("{application: leave-on, area: body, form: aerosol spray}",
+                          ["{inci: 106-97-8, percent: 30}"],
+                          "expect:\n  - {code: raw-material-condition, severity: info, rule: eu-annex-ii-465}\n"
+                          "forbid:\n  - {code: prohibited}\n"),
+        "ptd-over": ("{application: rinse-off, area: hair, form: oxidative hair dye}",
+                     ['{inci: "Toluene-2,5-Diamine Sulfate", percent: 4}'],  # 2.2 % as free base
+                     "expect:\n  - {code: max-concentration, severity: error, rule: eu-annex-iii-9a-a}\n"),
+        "ptd-face": ("face-cream", ['{inci: "Toluene-2,5-Diamine", percent: 0.1}'],
+                     "expect:\n  - {code: prohibited, severity: error, rule: eu-annex-iii-9a-outside}\n"),
+        "thioglycolate-ph": ("{application: rinse-off, area: body, form: depilatory cream}\ntarget_ph: 13",
+                             ["{inci: Sodium Thioglycolate, percent: 5}"],
+                             "expect:\n  - {code: ph-window, severity: error, rule: eu-annex-iii-2a-ph-2}\n"
+                             "forbid:\n  - {rule: eu-annex-iii-2a-b, severity: error}\n"),
+        "alkynoates": ("{application: rinse-off, area: body, form: shower gel}",
+                       ["{inci: Allyl Heptine Carbonate, percent: 0.001}", "{inci: Methyl 2-Octynoate, percent: 0.001}"],
+                       "expect:\n  - {code: incompatible, severity: error, rule: eu-annex-iii-152-combination}\n"),
+    }
+    for name, (product, rows, checks) in cases.items():
+        body = "\n".join(f"  - {r}" for r in ["{inci: Aqua, qs: true}", *rows])
+        (tmp_path / f"{name}.yaml").write_text(
+            f"description: {name}\nproduct_type: {product}\ningredients:\n{body}\n{checks}", encoding="utf-8")
+    code, out, err = cli("rules", "test", tmp_path, "--rules", RULES)
+    assert code == 0, out + err
+    assert out.count("ok ") == len(cases)
