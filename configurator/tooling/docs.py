@@ -6,15 +6,24 @@ ingredient by its INCI name, tags expanded), so they show what the engine
 enforces, not what a file happens to say.
 
 * ``index.html``: rules version, files read, counts, links.
-* ``ingredients.html`` and ``ingredients/<id>.html``: the catalog; each
-  ingredient's page lists every EU and lab rule that touches it (its limit,
-  counted factor, conditions, severity and source), the bases that contain it,
-  the constraints that forbid it.
+* ``ingredients.html`` and ``ingredients/<id>.html``: the lab's profiled
+  ingredients, then the regulated entries that have no lab profile; each page
+  lists every EU and lab rule that touches it (its limit, counted factor,
+  conditions, severity and source), its CosIng reference, functions and annex
+  references, the bases that contain it, the constraints that forbid it.
+* ``inventory.html``: every other name of the Commission's CosIng inventory (some
+  25,000) as one table (INCI name, CosIng reference, CAS, functions), with a jump
+  list by initial; a link to an ingredient without a page goes to its row there.
 * ``rules.html``: every rule by kind; ``bases.html``, ``product-types.html``,
   ``constraints.html``; ``quiz.html`` when the rule set has a quiz (rendered
   generically from its data, whatever its grammar).
 
-Decisions: Jinja2 with autoescape on, so a note or a message in a rule file is
+Decisions: a page is written for each profiled ingredient and each regulated
+entry: one a rule names (every member, side or partner of a rule, tag-expanded
+ones included) or one the inventory gives annex references. The ~25,000 others
+have nothing to say beyond their inventory row, and a page each would make the
+command take minutes: they are the rows of ``inventory.html``. Jinja2 with
+autoescape on, so a note or a message in a rule file is
 printed as text, never read as markup; one stylesheet (``style.css``, copied
 beside the pages), no script, no font or image fetched from anywhere; links
 are relative, so the folder can be zipped, served by any static server or
@@ -34,6 +43,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from ..engine.checks import fmt
 from ..errors import ConfiguratorError
+from ..rules.inventory import kebab, label_case
 from ..rules.model import PHASE_NAMES, Ingredient, Rule, RuleSet
 from .diff import quiz_data
 
@@ -153,6 +163,10 @@ class Touch:
 class IngredientView:
     ing: Ingredient
     phase_name: str
+    ec: tuple[str, ...] = ()  # from the CosIng inventory row, when there is one
+    inn: str = ""
+    ph_eur: str = ""
+    regulated: str = ""  # "Annex II 1339, Annex III 14": the entries that restrict it
     touches_eu: list[Touch] = field(default_factory=list)
     touches_lab: list[Touch] = field(default_factory=list)
     bases: list[tuple[str, str, float]] = field(default_factory=list)
@@ -179,9 +193,18 @@ def rule_view(rs: RuleSet, r: Rule) -> RuleView:
     )
 
 
+def _view(rs: RuleSet, ing: Ingredient) -> IngredientView:
+    v = IngredientView(ing, PHASE_NAMES.get(ing.phase, ing.phase), regulated=rs.regulated(ing.id))
+    row = rs.inventory.rows.get(f"cosing-{ing.cosing_ref}") if rs.inventory is not None \
+        and ing.cosing_ref else None
+    if row is not None:
+        v.ec, v.inn, v.ph_eur = row.ec, row.inn, row.ph_eur
+    return v
+
+
 def ingredient_views(rs: RuleSet, rules: dict[str, RuleView]) -> dict[str, IngredientView]:
-    """Every ingredient with the rules, bases and constraints that concern it."""
-    views = {i.id: IngredientView(i, PHASE_NAMES.get(i.phase, i.phase)) for i in rs.ingredients.values()}
+    """Every built ingredient with the rules, bases and constraints that concern it."""
+    views = {i.id: _view(rs, i) for i in rs.ingredients.values()}
     for r in rs.rules:
         rv = rules[r.id]
         roles: dict[str, str] = {}
@@ -223,13 +246,62 @@ def ingredient_views(rs: RuleSet, rules: dict[str, RuleView]) -> dict[str, Ingre
     return views
 
 
+@dataclass(frozen=True)
+class InventoryRow:
+    """A name of the inventory without a page of its own: one row of ``inventory.html``."""
+
+    id: str
+    inci: str
+    ref: str
+    cas: str
+    functions: str
+    tags: str
+
+
+def inventory_rows(rs: RuleSet, paged: set[str]) -> list[InventoryRow]:
+    """Every ingredient the rule set knows and gives no page, by INCI name: the catalog's
+    unprofiled names and the inventory's rows the catalog does not profile."""
+    rows = rs.inventory.rows if rs.inventory is not None else {}
+    catalog = [i for iid, i in rs.ingredients.items() if iid not in rows]
+    covered = {i.inci.casefold() for i in catalog}
+    functions: dict[tuple[str, ...], str] = {}  # few distinct lists: kebab-case them once
+    out = [InventoryRow(i.id, i.inci, i.cosing_ref, ", ".join(i.cas), ", ".join(i.functions),
+                        ", ".join(sorted(i.tags)))
+           for i in catalog if i.id not in paged]
+    for iid, row in rows.items():
+        if iid in paged or row.inci.casefold() in covered:
+            continue
+        f = functions.get(row.functions)
+        if f is None:
+            f = functions[row.functions] = ", ".join(kebab(x) for x in row.functions)
+        built = rs.ingredients.get(iid)  # tagged entries are built at load (Inventory.eager)
+        out.append(InventoryRow(iid, label_case(row.inci), row.ref, ", ".join(row.cas), f,
+                                ", ".join(sorted(built.tags)) if built is not None else ""))
+    out.sort(key=lambda r: (r.inci.casefold(), r.id))
+    return out
+
+
+def initial(name: str) -> str:
+    """The jump-list letter of a name: A–Z, or "#" for one that starts otherwise."""
+    c = name[:1].upper()
+    return c if "A" <= c <= "Z" else "#"
+
+
 def build_context(rs: RuleSet) -> dict[str, Any]:
     """Everything the templates show, computed once."""
     rules = {r.id: rule_view(rs, r) for r in rs.rules}
     by_kind: dict[str, list[RuleView]] = {}
     for r in rs.rules:
         by_kind.setdefault(r.kind, []).append(rules[r.id])
-    ingredients = sorted(rs.ingredients.values(), key=lambda i: i.inci.casefold())
+    views = ingredient_views(rs, rules)
+    paged = {iid for iid, v in views.items()
+             if v.ing.profiled or v.touches_eu or v.touches_lab or v.ing.annexes}
+    ingredients = sorted((views[i].ing for i in paged),
+                         key=lambda i: (not i.profiled, i.inci.casefold(), i.id))
+    inventory = inventory_rows(rs, paged)
+    letters: dict[str, str] = {}  # initial -> the id of the first row with it
+    for row in inventory:
+        letters.setdefault(initial(row.inci), row.id)
     pt_bases = {p: [b for b in rs.bases.values() if p in b.suits] for p in rs.product_types}
     return {
         "rs": rs,
@@ -239,7 +311,13 @@ def build_context(rs: RuleSet) -> dict[str, Any]:
         "kinds": [(k, KIND_TITLES.get(k, k), by_kind[k]) for k in KIND_TITLES if k in by_kind]
                  + [(k, k, v) for k, v in by_kind.items() if k not in KIND_TITLES],
         "ingredients": ingredients,
-        "views": ingredient_views(rs, rules),
+        "profiled": sum(1 for i in ingredients if i.profiled),
+        "views": views,
+        "paged": paged,
+        "inventory": inventory,
+        "letters": letters,
+        "initial": initial,
+        "inventory_size": len(rs.inventory.rows) if rs.inventory is not None else 0,
         "bases": list(rs.bases.values()),
         "product_types": list(rs.product_types.values()),
         "pt_bases": pt_bases,
@@ -261,9 +339,14 @@ def write_docs(rs: RuleSet, out: str | Path) -> list[Path]:
         raise DocsError(str(out), "it is a file, not a folder")
     env = _env()
     ctx = build_context(rs)
+    paged = ctx["paged"]
+    # where a link to an ingredient goes: its page, or its row of the inventory's table
+    env.globals["href"] = lambda iid: (f"ingredients/{quote(iid, safe='')}.html" if iid in paged
+                                       else f"inventory.html#{quote(iid, safe='')}")
     pages: list[tuple[str, str, dict[str, Any]]] = [
         ("index.html", "index.html", {}),
         ("ingredients.html", "ingredients.html", {}),
+        ("inventory.html", "inventory.html", {}),
         ("rules.html", "rules.html", {}),
         ("bases.html", "bases.html", {}),
         ("product-types.html", "product_types.html", {}),

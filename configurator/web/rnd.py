@@ -8,11 +8,18 @@ load the folder again: a broken edit never goes into force, the page lists its
 
 Decisions:
 
-* Search is a plain scan of the catalog (512 materials, their texts folded
-  once per rule set: 1-8 ms a query) over INCI name, id, synonyms, trade names, CAS numbers, tags and
-  functions, ranked exact > prefix > substring > tag/function, then by INCI. The
-  query is NFKC-normalised and case-folded, control characters dropped, and cut
-  to ``MAX_QUERY`` characters (with a note) so no input can make a page fail.
+* The catalog is every ingredient the rule set knows: the lab's profiled ones
+  first, then the annex substances and the whole CosIng inventory (~31,000
+  entries), an inventory entry marked "no lab profile". Search is
+  :mod:`configurator.web.catalog_search` (an index built once per rule set, 2-12 ms
+  a query) over INCI name, id, synonyms, trade names, INN and Ph. Eur. names, the
+  annexes' names, CAS and EC numbers, CosIng reference, tags and functions, ranked
+  exact > prefix > substring > tag/function. The query is NFKC-normalised and
+  case-folded, control characters dropped, and cut to ``MAX_QUERY`` characters
+  (with a note) so no input can make a page fail.
+* An inventory entry's page is built from the inventory (not added to the rule
+  set): its CosIng reference, functions, CAS/EC numbers and annex references, each
+  reference with the rules that cite that entry, and the rules that name it.
 * Pages are plain GET links (``?q=…&page=N``): they work without JavaScript; a
   page number that is not a positive integer means page 1, one past the end
   means the last page.
@@ -31,6 +38,7 @@ Decisions:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -42,8 +50,9 @@ from wtforms.validators import DataRequired, Length
 
 from ..errors import RuleSetError
 from ..rules.holder import ANNEX_RE  # a regulatory source as the loader demands it
-from ..rules.model import PHASE_NAMES, Ingredient, Rule, RuleSet
+from ..rules.model import PHASE_NAMES, Rule, RuleSet
 from .auth import role_required
+from .catalog_search import catalog_index, hits, ingredient_of
 
 bp = Blueprint("rnd", __name__, url_prefix="/rnd")
 RND = ("rnd", "admin")
@@ -131,55 +140,39 @@ def _fold(s: str) -> str:
     return unicodedata.normalize("NFKC", s).casefold()
 
 
-def _search_index(rs: RuleSet) -> list[tuple]:
-    """Per ingredient, its searchable texts already folded (built once per rule set)."""
-    got = rs.__dict__.get("_rnd_search")
+def search_catalog(rs: RuleSet, query: str, tag: str = "") -> list[int]:
+    """Positions in the catalog index matching ``query`` (and carrying ``tag``), best first."""
+    return catalog_index(rs).search(query, tag)
+
+
+_CITED = re.compile(r"\bAnnex ([IVX]+), entr(?:y|ies) (\w+)(?: and (\w+))?")
+
+
+def annex_citations(rs: RuleSet) -> dict[str, list[Rule]]:
+    """``"II/1339"`` (CosIng's form of an annex reference) -> the rules whose source cites
+    that entry (built once per rule set)."""
+    got = rs.__dict__.get("_rnd_citations")
     if got is None:
-        got = []
-        for ing in rs.ingredients.values():
-            names = [("INCI", ing.inci), ("id", ing.id)]
-            names += [("synonym", x) for x in ing.synonyms]
-            names += [("trade name", x) for x in ing.trade_names]
-            got.append((ing, _fold(ing.inci),
-                        tuple((label, value, _fold(value)) for label, value in names),
-                        tuple((cas, cas.replace(" ", "")) for cas in ing.cas),
-                        tuple((t, _fold(t)) for t in sorted(ing.tags)),
-                        tuple((f, _fold(f)) for f in ing.functions)))
-        rs.__dict__["_rnd_search"] = got
+        got = {}
+        for r in rs.rules:
+            for annex, *entries in _CITED.findall(r.source or ""):
+                for e in filter(None, entries):
+                    got.setdefault(f"{annex}/{e}", []).append(r)
+        rs.__dict__["_rnd_citations"] = got
     return got
 
 
-def search_catalog(rs: RuleSet, query: str, tag: str = "") -> list[tuple[Ingredient, str]]:
-    """Ingredients matching ``query`` (and carrying ``tag``), best first, each with why it matched."""
-    q = _fold(query)
-    qcas = q.replace(" ", "")
-    hits: list[tuple[int, str, Ingredient, str]] = []
-    for ing, inci, names, cases, tags, functions in _search_index(rs):
-        if tag and tag not in ing.tags:
-            continue
-        if not q:
-            hits.append((0, inci, ing, ""))
-            continue
-        best: tuple[int, str] | None = None
-        for label, value, v in names:
-            score = 0 if v == q else 1 if v.startswith(q) else 2 if q in v else None
-            if score is not None and (best is None or score < best[0]):
-                best = (score, "" if label == "INCI" else f"{label}: {value}")
-                if score == 0:
-                    break
-        for cas, bare in cases:
-            if qcas and qcas in bare:
-                score = 0 if bare == qcas else 2
-                if best is None or score < best[0]:
-                    best = (score, f"CAS {cas}")
-        if best is None:
-            best = next(((3, f"tag: {t}") for t, ft in tags if q in ft), None)
-        if best is None:
-            best = next(((4, f"function: {f}") for f, ff in functions if q in ff), None)
-        if best is not None:
-            hits.append((best[0], inci, ing, best[1]))
-    hits.sort(key=lambda h: (h[0], h[1]))
-    return [(ing, why) for _s, _n, ing, why in hits]
+def annex_refs(cosing: tuple[str, ...], regulated: str) -> list[str]:
+    """The annex entries of an ingredient as CosIng writes them ("III/325"): those the
+    inventory lists and those the rules enforce on it ("Annex III 325"), in annex order."""
+    refs = set(cosing) | {f"{a}/{e}" for a, e in re.findall(r"Annex ([IVX]+) (\w+)", regulated)}
+
+    def key(ref: str) -> tuple:
+        annex, entry = ref.split("/", 1)
+        digits = re.match(r"\d+", entry)
+        return annex_key(annex), int(digits.group(0)) if digits else 0, entry
+
+    return sorted(refs, key=key)
 
 
 # ---- rules: how they read ------------------------------------------------------------
@@ -373,22 +366,23 @@ def catalog():
     bad_tag = bool(tag) and tag not in rs.all_tags
     if bad_tag:
         tag = ""
-    hits = search_catalog(rs, query, tag)
-    page = paginate(hits, page_number(request.args.get("page")))
+    page = paginate(search_catalog(rs, query, tag), page_number(request.args.get("page")))
+    page.items = hits(rs, page.items, query)
     return render_template("rnd/catalog.html", q=query, cut=cut, tag=tag, bad_tag=bad_tag,
-                           page=page, tags=sorted(rs.all_tags), max_query=MAX_QUERY)
+                           page=page, tags=sorted(rs.all_tags), max_query=MAX_QUERY,
+                           inventory_size=len(rs.inventory.rows) if rs.inventory else 0)
 
 
 @bp.route("/catalog/<string:iid>")
 @role_required(*RND)
 def ingredient(iid: str):
     rs = _holder().current
-    ing = rs.ingredients.get(iid)
+    ing = ingredient_of(rs, iid)
     if ing is None:
-        found = rs.resolve(iid) if len(iid) <= MAX_QUERY else None
+        found = rs.lookup(iid) if len(iid) <= MAX_QUERY else None
         if found is None:
             abort(404)
-        return redirect(url_for("rnd.ingredient", iid=found.id), 301)
+        return redirect(url_for("rnd.ingredient", iid=found), 301)
     bases = [(b, line.percent) for b in rs.bases.values() for line in b.composition
              if line.ingredient == iid]
     constraints = []
@@ -402,8 +396,14 @@ def ingredient(iid: str):
                                        f"≤ {num(tm.max)} %"))
     in_materials = [(m, pct) for m in rs.ingredients.values() for cid, pct in m.contains
                     if cid == iid]
+    inv = rs.inventory
+    row = inv.rows.get(f"cosing-{ing.cosing_ref}") if inv is not None and ing.cosing_ref else None
+    citations = annex_citations(rs)
+    regulated = rs.regulated(iid)
+    annexes = [(ref, citations.get(ref, [])) for ref in annex_refs(ing.annexes, regulated)]
     return render_template("rnd/ingredient.html", ing=ing, touching=rules_touching(rs, iid),
-                           bases=bases, constraints=constraints, in_materials=in_materials)
+                           bases=bases, constraints=constraints, in_materials=in_materials,
+                           row=row, annexes=annexes, regulated=regulated)
 
 
 @bp.route("/rules")

@@ -46,12 +46,72 @@ def site(tmp_path_factory):
     return out
 
 
-def test_index_names_the_rules_version_and_counts(site):
-    rs = load_rules(RULES)
+@pytest.fixture(scope="module")
+def rs():
+    return load_rules(RULES)
+
+
+def _named(rs) -> set[str]:
+    """Every ingredient some rule names (member, side, partner, named in an expression)."""
+    out: set[str] = set()
+    for r in rs.rules:
+        out |= set(r.members) | r.first | r.second | r.then | set(r.expr_names)
+    return out
+
+
+def test_index_names_the_rules_version_and_counts(site, rs):
     html = (site / "index.html").read_text(encoding="utf-8")
     assert rs.version in html
-    assert f"<td>{len(rs.ingredients)}</td>" in html
+    profiled = sum(i.profiled for i in rs.ingredients.values())
+    paged = len(list((site / "ingredients").glob("*.html")))
+    assert f"<td>{paged} ({profiled} profiled by the lab, {paged - profiled} regulated entries " \
+           "without a lab profile)</td>" in html
+    assert f"(the inventory lists {len(rs.inventory.rows)})" in html
     assert "Files read" in html and "eu/annex-v.yaml" in html
+
+
+def test_pages_for_profiled_and_regulated_entries_an_index_for_the_rest(site, rs):
+    pages = {p.stem for p in (site / "ingredients").glob("*.html")}
+    profiled = {i.id for i in rs.ingredients.values() if i.profiled}
+    named = _named(rs)
+    cited = {i.id for i in rs.ingredients.values() if i.annexes}
+    assert pages == profiled | named | cited
+    # a page per inventory name would make the command take minutes: the rest are rows
+    assert len(pages) < len(rs.inventory.rows) // 3
+    inventory = (site / "inventory.html").read_text(encoding="utf-8")
+    rows = dict(re.findall(r'<tr id="([^"]+)"><td>(.*?)</td>', inventory))
+    assert not set(rows) & pages
+    assert len(rows) + len(pages) > 30_000  # every name the rule set knows is somewhere
+    # a name nothing regulates: its row carries its CosIng reference, CAS and functions
+    adipate = rs.lookup("Dibutyl Adipate")
+    row = rs.inventory.rows[adipate]
+    assert rows[adipate] == "Dibutyl Adipate"
+    line = re.search(rf'<tr id="{adipate}">.*?</tr>', inventory).group(0)
+    assert f"<td>{row.ref}</td>" in line and row.cas[0] in line
+    assert "plasticiser" in line or "skin-conditioning" in line or "solvent" in line
+    assert '<a href="#' in inventory  # the jump list by initial
+
+
+def test_regulated_entry_without_a_lab_profile(site, rs):
+    bht = rs.lookup("BHT")
+    assert not rs.ingredients[bht].profiled
+    row = rs.inventory.rows[bht]
+    html = (site / "ingredients" / f"{bht}.html").read_text(encoding="utf-8")
+    assert "<h1>BHT</h1>" in html and 'id="no-profile"' in html and "No lab profile" in html
+    assert f"<dt>CosIng ref</dt><dd>{row.ref}</dd>" in html
+    assert f"<dt>EC</dt><dd>{', '.join(row.ec)}</dd>" in html
+    assert f"<dt>Restricted by</dt><dd>{rs.regulated(bht)}</dd>" in html
+    assert "antioxidant" in html
+    assert "EUR/kg" not in html and "Usual use level" not in html  # no lab placeholders
+    eu = html[html.index("EU Regulation (EC) No 1223/2009"):html.index("Lab rules")]
+    assert "Regulation (EC) No 1223/2009, Annex III, entry" in eu
+    listing = (site / "ingredients.html").read_text(encoding="utf-8")
+    assert listing.index('id="profiled"') < listing.index('id="regulated"') \
+        < listing.index(f'<tr id="{bht}">')
+    # the catalog's own pages still carry the CosIng data it shares
+    hq = (site / "ingredients" / "hydroquinone.html").read_text(encoding="utf-8")
+    annex, entry = rs.ingredients["hydroquinone"].annexes[0].split("/")
+    assert f"<dt>CosIng annex references</dt><dd>Annex {annex}, entry {entry}" in hq
 
 
 def test_ingredient_page_has_its_limits_conditions_and_sources(site):
@@ -64,7 +124,7 @@ def test_ingredient_page_has_its_limits_conditions_and_sources(site):
     # a limit counted through a factor, with its conditions (Annex III entry 376)
     html = (site / "ingredients" / "retinyl-palmitate.html").read_text(encoding="utf-8")
     assert "≤ 0.05 % as retinol equivalent (RE) (counted × 0.5458" in html
-    assert "of the form body-lotion" in html and "other than body-lotion" in html
+    assert "that are body lotions" in html and "other than body lotions" in html
     assert "Regulation (EU) 2024/996" in html
     assert "Contains Vitamin A. Consider your daily intake before use" in html
     # bases that contain it, constraints that bar it
@@ -90,6 +150,7 @@ def test_other_pages(site):
 def test_self_contained_one_stylesheet_and_every_link_resolves(site):
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > 500
+    assert (site / "inventory.html") in pages
     assert sorted(p.name for p in site.glob("*.css")) == ["style.css"]
     assert not [p for p in site.rglob("*") if p.suffix not in (".html", ".css") and p.is_file()]
     ids = {p: parse(p).ids for p in pages}

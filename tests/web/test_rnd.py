@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from configurator.web import create_app
+from configurator.web.catalog_search import catalog_index
 from tests.conftest import Auth, database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,7 +108,9 @@ def test_overview_names_the_version_in_force(live):
     page = text_of(client.get("/rnd/"))
     assert rs.version in page
     assert str(rules) in page
-    assert f"{len(rs.ingredients)} ingredients" in page and f"{len(rs.rules)} rules" in page
+    profiled = sum(i.profiled for i in rs.ingredients.values())
+    assert f"{profiled} profiled ingredients and {len(rs.inventory.rows)} CosIng inventory names" \
+        in page and f"{len(rs.rules)} rules" in page
     assert "Loaded at 20" in page  # a timestamp
     assert "did not go live" not in page
     assert "No change" in text_of(_reload(client))
@@ -210,7 +213,7 @@ def test_search_finds_by_inci_synonym_cas_and_tag(rnd, rules):
 
 
 def test_catalog_pages(rnd, rules):
-    total = len(rules.ingredients)
+    total = len(catalog_index(rules))
     pages = -(-total // 25)
     first = _hits(rnd)
     assert len(first) == 25
@@ -221,6 +224,98 @@ def test_catalog_pages(rnd, rules):
     assert f"Page {pages} of {pages}" in last and "Next" not in last
     body = rnd.get("/rnd/catalog?q=a&page=2").get_data(as_text=True)
     assert 'href="/rnd/catalog?page=3&amp;q=a' in body or "page=3" in body  # keeps the query
+
+
+# ---- the CosIng inventory in the catalog --------------------------------------------
+
+def _rows(client, **params) -> list[str]:
+    """The result rows as text, in order."""
+    body = client.get("/rnd/catalog", query_string=params).get_data(as_text=True)
+    return [text_of_html(tr) for tr in re.findall(r"<tr[ >].*?</tr>", body, re.S)[1:]]
+
+
+def text_of_html(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def test_profiled_ingredients_first_then_the_inventory(rnd, rules):
+    index = catalog_index(rules)
+    profiled = sum(i.profiled for i in rules.ingredients.values())
+    assert index.profiled == profiled
+    assert len(index) >= len(rules.inventory.rows) - 2_000  # the catalog covers some names
+    assert len(index) > 30_000
+    last_profiled_page = -(-profiled // 25)
+    page = _rows(rnd, page=last_profiled_page)
+    marked = ["no lab profile" in row for row in page]
+    # the page where the profiled ingredients end: unmarked rows, then marked ones only
+    assert marked == sorted(marked) and marked[0] is False
+    assert all("no lab profile" in row for row in _rows(rnd, page=last_profiled_page + 1))
+    assert not any("no lab profile" in row for row in _rows(rnd))
+    # an entry the lab profiles appears once, as the lab's (not again as a CosIng row)
+    assert _hits(rnd, q="Niacinamide").count("niacinamide") == 1
+    assert not [h for h in _hits(rnd, q="Niacinamide") if h.startswith("cosing-")
+                and rules.inventory.rows[h].inci == "NIACINAMIDE"]
+
+
+def test_search_finds_inventory_names_numbers_and_annex_names(rnd, rules):
+    bht = rules.lookup("BHT")
+    assert bht.startswith("cosing-")  # no lab profile: an inventory entry
+    assert _hits(rnd, q="bht")[0] == bht  # exact first, ahead of profiled partial matches
+    row = _rows(rnd, q="bht")[0]
+    assert "no lab profile" in row and rules.regulated(bht) in row and "Annex III" in row
+    ref = rules.inventory.rows[bht]
+    assert ref.ref in row and ref.cas[0] in row
+    assert _hits(rnd, q=ref.ref)[0] == bht  # by CosIng reference
+    assert _hits(rnd, q=ref.ec[0])[0] == bht  # by EC number
+    assert f"EC {ref.ec[0]}" in _rows(rnd, q=ref.ec[0])[0]
+    # an Annex II chemical name finds the substance it names, and says how
+    assert _hits(rnd, q="1,4-Dihydroxybenzene")[0] == "hydroquinone"
+    assert "name: 1,4-dihydroxybenzene" in _rows(rnd, q="1,4-Dihydroxybenzene")[0]
+    # the profiled ones first among partial matches
+    hits = _hits(rnd, q="stearate")
+    profiled = [not h.startswith(("cosing-", "eu-")) and rules.ingredients[h].profiled
+                for h in hits]
+    assert profiled[0] and profiled == sorted(profiled, reverse=True)
+    # a name only CosIng knows, under a function query
+    assert "function: emulsion-stabilising" in " ".join(
+        _rows(rnd, q="emulsion-stabilising", page=40))
+
+
+def test_search_is_fast_over_the_whole_inventory(rules):
+    import time
+
+    index = catalog_index(rules)  # built once per rule set
+    assert catalog_index(rules) is index
+    queries = ["niacinamide", "a", "e", "glyc", "98-92-0", "bht", "hydroquinone", "zzzz",
+               "preservative", "peg-40", "1,4-dihydroxybenzene", "emollient"] * 5
+    started = time.perf_counter()
+    for q in queries:
+        assert isinstance(index.search(q), list)
+    per_query = (time.perf_counter() - started) / len(queries)
+    assert per_query < 0.05, f"{per_query * 1000:.1f} ms a query"
+
+
+def test_inventory_entry_page(rnd, rules):
+    bht = rules.lookup("BHT")
+    row = rules.inventory.rows[bht]
+    page = text_of(rnd.get(f"/rnd/catalog/{bht}"))
+    assert "No lab profile" in page and "Lab profile none (cost, use level" in page
+    assert f"CosIng ref {row.ref}" in page and f"EC {row.ec[0]}" in page
+    assert f"CAS {row.cas[0]}" in page and "ANTIOXIDANT" in page
+    assert "Typical use" not in page and "EUR/kg" not in page  # placeholders are not shown
+    annex, entry = re.search(r"Annex (III) (\d+)", rules.regulated(bht)).groups()
+    cites = [r.id for r in rules.rules if f"Annex {annex}, entry {entry}" in r.source]
+    assert cites
+    assert re.search(rf"Annex {annex}, entry {entry} .*{re.escape(cites[0])}", page)
+    body = rnd.get(f"/rnd/catalog/{bht}").get_data(as_text=True)
+    assert f'href="/rnd/rules/{cites[0]}"' in body
+    # the page is built from the inventory: browsing does not add it to the rule set
+    if bht not in rules.ingredients:
+        assert bht not in rnd.application.extensions["rules"].current.ingredients
+    # its name in the URL leads to its page
+    r = rnd.get("/rnd/catalog/Dibutyl Adipate")
+    assert r.status_code == 301 and "/rnd/catalog/cosing-" in r.headers["Location"]
+    assert "Dibutyl Adipate" in text_of(rnd.get(r.headers["Location"]))
 
 
 BAD_PARAMS = [
