@@ -28,8 +28,8 @@ class DayError(ValueError, ConfiguratorError):
 
 
 def parse_day(text: str) -> date:
-    """``text`` ("2027-06-07") as a date; :class:`DayError` for anything else."""
-    text = text.strip() if isinstance(text, str) else text
+    """``text`` ("2027-06-07") as a date; :class:`DayError` for anything else (spaces
+    included: the API's document says ``^YYYY-MM-DD$`` and means it)."""
     if not isinstance(text, str) or not _ISO_DAY.fullmatch(text):
         raise DayError(str(text))
     try:
@@ -40,7 +40,7 @@ def parse_day(text: str) -> date:
 
 def day_or_today(text: str | None) -> date:
     """The day ``text`` names, or today when it is empty or None."""
-    return parse_day(text) if text and text.strip() else date.today()
+    return parse_day(text) if text else date.today()
 
 
 def day_text(day: date) -> str:
@@ -49,3 +49,12 @@ def day_text(day: date) -> str:
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def dated_rules(rs) -> dict:
+    """Rule id → rule, for the rules of ``rs`` that apply from a day (``placed_from``)."""
+    got = rs.__dict__.get("_dated_rules")
+    if got is None:  # a RuleSet never changes: worked out once per set
+        got = {r.id: r for r in rs.rules if r.placed_from is not None}
+        rs.__dict__["_dated_rules"] = got
+    return got

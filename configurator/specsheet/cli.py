@@ -12,7 +12,7 @@ import re
 import sys
 from datetime import date
 
-from ..cli import EXTRA_COMMANDS, _add_rules_opt, _rules
+from ..cli import EXTRA_COMMANDS, _add_rules_opt, _rules, add_on_opt
 from ..errors import ConfiguratorError, UnitError
 from ..units import quantity
 
@@ -48,7 +48,7 @@ def cmd_specsheet(args: argparse.Namespace) -> int:
         return 2
     formula = parse_formula(load_path(args.file), args.file)  # FormulaError: exit 2 in main()
     rs = _rules(args.rules)
-    report = check(formula, rs)
+    report = check(formula, rs, args.on)
     try:
         sheet = build_sheet(formula, report, rs, status="draft", updated=date.today(),
                             batch=batch)
@@ -74,6 +74,7 @@ def register(sub, _rules_sub) -> None:
     p.add_argument("--batch", metavar="SIZE",
                    help='batch size: "50 kg", "200 L" or "1000 x 30 mL" (default: the formula\'s)')
     _add_rules_opt(p)
+    add_on_opt(p, "check the formula")
     p.set_defaults(func=cmd_specsheet)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from ..days import day_text
 from ..engine.batch import plan
 from ..engine.formula import Batch, Formula
 from ..engine.report import Line, Report, rounded
@@ -123,6 +124,7 @@ class SpecSheet:
     review: Review
     notes: str = ""
     pdf_date: str = ""  # W3C date for the PDF's created/modified metadata ("" = none)
+    checked_on: str = ""  # the day the rules were applied for ("2 Dec 2026"): dated rules
 
     @property
     def draft(self) -> bool:
@@ -387,4 +389,5 @@ def build_sheet(formula: Formula, report: Report, rs: RuleSet, *,
         review=_review(review),
         notes=formula.notes,
         pdf_date=updated_w3c or created_w3c,
+        checked_on=day_text(report.checked_on) if report.checked_on else "",
     )

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..days import DayError, dated_rules, day_or_today, day_text
 from ..engine import advise, check, parse_formula
 from ..errors import FormulaError
 from . import rules, store
 from .forms import (
+    AGE_AREAS,
     apply_action,
     choices,
     design_form,
@@ -96,13 +100,39 @@ def new():
 
 
 def _evaluate(form, formdata=None):
-    """(document, report or None, problems, formula) for the form as it stands."""
+    """(document, report or None, problems, formula) for the form as it stands, checked as
+    of the day the form's "Check as of" field names (today when it names none)."""
     doc, where = to_document(form) if formdata is None else formdata_document(formdata)
     try:
         formula = parse_formula(doc, "form")
     except FormulaError as exc:
         return doc, None, [_problem_text(p, where) for p in exc.problems], None
-    return doc, check(formula, rules()), [], formula
+    return doc, check(formula, rules(), _check_day()[0]), [], formula
+
+
+def _check_day() -> tuple[date, str]:
+    """(the day to check as of, a note when the posted day could not be read).
+
+    The "Check as of" field is a date input: a browser sends "" or YYYY-MM-DD. Only
+    the live check uses it; a saved revision's report is always for the day it is saved.
+    """
+    text = (request.form.get("on") or "")[:40] if request.method == "POST" else ""
+    try:
+        return day_or_today(text), ""
+    except DayError as exc:
+        return date.today(), f"Check as of: {exc}; checked as of today instead."
+
+
+def _day_view(report) -> dict:
+    """What the panel shows beside the findings: the day checked for, the day each coming
+    rule applies from (rule id → "7 Jun 2027"), a note about an unreadable day."""
+    day, note = _check_day()
+    dated = dated_rules(rules())
+    coming = {f.rule: day_text(dated[f.rule].placed_from) for f in
+              (report.findings if report is not None else ()) if f.code == "coming-rule"
+              and f.rule in dated}
+    return {"check_on": day.isoformat(), "checked_on": day_text(day), "coming": coming,
+            "day_note": note}
 
 
 def _problem_text(p, where: list[int]) -> str:
@@ -125,7 +155,14 @@ def _render_editor(design, form, status=200, conflict=None, repair=False):
         conflict=conflict, action_form=ActionForm(), catalog=catalog, result=fixed,
         pins=_pins(request.form) if repair else [], query=query, rename_form=RenameForm(name=design.name),
         revisions=store.revisions(design), audit=store.audit(design),
-        editable=design.status in store.EDITABLE and not design.archived), status
+        editable=design.status in store.EDITABLE and not design.archived,
+        age_areas=AGE_AREAS, product_ages=_product_ages(rs), **_day_view(report)), status
+
+
+def _product_ages(rs) -> dict[str, list[str]]:
+    """Product type id → [area, age] for the editor's script: it shows the Age select for a
+    face, body or hair product and sets it to the type's own age when the type changes."""
+    return {p.id: [p.area, p.age or "adults"] for p in rs.product_types.values()}
 
 
 @bp.route("/designs/<int:design_id>", methods=["GET", "POST"])
@@ -174,7 +211,8 @@ def edit(design_id: int):
 def preview_any():
     """Live validation: the findings panel for the posted form (touches no design)."""
     _doc, report, problems, _f = _evaluate(None, request.form)
-    return render_template("designs/_panel.html", report=report, problems=problems, editable=True)
+    return render_template("designs/_panel.html", report=report, problems=problems, editable=True,
+                           **_day_view(report))
 
 
 def _repair(formula, pins: list[str]):

@@ -41,6 +41,13 @@ def choices(pairs) -> list:
 MAX_ROWS = 60
 EMPTY_ROWS = 3
 
+# Who the product is for (configurator.rules.category.AGES): asked where the regulation's
+# child limits concern the product, i.e. for face, body and hair products
+AGE_AREAS = ("face", "body", "hair", "scalp")
+AGE_CHOICES = (("adults", "Adults"), ("under-6", "Children under 6"),
+               ("under-3", "Children under 3"),
+               ("nappy", "Nappy area of children under 3"))
+
 
 class RowForm(Form):
     inci = StringField("Ingredient", validators=[Optional(), Length(max=120)])
@@ -92,6 +99,7 @@ class DesignForm(FlaskForm):
     name = StringField("Design name", validators=[DataRequired(), Length(max=200)])
     product_type = SelectField("Product type", validators=[DataRequired()])
     base = SelectField("Base", validators=[Optional()], validate_choice=False)
+    age = SelectField("Age", choices=choices(AGE_CHOICES), validators=[Optional()])
     target_ph = StringField("Target pH", validators=[Optional(), Length(max=8), _ph])
     constraints = SelectMultipleField("Constraints", widget=ListWidget(prefix_label=False),
                                       option_widget=CheckboxInput())
@@ -113,15 +121,23 @@ def design_form(rs: RuleSet, formdata: Any, data: dict | None = None) -> DesignF
         (b.id, b.name + ("" if not b.suits or pt in b.suits else " (not for this product type)"))
         for b in sorted(rs.bases.values(), key=lambda b: b.name)])
     form.constraints.choices = choices((c.id, c.name) for c in rs.constraints.values())
+    # the Age select shows the type's own age when the design says none (or the editor hid
+    # it for this type and did not send it); to_document writes only an age that was given
+    form.age_given = bool(form.age.data)
+    if not form.age.data:
+        own = rs.product_types.get(pt or "")
+        form.age.data = (own.age if own else "") or "adults"
     return form
 
 
 def to_document(form: DesignForm) -> tuple[dict, list[int]]:
     """The formula document the form describes, and the form row of each ingredient."""
     rows = [(e.form.inci.data, e.form.amount.data, e.form.qs.data) for e in form.rows.entries]
-    return _document({f: getattr(form, f).data for f in (
-        "name", "product_type", "base", "target_ph", "constraints", "batch_size", "batch_units",
-        "batch_fill", "notes")}, rows)
+    fields = {f: getattr(form, f).data for f in (
+        "name", "product_type", "base", "target_ph", "constraints", "batch_size",
+        "batch_units", "batch_fill", "notes")}
+    fields["age"] = form.age.data if getattr(form, "age_given", True) else ""
+    return _document(fields, rows)
 
 
 def formdata_document(formdata) -> tuple[dict, list[int]]:
@@ -139,8 +155,8 @@ def formdata_document(formdata) -> tuple[dict, list[int]]:
             break
         rows.append((text(f"rows-{i}-inci", 120), text(f"rows-{i}-amount", 32),
                      formdata.get(f"rows-{i}-qs") in ("y", "on", "true", "1")))
-    fields = {f: text(f) for f in ("name", "product_type", "base", "target_ph", "batch_size",
-                                   "batch_units", "batch_fill")}
+    fields = {f: text(f) for f in ("name", "product_type", "base", "age", "target_ph",
+                                   "batch_size", "batch_units", "batch_fill")}
     fields["notes"] = text("notes", 5000)
     fields["constraints"] = [c[:64] for c in formdata.getlist("constraints")[:50]]
     return _document(fields, rows)
@@ -150,6 +166,8 @@ def _document(f: dict, rows: list[tuple]) -> tuple[dict, list[int]]:
     doc: dict[str, Any] = {"name": (f["name"] or "").strip(), "product_type": f["product_type"]}
     if f["base"]:
         doc["base"] = f["base"]
+    if f.get("age"):  # sent only when the editor shows the Age select (see AGE_AREAS)
+        doc["age"] = f["age"]
     ph = (f["target_ph"] or "").strip().replace(",", ".")
     if ph:
         try:
@@ -213,6 +231,7 @@ def form_data(doc: dict, version: int | None = None) -> dict:
         "name": doc.get("name", ""),
         "product_type": pt if isinstance(pt, str) else "",
         "base": doc.get("base") or "",
+        "age": doc.get("age") or "",  # "" : design_form shows the product type's own age
         "target_ph": "" if doc.get("target_ph") is None else f"{doc['target_ph']:g}",
         "constraints": list(doc.get("constraints", [])),
         "batch_size": batch.get("size", ""), "batch_units": str(batch.get("units", "") or ""),

@@ -1,13 +1,16 @@
 """Spec sheet downloads: rendered once per revision and review state, then cached.
 
 The cache key is what the sheet shows (the revision, its status, the last
-audit event and, until approval, the rules version whose findings it prints);
+audit event and, until approval, the rules version whose findings it prints and the
+day they were checked for);
 the PDF's SHA-256 is stored with it. An approved sheet is the one first printed
 after approval, whatever the rules do later. Rendering is deterministic,
 so a cache miss after a restart produces the same bytes.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask import Response, abort
 from flask_login import current_user, login_required
@@ -42,9 +45,10 @@ def render_sheet(design: Design, rev: Revision) -> tuple[bytes, str, bool]:
 
     events = store.audit(design)
     rs = rules()
+    today = date.today()  # the sheet names the day it was checked for (dated rules)
     state = f"{design.status}:{events[-1].id if events else 0}"
     if design.status != "approved":  # an approved sheet is frozen as first printed
-        state += f":{rs.version[:24]}"
+        state += f":{rs.version[:24]}:{today.isoformat()}"
     s = db.session()
     hit = s.exec(select(SheetCache).where(SheetCache.revision_id == rev.id,
                                           SheetCache.state == state)).first()
@@ -53,7 +57,7 @@ def render_sheet(design: Design, rev: Revision) -> tuple[bytes, str, bool]:
     formula = parse_formula(rev.document)
     from ..engine import check
 
-    report = check(formula, rs)
+    report = check(formula, rs, today)
     owner = s.get(User, design.owner_id)
     sheet = build_sheet(formula, report, rs, design_id=design.id, revision=rev.number,
                         status=design.status, client=owner.email if owner else "",

@@ -32,6 +32,21 @@
   }
   function later() { clearTimeout(timer); timer = setTimeout(refresh, 200); }
 
+  // Age: asked for face, body and hair products; a new product type brings its own age
+  // (a baby lotion is for children under 3) and the client may change it from there
+  var ageField = document.getElementById("age-field");
+  var productType = form.querySelector("[name=product_type]");
+  if (ageField && productType) {
+    var ageTypes = JSON.parse(ageField.dataset.types || "{}");
+    var ageAreas = (ageField.dataset.areas || "").split(" ");
+    productType.addEventListener("change", function () {
+      var t = ageTypes[productType.value] || ["", "adults"];
+      var shown = ageAreas.indexOf(t[0]) >= 0;
+      var select = ageField.querySelector("select");
+      ageField.hidden = !shown; select.disabled = !shown; select.value = t[1];
+    });
+  }
+
   form.addEventListener("input", function (e) { if (e.target !== query) later(); });
   form.addEventListener("change", function (e) { if (e.target !== query) later(); });
   if (query) {
