@@ -228,11 +228,19 @@ class Hit:
     why: str  # what the query matched when not the INCI name ("synonym: Nicotinamide")
 
     @property
-    def mark(self) -> str:
-        """"profiled", "no lab profile" or "regulated: Annex II 1339" (the designer's mark)."""
-        if self.regulated:
-            return f"regulated: {self.regulated}"
-        return "profiled" if self.profiled else "no lab profile"
+    def marks(self) -> tuple[str, ...]:
+        """What the designer shows beside the name: "profiled" or "no lab profile", and
+        "regulated: Annex II 1339" for an annex entry."""
+        first = "profiled" if self.profiled else "no lab profile"
+        return (first, f"regulated: {self.regulated}") if self.regulated else (first,)
+
+    def as_json(self) -> dict:
+        """The hit as ``GET /designs/catalog`` answers it."""
+        ing = self.ingredient
+        return {"id": ing.id, "inci": ing.inci, "profiled": self.profiled,
+                "regulated": self.regulated, "marks": list(self.marks),
+                "cosing_ref": ing.cosing_ref, "functions": list(ing.functions),
+                "matched": self.why}
 
 
 def why_matched(rs: RuleSet, ing: Ingredient, query: str) -> str:

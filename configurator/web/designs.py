@@ -14,6 +14,7 @@ from ..days import DayError, dated_rules, day_or_today, day_text
 from ..engine import advise, check, parse_formula
 from ..errors import FormulaError
 from . import rules, store
+from .catalog_search import catalog_index, hits
 from .forms import (
     AGE_AREAS,
     apply_action,
@@ -255,14 +256,31 @@ def advice(design_id: int):
 
 
 def _advice_items(rs, formula, report, query: str):
-    """The engine's advice for the catalog ingredients matching ``query``."""
+    """The engine's advice for the ingredients matching ``query``: the catalog's and the
+    CosIng inventory's, profiled ones first (configurator/web/catalog_search.py)."""
     if formula is None:
         return []
-    q = query.casefold()
-    ids = [i.id for i in rs.ingredients.values()
-           if not q or q in i.inci.casefold() or any(q in s.casefold() for s in i.synonyms)]
+    index = catalog_index(rs)
     present = {line.ingredient for line in report.composition}
-    return advise(formula, rs, [i for i in ids if i not in present][:60], report=report)
+    ids = [iid for iid in (index.ids[n] for n in index.search(query)[:60 + len(present)])
+           if iid not in present][:60]
+    for iid in ids:
+        rs.materialize(iid)  # the advice tries each in the formula: a built ingredient
+    return advise(formula, rs, ids, report=report)
+
+
+@bp.route("/designs/catalog")
+@login_required
+def catalog_search():
+    """The catalog search as JSON (``?q=…&limit=…``): the editor's name suggestions, so the
+    page need not carry 30,000 names. Profiled ingredients first, each marked."""
+    rs = rules()
+    query = (request.args.get("q") or "")[:200]
+    limit = whole_number(request.args.get("limit"))
+    limit = 20 if limit is None else max(1, min(limit, 100))
+    found = catalog_index(rs).search(query)
+    return {"query": query, "total": len(found),
+            "results": [h.as_json() for h in hits(rs, found[:limit], query)]}
 
 
 @bp.route("/designs/<int:design_id>/rename", methods=["POST"])

@@ -54,6 +54,35 @@
     query.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); refreshCatalog(); } });
   }
 
+  // Name suggestions: the page carries the lab's profiled names only; as a row's INCI
+  // field is typed, the catalog search (GET /designs/catalog) fills the list from every
+  // name the rules know, profiled ones first, each labelled "no lab profile", "regulated: …"
+  var names = document.getElementById("catalog-names");
+  var nameTimer = null, nameSeq = 0;
+  function suggest(input) {
+    var q = input.value.trim(), mine = ++nameSeq;
+    if (q.length < 2 || !names.dataset.search) return;
+    fetch(names.dataset.search + "?limit=30&q=" + encodeURIComponent(q),
+          { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (data) {
+        if (mine !== nameSeq) return;
+        names.textContent = "";
+        data.results.forEach(function (h) {
+          var option = document.createElement("option");
+          option.value = h.inci; option.label = h.marks.join(" · ");
+          names.appendChild(option);
+        });
+      }).catch(function () {});
+  }
+  if (names) {
+    form.addEventListener("input", function (e) {
+      var input = e.target;
+      if (!/-inci$/.test(input.name || "")) return;
+      clearTimeout(nameTimer); nameTimer = setTimeout(function () { suggest(input); }, 150);
+    });
+  }
+
   function rows() { return Array.prototype.slice.call(form.querySelectorAll("table.rows tbody tr")); }
   function field(row, suffix) { return row.querySelector("[name$='-" + suffix + "']"); }
   function findRow(inci) {
