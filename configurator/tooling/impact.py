@@ -20,6 +20,9 @@ page shows the latest with :func:`latest_impact_run`.
 Without ``--rules`` the candidate is the folder in force as it is now on
 disk, compared with the verdicts and findings stored with each revision when
 it was saved (those may come from several older rule versions).
+
+With ``--on DATE`` it answers another question: which saved designs, valid
+today, a rule coming into force by DATE breaks (:mod:`configurator.tooling.coming`).
 """
 
 from __future__ import annotations
@@ -32,10 +35,11 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..cli import EXTRA_COMMANDS
+from ..cli import EXTRA_COMMANDS, day_arg
 
 Key = tuple[str, str, str, tuple[str, ...]]
 
@@ -363,7 +367,14 @@ def cmd_rules_impact(args: argparse.Namespace) -> int:
     if args.rules is not None and not Path(args.rules).is_dir():
         print(f"configurator: {args.rules} is not a folder of rule files", file=sys.stderr)
         return 2
+    if args.on is not None and args.on <= date.today():
+        print(f"configurator: --on {args.on.isoformat()}: give a day after today "
+              f"({date.today().isoformat()}); rules in force today already apply",
+              file=sys.stderr)
+        return 2
     try:
+        if args.on is not None:  # the designs a coming date breaks (tooling/coming.py)
+            return _coming(url, args)
         report = run_impact(url, args.rules, progress=not args.quiet)
     except ConfiguratorError:
         raise
@@ -383,6 +394,21 @@ def cmd_rules_impact(args: argparse.Namespace) -> int:
     return 0
 
 
+def _coming(url: str, args: argparse.Namespace) -> int:
+    from ..rules import default_rules_dir
+    from .coming import format_text as coming_text
+    from .coming import run_coming
+
+    rules_dir = args.rules or os.environ.get("CONFIGURATOR_RULES") or str(default_rules_dir())
+    report = run_coming(url, rules_dir, args.on)
+    if args.format == "json":
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(coming_text(report))
+    return 0
+
+
 def register(_sub, rules) -> None:
     p = rules.add_parser("impact", help="re-validate every saved design against candidate rules")
     p.add_argument("--rules", metavar="DIR",
@@ -391,6 +417,9 @@ def register(_sub, rules) -> None:
     p.add_argument("--database", metavar="URL", help="default: DATABASE_URL, else the app's SQLite")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--on", type=day_arg, metavar="YYYY-MM-DD",
+                   help="instead: the saved designs valid today that the rules coming into "
+                        "force by this day break (the rules of --rules, else those in force)")
     p.set_defaults(func=cmd_rules_impact)
 
 
