@@ -21,9 +21,8 @@ def _rules(path: str | None) -> RuleSet:
 
 
 def _print_report_text(report, name: str) -> None:
-    from .engine.checks import fmt
-
     from .days import day_text
+    from .engine.checks import fmt
 
     status = "valid" if report.valid else "NOT valid"
     print(f"{name}: {status} (rules {report.rules_version[:19]}… as of "
