@@ -20,6 +20,7 @@ from ..yamlio import LineDict
 
 MAX_INGREDIENTS = 200
 MAX_TEXT = 200
+MAX_INCI = 2000  # the longest INCI name of the CosIng inventory (a ferment list) has 1,991
 KNOWN_KEYS = {"name", "product_type", "base", "target_ph", "constraints", "ingredients",
               "batch", "notes", "age"}
 AGES = ("adults", "under-6", "under-3", "nappy")  # who the product is for (rules/README.md)
@@ -188,7 +189,7 @@ def _row(i: int, row: Any, p: _P, doc: dict) -> Addition | None:
         p.bad(doc, "ingredients", path, f"row {i + 1} must be a mapping {{inci, percent}}")
         return None
     seen = len(p.problems)
-    inci = p.text(row, "inci", f"{path}.inci")
+    inci = p.text(row, "inci", f"{path}.inci", MAX_INCI)
     if not inci:
         if len(p.problems) == seen:  # not already told why (too long, control characters…)
             p.bad(row, None, f"{path}.inci", f"row {i + 1} has no `inci` name")

@@ -145,7 +145,8 @@ class Inventory:
             solubility="", phase=phase, use_min=None, use_max=None, ph_min=None,
             ph_max=None, max_temp=None, tags=tags, cost_per_kg=0.0, density=1.0,
             notes="", profiled=False, cosing_ref=row.ref,
-            annexes=tuple(re.findall(r"\b(?:II|III|IV|VI|V)/\d+[a-z]?", row.restriction)))
+            annexes=tuple(dict.fromkeys(
+                re.findall(r"\b(?:II|III|IV|VI|V)/\d+[a-z]?", row.restriction))))
 
     def eager(self) -> list[str]:
         """The ids worth building at load time: tagged, or cited in an annex."""
@@ -184,13 +185,28 @@ def read_inventory(path: Path, raw: bytes | None = None) -> Inventory:
             ec=tuple(dict.fromkeys(_EC.findall(r[col["ec_no"]]))),
             restriction=r[col["restriction"]].strip(),
             functions=tuple(f.strip() for f in r[col["function"]].split(",") if f.strip()))
+        first = index.get(inci.casefold())
+        if first is not None:
+            # the same INCI name twice (11 in the 2021 inventory, e.g. METHOXYETHANOL with
+            # and without its Annex II reference): one ingredient, what both say
+            old = rows[first]
+            rows[first] = Row(
+                old.ref, old.inci, old.inn or row.inn, old.ph_eur or row.ph_eur,
+                tuple(dict.fromkeys(old.cas + row.cas)), tuple(dict.fromkeys(old.ec + row.ec)),
+                " ".join(x for x in (old.restriction, row.restriction) if x),
+                tuple(dict.fromkeys(old.functions + row.functions)))
+            for c in row.cas:
+                cas_seen[c] = first if cas_seen.get(c, first) == first else None
+            continue
         rows[iid] = row
-        for name in (inci, row.inn, row.ph_eur):
-            if name:
-                index.setdefault(name.casefold(), iid)
+        index[inci.casefold()] = iid
         for c in row.cas:
             # a CAS number shared by several INCI names names none of them
             cas_seen[c] = iid if c not in cas_seen else None
+    for iid, row in rows.items():  # INN and Ph. Eur. names never take an INCI name's place
+        for name in (row.inn, row.ph_eur):
+            if name:
+                index.setdefault(name.casefold(), iid)
     for c, iid in cas_seen.items():
         if iid is not None:
             index.setdefault(c, iid)

@@ -437,6 +437,16 @@ def _substances(m: LineDict, ctx: _Ctx, res: _Resolver, create: bool = True) -> 
     res.substances[id(m)] = out
 
 
+def _label(incis: list[str], names_: list[str], cas: list[str]) -> str:
+    """The name a created substance prints under: its INCI name, else the annex's name
+    without its clauses, else the shortest that a formula row can hold (200 characters),
+    else its CAS number."""
+    for n in (*incis, *names_[1:2], *sorted(names_, key=len)):
+        if len(n) <= 200:
+            return n
+    return cas[0] if cas else names_[0][:200]
+
+
 def _one_substance(m: LineDict, k: int, rid: str, incis: list[str], names_: list[str],
                    numbers: list[str], name: str, factor: float | None, res: _Resolver,
                    out: dict[str, float], create: bool) -> None:
@@ -458,7 +468,8 @@ def _one_substance(m: LineDict, k: int, rid: str, incis: list[str], names_: list
         return  # names of a substance nothing here knows: nothing to alias
     if iid is None:
         iid = f"{rid}-s{k + 1}" + (f"-{len(out) + 1}" if len(out) else "")
-        label = incis[0] if incis else (names_[1] if len(names_) > 1 else names_[0])
+        label = _label(incis, names_, cas)
+        aliases.append(label)
         ings[iid] = Ingredient(
             id=iid, inci=label, cas=tuple(cas), synonyms=tuple(aliases[1:]), trade_names=(),
             functions=(), solubility="", phase="A", use_min=None, use_max=None,
@@ -987,7 +998,7 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
         by_ingredient={k: tuple(v) for k, v in index.items()}, always=tuple(always),
         rule_index={k: frozenset(v) for k, v in positions.items()},
         always_index=frozenset(n for n, r in enumerate(rules) if not r.triggers),
-        names=names, files=tuple(files), inventory=inventory,
+        names=names, files=tuple(files), inventory=inventory, loaded=frozenset(ingredients),
         all_tags=frozenset(t for i in ingredients.values() for t in i.tags),
         expr_tags=frozenset(t for r in rules for t in r.expr_tags),
         expr_names=frozenset(i for r in rules for i in r.expr_names),

@@ -266,6 +266,7 @@ class RuleSet:
     always_index: frozenset[int] = frozenset()
     files: tuple[str, ...] = field(default=())
     inventory: Any = None  # configurator.rules.inventory.Inventory, when rules/cosing/ has one
+    loaded: frozenset[str] = frozenset()  # the ingredient ids built at load (before any lookup)
 
     def applicable(self, application: str, area: str, form: str, age: str = "") -> frozenset[int]:
         """Positions of the rules whose ``when`` holds for this product (memoised per product)."""
@@ -288,6 +289,17 @@ class RuleSet:
             got = Plan.build(self, application, area, form, age)
             if len(memo) < 1_000:
                 memo[key] = got
+        return got
+
+    @property
+    def simple_rules(self) -> frozenset[int]:
+        """Positions of the rules triggered by exactly their members, all with positive
+        factors (a running sum of their members decides them: see Plan)."""
+        got = self.__dict__.get("_simple_rules")
+        if got is None:
+            got = self.__dict__["_simple_rules"] = frozenset(
+                n for n, r in enumerate(self.rules)
+                if r.triggers == r.member_set and all(f > 0 for f in r.members.values()))
         return got
 
     @property
@@ -630,12 +642,13 @@ class Plan:
         sums: dict[str, list[tuple[int, float]]] = {}
         warns: dict[str, list[int]] = {}
         gate: dict[int, float] = {}
+        simples = rs.simple_rules
         for iid, found in rs.rule_index.items():
             for n in sorted(found & applicable):
                 r = rs.rules[n]
                 if r.label_warning:
                     warns.setdefault(iid, []).append(n)
-                simple = r.triggers == r.member_set and all(f > 0 for f in r.members.values())
+                simple = n in simples
                 if r.kind == "incompatible":
                     # worth checking only when both sides are there: asked by the
                     # ingredients of the smaller side, of the other side

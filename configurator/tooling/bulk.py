@@ -44,11 +44,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 
 from ..engine.compose import compose
-from ..engine.engine import _base, _product, _suits
+from ..engine.engine import _base, _product, _suits, _unprofiled
 from ..engine.formula import Addition, Formula, ProductSpec
 from ..engine.report import Finding, Report
 from ..rules.model import Rule, RuleSet
@@ -81,7 +82,7 @@ class Designs:
 
     rs: RuleSet
     cols: list[str]  # ingredient ids, sorted: column j of the matrix
-    products: list[tuple[str, str, str]]  # (application, area, form)
+    products: list[tuple[str, str, str, str]]  # (application, area, form, age)
     pidx: np.ndarray  # int32 (n,) index into products
     base: np.ndarray  # int32 (n,) index into list(rs.bases), -1 without a base
     qs: np.ndarray  # int32 (n,) column of the q.s. ingredient, -1 if none in the catalog
@@ -96,6 +97,11 @@ class Designs:
     pre_error: np.ndarray  # bool (n,): one of them is an error
     formula: Callable[[int], Formula]  # the formula of a row (for the fallback)
     pres_added: np.ndarray | None = None  # bool (n, Kp): the entry is among the client's additions
+    # bool (n,): rows only the engine checks exactly: an ingredient without a column (an
+    # inventory name first met after load), or a rule with a coming day or an uncertain
+    # category that one of its ingredients triggers (findings that depend on the day and
+    # on the questions asked)
+    force: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -103,7 +109,9 @@ class Designs:
 
 
 def _columns(rs: RuleSet) -> tuple[list[str], dict[str, int]]:
-    cols = sorted(rs.ingredients)
+    # the ingredients built at load: an inventory name first met in a formula later has no
+    # column (its design is checked by the engine, see Designs.force)
+    cols = sorted(rs.loaded or rs.ingredients)
     return cols, {c: j for j, c in enumerate(cols)}
 
 
@@ -133,7 +141,7 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
     base_pos = {b: i for i, b in enumerate(base_ids)}
     cons_ids = list(rs.constraints)
     cons_pos = {c: i for i, c in enumerate(cons_ids)}
-    products: dict[tuple[str, str, str], int] = {}
+    products: dict[tuple[str, str, str, str], int] = {}
     n = len(formulas)
     pidx = np.zeros(n, np.int32)
     basev = np.full(n, -1, np.int32)
@@ -145,9 +153,12 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
     pres_rows: list[list[tuple[int, float]]] = []
     flags: list[list[bool]] = []
     add_rows: list[list[tuple[int, float]]] = []
+    force = np.zeros(n, bool)
+    special: dict[tuple[str, str, str, str], frozenset[str]] = {}
+    ings = rs.ingredients
     for i, formula in enumerate(formulas):
         out: list[Finding] = []
-        app, area, form, pt_id = _product(formula, rs, out)
+        app, area, form, pt_id, age = _product(formula, rs, out)
         base = _base(formula, rs, out)
         d = compose(formula, rs, base)
         out.extend(d.findings)
@@ -162,7 +173,7 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
                 out.append(Finding("error", "unknown-reference", "constraint", (), ""))
         if out:
             pre[i] = [finding_key(f) for f in out]
-        pidx[i] = products.setdefault((app, area, form), len(products))
+        pidx[i] = products.setdefault((app, area, form, age), len(products))
         if base is not None:
             basev[i] = base_pos[base.id]
         if d.qs is not None and d.qs in col:
@@ -172,9 +183,19 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
         if p is not None:
             ph[i] = p
         known[i] = not d.unknown
-        pres_rows.append([(col[k], v) for k, v in d.present.items()])
-        flags.append([k in d.added for k in d.present])
-        add_rows.append([(col[k], v) for k, v in d.added.items()])
+        key = (app, area, form, age)
+        trig = special.get(key)
+        if trig is None:
+            trig = special[key] = _special_triggers(rs, key)
+        if not trig.isdisjoint(d.present) or any(k not in col for k in d.present):
+            force[i] = True
+        unprofiled = [finding_key(_unprofiled(ings[k])) for k, v in d.present.items()
+                      if v > 0 and not ings[k].profiled and k in col]
+        if unprofiled:  # the engine's one warning for each (its key needs no numbers)
+            pre.setdefault(i, []).extend(unprofiled)
+        pres_rows.append([(col[k], v) for k, v in d.present.items() if k in col])
+        flags.append([k in d.added for k in d.present if k in col])
+        add_rows.append([(col[k], v) for k, v in d.added.items() if k in col])
         if progress and i % 1000 == 999:
             progress(1000)
     if progress and n % 1000:
@@ -188,7 +209,23 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
     for i, keys in pre.items():
         pre_error[i] = any(k[0] == "error" for k in keys)
     return Designs(rs, cols, list(products), pidx, basev, qsv, ph, cons, pres_ids, pres_vals,
-                   add_ids, add_vals, known, pre, pre_error, formulas.__getitem__, pres_added)
+                   add_ids, add_vals, known, pre, pre_error, formulas.__getitem__, pres_added,
+                   force)
+
+
+def _special_triggers(rs: RuleSet, product: tuple[str, str, str, str]) -> frozenset[str]:
+    """The ingredients that trigger a dated or category-uncertain rule of this product
+    ("*" stands for every ingredient, when such a rule has no trigger)."""
+    plan = rs.plan(*product)
+    out: set[str] = set()
+    today = date.today()  # the engine's default day (a rule in force since is no special case)
+    for n, (dated, doubts) in plan.special.items():
+        r = rs.rules[n]
+        if doubts or (dated and r.placed_from is not None and r.placed_from > today):
+            out |= r.triggers or {"*"}
+    if "*" in out:
+        return frozenset(rs.ingredients)  # every design of this product goes to the engine
+    return frozenset(out)
 
 
 def compose_arrays(rs: RuleSet, product_types: Sequence[str], pt: np.ndarray, base: np.ndarray,
@@ -254,7 +291,7 @@ def compose_arrays(rs: RuleSet, product_types: Sequence[str], pt: np.ndarray, ba
     pres_ids = np.concatenate([add_ids, base_ids], axis=1)
     pres_vals = np.concatenate([slot_vals, base_vals], axis=1)
     products = [(rs.product_types[p].application, rs.product_types[p].area,
-                 rs.product_types[p].form) for p in product_types]
+                 rs.product_types[p].form, rs.product_types[p].age) for p in product_types]
     ph_given = ph
     ph = np.where(np.isnan(ph_given), b_ph[base], ph_given)
     pre: dict[int, list[Key]] = {}
@@ -271,10 +308,25 @@ def compose_arrays(rs: RuleSet, product_types: Sequence[str], pt: np.ndarray, ba
                        target_ph=None if math.isnan(ph_given[i]) else float(ph_given[i]),
                        constraints=tuple(cons_ids[c] for c in np.nonzero(cons[i])[0]))
 
+    force = np.zeros(n, bool)
+    ings = rs.ingredients
+    unprofiled = np.array([not ings[c].profiled for c in cols] + [False])
+    for k, p in enumerate(product_types):
+        ptype = rs.product_types[p]
+        rows = pt == k
+        trig = _special_triggers(rs, (ptype.application, ptype.area, ptype.form, ptype.age))
+        hot = np.zeros(m + 1, bool)
+        hot[[col[t] for t in trig if t in col]] = True
+        force |= rows & (hot[pres_ids] & (pres_vals > 0)).any(1)
+    for i in np.nonzero((unprofiled[pres_ids] & (pres_vals > 0)).any(1))[0].tolist():
+        pre.setdefault(i, []).extend(
+            finding_key(_unprofiled(ings[cols[c]])) for c, v in
+            zip(pres_ids[i].tolist(), pres_vals[i].tolist(), strict=True)
+            if c < m and v > 0 and not ings[cols[c]].profiled)
     return Designs(rs, cols, products, pt.astype(np.int32), base.astype(np.int32),
                    qs.astype(np.int32), ph, cons, pres_ids.astype(np.int32), pres_vals,
                    add_ids.astype(np.int32), add_vals, np.ones(n, bool), pre, over.copy(), formula,
-                   np.concatenate([add_ids < m, np.zeros(base_ids.shape, bool)], axis=1))
+                   np.concatenate([add_ids < m, np.zeros(base_ids.shape, bool)], axis=1), force)
 
 
 # --------------------------------------------------------------------------- CEL → numpy
@@ -411,7 +463,7 @@ class _Env:
     listed: Callable[[int], np.ndarray]  # column -> rows listing that ingredient (even at 0 %)
     ph0: np.ndarray  # the target pH, 0.0 when none
     pidx: np.ndarray
-    products: list[tuple[str, str, str]]
+    products: list[tuple[str, str, str, str]]
     tagsum: Callable[[str], np.ndarray]
     tagbound: Callable[[str], np.ndarray]  # how far the engine's sum may be from tagsum
     unc: np.ndarray  # rows where a comparison could not be decided exactly (accumulated)
@@ -841,7 +893,7 @@ class BulkChecker:
                 self.unsupported[r.id] = "too deeply nested"
         return p
 
-    def applicable(self, products: list[tuple[str, str, str]]) -> np.ndarray:
+    def applicable(self, products: list[tuple[str, str, str, str]]) -> np.ndarray:
         """bool (len(products), len(rules)): each rule's `when` for each product."""
         rows = []
         for prod in products:
@@ -872,6 +924,8 @@ class BulkChecker:
             unsure[lo:hi] = unc
             if progress:
                 progress(hi - lo)
+        if designs.force is not None:
+            unsure |= designs.force
         res.fallback = np.nonzero(unsure)[0]
         if fallback and len(res.fallback):
             from ..engine import check
@@ -996,7 +1050,7 @@ class BulkChecker:
                 b = boundcache[t] = np.where(several, REL * tagsum(t), 0.0)
             return b
 
-        leave_on = np.array([a == "leave-on" for a, _ar, _f in d.products])[pidx]
+        leave_on = np.array([p[0] == "leave-on" for p in d.products])[pidx]
 
         def declare_lim(rule: Rule) -> np.ndarray:
             lo_ = rule.leave_on + 1e-12 if rule.leave_on is not None else np.nan

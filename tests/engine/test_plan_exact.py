@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from configurator.engine import check, parse_formula
 from configurator.engine.checks import CHECKS, Context
 from configurator.engine.compose import compose
+from configurator.engine.engine import _special
 from configurator.engine.report import Finding
 from configurator.rules import load_rules
 from configurator.rules.native import product_guard
@@ -57,15 +58,23 @@ def reference(doc: dict) -> list[Finding]:
     formula = parse_formula(doc)
     report = check(formula, RS)  # for the product and pH it settled on
     app, area, form = (report.product[k] for k in ("application", "area", "form"))
+    age = report.product.get("age", "")
     base = RS.bases.get(formula.base) if formula.base else None
     d = compose(formula, RS, base)
     live = frozenset(i for i, p in d.present.items() if p > 0)
     ctx = Context(RS, d.present, live, app, area, form, report.ph, d.qs)
     out: list[Finding] = []
+    asked: set[str] = set()
     for r in RS.rules:
-        if not r.applies(app, area, form) or (r.triggers and r.triggers.isdisjoint(live)):
+        if not r.applies(app, area, form, age) or (r.triggers and r.triggers.isdisjoint(live)):
             continue
-        out.extend(CHECKS[r.kind](r, ctx))
+        found = CHECKS[r.kind](r, ctx)
+        doubts = r.when.doubts(app, area, form, age) if r.when is not None else ()
+        if found and (r.placed_from is not None or doubts):
+            # the day a rule applies from, and the category questions: as the engine does
+            found = _special(r, found, (r.placed_from is not None, doubts), report.checked_on,
+                             (app, area, form), asked)
+        out.extend(found)
         if r.label_warning and not r.triggers.isdisjoint(live):
             out.append(Finding("info", "label-warning", r.id,
                                tuple(RS.ingredients[i].inci for i in r.members
