@@ -136,6 +136,8 @@ def _body(endpoint: str, method: str, did: int | None, token: str, owner_client)
         return {"json": {"answers": quiz_answers(owner_client.application)}}
     if endpoint == "api.validate":
         return {"json": DOC}
+    if endpoint == "api.repair_formula":
+        return {"json": {"formula": DOC}}
     if endpoint == "api.create_design":
         return {"json": {"formula": DOC}}
     if endpoint == "api.update_design":
@@ -203,7 +205,8 @@ def test_access_table(app):
             unknown = set(rule.arguments) - {"design_id"} - set(SAMPLES)
             assert not unknown, f"{rule.rule}: give SAMPLES a value for {unknown}"
             mutating = method in ("POST", "PUT", "DELETE", "PATCH") and rule.endpoint not in (
-                "designs.preview", "designs.advice", "designs.preview_any", "api.validate")
+                "designs.preview", "designs.advice", "designs.preview_any", "api.validate",
+                "designs.repair_preview", "api.repair_formula")
             states = STATES if "design_id" in rule.arguments else (None,)
             for state in states:
                 for who in PRINCIPALS:
