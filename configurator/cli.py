@@ -1,22 +1,45 @@
 """The ``configurator`` command (contract §2).
 
-Exit status for ``check``: 0 no error findings, 1 error findings, 2 the file
-(or the rule set) cannot be read; the message names the file and the line.
+Exit status, the same table for every command (README.md, "The command line"):
+
+* **0**: done, and the thing checked has no error (``check``: no error
+  findings, warnings allowed; ``rules check``: no problem; ``rules test``:
+  every case passes).
+* **1**: the thing checked fails: ``check`` has error findings, ``repair``
+  meets a conflict, ``rules check`` finds problems in the rule files (a rule
+  folder is its subject, so its problems are findings, as a formula's are for
+  ``check``), ``rules test`` a mismatch, ``rules promote`` a refusal.
+* **2**: usage error, or an input that cannot be read: a missing or malformed
+  formula, a ``--rules`` folder that does not load (for every command that
+  *uses* the rules: ``check``, ``repair``, ``catalog``, ``specsheet``,
+  ``rules test|diff|docs|impact|coverage``), a rules folder that does not
+  exist (``rules check`` too), a database that does not answer. The message
+  names the file and the line; never a traceback.
+
+Wiring: :data:`COMMANDS` names every sub-command, its one-line help and the
+function (``"module:function"``) that adds its options to its own parser.
+:func:`build_parser` calls that function only for the command being run, so a
+command imports only what it uses: ``configurator check`` and ``--help`` load
+neither the web stack (flask, sqlmodel, ``configurator.web``) nor WeasyPrint.
+Adding a command is one line in the table and one function in its module.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
-from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import ConfiguratorError, RuleSetError
-from .rules import load_rules
-from .rules.model import RuleSet
 
 
-def _rules(path: str | None) -> RuleSet:
+def rules_from(path: str | None):
+    """The rule set of ``--rules`` (the shipped one when ``None``); RuleSetError exits 2."""
+    from .rules import load_rules
+
     return load_rules(path)
 
 
@@ -49,7 +72,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .engine import check, parse_formula
     from .yamlio import load_path
 
-    rs = _rules(args.rules)
+    rs = rules_from(args.rules)
     formula = parse_formula(load_path(args.file), args.file)
     report = check(formula, rs, args.on)
     if args.format == "json":
@@ -67,7 +90,7 @@ def cmd_repair(args: argparse.Namespace) -> int:
     from .engine.repair import Pins, repair
     from .yamlio import load_path
 
-    rs = _rules(args.rules)
+    rs = rules_from(args.rules)
     formula = parse_formula(load_path(args.file), args.file)
     result = repair(formula, rs, Pins.parse(args.pin))
     if args.format == "json":
@@ -97,14 +120,18 @@ def cmd_repair(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
+    from .rules import load_rules
     from .rules.holder import completeness
 
+    if args.dir is not None and not Path(args.dir).is_dir():  # nothing to lint: unreadable, 2
+        print(f"configurator: {args.dir} is not a folder of rule files", file=sys.stderr)
+        return 2
     try:
         rs = load_rules(args.dir)
         missing = completeness(rs)  # an empty folder loads, but is no rule set
         if missing:
             raise RuleSetError(missing)
-    except RuleSetError as exc:
+    except RuleSetError as exc:  # the folder's problems are this command's findings: 1
         for p in exc.problems:
             print(p, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s)", file=sys.stderr)
@@ -116,7 +143,7 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
-    rs = _rules(args.rules)
+    rs = rules_from(args.rules)
     data = {
         "rules_version": rs.version,
         "ingredients": [
@@ -147,8 +174,16 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_rules_opt(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--rules", metavar="DIR", help="rules folder (default: the shipped rules/)")
+def add_rules_opt(p: argparse.ArgumentParser,
+                  help: str = "rules folder (default: the shipped rules/)",  # noqa: A002
+                  metavar: str = "DIR") -> None:
+    """``--rules DIR``: the one definition every command that reads a rules folder uses."""
+    p.add_argument("--rules", metavar=metavar, help=help)
+
+
+def add_format_opt(p: argparse.ArgumentParser) -> None:
+    """``--format text|json`` (contract §2)."""
+    p.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def day_arg(text: str):
@@ -168,63 +203,116 @@ def add_on_opt(p: argparse.ArgumentParser, what: str = "check") -> None:
                         "later day gives a coming-rule warning instead of its finding")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="configurator", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("check", help="validate a formula file (contract §2)")
+def add_check(p: argparse.ArgumentParser) -> None:
+    """``configurator check FILE [--rules DIR] [--format text|json] [--on DAY]``."""
     p.add_argument("file")
-    _add_rules_opt(p)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_rules_opt(p)
+    add_format_opt(p)
     add_on_opt(p)
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("repair", help="the nearest formula that keeps every rule "
-                                      "(exit 0 found, 1 conflict, 2 unreadable)")
+
+def add_repair(p: argparse.ArgumentParser) -> None:
+    """``configurator repair FILE [--pin ROW|ph|base]…``."""
     p.add_argument("file")
     p.add_argument("--pin", action="append", default=[], metavar="ROW|ph|base",
                    help="keep this row at its strength (an INCI name), the target pH or the base")
-    _add_rules_opt(p)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_rules_opt(p)
+    add_format_opt(p)
     p.set_defaults(func=cmd_repair)
 
-    p = sub.add_parser("catalog", help="list ingredients, bases, product types, constraints")
-    _add_rules_opt(p)
+
+def add_catalog(p: argparse.ArgumentParser) -> None:
+    """``configurator catalog [SECTION]``."""
+    add_rules_opt(p)
     p.add_argument("section", nargs="?", default="all",
                    choices=("all", "ingredients", "bases", "product_types", "constraints"))
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_opt(p)
     p.set_defaults(func=cmd_catalog)
 
-    rules = sub.add_parser("rules", help="R&D's rule tooling").add_subparsers(
-        dest="rules_command", required=True)
-    p = rules.add_parser("check", help="lint a rules folder (exit 1 on problems)")
+
+def add_rules_check(p: argparse.ArgumentParser) -> None:
+    """``configurator rules check [DIR]``: DIR is the subject, so a positional, not ``--rules``."""
     p.add_argument("dir", nargs="?", default=None)
     p.set_defaults(func=cmd_rules_check)
 
-    for register in EXTRA_COMMANDS:
-        register(sub, rules)
+
+@dataclass(frozen=True)
+class Command:
+    """One sub-command: its words, its one-line help, what adds its options.
+
+    ``adds`` is ``"module:function"``; the function gets the command's own
+    parser. ``None`` marks a group (``rules``) whose sub-commands follow.
+    """
+
+    words: tuple[str, ...]
+    help: str
+    adds: str | None
+
+
+_WEB, _TOOLING = "configurator.web.cli", "configurator.tooling.cli"
+
+COMMANDS: tuple[Command, ...] = (
+    Command(("check",), "validate a formula file (contract §2)", f"{__name__}:add_check"),
+    Command(("repair",), "the nearest formula that keeps every rule "
+                         "(exit 0 found, 1 conflict, 2 unreadable)", f"{__name__}:add_repair"),
+    Command(("catalog",), "list ingredients, bases, product types, constraints",
+            f"{__name__}:add_catalog"),
+    Command(("specsheet",), "render a formula's spec sheet (PDF, status draft)",
+            "configurator.specsheet.cli:add_specsheet"),
+    Command(("serve",), "run the web app (gunicorn; --dev for Flask's server)",
+            f"{_WEB}:add_serve"),
+    Command(("users",), "manage accounts", f"{_WEB}:add_users"),
+    Command(("db",), "back up and restore the database", "configurator.web.backup:register"),
+    Command(("rules",), "R&D's rule tooling", None),
+    Command(("rules", "check"), "lint a rules folder (exit 1 on problems)",
+            f"{__name__}:add_rules_check"),
+    Command(("rules", "test"), "run the regression formulas of rules/tests/",
+            f"{_TOOLING}:add_test"),
+    Command(("rules", "diff"), "what changed between two rule sets (folders or git revisions)",
+            f"{_TOOLING}:add_diff"),
+    Command(("rules", "docs"), "render the rule set as static HTML pages",
+            f"{_TOOLING}:add_docs"),
+    Command(("rules", "impact"), "re-validate every saved design against candidate rules",
+            "configurator.tooling.impact:register"),
+    Command(("rules", "import-cosing"), "generate rules/eu/generated/ from the CosIng annex "
+                                        "exports", "configurator.tooling.cosing.cli:add_import"),
+    Command(("rules", "coverage"), "how much of Annexes II-VI the rules encode, and what is left",
+            "configurator.tooling.cosing.cli:add_coverage"),
+    Command(("rules", "promote"), "accept a rules folder that drops files or annex coverage "
+                                  "(the reason is recorded)", f"{_WEB}:add_promote"),
+)
+
+
+def _words(argv: list[str]) -> tuple[str, ...]:
+    """The command words at the head of ``argv`` (``["rules", "check", "x"]``), up to an option."""
+    words = []
+    for arg in argv:
+        if arg.startswith("-"):
+            break
+        words.append(arg)
+    return tuple(words)
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser: every command named, the options of the one ``argv`` runs (all if ``None``)."""
+    parser = argparse.ArgumentParser(prog="configurator", description=__doc__.splitlines()[0])
+    groups = {(): parser.add_subparsers(dest="command", required=True)}
+    chosen = None if argv is None else _words(argv)
+    for cmd in COMMANDS:
+        p = groups[cmd.words[:-1]].add_parser(cmd.words[-1], help=cmd.help)
+        if cmd.adds is None:
+            groups[cmd.words] = p.add_subparsers(dest=f"{cmd.words[-1]}_command", required=True)
+        elif chosen is None or chosen[:len(cmd.words)] == cmd.words:
+            module, function = cmd.adds.split(":")
+            getattr(importlib.import_module(module), function)(p)
     return parser
 
 
-# Other modules (web, spec sheet, rule tooling) add their sub-commands here.
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction, argparse._SubParsersAction], None]] = []
-
-
-def _load_extras() -> None:
-    for mod in ("configurator.web.cli", "configurator.specsheet.cli", "configurator.tooling.cli",
-                "configurator.web.backup"):
-        try:
-            __import__(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name and not mod.startswith(exc.name):
-                raise
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``configurator`` console script."""
-    _load_extras()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Entry point of the ``configurator`` console script (exit status: the module docstring)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except RuleSetError as exc:

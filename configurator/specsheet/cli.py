@@ -12,7 +12,7 @@ import re
 import sys
 from datetime import date
 
-from ..cli import EXTRA_COMMANDS, _add_rules_opt, _rules, add_on_opt
+from ..cli import add_on_opt, add_rules_opt, rules_from
 from ..errors import ConfiguratorError, UnitError
 from ..units import quantity
 
@@ -47,7 +47,7 @@ def cmd_specsheet(args: argparse.Namespace) -> int:
         print(f"configurator: --batch {args.batch!r}: {exc}", file=sys.stderr)
         return 2
     formula = parse_formula(load_path(args.file), args.file)  # FormulaError: exit 2 in main()
-    rs = _rules(args.rules)
+    rs = rules_from(args.rules)
     report = check(formula, rs, args.on)
     try:
         sheet = build_sheet(formula, report, rs, status="draft", updated=date.today(),
@@ -67,15 +67,12 @@ def cmd_specsheet(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub, _rules_sub) -> None:
-    p = sub.add_parser("specsheet", help="render a formula's spec sheet (PDF, status draft)")
+def add_specsheet(p: argparse.ArgumentParser) -> None:
+    """``configurator specsheet FORMULA -o PDF [--batch SIZE] [--rules DIR] [--on DAY]``."""
     p.add_argument("file", metavar="FORMULA", help="formula file (YAML or JSON, contract §1)")
     p.add_argument("-o", "--output", required=True, metavar="PDF", help="where to write the PDF")
     p.add_argument("--batch", metavar="SIZE",
                    help='batch size: "50 kg", "200 L" or "1000 x 30 mL" (default: the formula\'s)')
-    _add_rules_opt(p)
+    add_rules_opt(p)
     add_on_opt(p, "check the formula")
     p.set_defaults(func=cmd_specsheet)
-
-
-EXTRA_COMMANDS.append(register)

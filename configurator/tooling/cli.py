@@ -1,4 +1,8 @@
-"""``configurator rules test``: R&D's regression formulas."""
+"""``configurator rules test|diff|docs``: R&D's regression formulas, rule diffs, rule pages.
+
+Each ``add_*`` function adds one command's options; ``configurator/cli.py``'s
+``COMMANDS`` table calls it when that command runs.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cli import EXTRA_COMMANDS
-from ..rules import load_rules
+from ..cli import add_format_opt, add_rules_opt, rules_from
 
 
 def cmd_rules_test(args: argparse.Namespace) -> int:
     from .cases import run_folder
 
-    rs = load_rules(args.rules)
+    rs = rules_from(args.rules)
     folder = Path(args.cases) if args.cases else Path(rs.directory) / "tests"
     results = run_folder(folder, rs)
     bad = [r for r in results if not r.ok]
@@ -27,14 +30,11 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
     return 1 if bad or not results else 0
 
 
-def register(_sub, rules) -> None:
-    p = rules.add_parser("test", help="run the regression formulas of rules/tests/")
+def add_test(p: argparse.ArgumentParser) -> None:
+    """``configurator rules test [CASES] [--rules DIR]``."""
     p.add_argument("cases", nargs="?", help="folder of case files (default: RULES/tests)")
-    p.add_argument("--rules", metavar="DIR")
+    add_rules_opt(p)
     p.set_defaults(func=cmd_rules_test)
-
-
-EXTRA_COMMANDS.append(register)
 
 
 def cmd_rules_diff(args: argparse.Namespace) -> int:
@@ -54,27 +54,22 @@ def cmd_rules_diff(args: argparse.Namespace) -> int:
 def cmd_rules_docs(args: argparse.Namespace) -> int:
     from .docs import write_docs
 
-    rs = load_rules(args.rules)
+    rs = rules_from(args.rules)
     pages = write_docs(rs, args.output)
     print(f"{len(pages)} pages written to {args.output} (rules {rs.version[:19]}…)")
     return 0
 
 
-def register_diff_docs(_sub, rules) -> None:
-    p = rules.add_parser("diff", help="what changed between two rule sets (folders or git revisions)")
+def add_diff(p: argparse.ArgumentParser) -> None:
+    """``configurator rules diff OLD NEW [--format text|json]``."""
     p.add_argument("old", metavar="OLD", help="rules folder or git revision (HEAD~3, HEAD:rules)")
     p.add_argument("new", metavar="NEW", help="rules folder or git revision")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_opt(p)
     p.set_defaults(func=cmd_rules_diff)
-    p = rules.add_parser("docs", help="render the rule set as static HTML pages")
+
+
+def add_docs(p: argparse.ArgumentParser) -> None:
+    """``configurator rules docs -o DIR [--rules DIR]``."""
     p.add_argument("-o", "--output", metavar="DIR", required=True, help="folder to write into")
-    p.add_argument("--rules", metavar="DIR")
+    add_rules_opt(p)
     p.set_defaults(func=cmd_rules_docs)
-
-
-EXTRA_COMMANDS.append(register_diff_docs)
-
-# `configurator rules impact` registers itself (configurator/tooling/impact.py)
-from . import impact as _impact  # noqa: E402,F401
-# `configurator rules import-cosing` and `rules coverage` (configurator/tooling/cosing/cli.py)
-from .cosing import cli as _cosing_cli  # noqa: E402,F401

@@ -39,7 +39,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..cli import EXTRA_COMMANDS, day_arg
+from ..cli import add_format_opt, add_rules_opt, day_arg
 
 Key = tuple[str, str, str, tuple[str, ...]]
 
@@ -409,18 +409,14 @@ def _coming(url: str, args: argparse.Namespace) -> int:
     return 0
 
 
-def register(_sub, rules) -> None:
-    p = rules.add_parser("impact", help="re-validate every saved design against candidate rules")
-    p.add_argument("--rules", metavar="DIR",
-                   help="the candidate rules folder (default: the folder in force, against the "
-                        "verdicts stored with each revision)")
+def register(p: argparse.ArgumentParser) -> None:
+    """``configurator rules impact`` (configurator/cli.py's COMMANDS table calls it)."""
+    add_rules_opt(p, "the candidate rules folder (default: the folder in force, against the "
+                     "verdicts stored with each revision)")
     p.add_argument("--database", metavar="URL", help="default: DATABASE_URL, else the app's SQLite")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_opt(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--on", type=day_arg, metavar="YYYY-MM-DD",
                    help="instead: the saved designs valid today that the rules coming into "
                         "force by this day break (the rules of --rules, else those in force)")
     p.set_defaults(func=cmd_rules_impact)
-
-
-EXTRA_COMMANDS.append(register)

@@ -58,7 +58,6 @@ from sqlalchemy import JSON, Date, DateTime, Integer, LargeBinary, MetaData, Num
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from ..cli import EXTRA_COMMANDS
 from ..errors import ConfiguratorError
 from . import db
 from .models import utc
@@ -351,9 +350,9 @@ def cmd_db(args: argparse.Namespace) -> int:
         engine.dispose()
 
 
-def register(sub, _rules) -> None:
-    d = sub.add_parser("db", help="back up and restore the database").add_subparsers(
-        dest="db_command", required=True)
+def register(parser: argparse.ArgumentParser) -> None:
+    """``configurator db backup|restore|upgrade`` (configurator/cli.py's COMMANDS table calls it)."""
+    d = parser.add_subparsers(dest="db_command", required=True)
     b = d.add_parser("backup", help="write every table to FILE (JSON lines; .gz compresses)")
     b.add_argument("file", metavar="FILE")
     r = d.add_parser("restore", help="load FILE into an empty database (one transaction)")
@@ -366,6 +365,3 @@ def register(sub, _rules) -> None:
         p.add_argument("--database", metavar="URL",
                        help="database URL (default: $DATABASE_URL, else the instance SQLite file)")
         p.set_defaults(func=cmd_db)
-
-
-EXTRA_COMMANDS.append(register)

@@ -1,12 +1,15 @@
-"""``configurator serve`` and ``configurator users``: the web app's commands."""
+"""``configurator serve``, ``users`` and ``rules promote``: the web app's commands.
+
+Each ``add_*`` function adds one command's options; ``configurator/cli.py``'s
+``COMMANDS`` table calls it only when that command runs, so other commands
+never import the web stack.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-
-from ..cli import EXTRA_COMMANDS
 
 
 def _announce(app) -> None:
@@ -144,9 +147,8 @@ def cmd_rules_promote(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub, rules) -> None:
-    p = rules.add_parser("promote", help="accept a rules folder that drops files or annex "
-                                         "coverage (the reason is recorded)")
+def add_promote(p: argparse.ArgumentParser) -> None:
+    """``configurator rules promote [DIR] --reason TEXT``."""
     p.add_argument("dir", nargs="?", default=None,
                    help="rules folder (default: $CONFIGURATOR_RULES, else the shipped rules/)")
     p.add_argument("--reason", help="why the coverage may go (required)")
@@ -155,7 +157,9 @@ def register(sub, rules) -> None:
                    help="database URL (default: $DATABASE_URL, else the instance SQLite file)")
     p.set_defaults(func=cmd_rules_promote)
 
-    p = sub.add_parser("serve", help="run the web app (gunicorn; --dev for Flask's server)")
+
+def add_serve(p: argparse.ArgumentParser) -> None:
+    """``configurator serve [--dev] [--host H] [--port N] …``."""
     p.add_argument("--dev", action="store_true", help="Flask's development server, one process")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5000)
@@ -170,8 +174,11 @@ def register(sub, rules) -> None:
                    help="seconds a worker may go without reporting before gunicorn restarts it "
                         "(default 30; a streamed export reports after each sheet)")
     p.set_defaults(func=cmd_serve)
-    u = sub.add_parser("users", help="manage accounts").add_subparsers(dest="users_command",
-                                                                       required=True)
+
+
+def add_users(p: argparse.ArgumentParser) -> None:
+    """``configurator users add|password|token|revoke-tokens EMAIL``."""
+    u = p.add_subparsers(dest="users_command", required=True)
     a = u.add_parser("add", help="create an account")
     a.add_argument("email")
     a.add_argument("--role", default="client", choices=("client", "lab", "rnd", "admin"))
@@ -189,6 +196,3 @@ def register(sub, rules) -> None:
     rv = u.add_parser("revoke-tokens", help="delete every API token of an account")
     rv.add_argument("email")
     rv.set_defaults(func=cmd_users)
-
-
-EXTRA_COMMANDS.append(register)

@@ -7,14 +7,19 @@ import json
 import sys
 from pathlib import Path
 
-from ...cli import EXTRA_COMMANDS
-from ...rules.loader import default_rules_dir
+from ...cli import add_format_opt, add_rules_opt
+
+
+def _rules_dir(args: argparse.Namespace) -> Path:
+    from ...rules.loader import default_rules_dir
+
+    return Path(args.rules) if args.rules else default_rules_dir()
 
 
 def cmd_import_cosing(args: argparse.Namespace) -> int:
     from . import DELETED, GENERATED, NOT_ENCODED, OVERRIDE, SUPERSEDED, generate
 
-    rules_dir = Path(args.rules) if args.rules else default_rules_dir()
+    rules_dir = _rules_dir(args)
     result = generate(args.dir, rules_dir)
     for path in result.written:
         print(f"wrote {path}")
@@ -31,7 +36,7 @@ def cmd_import_cosing(args: argparse.Namespace) -> int:
 def cmd_coverage(args: argparse.Namespace) -> int:
     from .coverage import coverage, render_text, to_dict
 
-    cov = coverage(Path(args.rules) if args.rules else default_rules_dir())
+    cov = coverage(_rules_dir(args))
     if args.format == "json":
         json.dump(to_dict(cov), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -40,15 +45,15 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(_sub, rules) -> None:
-    p = rules.add_parser("import-cosing", help="generate rules/eu/generated/ from the CosIng annex exports")
+def add_import(p: argparse.ArgumentParser) -> None:
+    """``configurator rules import-cosing DIR [--rules RULES_DIR]``."""
     p.add_argument("dir", metavar="DIR", help="folder holding the five COSING_Annex_*_v2.txt exports")
-    p.add_argument("--rules", metavar="RULES_DIR", help="rules folder to write into (default: the shipped rules/)")
+    add_rules_opt(p, "rules folder to write into (default: the shipped rules/)", "RULES_DIR")
     p.set_defaults(func=cmd_import_cosing)
-    p = rules.add_parser("coverage", help="how much of Annexes II-VI the rules encode, and what is left")
-    p.add_argument("--rules", metavar="DIR")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def add_coverage(p: argparse.ArgumentParser) -> None:
+    """``configurator rules coverage [--rules DIR] [--format text|json]``."""
+    add_rules_opt(p)
+    add_format_opt(p)
     p.set_defaults(func=cmd_coverage)
-
-
-EXTRA_COMMANDS.append(register)
