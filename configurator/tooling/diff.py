@@ -338,7 +338,14 @@ def _tag_max(rs: RuleSet, c: Constraint) -> dict[str, float]:
 
 
 def _tagged(rs: RuleSet, tags: frozenset[str]) -> frozenset[str]:
-    return frozenset(i.id for i in rs.ingredients.values() if i.tags & tags)
+    return frozenset(i.id for i in rs.ingredients.values() if i.tags & tags and i.id in rs.loaded)
+
+
+def _built(rs: RuleSet) -> dict:
+    """The ingredients the rule set built at load: inventory names a lookup built later
+    (the same in both sets, and only in the one that met them) are no change."""
+    return {k: i for k, i in rs.ingredients.items() if k in rs.loaded} if rs.loaded \
+        else rs.ingredients
 
 
 def _constraint_summary(rs: RuleSet, c: Constraint) -> str:
@@ -599,7 +606,7 @@ def diff_rulesets(old: Loaded, new: Loaded) -> RulesDiff:
         lambda r, side: rule_summary(o if side == "old" else n, r),
         lambda a, b: _rule_fields(o, a, n, b))
     changes += _section(
-        "ingredients", o.ingredients, n.ingredients,
+        "ingredients", _built(o), _built(n),
         lambda i, side: _ingredient_summary(o if side == "old" else n, i),
         lambda a, b: _ingredient_fields(o, a, n, b))
     changes += _section(
