@@ -1,0 +1,131 @@
+"""Issue 14's speeds, each beside its floor in alternating rounds (median of the ratios).
+
+Run: .venv/bin/python benchmarks/bench_inventory.py [--rounds N]
+
+1. **Load** the shipped rules (every YAML file, the generated annex rules and the
+   30,070-name CosIng inventory) in a warm process, caches emptied before each round,
+   beside the floor: a plain YAML parse of the same files (PyYAML's C loader, the same
+   one the loader uses) plus a plain CSV read of the same inventory — the reading the
+   load cannot skip, without building, checking or indexing anything.
+2. **Reload** the same, unchanged files (what a hot reload or a second `load_rules`
+   in a process costs: parsed files are memoised by content hash), beside the same floor.
+3. **Did-you-mean** over the whole inventory: `RuleSet.suggest` for 200 names nothing
+   knows (misspellings of real INCI names), memo emptied, beside the floor: rapidfuzz's
+   `process.extract` of each name over the same name list with the same scorer and
+   cutoff — the fuzzy search alone, without the annex status and the filters.
+
+Figures and the host: docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from configurator.rules import inventory as inv_mod  # noqa: E402
+from configurator.rules import loader  # noqa: E402
+from configurator.rules.loader import load_rules  # noqa: E402
+
+RULES = ROOT / "rules"
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def floor_parse() -> None:
+    for p in sorted(RULES.rglob("*.yaml")):
+        if "tests" in p.relative_to(RULES).parts:
+            continue
+        yaml.load(p.read_bytes().decode("utf-8"), Loader=LOADER)  # noqa: S506 (safe loader)
+    text = gzip.decompress((RULES / "cosing" / "inventory.csv.gz").read_bytes()).decode("utf-8")
+    for _row in csv.reader(io.StringIO(text)):
+        pass
+
+
+def cold_load() -> None:
+    loader._PARSED.clear()
+    loader._LOADED.clear()
+    inv_mod._MEMO.clear()
+    inv_mod._EAGER.clear()
+    load_rules(RULES)
+
+
+def warm_load() -> None:
+    loader._LOADED.clear()  # the rule set is built again; parsed files are reused
+    load_rules(RULES)
+
+
+def timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def paired(a, b, rounds: int) -> tuple[float, float, float]:
+    ta, tb, ratios = [], [], []
+    for _ in range(rounds):
+        x, y = timed(a), timed(b)
+        ta.append(x)
+        tb.append(y)
+        ratios.append(x / y)
+    return statistics.median(ta), statistics.median(tb), statistics.median(ratios)
+
+
+def misspell(rnd: random.Random, name: str) -> str:
+    i = rnd.randrange(1, len(name) - 1)
+    return name[:i] + name[i + 1:] if rnd.random() < 0.5 else name[:i] + "x" + name[i:]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=9)
+    args = ap.parse_args()
+    print(f"host: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    rs = load_rules(RULES)
+    print(f"rules: {len(rs.rules)} rules, {len(rs.loaded)} ingredients built at load, "
+          f"{len(rs.inventory.rows)} inventory names")
+    lo, fl, ratio = paired(cold_load, floor_parse, args.rounds)
+    print(f"load, caches empty : {lo * 1000:7.1f} ms   floor (YAML + CSV parse) {fl * 1000:7.1f} ms"
+          f"   ratio {ratio:.2f}")
+    load_rules(RULES)
+    lo, fl, ratio = paired(warm_load, floor_parse, args.rounds)
+    print(f"reload, same files : {lo * 1000:7.1f} ms   floor (YAML + CSV parse) {fl * 1000:7.1f} ms"
+          f"   ratio {ratio:.2f}")
+
+    from rapidfuzz import fuzz, process
+
+    rs = load_rules(RULES)
+    rnd = random.Random(14)
+    names = [r.inci.title() for r in rnd.sample(list(rs.inventory.rows.values()), 400)
+             if len(r.inci) > 6]
+    queries = [q for q in (misspell(rnd, n) for n in names) if rs.lookup(q) is None][:200]
+    keys, _ids = rs.suggestion_index
+
+    def product() -> None:
+        rs.__dict__["_suggest"] = {}
+        for q in queries:
+            rs.suggest(q)
+
+    def floor() -> None:
+        for q in queries:
+            process.extract(q.casefold(), keys, scorer=fuzz.ratio, limit=18, score_cutoff=80)
+
+    t, f, ratio = paired(product, floor, max(3, args.rounds // 3))
+    n = len(queries)
+    print(f"did-you-mean       : {t / n * 1000:7.2f} ms a name   floor (rapidfuzz extract) "
+          f"{f / n * 1000:7.2f} ms   ratio {ratio:.2f}   ({n} names over {len(keys)} keys)")
+
+
+if __name__ == "__main__":
+    main()
