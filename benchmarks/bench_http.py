@@ -1,0 +1,244 @@
+"""HTTP throughput of the JSON validate call and the designer preview, beside bare Flask.
+
+Run: .venv/bin/python benchmarks/bench_http.py [--rounds 5] [--seconds 3] [--connections 16]
+Needs Debian's `wrk` (apt-get install wrk). Loopback only; bounded: ``rounds`` rounds
+of ``seconds`` each per target, every wrk run under a hard timeout.
+
+Two servers run side by side, with the same gunicorn settings (2 sync workers, app
+preloaded, one process group each):
+  * the real app, `configurator serve`, on a fresh SQLite database in a temporary folder;
+  * the floor: a bare Flask app (below, ``bare_app``) whose one view reads the same
+    JSON body and answers a small JSON object.
+Each round drives, one after the other, in an order that alternates from round to
+round: the floor, ``POST /api/v1/validate`` (a 13-row leave-on cream, no cookie: a
+stateless client) and ``POST /designs/preview`` (the editor's live check, logged in,
+the same form bench_live.py sends). The host's speed drifts (a shared VM), so the
+figure is the median of the per-round ratios target ÷ floor, not a ratio of totals.
+
+Before timing, both workers of the real app check each product type the requests
+use (the first check of a product type builds its plan, ~20 ms with 2,784 rules), as
+a running app would have done long before.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv/bin"
+ROWS = [("Niacinamide", "5"), ("Glycerin", "3"), ("Panthenol", "1"), ("Sodium Hyaluronate", "0.2"),
+        ("Allantoin", "0.2"), ("Bisabolol", "0.2"), ("Tocopherol", "0.3"), ("Retinol", "0.5 %"),
+        ("Squalane", "2"), ("Zinc PCA", "0.5"), ("Salicylic Acid", "0.5"), ("Adenosine", "0.04")]
+DOC = {"name": "Bench cream", "product_type": {"application": "leave-on", "area": "face",
+                                               "form": "cream"},
+       "target_ph": 5.5,
+       "ingredients": [{"inci": "Aqua", "qs": True}]
+       + [{"inci": n, "percent": float(a.rstrip(" %"))} for n, a in ROWS]}
+
+LUA = r"""
+wrk.method = "POST"
+wrk.body = %(body)s
+wrk.headers["Content-Type"] = "%(ctype)s"
+%(cookie)s
+wrk.headers["User-Agent"] = "configurator-bench"
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%.2f %%.2f %%d %%d %%d\n",
+    summary.requests, summary.duration, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, summary.errors.status, summary.errors.timeout,
+    summary.errors.connect + summary.errors.read + summary.errors.write))
+end
+"""
+
+
+def bare_app():
+    """The floor: Flask alone, reading a JSON body and answering JSON."""
+    from flask import Flask, request
+
+    app = Flask("bare")
+
+    @app.post("/echo")
+    def echo():
+        data = request.get_json()
+        return {"ok": True, "keys": len(data)}
+
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(url: str, seconds: float = 60) -> None:
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except urllib.error.HTTPError:  # the bare app answers 405 to GET: it is up
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server did not start: {url}")
+
+
+def wrk(url: str, lua: Path, seconds: int, connections: int) -> dict:
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
+                          "-s", str(lua), url], capture_output=True, text=True, check=True,
+                         timeout=seconds + 30).stdout
+    m = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+) (\d+) (\d+)", out)
+    n, dur, p50, p95, bad, tmo, sock = m.groups()
+    return {"requests": int(n), "rps": int(n) / (int(dur) / 1e6), "p50": float(p50),
+            "p95": float(p95), "non2xx": int(bad), "timeouts": int(tmo), "socket": int(sock)}
+
+
+def lua_file(tmp: Path, name: str, body: str, ctype: str, cookie: str = "") -> Path:
+    path = tmp / f"{name}.lua"
+    path.write_text(LUA % {"body": json.dumps(body), "ctype": ctype,
+                           "cookie": f'wrk.headers["Cookie"] = {json.dumps(cookie)}' if cookie else ""})
+    return path
+
+
+def login(base: str) -> tuple[str, str]:
+    """Log the bench user in; the session cookie and a preview form body."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    # one User-Agent for the login and for wrk, as a browser has (flask-login's session
+    # protection would otherwise re-sign the cookie on every response)
+    opener.addheaders = [("User-Agent", "configurator-bench")]
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    opener.open(base + "/login", urllib.parse.urlencode(
+        {"email": "bench@example.com", "password": "bench-pw", "csrf_token": token}).encode())
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    form = {"name": "Bench serum", "product_type": "night-cream", "base": "rich-night-cream",
+            "target_ph": "5.5", "version": "1"}
+    for i, (inci, amount) in enumerate(ROWS):
+        form[f"rows-{i}-inci"], form[f"rows-{i}-amount"] = inci, amount
+    body = urllib.parse.urlencode(form)
+    check = opener.open(base + "/designs/preview", body.encode()).read().decode()
+    assert "Retinol" in check and "max-concentration" in check, "preview did not validate"
+    return cookie, body
+
+
+def post(url: str, body: bytes, ctype: str, cookie: str = "") -> bytes:
+    req = urllib.request.Request(url, body, {"Content-Type": ctype, "Cookie": cookie,
+                                             "User-Agent": "configurator-bench"})
+    return urllib.request.urlopen(req, timeout=30).read()
+
+
+def start(cmd: list[str], env: dict, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop one server we started: SIGTERM to its own process group (master and workers)."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--seconds", type=int, default=3)
+    ap.add_argument("--connections", type=int, default=16)
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("needs wrk: apt-get install wrk")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-http-"))
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "SECRET_KEY": "bench",
+           "CONFIGURATOR_NO_RELOAD": "1"}
+    sys.path.insert(0, str(ROOT))
+    os.environ.update(env)
+    from configurator.web import create_app
+
+    app = create_app()
+    with app.app_context():
+        from configurator.web.auth import create_user
+
+        create_user("bench@example.com", "bench-pw", "client")
+    app.extensions["db_engine"].dispose()
+    port, bare_port = free_port(), free_port()
+    base, bare = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
+    servers = [
+        start([str(VENV / "configurator"), "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", "2", "--threads", "1"], env, tmp),
+        start([str(VENV / "gunicorn"), "--bind", f"127.0.0.1:{bare_port}", "--workers", "2",
+               "--threads", "1", "--worker-class", "sync", "--preload", "--forwarded-allow-ips", "",
+               "--chdir", str(ROOT / "benchmarks"), "bench_http:bare_app()"], env, tmp),
+    ]
+    try:
+        wait_up(base + "/healthz")
+        wait_up(bare + "/echo")
+        cookie, form = login(base)
+        doc = json.dumps(DOC)
+        # warm both workers: every product type the requests use gets its plan built
+        for _ in range(40):
+            assert b'"valid"' in post(base + "/api/v1/validate", doc.encode(), "application/json")
+            post(base + "/designs/preview", form.encode(), "application/x-www-form-urlencoded",
+                 cookie)
+            post(bare + "/echo", doc.encode(), "application/json")
+        targets = {
+            "bare Flask POST /echo (floor)": (bare + "/echo", lua_file(
+                tmp, "bare", doc, "application/json")),
+            "POST /api/v1/validate": (base + "/api/v1/validate", lua_file(
+                tmp, "validate", doc, "application/json")),
+            "POST /designs/preview": (base + "/designs/preview", lua_file(
+                tmp, "preview", form, "application/x-www-form-urlencoded", cookie)),
+        }
+        names = list(targets)
+        results: dict[str, list[dict]] = {n: [] for n in names}
+        for url, lua in targets.values():  # one short untimed pass: connections, caches
+            wrk(url, lua, 1, args.connections)
+        for r in range(args.rounds):
+            order = names if r % 2 == 0 else names[::-1]
+            for name in order:
+                url, lua = targets[name]
+                results[name].append(wrk(url, lua, args.seconds, args.connections))
+        with open("/proc/loadavg") as f:
+            load = f.read().split()[:3]
+        print(f"machine: {os.cpu_count()} cores; gunicorn 2 sync workers each; wrk -t2 "
+              f"-c{args.connections}, {args.rounds} alternating rounds of {args.seconds} s; "
+              f"load average after: {' '.join(load)}")
+        floor = results[names[0]]
+        for name in names:
+            rs = results[name]
+            rps = [x["rps"] for x in rs]
+            ratios = [x["rps"] / f["rps"] for x, f in zip(rs, floor)]
+            bad = sum(x["non2xx"] + x["timeouts"] + x["socket"] for x in rs)
+            print(f"{name:32} {statistics.median(rps):7.0f} req/s (rounds {min(rps):.0f}–"
+                  f"{max(rps):.0f})  p50 {statistics.median(x['p50'] for x in rs):5.1f} ms"
+                  f"  p95 {statistics.median(x['p95'] for x in rs):5.1f} ms  errors {bad}"
+                  + ("" if name == names[0] else
+                     f"  ÷ floor {statistics.median(ratios):.0%} (rounds {min(ratios):.0%}–"
+                     f"{max(ratios):.0%})"))
+    finally:
+        for s in servers:
+            stop(s)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
