@@ -125,13 +125,28 @@ NONE: list[Finding] = []  # shared empty result; never appended to
 
 
 def check_prohibited(rule: Rule, ctx: Context) -> list[Finding]:
+    """A prohibition is an error. Below that it is a condition the formula cannot show, in
+    the rule's own words and never called "prohibited": at info the annex's condition on
+    the raw material (Annex II: "if it contains ≥ 0.1 % butadiene"), code
+    ``raw-material-condition``; at warning one to confirm (a furocoumarin-free grade, a
+    pump rather than a propellant spray), code ``condition-to-confirm``."""
     out = []
     for iid, _p, _f in _present_members(rule, ctx):
         name = ctx.inci[iid]
+        if rule.severity != "error":
+            out.append(Finding(rule.severity, CONDITION[rule.severity], rule.id, (name,),
+                               rule.message or f"{name}: the annex sets a condition on the raw "
+                               "material.", rule.source,
+                               rule.fix or f"Keep the supplier's certificate for {name}."))
+            continue
         out.append(_finding(rule, "prohibited", (name,),
                             f"{name} is prohibited {_where(rule).strip() or 'in cosmetic products'}.",
                             f"Remove {name}.", FixAction("remove", name)))
     return out
+
+
+# the code of a prohibition below error (see check_prohibited)
+CONDITION = {"info": "raw-material-condition", "warning": "condition-to-confirm"}
 
 
 def _over_limit(rule: Rule, ctx: Context, code: str) -> list[Finding]:
@@ -160,8 +175,11 @@ def _over_limit(rule: Rule, ctx: Context, code: str) -> list[Finding]:
     else:
         label = "Total " + (rule.expressed_as or " + ".join(names))
         what = f"{label} at {fmt(total)} %"
-    message = (f"{what} exceeds the {fmt(limit)} %{as_} limit{_where(rule)}." if rule.max_inclusive
-               else f"{what} is at or above the {fmt(limit)} %{as_} limit{_where(rule)}.")
+    # a regulation sets a limit; the lab's practice or a guidance (the US FDA's on AHAs) a
+    # guideline, and a client's message never calls it a limit
+    word = "limit" if rule.regulation.startswith("Regulation") else "guideline"
+    message = (f"{what} exceeds the {fmt(limit)} %{as_} {word}{_where(rule)}." if rule.max_inclusive
+               else f"{what} is at or above the {fmt(limit)} %{as_} {word}{_where(rule)}.")
     if allowed > 0:
         fix, action = f"Lower {big} to {fmt(allowed)} % or less", FixAction("set-percent", big, allowed)
     else:
@@ -306,7 +324,9 @@ def check_expression(rule: Rule, ctx: Context) -> list[Finding]:
             return NONE  # a name the formula lacks: the rule does not apply (lint checks the syntax)
     if broken is True:
         names = tuple(ctx.inci[i] for i in sorted(rule.triggers & ctx.live))
-        return [_finding(rule, rule.code or "expression", names, "", "")]
+        fix = "" if rule.severity == "info" or not names else \
+            f"Remove {' and '.join(names)}, or change the formula as the message says."
+        return [_finding(rule, rule.code or "expression", names, "", fix)]
     return NONE
 
 

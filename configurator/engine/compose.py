@@ -86,7 +86,7 @@ def _with_base(d: Draft, rs: RuleSet, base: Base, qs_rows: list[str], additions:
             "error", "base-capacity", f"base-{base.id}", (qs_name,),
             f"The additions total {additions:.4g} %, but the base {base.name} has only "
             f"{room:.4g} % of {qs_name} to give up.",
-            f"Base {base.id}", f"Reduce the additions by {additions - room:.4g} %, or choose "
+            f"Base “{base.name}”", f"Reduce the additions by {additions - room:.4g} %, or choose "
             "a base with more room."))
         d.present[base.qs] = d.present[base.qs] - room
     else:

@@ -96,13 +96,13 @@ def _base_checks(ctx: Context, d: Draft, base: Base, out: list[Finding]) -> None
             f"Target pH {fmt(ph)} is outside the working pH range of the base {base.name} "
             f"({window_text(base.ph_min, base.ph_max)}): its thickener, emulsifier and preservative system are made for "
             "that range; outside it the base may thin out, separate or be under-preserved.",
-            f"Base {base.id}", f"{fix}, or choose a base made for pH {fmt(ph)}.", action))
+            f"Base “{base.name}”", f"{fix}, or choose a base made for pH {fmt(ph)}.", action))
     total = sum(added.values())
     if total > base.capacity_additions + 1e-9:
         out.append(Finding(
             "error", "base-capacity", f"base-{base.id}", (),
             f"The additions total {fmt(total)} %; the base {base.name} carries at most "
-            f"{fmt(base.capacity_additions)} %.", f"Base {base.id}",
+            f"{fmt(base.capacity_additions)} %.", f"Base “{base.name}”",
             f"Reduce the additions by {fmt(total - base.capacity_additions)} %."))
     oil = {i: p for i, p in added.items() if ings[i].is_oil_phase}
     oil_total = sum(oil.values())
@@ -112,14 +112,14 @@ def _base_checks(ctx: Context, d: Draft, base: Base, out: list[Finding]) -> None
             out.append(Finding(
                 "error", "solubility", f"base-{base.id}", (ings[iid].inci,),
                 f"{ings[iid].inci} is oil-soluble and the base {base.name} has no oil phase "
-                "to carry it.", f"Base {base.id}",
+                "to carry it.", f"Base “{base.name}”",
                 f"Remove {ings[iid].inci}, or choose an emulsion or oil base.",
                 FixAction("remove", ings[iid].inci)))
     elif oil_total > base.capacity_oil + 1e-9:
         out.append(Finding(
             "error", "base-capacity", f"base-{base.id}-oil", tuple(ings[i].inci for i in oil),
             f"The oil-phase additions total {fmt(oil_total)} %; the base {base.name} "
-            f"carries at most {fmt(base.capacity_oil)} %.", f"Base {base.id}",
+            f"carries at most {fmt(base.capacity_oil)} %.", f"Base “{base.name}”",
             f"Reduce the oil-phase additions by {fmt(oil_total - base.capacity_oil)} %."))
     if not aqueous:
         for iid in added:
@@ -127,7 +127,7 @@ def _base_checks(ctx: Context, d: Draft, base: Base, out: list[Finding]) -> None
                 out.append(Finding(
                     "error", "solubility", f"base-{base.id}", (ings[iid].inci,),
                     f"{ings[iid].inci} dissolves only in water and the base {base.name} is "
-                    "anhydrous.", f"Base {base.id}",
+                    "anhydrous.", f"Base “{base.name}”",
                     f"Remove {ings[iid].inci}, or choose a water-based base.",
                     FixAction("remove", ings[iid].inci)))
 
@@ -145,7 +145,7 @@ def _constraints(formula: Formula, ctx: Context, cost: float | None, out: list[F
         for iid in ctx.present if bad else ():
             if iid in bad:
                 ing = rs.ingredients[iid]
-                why = sorted(ing.tags & c.forbid_tags)
+                why = sorted(t.replace("-", " ") for t in ing.tags & c.forbid_tags)
                 reason = f" ({', '.join(why)})" if why else ""
                 out.append(Finding(
                     "error", "constraint", f"constraint-{cid}", (ing.inci,),
@@ -224,7 +224,7 @@ def check(formula: Formula, rs: RuleSet, on: date | None = None) -> Report:
     if base is not None and not _suits(base, rs, app, area, pt_id):
         out.append(Finding("warning", "base-unsuitable", f"base-{base.id}", (),
                            f"The base {base.name} is not meant for this product type.",
-                           f"Base {base.id}", "Choose a base that suits the product type."))
+                           f"Base “{base.name}”", "Choose a base that suits the product type."))
     ph = formula.target_ph if formula.target_ph is not None else (base.ph_target if base else None)
     present = d.present
     live = set(present) if present and min(present.values()) > 0 else \

@@ -48,6 +48,7 @@ from datetime import date
 
 import numpy as np
 
+from ..engine.checks import CONDITION
 from ..engine.compose import compose
 from ..engine.engine import _base, _product, _suits, _unprofiled
 from ..engine.formula import Addition, Formula, ProductSpec
@@ -1074,9 +1075,9 @@ class BulkChecker:
                 continue
             sev = rule.severity
             if kind == "prohibited":
+                code = "prohibited" if sev == "error" else CONDITION[sev]
                 for c in p["members"]:
-                    emit(live[:, c] & app, sev, ("const", (sev, "prohibited", rule.id,
-                                                           (names[c],))))
+                    emit(live[:, c] & app, sev, ("const", (sev, code, rule.id, (names[c],))))
             elif kind in ("max-concentration", "group-total"):
                 if rule.max is None:
                     continue
