@@ -100,6 +100,27 @@ def finding_changes(old: dict, new: dict) -> tuple[list[dict], list[dict]]:
             [f for k, f in before.items() if k not in after])
 
 
+def request_summary(document: dict, rs) -> list[tuple[str, str]]:
+    """What the client asked for, as (label, text) rows for the review page.
+
+    The lab decides on these as much as on the findings (issue 17): they were only
+    in the PDF. Constraint ids are shown by their names; a field left empty says so.
+    """
+    batch = document.get("batch") or {}
+    cons = [rs.constraints[c].name if c in rs.constraints else c
+            for c in document.get("constraints", [])]
+    ph = document.get("target_ph")
+    units_fill = " × ".join(str(v) for v in (batch.get("units"), batch.get("fill")) if v)
+    return [("Product type", document.get("product_type", "")),
+            ("Base", document.get("base", "") or "none"),
+            ("Target pH", "not set" if ph is None else f"{ph:g}" if isinstance(ph, float | int)
+             else str(ph)),
+            ("Constraints", ", ".join(cons) or "none"),
+            ("Batch size", batch.get("size") or "not set"),
+            ("Units and fill", units_fill or "not set"),
+            ("Client's notes", document.get("notes") or "none")]
+
+
 @bp.route("/designs/<int:design_id>", methods=["GET", "POST"])
 @role_required(*LAB)
 def review(design_id: int):
@@ -122,6 +143,7 @@ def review(design_id: int):
     added, removed = finding_changes(rev.report, now_report)
     return render_template("lab/review.html", design=design, rev=rev, owner=owner, form=form,
                            start_form=StartForm(), now_report=now_report, added=added,
+                           asked=request_summary(rev.document, rules()),
                            removed=removed, audit=store.audit(design), own=own_design(design),
                            rules_changed=rev.rules_version != now_report["rules_version"]), \
         400 if form.errors else 200
