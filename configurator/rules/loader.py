@@ -384,6 +384,7 @@ _EXCEPT = re.compile(r",?\s+(?:with the exception|except|other than|excluding|wh
 _SALTS = re.compile(r"\s*,?\s+and (?:its|their)\s+(?:salts|esters|ethers|isomers|compounds)\b.*$",
                     re.IGNORECASE | re.DOTALL)
 _INN = re.compile(r"\s*\((?:INN|INNM|USAN|BAN|JAN)\)", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"\s*\(\*+\)|\*+$")
 _SUFFIX_PARENS = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
 
 
@@ -393,6 +394,8 @@ def substance_aliases(name: str) -> list[str]:
     as "1,4-Dihydroxybenzene (Hydroquinone)", "1,4-Dihydroxybenzene" and "Hydroquinone"."""
     name = " ".join(name.split())
     out = [name]
+    name = _FOOTNOTE.sub("", name).strip()  # "(chloroatranol)(*)": the annex's footnote mark
+    out.append(name)
     core = _INN.sub("", _SALTS.sub("", _EXCEPT.sub("", name))).strip(" ,;")
     out.append(core)
     m = _SUFFIX_PARENS.match(core)
