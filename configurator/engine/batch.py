@@ -62,3 +62,34 @@ def plan(batch: Batch, report: Report, rs: RuleSet) -> BatchPlan:
     rows = tuple((line.inci, line.percent, line.percent / 100.0 * total)
                  for line in report.composition)
     return BatchPlan(total, rho, rows, desc)
+
+
+# The lab makes up to this much more than the units need, for what stays in the vessel
+# and the filling lines: the lab's own allowance, not a regulatory figure.
+FILL_ALLOWANCE = 0.10
+
+
+def _mass_text(grams: float) -> str:
+    return f"{grams / 1000:.4g} kg" if grams >= 1000 else f"{grams:.4g} g"
+
+
+def fill_mismatch(batch: Batch, rho: float) -> str | None:
+    """Why a batch size does not match its ``units`` × ``fill``, or None when it does.
+
+    Only a batch that gives all three is compared: the size must cover the units and
+    may exceed them by at most ``FILL_ALLOWANCE``. Volumes count at ``rho`` (g/mL).
+    """
+    if not (batch.size and batch.units and batch.fill):
+        return None
+    try:
+        size = _grams(batch.size, rho)
+        need = _grams(batch.fill, rho) * batch.units
+    except UnitError:
+        return None  # parse_formula reports an unreadable quantity
+    if need <= size <= need * (1 + FILL_ALLOWANCE):
+        return None
+    units_fit = int(size // _grams(batch.fill, rho))
+    return (f"Batch size {batch.size} does not match {batch.units} × {batch.fill}: the units need "
+            f"about {_mass_text(need)} (at an estimated {rho:.2f} g/mL); {batch.size} "
+            f"{'fills only' if size < need else 'would fill'} {units_fit} units. Make the batch "
+            f"{_mass_text(need)} to {_mass_text(need * (1 + FILL_ALLOWANCE))}, or change the units.")

@@ -187,11 +187,12 @@ def edit(design_id: int):
         return _render_editor(design, form, repair=True)
     if request.form.get("action") != "save":
         form.validate()
+        _batch_check(form)
         return _render_editor(design, form)
     if not form.validate():
         return _render_editor(design, form, 400)
     doc, report, problems, formula = _evaluate(form)
-    if formula is None:
+    if formula is None or _batch_check(form, formula, report):
         return _render_editor(design, form, 400)
     expected = whole_number(form.version.data, 1)
     if expected is None:  # the form's own check said so already; this keeps the two in step
@@ -205,6 +206,21 @@ def edit(design_id: int):
         return redirect(url_for("designs.edit", design_id=design.id), 303)
     flash(f"Saved as revision {rev.number}.", "info")
     return redirect(url_for("designs.edit", design_id=design.id), 303)
+
+
+def _batch_check(form, formula=None, report=None) -> bool:
+    """Put a batch size that does not match units × fill on the batch size field (issue 17:
+    50 kg against 1000 × 30 mL passed); True when it does not match."""
+    if formula is None:
+        _doc, report, _problems, formula = _evaluate(form)
+    if formula is None or formula.batch is None or report is None:
+        return False
+    from ..engine.batch import density, fill_mismatch
+
+    why = fill_mismatch(formula.batch, density(report, rules()))
+    if why:
+        form.batch_size.errors = [*form.batch_size.errors, why]
+    return why is not None
 
 
 @bp.route("/designs/preview", methods=["POST"])
