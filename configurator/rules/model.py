@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -480,6 +481,33 @@ _TAIL_PARENS = re.compile(r"^([^()]+?)\s*\([^()]*?\b([a-z]+)\s*\)$")
 
 
 def find_name(names: Any, name: str) -> str | None:
+    """See :func:`_find_name`; then, once, the name as labels print it less strictly:
+    Unicode dashes and quotes, a trailing organic or footnote mark (``Aloe Barbadensis
+    Leaf Juice*``, a dagger, a degree sign) and British spellings (sulphate, aluminium)
+    made INCI's."""
+    iid = _find_name(names, name)
+    if iid is not None:
+        return iid
+    alt = _loose(name)
+    return _find_name(names, alt) if alt != name else None
+
+
+def _loose(name: str) -> str:
+    out = unicodedata.normalize("NFKC", name).translate(_DASHES)
+    out = _MARKS.sub("", out)
+    return _BRITISH.sub(lambda m: _BRITISH_TO[m.group(0).lower()], out)
+
+
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+                         "\u2014": "-", "\u2212": "-", "\u2019": "'", "\u2018": "'"})
+_MARKS = re.compile(r"\s*[*\u2020\u2021\u00b0\u00b9\u00b2\u00b3]+\s*$")
+_BRITISH_TO = {"sulphate": "sulfate", "sulphite": "sulfite", "sulphide": "sulfide",
+               "sulphonate": "sulfonate", "sulphur": "sulfur", "sulpho": "sulfo",
+               "aluminium": "aluminum", "caesium": "cesium"}
+_BRITISH = re.compile("|".join(sorted(_BRITISH_TO, key=len, reverse=True)), re.IGNORECASE)
+
+
+def _find_name(names: Any, name: str) -> str | None:
     """The ingredient id for an INCI name as labels and suppliers write it.
 
     ``names`` maps case-folded INCI names, ids, synonyms and trade names to ids.

@@ -102,3 +102,39 @@ def test_a_nanomaterial_is_labelled_name_then_nano_once():
     assert "Zinc Oxide (nano)" in names and "Titanium Dioxide (nano)" in names
     assert "Zinc Oxide" in names  # the non-nano form is its own entry on the label
     assert "(Nano)" not in r.label and r.label.count("(nano)") == 2
+
+
+@pytest.mark.parametrize("written,iid", [
+    ("Aloe Barbadensis Leaf Juice*", "aloe-barbadensis-leaf-juice"),  # organic mark
+    ("Glycerin**", "glycerin"),
+    ("Simmondsia Chinensis (Jojoba) Seed Oil\u00b0", "simmondsia-chinensis-seed-oil"),
+    ("Sodium Laureth Sulphate", "sodium-laureth-sulfate"),  # British spelling
+    ("PEG\u201140 Hydrogenated Castor Oil", "peg-40-hydrogenated-castor-oil"),  # a Unicode dash
+    ("123-31-9", "hydroquinone"),  # a CAS number finds the catalog's material, not a copy
+    ("1,4-Dihydroxybenzene", "hydroquinone"),  # Annex II entry 1339's own name
+])
+def test_labels_as_printed_resolve(written, iid):
+    assert RS.lookup(written) == iid
+
+
+@pytest.mark.parametrize("written", [
+    "Dibutyl Adipate", "BHT", "Polyhydroxystearic Acid", "Cetyl Phosphate",
+    "Triethoxycaprylylsilane", "Hydrogenated Polydecene", "PEG-40 Stearate", "Potassium Alum",
+    "Acrylates Copolymer", "Maltodextrin", "Aluminium Chlorohydrate",
+])
+def test_every_cosing_inci_name_is_known_with_one_warning(written):
+    """Issue 14: names the lab does not profile are CosIng's, valid with one warning."""
+    iid = RS.lookup(written)
+    assert iid is not None and not RS.ingredients[iid].profiled
+    r = check(parse_formula({"product_type": "face-cream", "ingredients": [
+        {"inci": "Aqua", "qs": True}, {"inci": written, "percent": 0.5},
+        {"inci": "Phenoxyethanol", "percent": 0.8}]}), RS)
+    assert r.valid
+    warned = [f for f in r.findings if f.code == "unprofiled-ingredient"]
+    assert len(warned) == 1 and "no profile" in warned[0].message
+
+
+def test_a_suggestion_never_swaps_one_regulated_substance_for_an_isomer():
+    near = " ".join(RS.suggest("1,4-Dihydroxybenzen"))
+    assert "Resorcinol" not in near  # 1,3-dihydroxybenzene: Annex III, another entry
+    assert all("(" in s for s in RS.suggest("Hydroquinon"))  # annex status beside each

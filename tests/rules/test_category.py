@@ -1,0 +1,50 @@
+"""The regulation's categories read from application, area and form (category.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from configurator.rules.category import resolve
+from configurator.rules.model import When
+
+
+@pytest.mark.parametrize("form", ["lotion", "body lotion", "milk", "cream", "body butter",
+                                  "oil", "balm"])
+def test_leave_on_body_forms_are_body_lotions(form):
+    assert "body-lotion" in resolve("leave-on", "body", form).definite
+
+
+@pytest.mark.parametrize("form", ["gel", "", "serum"])
+def test_an_unplaced_body_form_may_be_a_body_lotion(form):
+    r = resolve("leave-on", "body", form)
+    assert "body-lotion" not in r.definite and "body-lotion" in r.possible
+
+
+@pytest.mark.parametrize("form", ["mist", "spray", "aerosol", "body spritz"])
+def test_mists_and_aerosols_are_sprays(form):
+    r = resolve("leave-on", "face", form)
+    assert "spray" in r.definite
+    assert ("aerosol" in r.definite) == (form == "aerosol")
+
+
+@pytest.mark.parametrize("app,area,form,age,want", [
+    ("leave-on", "body", "baby lotion", "", {"under-3", "under-6"}),
+    ("leave-on", "body", "nappy cream", "", {"under-3", "nappy"}),
+    ("rinse-off", "hair", "baby shampoo", "", {"under-3"}),
+    ("leave-on", "body", "cream", "nappy", {"under-3", "nappy"}),
+    ("leave-on", "body", "kids lotion", "", {"under-6"}),
+])
+def test_who_the_product_is_for(app, area, form, age, want):
+    assert want <= resolve(app, area, form, age).definite
+
+
+def test_a_rule_on_a_category_applies_when_the_product_may_be_in_it_and_asks():
+    only = When(category=frozenset({"body-lotion"}))
+    other = When(not_category=frozenset({"body-lotion"}))
+    # a body gel meets both readings; a body lotion only the first; a shampoo only the second
+    assert only.holds("leave-on", "body", "gel") and other.holds("leave-on", "body", "gel")
+    assert only.doubts("leave-on", "body", "gel") == ("body-lotion",)
+    assert only.holds("leave-on", "body", "lotion") and not other.holds("leave-on", "body", "lotion")
+    assert not only.holds("rinse-off", "hair", "shampoo") and other.holds("rinse-off", "hair", "shampoo")
+    assert When(age=frozenset({"under-3"})).holds("leave-on", "body", "lotion", "under-3")
+    assert not When(age=frozenset({"under-3"})).holds("leave-on", "body", "lotion")
