@@ -86,6 +86,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.extensions["db_engine"].dispose()
         raise
     _hot_reload(app, holder)
+    from .session import CookieSessions
+
+    app.session_interface = CookieSessions()  # Flask's cookie, no per-request setup
     csrf.init_app(app)
     auth.init_app(app)
     security.init_app(app)

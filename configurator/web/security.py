@@ -26,6 +26,11 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 HSTS = "max-age=31536000; includeSubDomains"
+# every response's headers (name, its lower case, value), unless the view set its own
+_ALWAYS = tuple((k, k.lower(), v) for k, v in (
+    ("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin")))
 
 
 def init_app(app: Flask) -> None:
@@ -38,14 +43,14 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(resp):
+        # one look at the names already set, then one extend: six ``setdefault`` calls
+        # each scanned the list and raised a KeyError inside werkzeug for a missing name
         h = resp.headers
-        h.setdefault("Content-Security-Policy", CSP)
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("X-Frame-Options", "DENY")
-        h.setdefault("Referrer-Policy", "same-origin")
-        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.is_secure:
-            h.setdefault("Strict-Transport-Security", HSTS)
-        if not (request.endpoint or "").startswith("static"):  # error pages too
-            h.setdefault("Cache-Control", "no-store")
+        have = {k.lower() for k in h.keys()}
+        add = [(k, v) for k, low, v in _ALWAYS if low not in have]
+        if request.is_secure and "strict-transport-security" not in have:
+            add.append(("Strict-Transport-Security", HSTS))
+        if "cache-control" not in have and not (request.endpoint or "").startswith("static"):
+            add.append(("Cache-Control", "no-store"))  # error pages too
+        h.extend(add)
         return resp
