@@ -328,3 +328,16 @@ def test_issue_14_readings_catch_formulas(cli, tmp_path):
     code, out, err = cli("rules", "test", tmp_path, "--rules", RULES)
     assert code == 0, out + err
     assert out.count("ok ") == len(cases)
+
+
+def test_coverage_groups_rules_by_regulation_and_counts_the_children_entries():
+    """Issue 15: REACH is a regulation of its own in the count, and every annex entry whose
+    conditions name children is enforced by a rule on the product's age."""
+    from configurator.tooling.cosing.coverage import coverage, to_dict
+
+    d = to_dict(coverage(RULES))
+    assert d["rules_by_regulation"]["Regulation (EC) No 1907/2006 (REACH)"] >= 6
+    assert d["rules_by_regulation"]["Regulation (EC) No 1223/2009"] > 2000
+    kids = {(e["annex"], e["ref"]): e["enforced_by_age"] for e in d["children_entries"]}
+    assert kids[("III", "98")] and kids[("V", "12a")] and kids[("V", "3")]
+    assert all(kids.values()), [k for k, ok in kids.items() if not ok]
