@@ -87,7 +87,8 @@ def _with_base(d: Draft, rs: RuleSet, base: Base, qs_rows: list[str], additions:
             f"The additions total {additions:.4g} %, but the base {base.name} has only "
             f"{room:.4g} % of {qs_name} to give up.",
             f"Base “{base.name}”", f"Reduce the additions by {additions - room:.4g} %, or choose "
-            "a base with more room."))
+            "a base with more room; “Make it valid” (configurator repair) proposes the "
+            "nearest formula that fits."))
         d.present[base.qs] = d.present[base.qs] - room
     else:
         d.present[base.qs] = d.present[base.qs] - additions

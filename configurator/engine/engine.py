@@ -103,7 +103,7 @@ def _base_checks(ctx: Context, d: Draft, base: Base, out: list[Finding]) -> None
             "error", "base-capacity", f"base-{base.id}", (),
             f"The additions total {fmt(total)} %; the base {base.name} carries at most "
             f"{fmt(base.capacity_additions)} %.", f"Base “{base.name}”",
-            f"Reduce the additions by {fmt(total - base.capacity_additions)} %."))
+            f"Reduce the additions by {fmt(total - base.capacity_additions)} %{_REPAIR}"))
     oil = {i: p for i, p in added.items() if ings[i].is_oil_phase}
     oil_total = sum(oil.values())
     aqueous = any(ings[i].solubility == "water" and p >= 5 for i, p in d.from_base.items())
@@ -120,7 +120,7 @@ def _base_checks(ctx: Context, d: Draft, base: Base, out: list[Finding]) -> None
             "error", "base-capacity", f"base-{base.id}-oil", tuple(ings[i].inci for i in oil),
             f"The oil-phase additions total {fmt(oil_total)} %; the base {base.name} "
             f"carries at most {fmt(base.capacity_oil)} %.", f"Base “{base.name}”",
-            f"Reduce the oil-phase additions by {fmt(oil_total - base.capacity_oil)} %."))
+            f"Reduce the oil-phase additions by {fmt(oil_total - base.capacity_oil)} %{_REPAIR}"))
     if not aqueous:
         for iid in added:
             if ings[iid].solubility == "water" and iid not in d.from_base:
@@ -130,6 +130,11 @@ def _base_checks(ctx: Context, d: Draft, base: Base, out: list[Finding]) -> None
                     "anhydrous.", f"Base “{base.name}”",
                     f"Remove {ings[iid].inci}, or choose a water-based base.",
                     FixAction("remove", ings[iid].inci)))
+
+
+# a fix that needs a choice (what to cut) points to the repair, which makes it
+_REPAIR = ("; “Make it valid” (configurator repair, POST /api/v1/repair) proposes the "
+           "nearest formula that fits, and what it changes.")
 
 
 def _constraints(formula: Formula, ctx: Context, cost: float | None, out: list[Finding]) -> None:
@@ -172,7 +177,7 @@ def _constraints(formula: Formula, ctx: Context, cost: float | None, out: list[F
                 "error", "constraint", f"constraint-{cid}", (),
                 f"The raw materials cost {cost:.2f} EUR/kg, over the budget of the constraint "
                 f"“{c.name}” ({c.max_cost_per_kg:.2f} EUR/kg).", f"Constraint {c.name}",
-                "Lower the most expensive actives, or choose a larger budget."))
+                f"Lower the most expensive actives, or choose a larger budget{_REPAIR}"))
 
 
 def _label(ctx: Context, d: Draft, allergens: tuple[str, ...]) -> str:
