@@ -127,6 +127,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         """
         if request.method != "POST" or request.blueprint == "api" or request.is_json:
             return None
+        # one search over every name and value (LF is allowed, so it joins them); the
+        # loop below only names the field, when there is one to name
+        if not _CONTROL.search("\n".join([x for kv in request.form.items(multi=True) for x in kv])):
+            return None
         for key, values in request.form.lists():
             if any(_CONTROL.search(v) for v in values) or _CONTROL.search(key):
                 return render_template("errors/error.html", code=400, message=(
@@ -153,9 +157,9 @@ def create_app(test_config: dict | None = None) -> Flask:
                     "rules_version": version}, 503
         return {"status": "ok", "database": "ok", "rules_version": version}
 
-    from .panel import panel_view
+    from .panel import findings_html, panel_view
 
-    app.jinja_env.globals["panel_view"] = panel_view
+    app.jinja_env.globals.update(panel_view=panel_view, findings_html=findings_html)
 
     @app.context_processor
     def _helpers():

@@ -79,3 +79,40 @@ def panel_view(report: Report) -> PanelView:
                                 f"together: {', '.join(small)}"))
     total = sum(ln.percent for ln in lines)
     return PanelView(rows, segments, f"{total:.2f}")
+
+
+_FINDINGS: dict = {}  # (finding, editable, its coming date) → the finding's <li>, as Markup
+_FINDINGS_MAX = 4096
+
+
+def finding_html(finding, editable, coming) -> Markup:
+    """One finding's ``<li>`` in the findings panel (``designs/_finding.html``), kept per value.
+
+    The live preview redraws the panel on every keystroke, mostly with the findings it
+    drew the time before; the HTML of a finding depends only on the finding (a frozen
+    tuple), whether the panel is editable and the day its rule applies from (``coming``:
+    rule id → date text, or None). Rendering each through Jinja was about a quarter of
+    a preview.
+    """
+    from flask import current_app
+
+    when = coming.get(finding.rule) if coming and finding.code == "coming-rule" else None
+    key = (finding, bool(editable), when)
+    try:
+        hit = _FINDINGS.get(key)
+    except TypeError:  # a field that cannot be hashed: render it, keep nothing
+        hit, key = None, None
+    if hit is not None:
+        return hit
+    html = Markup(current_app.jinja_env.get_template("designs/_finding.html").render(
+        f=finding, editable=bool(editable), coming={finding.rule: when} if when else {}))
+    if key is not None:
+        if len(_FINDINGS) >= _FINDINGS_MAX:  # bounded: drop everything, refill as used
+            _FINDINGS.clear()
+        _FINDINGS[key] = html
+    return html
+
+
+def findings_html(findings, editable, coming) -> Markup:
+    """The panel's findings, each by :func:`finding_html` (one call from the template)."""
+    return Markup("".join([finding_html(f, editable, coming) for f in findings]))
