@@ -308,8 +308,17 @@ def check(formula: Formula, rs: RuleSet, on: date | None = None) -> Report:
     _constraints(formula, ctx, cost, out)
     allergens = tuple(sorted(f.ingredients[0] for f in out if f.code == "declare-allergen"))
     out.sort(key=Finding.sort_key)
+    regulations: dict[str, list[str]] = {}
+    acts = rs.regulation_of
+    for f in out:
+        act = acts.get(f.rule)
+        if act:
+            got = regulations.setdefault(act, [])
+            if f.rule not in got:
+                got.append(f.rule)
     return Report(
         rules_version=rs.version, findings=tuple(out), checked_on=on or date.today(),
+        regulations={k: tuple(v) for k, v in sorted(regulations.items())},
         allergens=tuple(dict.fromkeys(allergens)), cost_per_kg=cost,
         product={"id": pt_id or "", "application": app, "area": area, "form": form,
                  **({"age": age} if age else {})},

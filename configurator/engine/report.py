@@ -100,7 +100,7 @@ class Report:
     """
 
     __slots__ = ("rules_version", "findings", "allergens", "cost_per_kg", "product", "base",
-                 "ph", "checked_on", "_composition", "_label", "_build")
+                 "ph", "checked_on", "regulations", "_composition", "_label", "_build")
 
     def __init__(self, rules_version: str, findings: tuple[Finding, ...],
                  composition: tuple[Line, ...] | None = None, label: str | None = None,
@@ -108,7 +108,8 @@ class Report:
                  product: dict[str, str] | None = None, base: str | None = None,
                  ph: float | None = None,
                  build: Callable[[], tuple[tuple[Line, ...], str]] | None = None,
-                 checked_on: date | None = None):
+                 checked_on: date | None = None,
+                 regulations: dict[str, tuple[str, ...]] | None = None):
         if build is None and (composition is None or label is None):
             raise TypeError("a Report needs its composition and label, or a build function")
         self.rules_version = rules_version
@@ -119,6 +120,8 @@ class Report:
         self.base = base
         self.ph = ph
         self.checked_on = checked_on  # the day the rules were applied for (dated rules)
+        # the act each finding's rule enforces -> those rules' ids (REACH apart from 1223/2009)
+        self.regulations = regulations or {}
         self._composition = composition
         self._label = label
         self._build = build
@@ -178,4 +181,5 @@ class Report:
             "base": self.base,
             "target_ph": self.ph,
             "checked_on": self.checked_on.isoformat() if self.checked_on else None,
+            "regulations": {k: list(v) for k, v in self.regulations.items()},
         }

@@ -293,6 +293,15 @@ class RuleSet:
         return got
 
     @property
+    def regulation_of(self) -> dict[str, str]:
+        """rule id -> the act it enforces (reports group their findings by it)."""
+        got = self.__dict__.get("_regulation_of")
+        if got is None:
+            got = self.__dict__["_regulation_of"] = {r.id: r.regulation for r in self.rules
+                                                     if r.regulation}
+        return got
+
+    @property
     def simple_rules(self) -> frozenset[int]:
         """Positions of the rules triggered by exactly their members, all with positive
         factors (a running sum of their members decides them: see Plan)."""

@@ -206,7 +206,8 @@ def rule_summary(rs: RuleSet, r: Rule) -> str:
         names = names[:157] + "…"
     lim = ""
     if r.kind in ("max-concentration", "group-total") and r.max is not None:
-        lim = f" ≤ {_pct(r.max)}" + (f" as {r.expressed_as}" if r.expressed_as else "")
+        lim = f" {'≤' if r.max_inclusive else '<'} {_pct(r.max)}" + (
+            f" as {r.expressed_as}" if r.expressed_as else "")
     elif r.kind == "min-concentration" and r.min is not None:
         lim = f" ≥ {_pct(r.min)}"
     elif r.kind == "declare":
@@ -219,7 +220,21 @@ def rule_summary(rs: RuleSet, r: Rule) -> str:
         names = f"{names or 'always'} needs one of {', '.join(_names(rs, r.then)[:6])}"
     elif r.kind == "expression":
         names = r.expr_text if len(r.expr_text) <= 120 else r.expr_text[:119] + "…"
-    return f"{r.kind} [{r.severity}] {names}{lim}; {_when(r)}"
+    return f"{r.kind} [{r.severity}] {names}{lim}; {_when(r)}{_dates(r)}"
+
+
+def _dates(r: Rule) -> str:
+    """"; placed on the market from 7 Jun 2027, made available from …" ("" when undated)."""
+    bits = []
+    if r.placed_from is not None:
+        bits.append(f"placed on the market from {_day(r.placed_from)}")
+    if r.available_from is not None:
+        bits.append(f"made available from {_day(r.available_from)}")
+    return "; " + ", ".join(bits) if bits else ""
+
+
+def _day(d) -> str:
+    return f"{d.day} {d.strftime('%b %Y')}" if d is not None else "no date"
 
 
 def _rule_fields(o_rs: RuleSet, o: Rule, n_rs: RuleSet, n: Rule) -> list[FieldChange]:
@@ -227,6 +242,10 @@ def _rule_fields(o_rs: RuleSet, o: Rule, n_rs: RuleSet, n: Rule) -> list[FieldCh
         _plain_change("kind", o.kind, n.kind),
         _plain_change("severity", o.severity, n.severity),
         _plain_change("applies to", _when(o), _when(n)),
+        _plain_change("regulation", o.regulation, n.regulation),
+        _plain_change("placed on the market from", _day(o.placed_from), _day(n.placed_from)),
+        _plain_change("made available from", _day(o.available_from), _day(n.available_from)),
+        _plain_change("the maximum itself breaks it", not o.max_inclusive, not n.max_inclusive),
     ]
     limit_label = {"max-concentration": "max", "group-total": "max", "ph-window": "pH max"}
     out.append(_limit(limit_label.get(n.kind, "max"), o.max, n.max,

@@ -191,3 +191,15 @@ def test_diff_api_returns_values(rules_copy):
     assert (change.id, f.field, f.old, f.new, f.direction) == (
         "eu-annex-v-29-phenoxyethanol", "max", 1.0, 0.8, "lowered")
     assert ROOT.is_dir()
+
+
+def test_a_rules_day_moved_is_a_change_in_words(cli, rules_copy):
+    """Issue 15: the day a rule applies from is part of what R&D reviews."""
+    d4 = "    fix: Lower Cyclotetrasiloxane below 0.1 %, or replace it (e.g. Dimethicone, C13-15 Alkane).\n"
+    edit(rules_copy / "eu" / "reach.yaml", d4 + "    placed_from: 2027-06-07\n",
+         d4 + "    placed_from: 2027-01-01\n")
+    code, out, err = cli("rules", "diff", RULES, rules_copy)
+    assert code == 0, err
+    assert "reach-xvii-70-d4-leave-on (changed)" in out
+    assert "placed on the market from: '7 Jun 2027' → '1 Jan 2027'" in out
+    assert "Cyclotetrasiloxane < 0.1 %" in out  # "≥ 0.1 % breaks it": the maximum excluded
