@@ -24,7 +24,9 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
+from . import diskcache
 from .model import Ingredient
 
 INVENTORY_FILE = Path("cosing") / "inventory.csv.gz"
@@ -85,8 +87,7 @@ def split_numbers(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_CAS.findall(text)))
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):  # a NamedTuple: 30,000 of them unpickle fast (diskcache)
     ref: str
     inci: str
     inn: str
@@ -161,8 +162,9 @@ def read_inventory(path: Path, raw: bytes | None = None) -> Inventory:
     """Parse ``inventory.csv.gz`` (memoised by content: a reload of the same file is free)."""
     raw = path.read_bytes() if raw is None else raw
     digest = hashlib.sha256(raw).digest()
-    got = _MEMO.get(digest)
+    got = _MEMO.get(digest) or diskcache.get(digest, "inventory")
     if got is not None:
+        _MEMO[digest] = got
         return got
     text = gzip.decompress(raw).decode("utf-8")
     reader = csv.reader(io.StringIO(text))
@@ -214,6 +216,7 @@ def read_inventory(path: Path, raw: bytes | None = None) -> Inventory:
     if len(_MEMO) > 4:
         _MEMO.clear()
     _MEMO[digest] = got
+    diskcache.put(digest, got, "inventory")
     return got
 
 
@@ -221,11 +224,16 @@ _EAGER: dict[bytes, dict[str, Ingredient]] = {}
 
 
 def eager_ingredients(inv: Inventory) -> dict[str, Ingredient]:
-    """The entries built at load time (see the module docstring), memoised per inventory."""
+    """The entries built at load time (see the module docstring), memoised per inventory
+    in the process and on disk (diskcache.py)."""
     got = _EAGER.get(inv.digest)
+    if got is not None:
+        return got
+    got = diskcache.get(inv.digest, "eager")
     if got is None:
         got = {iid: inv.ingredient(iid) for iid in inv.eager()}
-        if len(_EAGER) > 4:
-            _EAGER.clear()
-        _EAGER[inv.digest] = got
+        diskcache.put(inv.digest, got, "eager")
+    if len(_EAGER) > 4:
+        _EAGER.clear()
+    _EAGER[inv.digest] = got
     return got

@@ -24,6 +24,7 @@ import cel
 from ..errors import FormulaError, Problem, RuleSetError, UnitError
 from ..units import concentration
 from ..yamlio import LineDict, loads
+from . import diskcache
 from .category import CATEGORY_NAMES
 from .inventory import INVENTORY_FILE, Inventory, eager_ingredients, read_inventory
 from .model import (
@@ -222,7 +223,10 @@ def _read_files(root: Path, ctx: _Ctx) -> tuple[list[tuple[str, LineDict]], str,
         try:
             doc = _PARSED.get(key)
             if doc is None:
-                doc = loads(raw.decode("utf-8"), rel)
+                doc = diskcache.get(key[1])  # a fresh process need not parse (diskcache.py)
+                if doc is None:
+                    doc = loads(raw.decode("utf-8"), rel)
+                    diskcache.put(key[1], doc)
                 if len(_PARSED) > 400:
                     _PARSED.clear()
                 _PARSED[key] = doc
