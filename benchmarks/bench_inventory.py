@@ -7,9 +7,11 @@ Run: .venv/bin/python benchmarks/bench_inventory.py [--rounds N]
    beside the floor: a plain YAML parse of the same files (PyYAML's C loader, the same
    one the loader uses) plus a plain CSV read of the same inventory — the reading the
    load cannot skip, without building, checking or indexing anything.
-2. **Reload** the same, unchanged files (what a hot reload or a second `load_rules`
+2. **Load from the disk cache** (configurator/rules/diskcache.py: parsed files by content
+   hash), what a fresh process does once the cache holds them, beside the same floor.
+3. **Reload** the same, unchanged files (what a hot reload or a second `load_rules`
    in a process costs: parsed files are memoised by content hash), beside the same floor.
-3. **Did-you-mean** over the whole inventory: `RuleSet.suggest` for 200 names nothing
+4. **Did-you-mean** over the whole inventory: `RuleSet.suggest` for 200 names nothing
    knows (misspellings of real INCI names), memo emptied, beside the floor: rapidfuzz's
    `process.extract` of each name over the same name list with the same scorer and
    cutoff — the fuzzy search alone, without the annex status and the filters.
@@ -35,8 +37,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from configurator.rules import (
+    diskcache,  # noqa: E402
+    loader,  # noqa: E402
+)
 from configurator.rules import inventory as inv_mod  # noqa: E402
-from configurator.rules import loader  # noqa: E402
 from configurator.rules.loader import load_rules  # noqa: E402
 
 RULES = ROOT / "rules"
@@ -53,11 +58,26 @@ def floor_parse() -> None:
         pass
 
 
-def cold_load() -> None:
+def _empty_memory() -> None:
     loader._PARSED.clear()
     loader._LOADED.clear()
     inv_mod._MEMO.clear()
     inv_mod._EAGER.clear()
+
+
+def cold_load() -> None:
+    """Everything parsed again: memory emptied, the disk cache off."""
+    _empty_memory()
+    saved, diskcache._folder = diskcache._folder, None
+    try:
+        load_rules(RULES)
+    finally:
+        diskcache._folder = saved
+
+
+def disk_load() -> None:
+    """What a fresh process does once the disk cache holds these files."""
+    _empty_memory()
     load_rules(RULES)
 
 
@@ -99,6 +119,9 @@ def main() -> None:
     print(f"load, caches empty : {lo * 1000:7.1f} ms   floor (YAML + CSV parse) {fl * 1000:7.1f} ms"
           f"   ratio {ratio:.2f}")
     load_rules(RULES)
+    lo, fl, ratio = paired(disk_load, floor_parse, args.rounds)
+    print(f"load, disk cache   : {lo * 1000:7.1f} ms   floor (YAML + CSV parse) {fl * 1000:7.1f} ms"
+          f"   ratio {ratio:.2f}")
     lo, fl, ratio = paired(warm_load, floor_parse, args.rounds)
     print(f"reload, same files : {lo * 1000:7.1f} ms   floor (YAML + CSV parse) {fl * 1000:7.1f} ms"
           f"   ratio {ratio:.2f}")
