@@ -37,10 +37,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from configurator.rules import (
-    diskcache,  # noqa: E402
-    loader,  # noqa: E402
-)
+from configurator.rules import diskcache, loader  # noqa: E402
 from configurator.rules import inventory as inv_mod  # noqa: E402
 from configurator.rules.loader import load_rules  # noqa: E402
 
