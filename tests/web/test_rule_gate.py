@@ -10,7 +10,6 @@ button) whose reason is recorded. Real app, real rule files, real database.
 from __future__ import annotations
 
 import re
-
 import shutil
 from pathlib import Path
 
