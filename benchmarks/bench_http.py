@@ -15,6 +15,12 @@ stateless client) and ``POST /designs/preview`` (the editor's live check, logged
 the same form bench_live.py sends). The host's speed drifts (a shared VM), so the
 figure is the median of the per-round ratios target ÷ floor, not a ratio of totals.
 
+``--in-process`` times the same three requests without a server or a socket: each
+one a WSGI call of the app (environ built once, body re-read each call), 7 rounds of
+``--count`` calls, alternating, plus ``POST /api/v1/ping``: a view added to the real
+app for this run only that reads the JSON body and answers a small object, i.e. the
+app's own per-request cost (session, hooks, headers) above bare Flask's.
+
 Before timing, both workers of the real app check each product type the requests
 use (the first check of a product type builds its plan, ~20 ms with 2,784 rules), as
 a running app would have done long before.
@@ -159,12 +165,93 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait(timeout=5)
 
 
+def in_process(count: int) -> None:
+    """Per-request microseconds, WSGI calls in this process (see the docstring)."""
+    import io
+
+    from werkzeug.test import EnvironBuilder
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-http-"))
+    os.environ.update({"DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "SECRET_KEY": "bench"})
+    sys.path.insert(0, str(ROOT))
+    from flask import jsonify
+
+    from configurator.web import api, create_app, csrf
+
+    app = create_app()
+
+    def ping():
+        return jsonify({"ok": True, "keys": len(api._json())})
+
+    app.add_url_rule("/api/v1/ping", "api.ping", ping, methods=["POST"])
+    csrf.exempt(ping)
+    with app.app_context():
+        from configurator.web.auth import create_user
+
+        create_user("bench@example.com", "bench-pw", "client")
+    c = app.test_client()
+    ua = {"User-Agent": "configurator-bench"}
+    page = c.get("/login", headers=ua).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    c.post("/login", headers=ua, data={"email": "bench@example.com", "password": "bench-pw",
+                                       "csrf_token": token})
+    form = {"name": "Bench serum", "product_type": "night-cream", "base": "rich-night-cream",
+            "target_ph": "5.5", "version": "1"}
+    for i, (inci, amount) in enumerate(ROWS):
+        form[f"rows-{i}-inci"], form[f"rows-{i}-amount"] = inci, amount
+    doc, fbody = json.dumps(DOC).encode(), urllib.parse.urlencode(form).encode()
+    cookie = {"Cookie": f"session={c.get_cookie('session').value}"}
+    calls = {}
+    for name, a, path, body, ctype, hdr in (
+            ("bare Flask POST /echo (floor)", bare_app(), "/echo", doc, "application/json", {}),
+            ("app POST /api/v1/ping", app, "/api/v1/ping", doc, "application/json", {}),
+            ("POST /api/v1/validate", app, "/api/v1/validate", doc, "application/json", {}),
+            ("POST /designs/preview", app, "/designs/preview", fbody,
+             "application/x-www-form-urlencoded", cookie)):
+        env = EnvironBuilder(path=path, method="POST", data=body, content_type=ctype,
+                             headers={**ua, **hdr}).get_environ()
+        calls[name] = (a, env, body)
+
+    def call(a, env, body):
+        env = dict(env)
+        env["wsgi.input"] = io.BytesIO(body)
+        got = []
+        b"".join(a(env, lambda s, h, e=None: got.append((s, h))))
+        assert got[0][0].startswith("200"), got
+        return [v for k, v in got[0][1] if k == "Set-Cookie"]
+
+    for a, env, body in calls.values():  # warm: plans, templates; the session cookie settles
+        for _ in range(20):
+            for c in call(a, env, body):  # as a browser would: send back what was set
+                env["HTTP_COOKIE"] = c.split(";")[0]
+        assert not call(a, env, body), "the session is re-signed on every request"
+    per: dict[str, list[float]] = {n: [] for n in calls}
+    for r in range(7):
+        for name in (list(calls) if r % 2 == 0 else list(calls)[::-1]):
+            a, env, body = calls[name]
+            t = time.perf_counter()
+            for _ in range(count):
+                call(a, env, body)
+            per[name].append((time.perf_counter() - t) / count * 1e6)
+    print(f"in process, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
+          f"7 alternating rounds of {count} calls")
+    for name, us in per.items():
+        print(f"{name:32} {statistics.median(us):7.1f} µs per request (rounds "
+              f"{min(us):.0f}–{max(us):.0f})")
+    app.extensions["db_engine"].dispose()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seconds", type=int, default=3)
     ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--in-process", action="store_true", help="WSGI calls, no server")
+    ap.add_argument("--count", type=int, default=1000)
     args = ap.parse_args()
+    if args.in_process:
+        return in_process(args.count)
     if not shutil.which("wrk"):
         raise SystemExit("needs wrk: apt-get install wrk")
     tmp = Path(tempfile.mkdtemp(prefix="bench-http-"))
