@@ -296,8 +296,11 @@ def check(formula: Formula, rs: RuleSet, on: date | None = None) -> Report:
                 found = _special(all_rules[n], found, special[n], on or date.today(),
                                  (app, area, form), asked)
             out.extend(found)
+    day = on or date.today()
     for n in sorted(warned):
         r = all_rules[n]
+        if r.placed_from is not None and day < r.placed_from:
+            continue  # a label line a rule brings from a later day is not due yet
         out.append(Finding("info", "label-warning", r.id,
                            tuple(ings[i].inci for i in r.members if i in present),
                            f"The label must carry: “{r.label_warning}”", r.source,

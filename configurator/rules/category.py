@@ -142,6 +142,9 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
     if raw:
         d.add(raw)
         d.add(re.sub(r"[\s_]+", "-", raw))  # "body lotion" -> body-lotion: the old form words
+        seq = _WORD.findall(raw)
+        d.update(seq)  # "baby shampoo" is a shampoo, "bar soap" a soap
+        d.update(f"{a}-{b}" for a, b in zip(seq, seq[1:], strict=False))  # "self-tanning lotion"
     for w in words:
         d.update(_FORM_WORDS.get(w, ()))
     if "roll" in words and ({"on"} & words or "roll-on" in raw):
