@@ -10,8 +10,9 @@ revision), then, in alternating rounds:
   (verdicts only, findings not named) on the same designs as arrays;
 * the command's path, stage by stage: ``compose_formulas`` (the per-formula
   compose), ``BulkChecker.run`` with findings collected, ``res.keys()`` (every
-  finding named, as ``compare`` needs), and ``impact()`` as a whole in the
-  "as saved" mode (one rule set: one pass plus the comparison).
+  finding named, as ``compare`` needs), and ``impact()`` as a whole with a candidate
+  (``rules impact --candidate``: the rules in force and the candidate, here the same
+  set, each checked: two passes plus the comparison; per design checked twice).
 
 Printed: designs/min of each and the ratio command ÷ floor (median of the rounds).
 The database read and parse of each revision are not in either figure.
@@ -54,11 +55,9 @@ def main() -> int:
              for i in range(n)]
     checker = BulkChecker(rs)
     checker.run(compose_arrays(rs, *arrays), collect=False)  # warm: plans, compiled programs
-    stored = [(bool(v), k) for v, k in zip(checker.run(designs).valid.tolist(),
-                                           checker.run(designs).keys(), strict=True)]
     times: dict[str, list[float]] = {k: [] for k in (
         "floor: compose_arrays + run(collect=False)", "compose_formulas", "run(collect=True)",
-        "res.keys()", "impact() as saved, whole")}
+        "res.keys()", "impact() with a candidate, whole ÷ 2")}
     for r in range(args.rounds):
         order = [0, 1] if r % 2 == 0 else [1, 0]
         for which in order:
@@ -78,8 +77,9 @@ def main() -> int:
                 times["run(collect=True)"].append(t2 - t1)
                 times["res.keys()"].append(t3 - t2)
                 t = time.perf_counter()
-                impact(items, formulas, None, rs, stored)
-                times["impact() as saved, whole"].append(time.perf_counter() - t)
+                out = impact(items, formulas, rs, rs)
+                assert out["designs_changed"] == 0
+                times["impact() with a candidate, whole ÷ 2"].append((time.perf_counter() - t) / 2)
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
           f"{platform.python_version()}, numpy {np.__version__}, load average "
           f"{os.getloadavg()[0]:.2f}; {n:,} designs, {args.rounds} alternating rounds; "

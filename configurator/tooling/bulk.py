@@ -1231,9 +1231,16 @@ def _ind(m: int, cols: np.ndarray) -> np.ndarray:
 
 def _live_key(sev: str, code: str, rid: str, cols: np.ndarray, names: list[str]):
     cl = cols.tolist()  # sorted columns = sorted ids
+    pos = {c: i for i, c in enumerate(cl)}
+    if len(pos) < len(cl):  # a column twice: keep the plain walk, which repeats it
+        pos = {}
 
     def key(row: _Row) -> Key:
-        return (sev, code, rid, tuple(names[c] for c in cl if c in row.live))
+        live = row.live
+        if pos and len(live) < len(cl):  # a tag group of thousands: walk the few live columns
+            return (sev, code, rid, tuple(names[c] for c in sorted(
+                [c for c in live if c in pos], key=pos.__getitem__)))
+        return (sev, code, rid, tuple(names[c] for c in cl if c in live))
     return key
 
 

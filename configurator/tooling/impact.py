@@ -103,7 +103,9 @@ def definition(rs, group: str) -> Any:
     """The signature of whatever produces findings under ``group`` (a finding's ``rule``)."""
     if rs is None:
         return None
-    by_id = rs.__dict__.setdefault("_impact_rules", {r.id: r for r in rs.rules})
+    by_id = rs.__dict__.get("_impact_rules")
+    if by_id is None:  # not setdefault: its argument, a dict of every rule, was built per call
+        by_id = rs.__dict__["_impact_rules"] = {r.id: r for r in rs.rules}
     if group in by_id:
         return _signature(by_id[group])
     if group.startswith("catalog-"):
