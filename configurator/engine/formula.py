@@ -20,6 +20,7 @@ from ..yamlio import LineDict
 
 MAX_INGREDIENTS = 200
 MAX_TEXT = 200
+MAX_UNKNOWN = 20  # unknown top-level fields named one by one; more are counted
 MAX_INCI = 2000  # the longest INCI name of the CosIng inventory (a ferment list) has 1,991
 KNOWN_KEYS = {"name", "product_type", "base", "target_ph", "constraints", "ingredients",
               "batch", "notes", "age"}
@@ -259,9 +260,11 @@ def parse_formula(doc: Any, name: str = "<input>") -> Formula:
     if not isinstance(doc, dict):
         raise FormulaError([Problem(name, getattr(doc, "line", None) or 1,
                                     "a formula is a mapping with product_type and ingredients")])
-    for key in doc:
-        if key not in KNOWN_KEYS:
-            p.bad(doc, key, str(key)[:40], f"unknown field {str(key)[:40]!r}")
+    unknown = [key for key in doc if key not in KNOWN_KEYS]
+    for key in unknown[:MAX_UNKNOWN]:
+        p.bad(doc, key, str(key)[:40], f"unknown field {str(key)[:40]!r}")
+    if len(unknown) > MAX_UNKNOWN:  # 50,000 stray keys: a few named, the rest counted
+        p.bad(doc, None, "", f"and {len(unknown) - MAX_UNKNOWN} more unknown fields")
     product = _product(doc, p)
     age = _age(doc, p, "age")
     if age:  # the formula's word wins over its product type's
