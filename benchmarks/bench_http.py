@@ -313,7 +313,7 @@ def main() -> None:
         for name in names:
             rs = results[name]
             rps = [x["rps"] for x in rs]
-            ratios = [x["rps"] / f["rps"] for x, f in zip(rs, floor)]
+            ratios = [x["rps"] / f["rps"] for x, f in zip(rs, floor, strict=True)]
             bad = sum(x["non2xx"] + x["timeouts"] + x["socket"] for x in rs)
             print(f"{name:32} {statistics.median(rps):7.0f} req/s (rounds {min(rps):.0f}–"
                   f"{max(rps):.0f})  p50 {statistics.median(x['p50'] for x in rs):5.1f} ms"

@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask.sessions import SecureCookieSessionInterface
 
 from configurator.web.session import CookieSessions
-
 from tests.web.test_api import SERUM
 
 HEADERS = {"Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
