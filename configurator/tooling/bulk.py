@@ -58,6 +58,9 @@ from ..rules.model import Rule, RuleSet
 Key = tuple[str, str, str, tuple[str, ...]]  # (severity, code, rule, ingredients)
 REL = 1e-12  # relative band around a threshold where a re-ordered sum is not trusted
 CHUNK = 16_384
+# the dense chunk (rows × columns, two float64 buffers) stays under ~128 MB each: with the
+# ~7,500 columns of the CosIng-sized catalog a 16,384-row chunk took 1 GB a buffer
+CHUNK_CELLS = 16_000_000
 BIG = 24  # a set of more columns than this is tested for "any present" by the matrix product
 
 
@@ -908,12 +911,14 @@ class BulkChecker:
 
     # -- run time ---------------------------------------------------------------
 
-    def run(self, designs: Designs, chunk: int = CHUNK, collect: bool = True,
+    def run(self, designs: Designs, chunk: int | None = None, collect: bool = True,
             fallback: bool = True, progress: Callable[[int], None] | None = None) -> BulkResult:
         """Check every design; ``collect`` keeps the findings (else only the verdicts)."""
         if designs.rs is not self.rs and designs.cols != self.cols:
             raise ValueError("designs composed against another catalog")
         n = designs.n
+        if chunk is None:
+            chunk = max(256, min(CHUNK, CHUNK_CELLS // (self.m + 1)))
         valid = np.ones(n, bool)
         unsure = np.zeros(n, bool)
         res = BulkResult(designs, valid, np.zeros(0, np.int64))
