@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import mimetypes
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -109,6 +110,11 @@ def render_html(sheet: SpecSheet) -> str:
 
 def html_to_pdf(html: str, url_fetcher: SheetFetcher | None = None) -> bytes:
     """Lay out ``html`` with the sheet's stylesheet; every fetch goes through ``url_fetcher``."""
+    # Without HarfBuzz's subsetter WeasyPrint subsets fonts with fontTools, which stamps the
+    # current time into each font's `head` table unless SOURCE_DATE_EPOCH says otherwise
+    # (the reproducible-builds convention fontTools honours): the same sheet must give the
+    # same bytes whichever subsetter the machine has. A deployment's own value is kept.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     doc = HTML(string=html, base_url=STATIC.as_uri() + "/",
                url_fetcher=url_fetcher or SheetFetcher())
     return doc.write_pdf(stylesheets=[_stylesheet()], pdf_identifier=True)
