@@ -26,6 +26,7 @@ Decisions:
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import subprocess
 import tarfile
@@ -109,6 +110,9 @@ class RulesDiff:
     old: Side
     new: Side
     changes: tuple[Change, ...] = field(default=())
+    # the problems that kept today's loader from reading a side (an old revision written
+    # before a stricter lint): the sides are then compared as written, entry by entry
+    unreadable: tuple[Problem, ...] = field(default=())
 
     @property
     def limit_changes(self) -> list[tuple[Change, FieldChange]]:
@@ -132,6 +136,9 @@ class RulesDiff:
                 "limits_lowered": sum(1 for _c, f in lim if f.direction == "lowered"),
             },
             "changes": [c.to_dict() for c in self.changes],
+            "compared_as": "written" if self.unreadable else "loaded",
+            "unreadable": [{"file": p.file, "line": p.line, "message": p.message}
+                           for p in self.unreadable],
         }
 
 
@@ -579,9 +586,16 @@ def _default_subdir(top: Path) -> str:
 @contextmanager
 def open_side(spec: str, name: str) -> Iterator[Loaded]:
     """Load one side: a folder as it is on disk, or ``REV[:PATH]`` extracted from git."""
+    with side_root(spec, name) as (root, label):
+        yield _load_dir(root, label, label)
+
+
+@contextmanager
+def side_root(spec: str, name: str) -> Iterator[tuple[Path, str]]:
+    """One side's folder and label: a folder as it is, or ``REV[:PATH]`` extracted from git."""
     p = Path(spec)
     if p.is_dir():
-        yield _load_dir(p, spec, spec.rstrip("/"))
+        yield p, spec.rstrip("/")
         return
     if p.exists():
         raise DiffError(f"{name} {spec!r} is a file, not a rules folder")
@@ -610,7 +624,7 @@ def open_side(spec: str, name: str) -> Iterator[Loaded]:
             tar.extractall(tmp, filter="data")
         root = Path(tmp) / sub if sub else Path(tmp)
         label = f"{rev}:{sub}" if sub else rev
-        yield _load_dir(root, label, label)
+        yield root, label
 
 
 # --------------------------------------------------------------------------- the diff
@@ -645,9 +659,76 @@ def diff_rulesets(old: Loaded, new: Loaded) -> RulesDiff:
 
 
 def diff(old_spec: str, new_spec: str) -> RulesDiff:
-    """Load both sides (folders or git revisions) and compare them."""
-    with open_side(old_spec, "OLD") as old, open_side(new_spec, "NEW") as new:
+    """Load both sides (folders or git revisions) and compare them. An OLD side today's
+    loader cannot read (a revision from before a stricter lint) does not stop the diff:
+    both sides are then compared as written, entry by entry, and its problems are named.
+    A NEW side that does not load is R&D's candidate to fix: its problems are the answer."""
+    with side_root(old_spec, "OLD") as (o_root, o_label), \
+            side_root(new_spec, "NEW") as (n_root, n_label):
+        new = _load_dir(n_root, n_label, n_label)
+        try:
+            old = _load_dir(o_root, o_label, o_label)
+        except RuleSetError as exc:
+            return _written_diff(o_root, o_label, n_root, n_label, tuple(exc.problems))
         return diff_rulesets(old, new)
+
+
+_WRITTEN_SECTIONS = ("rules", "ingredients", "bases", "product_types", "constraints")
+
+
+def _written(root: Path, label: str, problems: list[Problem]) -> tuple[Side, dict]:
+    """A side's entries as written: section -> id -> plain data (files that do not even
+    parse are named in ``problems`` and left out)."""
+    digest = hashlib.sha256()
+    out: dict[str, dict[str, Any]] = {s: {} for s in _WRITTEN_SECTIONS}
+    for p in sorted(root.rglob("*.yaml")):
+        rel = p.relative_to(root).as_posix()
+        if "tests" in p.relative_to(root).parts:
+            continue
+        raw = p.read_bytes()
+        digest.update(rel.encode() + b"\0" + raw + b"\0")
+        try:
+            doc = loads(raw.decode("utf-8", errors="replace"), rel)
+        except FormulaError as exc:
+            problems.extend(Problem(f"{label}/{q.file}", q.line, q.message) for q in exc.problems)
+            continue
+        if not isinstance(doc, dict):
+            continue
+        for section in _WRITTEN_SECTIONS:
+            items = doc.get(section)
+            for item in items if isinstance(items, list) else ():
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    out[section].setdefault(item["id"], plain(item))
+    return Side(label, "sha256:" + digest.hexdigest()), out
+
+
+def _written_summary(item: Any) -> str:
+    if not isinstance(item, dict):
+        return _short(item)
+    bits = [str(item.get(k)) for k in ("kind", "inci", "name") if item.get(k)]
+    if item.get("max") is not None:
+        bits.append(f"max {item['max']}")
+    return "; ".join(bits) or _short(item)
+
+
+def _written_diff(o_root: Path, o_label: str, n_root: Path, n_label: str,
+                  problems: tuple[Problem, ...]) -> RulesDiff:
+    more: list[Problem] = []
+    old_side, old = _written(o_root, o_label, more)
+    new_side, new = _written(n_root, n_label, more)
+    changes: list[Change] = []
+    for section in _WRITTEN_SECTIONS:
+        o, n = old[section], new[section]
+        for i in sorted(o.keys() - n.keys()):
+            changes.append(Change(section, "removed", i, _written_summary(o[i])))
+        for i in sorted(n.keys() - o.keys()):
+            changes.append(Change(section, "added", i, _written_summary(n[i])))
+        for i in sorted(o.keys() & n.keys()):
+            if o[i] != n[i]:
+                fields = tuple(FieldChange(path or "(entry)", a, b)
+                               for path, a, b in data_diff(o[i], n[i]))
+                changes.append(Change(section, "changed", i, _written_summary(n[i]), fields))
+    return RulesDiff(old_side, new_side, tuple(changes), problems + tuple(more))
 
 
 # --------------------------------------------------------------------------- text
@@ -699,6 +780,13 @@ def render_text(d: RulesDiff) -> str:
     """The diff as a chemist reads it: sections, + added, − removed, ~ changed."""
     lines = [f"Rules diff: {d.old.label} ({d.old.version[:19]}…) → {d.new.label} "
              f"({d.new.version[:19]}…)"]
+    if d.unreadable:
+        lines.append(f"Today's loader cannot read a side ({len(d.unreadable)} problems below): "
+                     "both are compared as written, entry by entry by id.")
+        lines += [f"  {p.file}:{p.line}: {p.message}" if p.line else f"  {p.file}: {p.message}"
+                  for p in d.unreadable[:50]]
+        if len(d.unreadable) > 50:
+            lines.append(f"  … and {len(d.unreadable) - 50} more")
     if not d.changes:
         lines.append("No change." if d.old.version == d.new.version
                      else "No change in ingredients, bases, product types, constraints, rules "

@@ -203,3 +203,20 @@ def test_a_rules_day_moved_is_a_change_in_words(cli, rules_copy):
     assert "reach-xvii-70-d4-leave-on (changed)" in out
     assert "placed on the market from: '7 Jun 2027' → '1 Jan 2027'" in out
     assert "Cyclotetrasiloxane < 0.1 %" in out  # "≥ 0.1 % breaks it": the maximum excluded
+
+
+def test_a_side_todays_loader_refuses_is_compared_as_written(cli, rules_copy, tmp_path):
+    """Issue 18, point 13: an old revision that today's lint refuses still diffs, and the
+    diff names the file and line it could not read."""
+    old = tmp_path / "old"
+    shutil.copytree(rules_copy, old)
+    edit(old / "eu" / "annex-v.yaml", PHENOXY, PHENOXY.replace("max: 1.0", "max: 1.0\n    wen: {}"))
+    edit(rules_copy / "eu" / "annex-v.yaml", PHENOXY, PHENOXY.replace("max: 1.0", "max: 0.8"))
+    code, out, err = cli("rules", "diff", old, rules_copy)
+    assert code == 0, err
+    assert "Today's loader cannot read a side" in out
+    assert "eu/annex-v.yaml:" in out and "unknown key `wen`" in out
+    assert "~ eu-annex-v-29-phenoxyethanol (changed)" in out and "max: 1 → 0.8" in out
+    code, out, _ = cli("rules", "diff", old, rules_copy, "--format", "json")
+    d = json.loads(out)
+    assert d["compared_as"] == "written" and d["unreadable"][0]["line"]
