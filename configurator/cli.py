@@ -70,10 +70,19 @@ def _print_report_text(report, name: str) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .engine import check, parse_formula
+    from .errors import FormulaError
     from .yamlio import load_path
 
     rs = rules_from(args.rules)
-    formula = parse_formula(load_path(args.file), args.file)
+    try:
+        formula = parse_formula(load_path(args.file), args.file)
+    except FormulaError as exc:
+        if args.format == "json":  # as the API answers a malformed document (stdout), and
+            json.dump({"error": f"{args.file} cannot be read as a formula",  # stderr below
+                       "details": [{"file": p.file, "line": p.line, "message": p.message}
+                                   for p in exc.problems]}, sys.stdout, ensure_ascii=False)
+            print()
+        raise
     report = check(formula, rs, args.on)
     if args.format == "json":
         json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=2)

@@ -75,3 +75,14 @@ def test_rules_check_and_catalog():
     proc = cli("catalog", "ingredients", "--format", "json")
     data = json.loads(proc.stdout)
     assert len(data["ingredients"]) >= 300
+
+
+def test_unreadable_file_in_json_gives_a_json_error_object(tmp_path):
+    """Issue 18: a script asking for JSON gets JSON, as the API answers a malformed document."""
+    p = tmp_path / "bad.yaml"
+    p.write_text("name: [unclosed\n")
+    proc = cli("check", str(p), "--format", "json")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    err = json.loads(proc.stdout)
+    assert "cannot be read" in err["error"] and err["details"][0]["line"] == 2
+    assert "bad.yaml" in proc.stderr  # the contract's message, as before

@@ -49,8 +49,12 @@ def test_the_same_broken_folder_exits_as_the_table_says(capsys, tmp_path, formul
                  ("rules", "docs", "-o", tmp_path / "docs")):
         code, err = _run(capsys, *args, "--rules", broken)
         assert (code, "r.yaml:1:" in err) == (2, True), (args, code, err)
-    code, err = _run(capsys, "rules", "diff", broken, ROOT / "rules")
+    # rules diff: a NEW side that does not load is unreadable input (2); an OLD one (a
+    # revision from before a stricter lint) is compared as written, its file:line named
+    code, err = _run(capsys, "rules", "diff", ROOT / "rules", broken)
     assert code == 2 and "r.yaml:1:" in err
+    assert main(["rules", "diff", str(broken), str(ROOT / "rules")]) == 0
+    assert "r.yaml:1:" in capsys.readouterr().out
     assert not (tmp_path / "docs").exists()
 
 
