@@ -10,6 +10,7 @@ import math
 import re
 from datetime import date
 
+from ..days import day_text
 from ..rules.category import CATEGORY_NAMES, question
 from ..rules.model import Base, Ingredient, Rule, RuleSet
 from .checks import Context, fmt, ph_problem, window_text
@@ -343,10 +344,6 @@ def _unprofiled(ing: Ingredient) -> Finding:
         f"Ask R&D to add a profile for {ing.inci} to the catalog.")
 
 
-def _when_text(d: date) -> str:
-    return f"{d.day} {d.strftime('%b %Y')}"
-
-
 def _special(rule: Rule, found: list[Finding], special: tuple, on: date,
              product: tuple[str, str, str], asked: set[str]) -> list[Finding]:
     """A dated rule checked before its day warns with the day; a rule that applies only
@@ -355,11 +352,11 @@ def _special(rule: Rule, found: list[Finding], special: tuple, on: date,
     out = list(found)
     if dated and rule.placed_from is not None and on < rule.placed_from:
         act = _act(rule)
-        later = (f" (and from {_when_text(rule.available_from)} not made available)"
+        later = (f" (and from {day_text(rule.available_from)} not made available)"
                  if rule.available_from else "")
         out = [Finding(
             "warning", "coming-rule", f.rule, f.ingredients,
-            f"From {_when_text(rule.placed_from)} this design breaks {act}: a product that "
+            f"From {day_text(rule.placed_from)} this design breaks {act}: a product that "
             f"does not comply may not be placed on the EU market from that day{later}. "
             f"{f.message}", f.source, f.fix, f.action) for f in found
             if f.severity in ("error", "warning")]

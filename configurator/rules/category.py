@@ -160,17 +160,13 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         d.add("deodorant")
     if area == "oral" and "toothpaste" not in d and "mouthwash" not in d:
         p.update(("toothpaste", "mouthwash"))  # an oral product of no named form: either
-    if area == "face" and application == "leave-on":
-        if words & _FACE_CREAM_NOT:
-            pass
-        else:
-            d.add("face-cream")
+    if area == "face" and application == "leave-on" and not words & _FACE_CREAM_NOT:
+        d.add("face-cream")
     if area == "hand" and application == "leave-on" and (words & _BODY_LOTION or not words):
         d.add("hand-cream")
-    if area == "body" and application == "leave-on":
-        if words & _NOT_BODY_LOTION or d & {"spray", "sunscreen", "deodorant"}:
-            pass
-        elif words & _BODY_LOTION or raw in ("body-lotion", "body-cream", "body-oil"):
+    if area == "body" and application == "leave-on" and not (
+            words & _NOT_BODY_LOTION or d & {"spray", "sunscreen", "deodorant"}):
+        if words & _BODY_LOTION or raw in ("body-lotion", "body-cream", "body-oil"):
             d.add("body-lotion")
         else:
             p.add("body-lotion")  # a body product of an unknown form: ask

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..days import day_text
 from ..engine.checks import fmt
 from ..errors import ConfiguratorError, FormulaError, Problem, RuleSetError
 from ..rules import default_rules_dir, load_rules
@@ -241,7 +242,7 @@ def _dates(r: Rule) -> str:
 
 
 def _day(d) -> str:
-    return f"{d.day} {d.strftime('%b %Y')}" if d is not None else "no date"
+    return day_text(d) if d is not None else "no date"
 
 
 def _rule_fields(o_rs: RuleSet, o: Rule, n_rs: RuleSet, n: Rule) -> list[FieldChange]:

@@ -29,7 +29,7 @@ from collections import OrderedDict
 from .conditions import flat, phrase_condition
 from .names import NO_NAMES, Names
 from .read import Entry
-from .restricted import fmt, label, raw_material, source  # noqa: F401  (fmt re-exported for colourants)
+from .restricted import fmt, label, raw_material, source, substance_dict  # noqa: F401  (fmt re-exported for colourants)
 
 _HAIR_DYE = re.compile(r",?\s*when used as (?:a )?substances? in hair (and eyelash )?dye products?"
                        r"(,? including eyebrow dye products,? and eyelash dye products)?\.?", re.I)
@@ -123,15 +123,7 @@ def _substance(rows: tuple[Entry, ...], annexes: dict, notes: list[str]) -> list
                 notes.append(f"CAS/EC {', '.join(cas + ec)} are the bulk material's: left out, so that only the "
                              f"nano form is caught")
             cas, ec = [], []
-        sub: dict = {"name": name}
-        inci = list(dict.fromkeys(label(n) for n in names))
-        if inci:
-            sub["inci"] = inci
-        if cas:
-            sub["cas"] = cas
-        if ec:
-            sub["ec"] = ec
-        subs.append(sub)
+        subs.append(substance_dict(name, list(dict.fromkeys(label(n) for n in names)), cas, ec))
     return subs
 
 

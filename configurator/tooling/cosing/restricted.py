@@ -146,18 +146,18 @@ def substances(entry) -> list[dict]:
     cas = _numbers(entry.cas, _CAS)
     ec = _numbers(entry.ec, _EC)
     if not names:
-        return [_substance(cond.clean(entry.chemical_name), [], cas, ec)]
+        return [substance_dict(cond.clean(entry.chemical_name), [], cas, ec)]
     paired_cas = len(cas) == len(names) and tuple(names) == tuple(cond.flat(i) for i in entry.inci)
     paired_ec = len(ec) == len(cas) and paired_cas
     out = []
     for i, name in enumerate(names):
         mine_cas = [cas[i]] if paired_cas and i < len(cas) else (cas if i == 0 and not paired_cas else [])
         mine_ec = [ec[i]] if paired_ec and i < len(ec) else (ec if i == 0 and not paired_ec else [])
-        out.append(_substance(label(name), [label(name)], mine_cas, mine_ec))
+        out.append(substance_dict(label(name), [label(name)], mine_cas, mine_ec))
     return out
 
 
-def _substance(name: str, inci: list[str], cas: list[str], ec: list[str]) -> dict:
+def substance_dict(name: str, inci: list[str], cas: list[str], ec: list[str]) -> dict:
     sub: dict = {"name": name}
     if inci:
         sub["inci"] = inci
@@ -781,7 +781,7 @@ def _parts(entry, annexes, subs, common) -> list[dict]:
     rules = []
     for suffix, names, other, maximum in readings.PARTS.get(_key(entry), ()):
         mine = [x for x in subs if x["name"].upper() in names]
-        mine += [_substance(label(n), [label(n)], [], []) for n in sorted(names)
+        mine += [substance_dict(label(n), [label(n)], [], []) for n in sorted(names)
                  if n not in {x["name"].upper() for x in mine}]
         name = mine[0]["name"]
         if maximum:
