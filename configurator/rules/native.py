@@ -1,18 +1,19 @@
-"""Expression rules in plain Python: the common CEL shapes, compiled once at load.
+"""The engine's evaluator of expressions: the syntax tree compiled into Python closures.
 
-R&D writes `expression` rules in CEL (rules/README.md). Handing a formula to
-the CEL runtime costs more than the rest of a check, so the loader also
-compiles each expression, when it is in the subset below, into a tree of
-Python closures that reads the check's own data. No Python source is ever
-built or evaluated: the closures are fixed functions of this module,
-combined by a small parser.
+R&D writes `expression` rules in a subset of CEL (rules/README.md);
+:mod:`configurator.rules.expr` reads the text into a frozen tree once, and this
+module compiles the tree into a tree of closures that reads the check's own
+data. No Python source is ever built or evaluated: the closures are fixed
+functions of this module. Handing a formula to the CEL runtime would cost more
+than the rest of a check.
 
-The subset: double literals (``1.0``, ``0.4860``, ``2e-3``), string and
+The engine's subset: double literals (``1.0``, ``0.4860``, ``2e-3``), string and
 boolean literals, lists of strings, ``pct["INCI"]``, ``tag["tag"]``,
 ``"INCI" in pct``, ``ph``, ``application``, ``area``, ``form``, ``x in [..]``,
 ``+ - * /``, unary ``-`` and ``!``, the six comparisons, ``&&``, ``||``,
-``c ? a : b`` and parentheses. Anything else (integer literals, macros,
-functions…) raises :class:`Unsupported` and the rule keeps its CEL program.
+``c ? a : b`` and parentheses. Anything else (integer literals, whose CEL
+semantics differ from doubles', macros, functions…) raises :class:`Unsupported`
+and the rule keeps its CEL program.
 
 The result is CEL's, error values included: ``pct["X"]`` for an absent X is
 an error; ``&&`` and ``||`` absorb an error when the other side decides
@@ -20,214 +21,175 @@ an error; ``&&`` and ``||`` absorb an error when the other side decides
 other use of an error is an error; a rule fires only on ``true``.
 ``tests/rules/test_native_expr.py`` checks this against the CEL runtime on
 every shipped expression and on generated ones.
+
+:func:`never_fires` is the loader's lint: the same compiler, lenient (integers,
+string order and type errors allowed, a type error an always-error node),
+evaluated once against a sample formula naming everything the expression reads.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from . import expr as E
+from .expr import Unsupported, product_guard
+
+__all__ = ["ERR", "CelProgram", "Unsupported", "compile_native", "compile_tree", "never_fires",
+           "product_guard", "programs"]
 
 ERR = object()  # CEL's error value
 Fn = Callable[[Any], Any]  # env -> value or ERR
 
 
-class Unsupported(Exception):
-    """The expression is outside the native subset (it stays with CEL)."""
+class _Compiler:
+    """Each node becomes (function, type); ``lenient`` is the lint's reading (see module)."""
 
-
-_TOKEN = re.compile(r"""
-    \s*(?:
-      (?P<num>\d+\.\d*(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+)
-    | (?P<str>"[^"\\]*")
-    | (?P<op>&&|\|\||==|!=|>=|<=|[-+*/!<>?:()\[\],])
-    | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
-    )""", re.VERBOSE)
-
-_NAMES = ("ph", "application", "area", "form")
-
-
-def _tokens(text: str) -> list[tuple[str, str]]:
-    out, pos, text = [], 0, text.strip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None or m.end() == pos:
-            raise Unsupported(f"cannot read {text[pos:pos + 10]!r}")
-        pos = m.end()
-        kind = m.lastgroup
-        out.append((kind, m.group(kind)))
-    return out
-
-
-class _Parser:
-    """Precedence climbing over CEL's grammar; every node is (function, type)."""
-
-    def __init__(self, text: str, names: Mapping[str, str]):
-        self.toks = _tokens(text)
-        self.i = 0
+    def __init__(self, names: Mapping[str, str], lenient: bool = False):
         self.names = names  # INCI as written -> ingredient id
+        self.lenient = lenient
+        self.errors: list[str] = []  # type errors met (lenient only)
 
-    # -- token helpers
-    def peek(self, value: str | None = None) -> bool:
-        if self.i >= len(self.toks):
-            return False
-        return value is None or self.toks[self.i][1] == value
+    def fail(self, why: str, typ: str = "dyn"):
+        """Outside the engine's subset; for the lint, a node that is always an error."""
+        if not self.lenient:
+            raise Unsupported(why)
+        self.errors.append(why)
+        return _const(ERR), typ
 
-    def take(self, value: str | None = None) -> tuple[str, str]:
-        if self.i >= len(self.toks) or (value is not None and self.toks[self.i][1] != value):
-            raise Unsupported(f"expected {value!r}")
-        self.i += 1
-        return self.toks[self.i - 1]
+    def node(self, n):  # noqa: C901 (one branch per node type)
+        if isinstance(n, E.Group):
+            return self.node(n.inner)
+        if isinstance(n, E.Num):
+            if isinstance(n.value, int):
+                if not self.lenient:
+                    raise Unsupported("integer literal")  # CEL ints do not mix with doubles
+                return _const(n.value), "int"
+            return _const(n.value), "double"
+        if isinstance(n, E.Str):
+            return _const(n.value), "string"
+        if isinstance(n, E.Bool):
+            return _const(n.value), "bool"
+        if isinstance(n, E.List):
+            if not all(isinstance(x, E.Str) for x in n.items) and not self.lenient:
+                raise Unsupported("only lists of strings")
+            return _const(frozenset(getattr(x, "value", None) for x in n.items)), "list"
+        if isinstance(n, E.Name):
+            if n.name == "ph":
+                return (lambda env: env.ph if env.ph is not None else 0.0), "double"
+            if n.name in E.PRODUCT_NAMES:
+                return (lambda env, a=n.name: getattr(env, a)), "string"
+            return self.fail(f"`{n.name}` alone is a map, not a value", "map")
+        if isinstance(n, E.Index):
+            return self.index(n)
+        if isinstance(n, E.Unary):
+            fn, typ = self.node(n.operand)
+            if n.op == "!":
+                if typ != "bool":
+                    return self.fail(f"! needs a boolean, not a {typ}", "bool")
+                return (lambda env: ERR if (v := fn(env)) is ERR else not v), "bool"
+            if typ not in ("double", "int") or (typ == "int" and not self.lenient):
+                return self.fail(f"- needs a number, not a {typ}", "double")
+            return (lambda env: ERR if (v := fn(env)) is ERR else -v), typ
+        if isinstance(n, E.Cond):
+            c, tc = self.node(n.test)
+            fa, ta = self.node(n.then)
+            fb, tb = self.node(n.other)
+            if tc != "bool":
+                return self.fail(f"the condition of ?: is a {tc}", ta)
+            if ta != tb and not self.lenient:
+                raise Unsupported("ternary types")
 
-    def parse(self) -> Fn:
-        fn, typ = self.ternary()
-        if self.i != len(self.toks) or typ != "bool":
-            raise Unsupported("not a boolean expression")
-        return fn
+            def tern(env):
+                v = c(env)
+                if v is ERR:
+                    return ERR
+                return fa(env) if v else fb(env)
+            return tern, ta if ta == tb else "dyn"
+        return self.binary(n)
 
-    # -- grammar
-    def ternary(self):
-        cond = self.or_()
-        if not self.peek("?"):
-            return cond
-        self.take("?")
-        a = self.ternary()
-        self.take(":")
-        b = self.ternary()
-        if cond[1] != "bool" or a[1] != b[1]:
-            raise Unsupported("ternary types")
-        c, fa, fb = cond[0], a[0], b[0]
+    def index(self, n: E.Index):
+        target, key = E.unwrap(n.target), E.unwrap(n.key)
+        if not (isinstance(target, E.Name) and target.name in ("pct", "tag")):
+            return self.fail("only pct[...] and tag[...] are indexed", "double")
+        if not isinstance(key, E.Str):
+            return self.fail("pct[...] and tag[...] need a string literal", "double")
+        if target.name == "tag":
+            k = key.value
+            return (lambda env: env.tag_total(k)), "double"
+        iid = self.iid(key.value)
 
-        def tern(env):
-            v = c(env)
-            if v is ERR:
-                return ERR
-            return fa(env) if v else fb(env)
-        return tern, a[1]
+        def pct(env):
+            v = env.present.get(iid)
+            return ERR if v is None else v
+        pct.iid = iid  # type: ignore[attr-defined]
+        return pct, "double"
 
-    def or_(self):
-        return self._chain(("||",), self.and_, "bool", lambda _op, a, b: _or(a, b))
-
-    def and_(self):
-        return self._chain(("&&",), self.rel, "bool", lambda _op, a, b: _and(a, b))
-
-    def rel(self):
-        left = self.add()
-        if self.i < len(self.toks) and self.toks[self.i][1] in _CMP:
-            op = self.take()[1]
-            right = self.add()
-            if left[1] != right[1] or left[1] not in ("double", "string", "bool"):
+    def binary(self, n: E.Binary):
+        op = n.op
+        if op == "in":
+            return self.member(n)
+        a, ta = self.node(n.left)
+        b, tb = self.node(n.right)
+        if op in ("&&", "||"):
+            if ta != "bool" or tb != "bool":
+                if not self.lenient:
+                    raise Unsupported(f"{op} needs bool operands")
+                self.errors.append(f"{op} of a {ta if ta != 'bool' else tb}")
+                a = a if ta == "bool" else _const(ERR)  # a non-boolean operand is an error
+                b = b if tb == "bool" else _const(ERR)
+            return _logic(a, b, op == "||"), "bool"
+        if op in _ARITH:
+            if ta == tb and ta in ("double", "int") and (ta == "double" or self.lenient):
+                return _strict(_ARITH[op], a, b), ta
+            return self.fail(f"`{op}` of {_a(ta)} and {_a(tb)} is an error in CEL (no conversion)",
+                             "double")
+        # comparisons
+        numbers = ("double", "int")
+        if ta in numbers and tb in numbers:
+            if (ta != tb or ta == "int") and not self.lenient:
                 raise Unsupported("comparison types")
-            if left[1] != "double" and op not in ("==", "!="):
-                raise Unsupported("ordering of non-numbers")
-            return _cmp(_CMP[op], left[0], right[0]), "bool"
-        if self.peek("in"):
-            self.take()
-            if self.peek("pct"):
-                self.take()
-                if left[1] != "string" or not getattr(left[0], "const", None):
-                    raise Unsupported("`in pct` needs a string literal")
-                iid = self._iid(left[0].const)
-                return (lambda env: iid in env.present), "bool"
-            right = self.add()
-            if right[1] != "list" or left[1] != "string":
-                raise Unsupported("`in` needs a list of strings")
-            values, fl = right[0].const, left[0]
+        elif ta != tb or ta not in ("string", "bool"):
+            if not self.lenient:
+                raise Unsupported("comparison types")
+            return _const(op == "!=" if op in ("==", "!=") else ERR), "bool"
+        elif op not in ("==", "!=") and not self.lenient:
+            raise Unsupported("ordering of non-numbers")
+        return _cmp(_CMP[op], a, b), "bool"
 
-            def member(env):
-                v = fl(env)
-                return ERR if v is ERR else v in values
-            return member, "bool"
-        return left
+    def member(self, n: E.Binary):
+        left, right = E.unwrap(n.left), E.unwrap(n.right)
+        if isinstance(right, E.Name) and right.name in ("pct", "tag"):
+            if not isinstance(left, E.Str):
+                return self.fail(f"`in {right.name}` needs a string literal", "bool")
+            if right.name == "tag":
+                if not self.lenient:
+                    raise Unsupported("`in tag`")
+                return _const(True), "bool"
+            iid = self.iid(left.value)
+            return (lambda env: iid in env.present), "bool"
+        fl, tl = self.node(n.left)
+        fr, tr = self.node(n.right)
+        if tr != "list" or (tl != "string" and not self.lenient):
+            return self.fail("`in` needs a list", "bool")
+        values = fr(None)
 
-    def add(self):
-        return self._chain(("+", "-"), self.mul, "double", _arith)
+        def member(env):
+            v = fl(env)
+            return ERR if v is ERR else v in values
+        return member, "bool"
 
-    def mul(self):
-        return self._chain(("*", "/"), self.unary, "double", _arith)
-
-    def _chain(self, ops: tuple[str, ...], operand, typ: str, node):
-        """A left-associative chain of ``ops`` between operands of type ``typ``."""
-        left = operand()
-        while any(self.peek(op) for op in ops):
-            op = self.take()[1]
-            right = operand()
-            if left[1] != typ or right[1] != typ:
-                raise Unsupported(f"{op} needs {typ} operands")
-            left = (node(op, left[0], right[0]), typ)
-        return left
-
-    def unary(self):
-        if self.peek("!"):
-            self.take()
-            fn, typ = self.unary()
-            if typ != "bool":
-                raise Unsupported("! needs a boolean")
-            return (lambda env: ERR if (v := fn(env)) is ERR else not v), "bool"
-        if self.peek("-"):
-            self.take()
-            fn, typ = self.unary()
-            if typ != "double":
-                raise Unsupported("- needs a double")
-            return (lambda env: ERR if (v := fn(env)) is ERR else -v), "double"
-        return self.primary()
-
-    def primary(self):
-        if self.i >= len(self.toks):
-            raise Unsupported("unexpected end")
-        kind, val = self.take()
-        if kind == "num":
-            if not any(c in val for c in ".eE"):
-                raise Unsupported("integer literal")  # CEL ints do not mix with doubles
-            return _const(float(val)), "double"
-        if kind == "str":
-            return _const(val[1:-1]), "string"
-        if val == "(":
-            node = self.ternary()
-            self.take(")")
-            return node
-        if val == "[":
-            items = []
-            while not self.peek("]"):
-                k, v = self.take()
-                if k != "str":
-                    raise Unsupported("only lists of strings")
-                items.append(v[1:-1])
-                if not self.peek("]"):
-                    self.take(",")
-            self.take("]")
-            return _const(frozenset(items)), "list"
-        if kind != "name":
-            raise Unsupported(f"unexpected {val!r}")
-        if val in ("true", "false"):
-            return _const(val == "true"), "bool"
-        if val in ("pct", "tag"):
-            self.take("[")
-            k, key = self.take()
-            self.take("]")
-            if k != "str":
-                raise Unsupported("pct[...] and tag[...] need a string literal")
-            key = key[1:-1]
-            if val == "pct":
-                iid = self._iid(key)
-
-                def pct(env):
-                    v = env.present.get(iid)
-                    return ERR if v is None else v
-                pct.iid = iid  # type: ignore[attr-defined]
-                return pct, "double"
-            return (lambda env: env.tag_total(key)), "double"
-        if val == "ph":
-            return (lambda env: env.ph if env.ph is not None else 0.0), "double"
-        if val in ("application", "area", "form"):
-            return (lambda env, a=val: getattr(env, a)), "string"
-        raise Unsupported(f"unknown name {val!r}")
-
-    def _iid(self, inci: str) -> str:
+    def iid(self, inci: str) -> str:
         iid = self.names.get(inci)
         if iid is None:
+            if self.lenient:
+                return inci  # the lint's sample formula lists it under its own name
             raise Unsupported(f"pct key {inci!r} is not a catalog INCI name")
         return iid
+
+
+def _a(typ: str) -> str:
+    return ("an " if typ[0] in "aeiou" else "a ") + typ
 
 
 def _const(v):
@@ -249,14 +211,6 @@ def _logic(a: Fn, b: Fn, decisive: bool) -> Fn:
             return decisive
         return ERR if x is ERR or y is ERR else not decisive
     return logic
-
-
-def _and(a: Fn, b: Fn) -> Fn:
-    return _logic(a, b, False)
-
-
-def _or(a: Fn, b: Fn) -> Fn:
-    return _logic(a, b, True)
 
 
 def _ordered(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], Any]:
@@ -282,26 +236,23 @@ def _cmp(op, a: Fn, b: Fn) -> Fn:
             v = env.present.get(iid)
             return ERR if v is None else op(v, c)
         return pct_cmp
-    if c is not None:  # x <op> literal: one call fewer
+    if c is not None and c is not ERR:  # x <op> literal: one call fewer
         def const_cmp(env):
             x = a(env)
             return ERR if x is ERR else op(x, c)
         return const_cmp
-
     return _strict(op, a, b)
 
 
 def _div(x: float, y: float) -> float:
+    if isinstance(x, int) and isinstance(y, int):  # (the lint's integers)
+        return ERR if y == 0 else int(x / y)
     if y == 0.0:  # IEEE 754, as CEL's doubles
         return float("nan") if x == 0.0 or x != x else (float("inf") if x > 0 else float("-inf"))
     return x / y
 
 
 _ARITH = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y, "/": _div}
-
-
-def _arith(op: str, a: Fn, b: Fn) -> Fn:
-    return _strict(_ARITH[op], a, b)
 
 
 def _strict(f: Callable[[Any, Any], Any], a: Fn, b: Fn) -> Fn:
@@ -317,58 +268,94 @@ def _strict(f: Callable[[Any, Any], Any], a: Fn, b: Fn) -> Fn:
     return strict
 
 
-def compile_native(text: str, names: Mapping[str, str]) -> Fn:
-    """A function ``env -> True | False | ERR`` for ``text``, or :class:`Unsupported`.
+def compile_tree(tree: E.Node, names: Mapping[str, str]) -> Fn:
+    """A function ``env -> True | False | ERR`` for the tree, or :class:`Unsupported`.
 
     ``names`` maps the INCI names as written in ``pct[...]`` to ingredient ids.
     ``env`` offers ``present`` (id -> %), ``tag_total(tag)``, ``ph`` (None
     reads as 0.0, as in the CEL context), ``application``, ``area``, ``form``.
     """
-    return _Parser(text, names).parse()
-
-
-def product_guard(text: str) -> dict[str, frozenset[str]]:
-    """What the product must be for ``text`` to have any chance of being true.
-
-    Read from the top-level conjuncts that test the product alone:
-    ``application == "leave-on"``, ``"cream" == form``, ``area in ["face", "eye"]``.
-    ``{"form": {"sunscreen"}}`` means: for any other form the expression is
-    false whatever the formula, since CEL's ``false && x`` is false even when
-    ``x`` is an error. Empty when there is no such conjunct or when a
-    top-level ``||`` or ``?:`` makes the reading unsafe; never raises.
-    """
     try:
-        toks = _tokens(text)
+        fn, typ = _Compiler(names).node(tree)
+    except RecursionError:
+        raise Unsupported("too deeply nested") from None
+    if typ != "bool":
+        raise Unsupported("not a boolean expression")
+    return fn
+
+
+def compile_native(text: str, names: Mapping[str, str]) -> Fn:
+    """:func:`compile_tree` of the text's tree."""
+    return compile_tree(E.parse(text), names)
+
+
+class CelProgram:
+    """The CEL library's program for an expression, compiled on first use: the reference
+    the tests compare the evaluators against (the engine runs it only for a text its own
+    evaluator does not take)."""
+
+    __slots__ = ("text", "_program")
+
+    def __init__(self, text: str, program: Any = None):
+        self.text, self._program = text, program
+
+    def execute(self, context: Any) -> Any:
+        if self._program is None:
+            import cel
+
+            self._program = cel.compile(self.text)
+        return self._program.execute(context)
+
+
+def programs(text: str, names: Mapping[str, str]) -> tuple[CelProgram, Fn | None]:
+    """(CEL program, native closures or None) for a rule's text; raises the CEL compiler's
+    error on a text that is not CEL at all. Inside the language the CEL program is
+    compiled only when used (the engine needs it only where ``native`` is None)."""
+    try:
+        tree = E.parse(text)
     except Unsupported:
-        return {}
-    parts: list[list[tuple[str, str]]] = [[]]
-    depth = 0
-    for kind, value in toks:
-        if value in ("(", "["):
-            depth += 1
-        elif value in (")", "]"):
-            depth -= 1
-        elif depth == 0 and kind == "op" and value in ("||", "?", ":"):
-            return {}
-        if depth == 0 and value == "&&":
-            parts.append([])
-        else:
-            parts[-1].append((kind, value))
-    out: dict[str, frozenset[str]] = {}
-    for part in parts:
-        vals = [v for _k, v in part]
-        if (len(part) == 3 and vals[1] == "==" and part[0][0] == "name" and vals[0] in _NAMES[1:]
-                and part[2][0] == "str"):
-            name, allowed = vals[0], {vals[2][1:-1]}
-        elif (len(part) == 3 and vals[1] == "==" and part[2][0] == "name"
-              and vals[2] in _NAMES[1:] and part[0][0] == "str"):
-            name, allowed = vals[2], {vals[0][1:-1]}
-        elif (len(part) >= 5 and part[0][0] == "name" and vals[0] in _NAMES[1:]
-              and vals[1] == "in" and vals[2] == "[" and vals[-1] == "]"
-              and all(k == "str" for k, _v in part[3:-1:2])
-              and all(v == "," for v in vals[4:-1:2]) and len(part) % 2 == 1):
-            name, allowed = vals[0], {v[1:-1] for v in vals[3:-1:2]}
-        else:
-            continue
-        out[name] = out.get(name, frozenset(allowed)) & allowed
-    return out
+        import cel
+
+        return CelProgram(text, cel.compile(text)), None
+    try:
+        return CelProgram(text), compile_tree(tree, names)
+    except Unsupported:
+        import cel
+
+        return CelProgram(text, cel.compile(text)), None
+
+
+class _Sample:
+    """The lint's formula: every name the expression reads is there, each at its own %."""
+
+    def __init__(self, refs: E.Refs):
+        self.present = {k: 1.0 + 0.37 * n for n, k in enumerate(sorted(set(refs.pcts)))}
+        self.tags = {k: 2.0 + 0.53 * n for n, k in enumerate(sorted(set(refs.tags)))}
+        self.ph, self.application, self.area, self.form = 5.5, "leave-on", "face", "cream"
+
+    def tag_total(self, tag: str):
+        return self.tags.get(tag, 1.0)
+
+
+def never_fires(text: str) -> str | None:
+    """Why an expression of the language can never fire (a type error, or not a condition:
+    it is false or an error on every formula), or None. Evaluated once against a sample
+    formula that lists every ingredient and tag it names; a text outside the language is
+    the CEL library's to judge (None)."""
+    try:
+        tree = E.parse(text)
+    except Unsupported:
+        return None
+    comp = _Compiler({}, lenient=True)
+    try:
+        fn, typ = comp.node(tree)
+    except RecursionError:
+        return None
+    if typ not in ("bool", "dyn"):
+        return f"it is a {typ}, not a condition (a rule fires only on true)"
+    got = fn(_Sample(E.references(text)))
+    if got is ERR and comp.errors:
+        return comp.errors[0]
+    if got is not ERR and not isinstance(got, bool):
+        return f"it gives {got!r}, not true or false"
+    return None
