@@ -32,7 +32,7 @@ from tests.production.live import LiveServer, check_database, run_clients, seed 
 def empty(url: str) -> str:
     from sqlalchemy import text
 
-    from configurator.web.db import make_engine
+    from configurator.store.db import make_engine
 
     eng = make_engine(url)
     with eng.begin() as conn:

@@ -272,7 +272,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(("serve",), "run the web app (gunicorn; --dev for Flask's server)",
             f"{_WEB}:add_serve"),
     Command(("users",), "manage accounts", f"{_WEB}:add_users"),
-    Command(("db",), "back up and restore the database", "configurator.web.backup:register"),
+    Command(("db",), "back up and restore the database", "configurator.store.backup:register"),
     Command(("rules",), "R&D's rule tooling", None),
     Command(("rules", "check"), "lint a rules folder (exit 1 on problems)",
             f"{__name__}:add_rules_check"),

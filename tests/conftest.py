@@ -108,7 +108,7 @@ def postgres_database(url: str, suffix: str = "") -> str:
     out = u.set(database=name).render_as_string(hide_password=False)
     if out in _made:
         return out
-    from configurator.web.db import make_engine
+    from configurator.store.db import make_engine
 
     admin = make_engine(u.set(database="postgres").render_as_string(hide_password=False))
     try:
@@ -153,7 +153,7 @@ def database_url(tmp_path) -> str:
         url = postgres_database(url)  # this xdist worker's own database
     from sqlalchemy import MetaData, text
 
-    from configurator.web.db import make_engine
+    from configurator.store.db import make_engine
 
     eng = make_engine(url)
     try:

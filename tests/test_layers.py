@@ -14,8 +14,7 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "configurator"
 
-STORE = ("configurator.web.models", "configurator.web.db", "configurator.migrations",
-         "configurator.web.backup", "configurator.store")
+STORE = ("configurator.store",)  # models, db, migrations, backup, the design operations
 FORBIDDEN = {
     "configurator.engine": ("configurator.web", "configurator.specsheet", "configurator.quiz",
                             "configurator.tooling", *STORE),
@@ -31,13 +30,6 @@ KNOWN = {
     # (moving it means every reader of RuleSet.quiz (web, API, rules diff, tests) and `rules
     # check`'s file:line quiz problems move too: left to the rule-kind work of issue 13)
     ("configurator.rules.loader", "configurator.quiz"),
-    # rules impact stores its runs and reads the saved designs through the web's models and db
-    # (step 4: the store becomes its own package that web and tooling both use)
-    ("configurator.tooling.impact", "configurator.web"),
-    ("configurator.tooling.impact", "configurator.web.db"),
-    ("configurator.tooling.impact", "configurator.web.models"),
-    ("configurator.tooling.coming", "configurator.web"),
-    ("configurator.tooling.coming", "configurator.web.db"),
 }
 
 
@@ -66,7 +58,7 @@ def imports_of(path) -> set[str]:
                 anchor = anchor[:len(anchor) - node.level + 1]
                 base = ".".join([*anchor, base] if base else anchor)
             found.add(base)
-            # `from . import db` imports the module configurator.web.db (a name, not a module,
+            # `from . import db` imports the module configurator.store.db (a name, not a module,
             # is only an attribute of `base`)
             found.update(f"{base}.{a.name}" for a in node.names if _is_module(f"{base}.{a.name}"))
     return found

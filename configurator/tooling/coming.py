@@ -110,7 +110,7 @@ def run_coming(database_url: str, rules_dir: str, on: date, today: date | None =
     from sqlmodel import Session
 
     from ..rules import load_rules
-    from ..web import db
+    from ..store import db
     from .impact import latest_designs
 
     rs = load_rules(rules_dir)

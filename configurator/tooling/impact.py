@@ -14,7 +14,7 @@ The report groups the changed designs by rule (the finding's ``rule``
 field: a rule id, or ``catalog-<id>-use``, ``base-<id>``,
 ``constraint-<id>`` for the built-in checks), the groups holding verdict
 changes first and, in each group, the designs whose verdict changed first.
-Each run is stored as an :class:`~configurator.web.models.ImpactRun`; the R&D
+Each run is stored as an :class:`~configurator.store.models.ImpactRun`; the R&D
 page shows the latest with :func:`latest_impact_run`.
 
 Without ``--rules`` the candidate is the folder in force as it is now on
@@ -234,7 +234,7 @@ def latest_designs(session) -> tuple[list[dict], list, list, list[dict]]:
 
     from ..engine import parse_formula
     from ..errors import ConfiguratorError
-    from ..web.models import Design, Revision
+    from ..store.models import Design, Revision
 
     q = (select(Design, Revision)
          .join(Revision, (Revision.design_id == Design.id) & (Revision.number == Design.version))
@@ -260,8 +260,8 @@ def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | No
     from sqlmodel import Session
 
     from ..rules import default_rules_dir, load_rules
-    from ..web import db
-    from ..web.models import ImpactRun
+    from ..store import db
+    from ..store.models import ImpactRun
 
     in_force = rules_dir or os.environ.get("CONFIGURATOR_RULES") or str(default_rules_dir())
     engine = db.make_engine(database_url)
@@ -297,7 +297,7 @@ def latest_impact_run(session):
     """The most recent :class:`ImpactRun` (its ``report`` is :func:`impact`'s dict), or None."""
     from sqlmodel import select
 
-    from ..web.models import ImpactRun
+    from ..store.models import ImpactRun
 
     q = select(ImpactRun).order_by(ImpactRun.created_at.desc(), ImpactRun.id.desc())
     return session.exec(q).first()
@@ -357,13 +357,13 @@ def cmd_rules_impact(args: argparse.Namespace) -> int:
     from ..errors import ConfiguratorError
 
     url = args.database or os.environ.get("DATABASE_URL")
-    if not url:
-        from ..web import ROOT
+    if not url:  # the app's own SQLite file (the store's default), if the app ever ran
+        from ..store.db import default_url
 
-        instance = ROOT / "instance"
-        url = f"sqlite:///{instance / 'configurator.db'}"
-        if not (instance / "configurator.db").exists():
-            print(f"configurator: no database at {instance / 'configurator.db'}; give --database "
+        url = default_url()
+        file = Path(url.removeprefix("sqlite:///"))
+        if not file.exists():
+            print(f"configurator: no database at {file}; give --database "
                   "URL or set DATABASE_URL", file=sys.stderr)
             return 2
     if args.rules is not None and not Path(args.rules).is_dir():

@@ -8,7 +8,7 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.routing import IntegerConverter
 
@@ -71,9 +71,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if "SECRET_KEY" not in app.config or not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
 
-    from . import api, auth, db, designs, lab, security, sheets  # noqa: F401 (sheets adds routes)
+    from ..store import db
+    from . import api, auth, designs, lab, security, sheets  # noqa: F401 (sheets adds routes)
 
-    db.init_app(app)
+    _init_db(app)
     if app.config["AUTO_MIGRATE"]:
         db.upgrade(app.extensions["db_engine"])
     from .rulegate import gate
@@ -176,6 +177,34 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _db_engine():
+    return current_app.extensions["db_engine"]
+
+
+def _db_session():
+    """The request's session (opened on first use, closed at teardown)."""
+    from sqlmodel import Session
+
+    if "db" not in g:
+        g.db = Session(_db_engine(), expire_on_commit=False)
+    return g.db
+
+
+def _db_close(_exc: BaseException | None) -> None:
+    s = g.pop("db", None)
+    if s is not None:
+        s.close()
+
+
+def _init_db(app: Flask) -> None:
+    """One engine per app, one session per request: what the store's db.session() returns."""
+    from ..store import db
+
+    app.extensions["db_engine"] = db.make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(_db_close)
+    db.bind(_db_engine, _db_session)
+
+
 def _error_page(code: int, message: str):
     """The error page; under /api/ the API's JSON shape, even when no API route matched
     (an id out of range, a wrong method), as the OpenAPI document promises."""
@@ -213,6 +242,4 @@ def _hot_reload(app: Flask, holder: RuleSetHolder) -> None:
 
 def rules():
     """The rule set in force for this request."""
-    from flask import current_app
-
     return current_app.extensions["rules"].current

@@ -14,7 +14,8 @@ from werkzeug.exceptions import HTTPException
 
 from ..engine import check, parse_formula
 from ..errors import FormulaError
-from . import rules, store
+from ..store import designs as store
+from . import rules
 from .openapi import spec
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

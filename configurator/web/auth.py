@@ -30,9 +30,10 @@ from werkzeug.security import generate_password_hash
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from . import db, ratelimit
+from ..store import db
+from ..store.models import ROLES, ApiToken, User, now, utc
+from . import ratelimit
 from .forms import whole_number
-from .models import ROLES, ApiToken, User, now, utc
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()

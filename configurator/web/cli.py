@@ -73,9 +73,10 @@ def cmd_users(args: argparse.Namespace) -> int:
     from sqlmodel import select
     from werkzeug.security import generate_password_hash
 
-    from . import create_app, db
+    from ..store import db
+    from ..store.models import User
+    from . import create_app
     from .auth import create_token, create_user, revoke_tokens
-    from .models import User
 
     app = create_app()
     with app.app_context():
@@ -120,12 +121,12 @@ def cmd_rules_promote(args: argparse.Namespace) -> int:
     import getpass
 
     from ..rules import default_rules_dir
-    from .backup import _engine
-    from .db import upgrade
+    from ..store.backup import engine_for
+    from ..store.db import upgrade
     from .rulegate import promote_folder
 
     directory = args.dir or os.environ.get("CONFIGURATOR_RULES") or str(default_rules_dir())
-    engine = _engine(args)
+    engine = engine_for(args.database)
     try:
         upgrade(engine)
         verdict, dropped = promote_folder(engine, directory, args.reason or "",

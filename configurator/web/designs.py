@@ -13,7 +13,8 @@ from wtforms.validators import DataRequired, Length
 from ..days import DayError, dated_rules, day_or_today, day_text
 from ..engine import advise, check, parse_formula
 from ..errors import FormulaError
-from . import rules, store
+from ..store import designs as store
+from . import rules
 from .catalog_search import catalog_index, hits
 from .forms import (
     AGE_AREAS,

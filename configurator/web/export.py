@@ -36,9 +36,11 @@ from flask import Blueprint, Response, current_app, stream_with_context
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from . import db, rules, store
+from ..store import db
+from ..store import designs as store
+from ..store.models import AuditEvent, Design, Revision, User, utc
+from . import rules
 from .liveness import beat
-from .models import AuditEvent, Design, Revision, User, utc
 
 bp = Blueprint("export", __name__)
 FORMAT = "configurator-export"

@@ -31,10 +31,12 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..engine import check, parse_formula
-from . import db, rules, store
+from ..store import db
+from ..store import designs as store
+from ..store.models import STATUSES, Design, User, now
+from . import rules
 from .auth import role_required
 from .forms import choices, whole_number
-from .models import STATUSES, Design, User, now
 
 bp = Blueprint("lab", __name__, url_prefix="/lab")
 LAB = ("lab", "admin")

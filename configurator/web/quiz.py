@@ -31,7 +31,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..engine import parse_formula
 from ..quiz import AnswerError, PersonalizeError, Quiz, describe, normalise, personalize
-from . import rules, store
+from ..store import designs as store
+from . import rules
 from .forms import choices
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")

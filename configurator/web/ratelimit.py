@@ -37,8 +37,8 @@ from sqlalchemy import delete, func
 from sqlmodel import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import db
-from .models import LoginAttempt, now, utc
+from ..store import db
+from ..store.models import LoginAttempt, now, utc
 
 DEFAULTS = {"LOGIN_ACCOUNT_LIMIT": 5, "LOGIN_IP_LIMIT": 30, "LOGIN_WINDOW_SECONDS": 900}
 

@@ -444,7 +444,7 @@ def _latest_impact():
         from ..tooling.impact import latest_impact_run
     except ImportError:  # the impact tooling is optional for the web app
         return None
-    from . import db
+    from ..store import db
 
     return latest_impact_run(db.session())
 

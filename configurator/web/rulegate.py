@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from ..rules.holder import Coverage, Gate
 from ..rules.model import RuleSet
-from .models import RuleSetRecord
+from ..store.models import RuleSetRecord
 
 _TESTED: dict[tuple, tuple[str, ...]] = {}  # (version, tests stamp) -> mismatches
 

@@ -18,12 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from ..engine import parse_formula
-from . import db, rules, store
+from ..store import db
+from ..store import designs as store
+from ..store.models import Design, Revision, SheetCache, User
+from . import rules
 from .auth import role_required
 from .designs import bp as designs_bp
 from .lab import LAB, _design
 from .lab import bp as lab_bp
-from .models import Design, Revision, SheetCache, User
 
 DECISIONS = ("approved", "changes_requested", "rejected")
 

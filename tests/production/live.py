@@ -144,10 +144,11 @@ def seed(database_url: str, clients: int = 20, users: int = 4, shared_per_user: 
     from sqlmodel import select
 
     from configurator.engine import parse_formula
-    from configurator.web import create_app, db, rules
+    from configurator.store import db
+    from configurator.store.designs import create
+    from configurator.store.models import User
+    from configurator.web import create_app, rules
     from configurator.web.auth import create_token, create_user
-    from configurator.web.models import User
-    from configurator.web.store import create
 
     app = create_app({"TESTING": True, "SECRET_KEY": "seed", "DATABASE_URL": database_url,
                       "RULES_DIR": RULES})
@@ -318,7 +319,7 @@ def integrity(database_url: str) -> list[str]:
     """The database engine's own check: problems found (empty when clean)."""
     from sqlalchemy import text
 
-    from configurator.web.db import make_engine
+    from configurator.store.db import make_engine
 
     eng = make_engine(database_url)
     problems: list[str] = []
@@ -370,7 +371,7 @@ def check_database(database_url: str, clients: list[Client], seeded: Seeded,
     """
     from sqlalchemy import text
 
-    from configurator.web.db import make_engine
+    from configurator.store.db import make_engine
 
     problems = integrity(database_url)
     eng = make_engine(database_url)

@@ -13,7 +13,7 @@ started again on the same database, takes the load again, and is killed again
 * every acknowledged save is there with the acknowledged content,
 * no half-written save: each design's version is its last revision and its
   revision numbers have no gap (a save is one transaction: the design's UPDATE
-  and the revision's INSERT commit together, configurator/web/store.py),
+  and the revision's INSERT commit together, configurator/store/designs.py),
 * a revision nobody was told about is one of the requests cut off by the kill,
 * and the restarted server answers a save on every design.
 """

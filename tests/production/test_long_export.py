@@ -25,9 +25,9 @@ TIMEOUT = 2  # seconds: gunicorn's --timeout for this server
 
 def _seed(database_url: str) -> None:
     from configurator.engine import parse_formula
+    from configurator.store.designs import create
     from configurator.web import create_app, rules
     from configurator.web.auth import create_user
-    from configurator.web.store import create
 
     app = create_app({"TESTING": True, "SECRET_KEY": "seed", "DATABASE_URL": database_url,
                       "RULES_DIR": RULES})

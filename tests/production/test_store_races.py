@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from configurator.engine import parse_formula
-from configurator.web import db, rules, store
+from configurator.store import db
+from configurator.store import designs as store
+from configurator.store.db import make_engine
+from configurator.store.models import Revision, User
+from configurator.web import rules
 from configurator.web.auth import create_token
-from configurator.web.db import make_engine
-from configurator.web.models import Revision, User
 from tests.production.live import formula
 
 

@@ -73,8 +73,8 @@ def test_open_creates_a_design_with_the_answers_then_delete_them(client, auth, a
     assert "Your skin quiz answers" in editor and "Oily: shiny all over" in editor
     editor = raw
     with app.app_context():
-        from configurator.web import db
-        from configurator.web.models import Design
+        from configurator.store import db
+        from configurator.store.models import Design
 
         d = db.session().get(Design, design_id)
         assert d.quiz_answers["answers"]["skin-type"] == "oily"
@@ -88,8 +88,8 @@ def test_open_creates_a_design_with_the_answers_then_delete_them(client, auth, a
     assert 'id="quiz-answers"' not in editor and "answers are deleted" in text_of(editor)
     assert 'value="Niacinamide"' in client.get(f"/designs/{design_id}").get_data(as_text=True)
     with app.app_context():
-        from configurator.web import db
-        from configurator.web.models import Design
+        from configurator.store import db
+        from configurator.store.models import Design
 
         assert db.session().get(Design, design_id).quiz_answers is None
 

@@ -18,9 +18,10 @@ from sqlmodel import Session, select
 from configurator.cli import main
 from configurator.engine import parse_formula
 from configurator.rules import load_rules
+from configurator.store import db
+from configurator.store import designs as store
+from configurator.store.models import ImpactRun, User
 from configurator.tooling.impact import latest_impact_run, run_impact
-from configurator.web import db, store
-from configurator.web.models import ImpactRun, User
 from tests.conftest import ROOT
 
 RULE = "eu-annex-v-29-phenoxyethanol"

@@ -16,9 +16,10 @@ from sqlmodel import select
 from configurator.cli import main
 from configurator.engine import check, parse_formula
 from configurator.rules import load_rules
+from configurator.store import db
+from configurator.store import designs as store
+from configurator.store.models import User
 from configurator.tooling.coming import Window, coming_impact, format_text, run_coming
-from configurator.web import db, store
-from configurator.web.models import User
 from tests.conftest import ROOT
 
 TODAY = date(2026, 12, 2)

@@ -23,9 +23,11 @@ def populate(app) -> dict[str, int]:
     from sqlmodel import select
 
     from configurator.engine import parse_formula
-    from configurator.web import db, rules, store
+    from configurator.store import db
+    from configurator.store import designs as store
+    from configurator.store.models import LoginAttempt, User
+    from configurator.web import rules
     from configurator.web.auth import create_token
-    from configurator.web.models import LoginAttempt, User
     from configurator.web.sheets import render_sheet
 
     ids: dict[str, int] = {}

@@ -93,8 +93,10 @@ def _fresh_design(app, state: str) -> int:
     from sqlmodel import select
 
     from configurator.engine import parse_formula
-    from configurator.web import db, rules, store
-    from configurator.web.models import User
+    from configurator.store import db
+    from configurator.store import designs as store
+    from configurator.store.models import User
+    from configurator.web import rules
 
     with app.test_request_context():
         users = {u.email: u for u in db.session().exec(select(User))}
@@ -181,8 +183,8 @@ class Principal:
 
 
 def _version(app, did: int) -> int:
-    from configurator.web import db
-    from configurator.web.models import Design
+    from configurator.store import db
+    from configurator.store.models import Design
 
     with app.app_context():
         return db.session().get(Design, did).version

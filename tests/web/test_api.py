@@ -14,9 +14,9 @@ def token(app):
     with app.app_context():
         from sqlmodel import select
 
-        from configurator.web import db
+        from configurator.store import db
+        from configurator.store.models import User
         from configurator.web.auth import create_token
-        from configurator.web.models import User
 
         user = db.session().exec(select(User).where(User.email == "alice@example.com")).one()
         return create_token(user)
@@ -73,9 +73,9 @@ def test_a_token_works_until_it_expires_or_is_revoked(app, client):
 
     from sqlmodel import select
 
-    from configurator.web import db
+    from configurator.store import db
+    from configurator.store.models import ApiToken, User, now
     from configurator.web.auth import create_token, revoke_tokens
-    from configurator.web.models import ApiToken, User, now
 
     with app.app_context():
         user = db.session().exec(select(User).where(User.email == "alice@example.com")).one()

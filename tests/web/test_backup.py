@@ -22,8 +22,8 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from configurator.cli import main
+from configurator.store.db import make_engine
 from configurator.web import create_app
-from configurator.web.db import make_engine
 from tests.conftest import csrf_of, postgres_database
 from tests.web.populate import RULES, populate
 
@@ -70,7 +70,7 @@ def source(tmp_path):
 
 def rows(url: str) -> dict[str, list[dict]]:
     """Every row of every model table, read through the models' own types, normalised."""
-    from configurator.web import models  # noqa: F401
+    from configurator.store import models  # noqa: F401
 
     eng = make_engine(url)
     out = {}

@@ -43,8 +43,8 @@ from sqlalchemy import func
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
+from configurator.store.models import AuditEvent, Design, Revision
 from configurator.web import create_app
-from configurator.web.models import AuditEvent, Design, Revision
 from tests.conftest import ROOT, csrf_of, database_url
 
 MISSING = object()
@@ -98,7 +98,7 @@ class Site:
         return int(r.headers["Location"].rstrip("/").split("/")[-1])
 
     def db(self):
-        from configurator.web import db
+        from configurator.store import db
 
         return db.session()
 

@@ -80,9 +80,9 @@ def test_saving_ignores_the_day_the_revision_is_checked_for_today(client, auth, 
     data = editor_data(client, did, **D5, on="2027-06-07", action="save")
     assert client.post(f"/designs/{did}", data=data).status_code == 303
     with app.app_context():
-        from configurator.web import db
-        from configurator.web.models import Design
-        from configurator.web.store import revision
+        from configurator.store import db
+        from configurator.store.designs import revision
+        from configurator.store.models import Design
 
         rev = revision(db.session().get(Design, did))
         assert rev.report["checked_on"] == date.today().isoformat()
@@ -110,9 +110,9 @@ def test_age_select_for_body_products_saved_in_the_document(client, auth, app):
     assert "No errors" not in babies and "Salicylic Acid" in babies
     assert client.post(f"/designs/{did}", data={**data, "action": "save"}).status_code == 303
     with app.app_context():
-        from configurator.web import db
-        from configurator.web.models import Design
-        from configurator.web.store import revision
+        from configurator.store import db
+        from configurator.store.designs import revision
+        from configurator.store.models import Design
 
         rev = revision(db.session().get(Design, did))
         assert rev.document["age"] == "under-3" and rev.valid is False

@@ -109,8 +109,8 @@ def test_saved_revision_records_the_version_in_force(live, tmp_path):
     with app.app_context():
         from sqlmodel import select
 
-        from configurator.web import db
-        from configurator.web.models import Revision
+        from configurator.store import db
+        from configurator.store.models import Revision
 
         revs = db.session().exec(select(Revision).order_by(Revision.number)).all()
         assert len(revs) == 2

@@ -96,8 +96,8 @@ def test_nobody_changes_an_approved_revision(client, auth, app):
                                         "action": "save"})
     client.post(f"/designs/{did}", data=data)
     with app.app_context():
-        from configurator.web import db
-        from configurator.web.models import Design, Revision
+        from configurator.store import db
+        from configurator.store.models import Design, Revision
 
         d = db.session().get(Design, did)
         assert d.status == "approved" and d.version == 2
@@ -134,8 +134,8 @@ def _own_submitted(client, auth, who):
 
 def _status(app, did):
     with app.app_context():
-        from configurator.web import db
-        from configurator.web.models import Design
+        from configurator.store import db
+        from configurator.store.models import Design
 
         return db.session().get(Design, did).status
 
@@ -162,8 +162,9 @@ def test_decision_on_own_design_is_refused_even_once_started(client, auth, app):
     with app.app_context():  # started by hand, as a lab colleague would have
         from sqlmodel import select
 
-        from configurator.web import db, store
-        from configurator.web.models import Design, User
+        from configurator.store import db
+        from configurator.store import designs as store
+        from configurator.store.models import Design, User
 
         s = db.session()
         admin = s.exec(select(User).where(User.email == "admin@example.com")).one()
@@ -195,8 +196,8 @@ def test_client_cannot_archive_a_design_under_review(client, auth, app, state):
     client.post(f"/designs/{did}/archive", data={"csrf_token": auth.csrf("/designs")})
     _logout(client, auth)
     with app.app_context():
-        from configurator.web import db
-        from configurator.web.models import Design
+        from configurator.store import db
+        from configurator.store.models import Design
 
         d = db.session().get(Design, did)
         assert d.status == state and d.archived is False

@@ -19,9 +19,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from werkzeug.security import generate_password_hash
 
+from configurator.store import db as dbmod
+from configurator.store.db import make_engine
 from configurator.web import create_app
-from configurator.web import db as dbmod
-from configurator.web.db import make_engine
 from tests.conftest import csrf_of, database_url
 from tests.web.populate import RULES
 from tests.web.test_designs import editor_data
@@ -111,8 +111,9 @@ def test_upgrade_old_database_with_data(tmp_path):
             assert conn.execute(text("SELECT COUNT(*) FROM revisions")).scalar() == 4
             assert conn.execute(text("SELECT COUNT(*) FROM audit_events")).scalar() == 3
         with app.app_context():
-            from configurator.web import db, store
-            from configurator.web.models import Design, Revision, User
+            from configurator.store import db
+            from configurator.store import designs as store
+            from configurator.store.models import Design, Revision, User
 
             s = db.session()
             d = s.get(Design, 1)
@@ -127,7 +128,7 @@ def test_upgrade_old_database_with_data(tmp_path):
             assert s.get(User, 2).role == "lab"
             from datetime import datetime, timedelta
 
-            from configurator.web.models import ApiToken
+            from configurator.store.models import ApiToken
 
             end = s.get(ApiToken, 1).expires_at  # 0005: the old token got an end, 90 days on
             end = end if end.tzinfo else end.replace(tzinfo=UTC)
@@ -153,8 +154,8 @@ def test_upgrade_old_database_with_data(tmp_path):
         assert new.status_code == 201 and new.get_json()["id"] == 4
         assert c.get("/designs/2/sheet.pdf").data.startswith(b"%PDF")  # old approved design
         with app.app_context():
-            from configurator.web import db
-            from configurator.web.models import Design
+            from configurator.store import db
+            from configurator.store.models import Design
 
             assert db.session().get(Design, 1).status == "submitted"
     finally:
@@ -189,7 +190,7 @@ def test_db_upgrade_command_and_hosts_starting_together(tmp_path, capsys):
     import threading
 
     from configurator.cli import main
-    from configurator.web.db import upgrade as upgrade_locked  # under the advisory lock
+    from configurator.store.db import upgrade as upgrade_locked  # under the advisory lock
 
     url = database_url(tmp_path)
     _fill_at_0001(url)

@@ -39,9 +39,9 @@ def _app(rules: Path, url: str):
     app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": url,
                       "RULES_DIR": str(rules), "RULES_CHECK_SECONDS": 0})
     with app.app_context():
-        from configurator.web import db
+        from configurator.store import db
+        from configurator.store.models import User
         from configurator.web.auth import create_user
-        from configurator.web.models import User
 
         if db.session().exec(select(User)).first() is None:
             create_user("rnd@example.com", "rnd-pw", "rnd")
@@ -63,8 +63,8 @@ def _hq_valid(app) -> bool:
 
 
 def _records(app):
-    from configurator.web import db
-    from configurator.web.models import RuleSetRecord
+    from configurator.store import db
+    from configurator.store.models import RuleSetRecord
 
     with app.app_context():
         return list(db.session().exec(select(RuleSetRecord).order_by(RuleSetRecord.id)))

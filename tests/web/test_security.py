@@ -121,8 +121,8 @@ def test_forwarded_proto_honoured_with_trusted_proxy(tmp_path):
 def _attempts(app):
     from sqlmodel import select
 
-    from configurator.web import db
-    from configurator.web.models import LoginAttempt
+    from configurator.store import db
+    from configurator.store.models import LoginAttempt
 
     with app.app_context():
         return [(a.scope, a.key) for a in db.session().exec(select(LoginAttempt))]
@@ -205,8 +205,8 @@ def test_limit_is_shared_by_workers_through_the_database(limited, tmp_path):
 def test_window_expires(limited):
     from sqlalchemy import update
 
-    from configurator.web import db
-    from configurator.web.models import LoginAttempt, now
+    from configurator.store import db
+    from configurator.store.models import LoginAttempt, now
 
     c = limited.test_client()
     for _ in range(3):
@@ -273,9 +273,9 @@ def test_api_token_works_on_the_api_only(client, app):
     with app.app_context():
         from sqlmodel import select
 
-        from configurator.web import db
+        from configurator.store import db
+        from configurator.store.models import User
         from configurator.web.auth import create_token
-        from configurator.web.models import User
 
         lab = db.session().exec(select(User).where(User.email == "lab@example.com")).one()
         token = create_token(lab)

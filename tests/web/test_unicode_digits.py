@@ -43,8 +43,8 @@ def test_editor_save_version(client, auth, app, value):
     assert r.status_code == 400
     assert "out of date or was altered" in r.get_data(as_text=True)
     with app.app_context():
-        from configurator.web import db
-        from configurator.web.models import Design
+        from configurator.store import db
+        from configurator.store.models import Design
 
         assert db.session().get(Design, did).version == 1
 

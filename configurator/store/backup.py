@@ -302,21 +302,16 @@ def restore(engine: Engine, lines: IO[str], path: str = "backup", force: bool = 
 
 # ---- the command -------------------------------------------------------------
 
-def _engine(args: argparse.Namespace) -> Engine:
-    """The app's database (same default as create_app), without loading the rules."""
-    from flask import Flask
+def engine_for(url: str | None) -> Engine:
+    """The database ``--database URL`` names, else the app's (:func:`.db.default_url`).
 
-    from .db import make_engine
-
-    url = args.database or os.environ.get("DATABASE_URL")
-    if not url:
-        instance = Path(Flask("configurator.web").instance_path)
-        url = f"sqlite:///{instance / 'configurator.db'}"
-    return make_engine(url)
+    Without loading the rules: ``db`` and ``rules promote`` need only the database.
+    """
+    return db.make_engine(url or db.default_url())
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    engine = _engine(args)
+    engine = engine_for(args.database)
     where = engine.url.render_as_string(hide_password=True)
     try:
         if args.db_command == "upgrade":

@@ -1,17 +1,22 @@
-"""The database: one engine per app, one session per request, Alembic for the schema."""
+"""The database: engines, Alembic for the schema, the session the store functions use.
+
+No Flask here: the web app binds :func:`engine` and :func:`session` to its own
+engine and its per-request session (``configurator.web.bind_db``); a command
+(``rules impact``, ``db backup``) makes its own engine with :func:`make_engine`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from flask import Flask, current_app, g
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
@@ -68,23 +73,41 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
         return before, current_revision(conn)
 
 
+def default_url() -> str:
+    """``$DATABASE_URL``, else the web app's SQLite file in its instance folder (as create_app).
+
+    The instance folder is Flask's (``instance/`` beside the package in a checkout), so
+    Flask is imported here, and only when no URL is set.
+    """
+    import os
+
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    from flask import Flask
+
+    instance = Path(Flask("configurator.web").instance_path)
+    return f"sqlite:///{instance / 'configurator.db'}"
+
+
+_bound: tuple[Callable[[], Engine], Callable[[], Session]] | None = None
+
+
+def bind(engine_of: Callable[[], Engine], session_of: Callable[[], Session]) -> None:
+    """Where :func:`engine` and :func:`session` come from (the web app: its request's)."""
+    global _bound
+    _bound = (engine_of, session_of)
+
+
 def engine() -> Engine:
-    return current_app.extensions["db_engine"]
+    """The bound engine (the current app's)."""
+    if _bound is None:
+        raise RuntimeError("no database bound: configurator.store.db.bind() first")
+    return _bound[0]()
 
 
 def session() -> Session:
-    """The request's session (opened on first use, closed at teardown)."""
-    if "db" not in g:
-        g.db = Session(engine(), expire_on_commit=False)
-    return g.db
-
-
-def _close(_exc: BaseException | None) -> None:
-    s = g.pop("db", None)
-    if s is not None:
-        s.close()
-
-
-def init_app(app: Flask) -> None:
-    app.extensions["db_engine"] = make_engine(app.config["DATABASE_URL"])
-    app.teardown_appcontext(_close)
+    """The bound session (in the web app: the request's, opened on first use)."""
+    if _bound is None:
+        raise RuntimeError("no database bound: configurator.store.db.bind() first")
+    return _bound[1]()

@@ -1,10 +1,10 @@
-"""Alembic environment: run with the app's engine (see configurator.web.db.upgrade)."""
+"""Alembic environment: run with the app's engine (see configurator.store.db.upgrade)."""
 
 from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-from configurator.web import models  # noqa: F401  (registers the tables)
+from configurator.store import models  # noqa: F401  (registers the tables)
 
 config = context.config
 target_metadata = SQLModel.metadata
