@@ -123,6 +123,8 @@ class SpecSheet:
     cost_per_unit: str
     review: Review
     notes: str = ""
+    units_fill: str = ""  # "1000 × 30 mL" when the batch names its units ("" = none)
+    ph_text: str = ""  # the procedure's one target pH, "5.5 (5.2–5.8)" ("" = no target)
     pdf_date: str = ""  # W3C date for the PDF's created/modified metadata ("" = none)
     checked_on: str = ""  # the day the rules were applied for ("2 Dec 2026"): dated rules
 
@@ -269,19 +271,19 @@ def _procedure(report: Report, rs: RuleSet, base: Base | None) -> tuple[Step, ..
     adjusters = [line for line in finals if "ph-adjuster" in
                  getattr(rs.ingredients.get(line.ingredient or ""), "tags", ())]
     if report.ph is not None:
-        lo, hi = _ph_range(report, base)
         with_what = (f"with {_names(adjusters)} (q.s.; record the amount used)" if adjusters
                      else "with Citric Acid or Sodium Hydroxide solution q.s. (the formula has no "
                           "pH adjuster: record the one used)")
-        adjust = (f"Measure the pH at 20 °C and adjust to {report.ph:g} ({lo:.1f}–{hi:.1f}) "
-                  f"{with_what}.")
+        adjust = f"Measure the pH at 20 °C and adjust to {_ph_text(report, base)} {with_what}."
     if "D" in base_text:
         add("D", base_text["D"], "base")
         if extra := additions("D"):
             add("D", f"Add phase D: {_names(extra)}.")
         if report.ph is not None and base is not None and base.ph_target != report.ph:
-            # the base's text names its own target; the design asked for another one
-            add("D", f"The design's target differs from the base's: {adjust[0].lower()}"
+            # the base's text says "the target pH" (rules/bases.yaml names no figure, so the
+            # sheet never says "adjust to 5.5" and then "adjust to 5"); the design's own
+            # target is not the base's, so the step with the figure follows
+            add("D", f"This design's target pH is not the base's: {adjust[0].lower()}"
                      f"{adjust[1:]}")
     elif report.ph is not None:
         if extra := [line for line in finals if line not in adjusters]:
@@ -302,6 +304,21 @@ def _ph_range(report: Report, base: Base | None) -> tuple[float, float]:
         if blo < bhi:
             lo, hi = blo, bhi
     return lo, hi
+
+
+def _units_fill(batch: Batch | None) -> str:
+    """Units and fill as the header prints them, also beside a batch size."""
+    if batch is None or not (batch.units or batch.fill):
+        return ""
+    return " × ".join(str(v) for v in (batch.units, batch.fill) if v)
+
+
+def _ph_text(report: Report, base: Base | None) -> str:
+    """The procedure's target pH with its window, as every step that names it says it."""
+    if report.ph is None:
+        return ""
+    lo, hi = _ph_range(report, base)
+    return f"{report.ph:g} ({lo:.1f}–{hi:.1f})"
 
 
 def micro_category(report: Report, rs: RuleSet, formula: Formula) -> int:
@@ -388,6 +405,8 @@ def build_sheet(formula: Formula, report: Report, rs: RuleSet, *,
         cost_per_unit=cost_unit,
         review=_review(review),
         notes=formula.notes,
+        units_fill=_units_fill(batch),
+        ph_text=_ph_text(report, base),
         pdf_date=updated_w3c or created_w3c,
         checked_on=day_text(report.checked_on) if report.checked_on else "",
     )
