@@ -29,7 +29,9 @@ Frozen, slotted dataclasses (Rule, Ingredient, When, …) are stored as a tuple 
 fields and revived without ``dataclasses``' generic ``__setstate__`` (which looks up the
 fields for every object: most of an unpickle's time here).
 
-The folder and its safety checks are ``diskcache``'s: off with
+Only the ``KEEP`` most recently used entries are kept (a tree whose rules or code change
+often, as in development or a test suite copying the rules, would fill the disk). The
+folder and its safety checks are ``diskcache``'s: off with
 ``CONFIGURATOR_CACHE_DIR=off``; a read or write that fails is a miss, never an error.
 """
 
@@ -47,6 +49,7 @@ from typing import Any
 from . import diskcache, model
 
 KIND = "ruleset"
+KEEP = 8  # entries kept (the newest used; ~4 MB each for the shipped rules)
 _SKIP = frozenset({"inventory", "directory", "quiz"})
 _NEW = object.__new__
 _code: bytes | None = None
@@ -136,6 +139,7 @@ def store(version: str, ruleset: model.RuleSet, quiz: Any, programs: frozenset[s
     except Exception:  # something new that does not pickle: no cache, never an error
         return
     diskcache.put(key(version), fh.getvalue(), KIND)
+    diskcache.prune(KIND, KEEP)
 
 
 def fetch(version: str, directory: str, inventory: Any,
@@ -143,9 +147,11 @@ def fetch(version: str, directory: str, inventory: Any,
     """The rule set built earlier from ``version`` and its quiz document, or None.
 
     ``recompile`` puts each rule's compiled programs back (the loader's own compiler)."""
-    raw = diskcache.get(key(version), KIND)
+    digest = key(version)
+    raw = diskcache.get(digest, KIND)
     if not isinstance(raw, bytes):
         return None
+    diskcache.touch(digest, KIND)
     enabled = gc.isenabled()
     gc.disable()  # tens of thousands of objects, none of them garbage: no collections midway
     try:

@@ -74,3 +74,31 @@ def put(digest: bytes, value: Any, kind: str = "yaml") -> None:
             os.unlink(tmp)
         except Exception:  # noqa: S110 (nothing to clean up)
             pass
+
+
+def prune(kind: str, keep: int) -> None:
+    """Delete all but the ``keep`` newest entries of ``kind`` (by modification time).
+
+    For entries of megabytes made per content (``built.py``'s rule sets): a tree whose
+    code or rules change often would otherwise fill the disk with ones never read again."""
+    where = folder()
+    if where is None:
+        return
+    try:
+        entries = sorted(where.glob(f"{kind}-{FORMAT}-*.pickle"),
+                         key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[keep:]:
+            old.unlink(missing_ok=True)
+    except OSError:  # another process pruned the same entry first: nothing to do
+        pass
+
+
+def touch(digest: bytes, kind: str) -> None:
+    """Mark an entry as just used, so that ``prune`` keeps it."""
+    where = folder()
+    if where is not None:
+        try:
+            os.utime(where / f"{kind}-{FORMAT}-{digest.hex()}.pickle")
+        except OSError:
+            pass
+

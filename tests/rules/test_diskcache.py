@@ -56,3 +56,17 @@ def test_a_cached_load_is_the_same_rule_set_and_an_edit_is_read_again(tmp_path):
     reach = rules / "eu" / "reach.yaml"
     reach.write_text(reach.read_text().replace("placed_from: 2027-06-07", "placed_from: 2027-01-01", 1))
     assert _load(rules, env) == _load(rules, off) != first  # the edit is parsed, not served stale
+
+
+def test_prune_keeps_the_newest_and_a_touched_entry(cache):
+    for n in range(10):
+        diskcache.put(bytes([n]) * 32, n, "ruleset")
+        os.utime(next(cache.glob(f"ruleset-*{bytes([n]).hex() * 32}.pickle")), (1000 + n, 1000 + n))
+    diskcache.touch(b"\x00" * 32, "ruleset")  # the oldest, just used again
+    diskcache.prune("ruleset", 3)
+    kept = sorted(diskcache.get(bytes([n]) * 32, "ruleset") for n in range(10)
+                  if diskcache.get(bytes([n]) * 32, "ruleset") is not None)
+    assert kept == [0, 8, 9]
+    diskcache.put(b"\x01" * 32, "other kind")  # other kinds are not pruned
+    diskcache.prune("ruleset", 0)
+    assert diskcache.get(b"\x01" * 32) == "other kind"
