@@ -90,9 +90,12 @@ class CatalogIndex:
         for key in {q, qnum}:
             for n in self.exact.get(key, ()):
                 score[n] = 0
+        # tags and functions are kebab-case ("vitamin-c", "skin-conditioning"): "vitamin c"
+        # finds the vitamin C forms by their tag, not only the two that say it in a name
+        qtag = q.replace(" ", "-")
         for level, groups in ((3, self.tags), (4, self.functions)):
             for blob, positions in groups.items():
-                if q in blob:
+                if q in blob or qtag in blob:
                     for n in positions:
                         score.setdefault(n, level)
         if allowed is not None:
@@ -276,10 +279,11 @@ def why_matched(rs: RuleSet, ing: Ingredient, query: str) -> str:
             best = (score, f"name: {value}")
     if best is not None:
         return best[1]
-    tag = next((t for t in sorted(ing.tags) if q in fold(t)), None)
+    qtag = q.replace(" ", "-")
+    tag = next((t for t in sorted(ing.tags) if q in fold(t) or qtag in fold(t)), None)
     if tag is not None:
         return f"tag: {tag}"
-    function = next((f for f in ing.functions if q in fold(f)), None)
+    function = next((f for f in ing.functions if q in fold(f) or qtag in fold(f)), None)
     return f"function: {function}" if function is not None else ""
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -18,6 +20,7 @@ from . import rules
 from .catalog_search import catalog_index, hits
 from .forms import (
     AGE_AREAS,
+    MAX_ROWS,
     apply_action,
     choices,
     design_form,
@@ -26,8 +29,10 @@ from .forms import (
     to_document,
     whole_number,
 )
+from .summary import base_room, human, summary_view
 
 bp = Blueprint("designs", __name__)
+bp.add_app_template_global(human, "human_number")
 
 
 class NewDesignForm(FlaskForm):
@@ -101,10 +106,12 @@ def new():
     return render_template("designs/new.html", form=form), 400 if form.errors else 200
 
 
-def _evaluate(form, formdata=None):
+def _evaluate(form, formdata=None, pending=None):
     """(document, report or None, problems, formula) for the form as it stands, checked as
-    of the day the form's "Check as of" field names (today when it names none)."""
-    doc, where = to_document(form) if formdata is None else formdata_document(formdata)
+    of the day the form's "Check as of" field names (today when it names none).
+    ``pending`` (a list, posted form data only): rows without a strength yet are left out
+    of the check and listed there (see forms.formdata_document)."""
+    doc, where = to_document(form) if formdata is None else formdata_document(formdata, pending)
     try:
         formula = parse_formula(doc, "form")
     except FormulaError as exc:
@@ -146,7 +153,19 @@ def _problem_text(p, where: list[int]) -> str:
     return msg
 
 
-def _render_editor(design, form, status=200, conflict=None, repair=False):
+def _summary(report, doc, problems=(), pending=()):
+    """The live summary's view (web/summary.py) for a checked document."""
+    constraints = doc.get("constraints") or () if isinstance(doc, dict) else ()
+    return summary_view(report, rules(), constraints, problems, pending)
+
+
+def _pending_hints(pending) -> list[tuple[int, str]]:
+    """(form row, hint) for each row that has a name and no strength yet."""
+    return [(i, f"Row {i + 1}: {name[:120]}: give its strength (5 %, 5000 ppm, 2 g/kg) "
+                f"or tick q.s.; it is left out of the check until then.") for i, name in pending]
+
+
+def _render_editor(design, form, status=200, conflict=None, repair=False, submit_note=""):
     doc, report, problems, formula = _evaluate(form)
     rs = rules()
     fixed = _repair(formula, _pins(request.form)) if repair else None
@@ -158,6 +177,8 @@ def _render_editor(design, form, status=200, conflict=None, repair=False):
         pins=_pins(request.form) if repair else [], query=query, rename_form=RenameForm(name=design.name),
         revisions=store.revisions(design), audit=store.audit(design),
         editable=design.status in store.EDITABLE and not design.archived,
+        summary=_summary(report, doc, problems), pending=[], submit_note=submit_note,
+        saved_state=request.method == "GET", profiled_options=profiled_options(rs),
         age_areas=AGE_AREAS, product_ages=_product_ages(rs), **_day_view(report)), status
 
 
@@ -176,6 +197,11 @@ def edit(design_id: int):
         rev = store.revision(design)
         return _render_editor(design, design_form(rs, None, form_data(rev.document, design.version)))
     form = design_form(rs, request.form)
+    if "add_row" in request.form:  # without JavaScript: one more empty row
+        data = {k: v for k, v in form.data.items() if k != "csrf_token"}
+        if len(data["rows"]) < MAX_ROWS:
+            data["rows"] = [*data["rows"], {"inci": "", "amount": "", "qs": False}]
+        return _render_editor(design, design_form(rs, None, data))
     for kind in ("fix", "add", "remove"):
         if kind in request.form:
             data = {k: v for k, v in form.data.items() if k != "csrf_token"}
@@ -186,6 +212,8 @@ def edit(design_id: int):
             return _render_editor(design, design_form(rs, None, data))
     if request.form.get("action") == "repair":  # without JavaScript: the diff, read-only
         return _render_editor(design, form, repair=True)
+    if request.form.get("action") == "submit":
+        return _save_and_submit(design, form)
     if request.form.get("action") != "save":
         form.validate()
         _batch_check(form)
@@ -209,6 +237,54 @@ def edit(design_id: int):
     return redirect(url_for("designs.edit", design_id=design.id), 303)
 
 
+def _save_and_submit(design, form):
+    """"Submit revision N" from the editor acts on what is on screen (issue 17): the form
+    as shown is saved as a new revision first when it differs from the latest one, then
+    submitted; when it cannot be (unreadable, an error, a batch mismatch, saved elsewhere)
+    nothing is submitted, the page says why and the edits stay on screen."""
+    rs = rules()
+    if design.status not in store.EDITABLE or design.archived:
+        flash(f"Already {design.status.replace('_', ' ')}: nothing to do.", "info")
+        return redirect(url_for("designs.edit", design_id=design.id), 303)
+    refuse = "Not submitted: "
+    if not form.validate():
+        return _render_editor(design, form, 400, submit_note=refuse + "a field on screen is "
+                              "not valid (marked below). Your edits are kept, not saved.")
+    doc, report, problems, formula = _evaluate(form)
+    if formula is None or _batch_check(form, formula, report):
+        return _render_editor(design, form, 400, submit_note=refuse + "the formula on screen "
+                              "cannot be checked as it is (see below). Your edits are kept, "
+                              "not saved.")
+    if not report.valid:
+        n = sum(f.severity == "error" for f in report.findings)
+        return _render_editor(design, form, 400, submit_note=(
+            f"{refuse}the formula on screen has {n} error{'s' if n != 1 else ''}; the lab "
+            "reviews valid formulas only. Fix them (or “Make it valid”) and submit again. "
+            "Your edits are kept, not saved."))
+    expected = whole_number(form.version.data, 1)
+    if expected is None:
+        abort(400)
+    latest = store.revision(design)
+    try:
+        if expected != design.version or formula.to_document() != parse_formula(
+                latest.document, "saved").to_document():
+            latest = store.save(current_user, design, formula, expected, rs)
+            flash(f"Saved as revision {latest.number}.", "info")
+    except store.Conflict as exc:
+        return _render_editor(design, form, 409, conflict=str(exc),
+                              submit_note=refuse + "this design was saved elsewhere meanwhile.")
+    except (store.Locked, FormulaError) as exc:
+        flash(f"{refuse}{exc}", "error")
+        return redirect(url_for("designs.edit", design_id=design.id), 303)
+    if not latest.valid:
+        flash(refuse + "the saved revision has errors under the rules in force.", "error")
+    elif store.transition(current_user, design, "submitted", "", allowed_from=store.EDITABLE):
+        flash(f"Revision {design.version} submitted for lab review; it is locked.", "info")
+    else:
+        flash("The design changed meanwhile; nothing was submitted.", "error")
+    return redirect(url_for("designs.edit", design_id=design.id), 303)
+
+
 def _batch_check(form, formula=None, report=None) -> bool:
     """Put a batch size that does not match units × fill on the batch size field (issue 17:
     50 kg against 1000 × 30 mL passed); True when it does not match."""
@@ -227,10 +303,13 @@ def _batch_check(form, formula=None, report=None) -> bool:
 @bp.route("/designs/preview", methods=["POST"])
 @login_required
 def preview_any():
-    """Live validation: the findings panel for the posted form (touches no design)."""
-    _doc, report, problems, _f = _evaluate(None, request.form)
+    """Live validation: the findings panel for the posted form (touches no design), with
+    the live summary for the editor to move into view (a <template> at its end)."""
+    pending: list = []
+    doc, report, problems, _f = _evaluate(None, request.form, pending)
     return render_template("designs/_panel.html", report=report, problems=problems, editable=True,
-                           **_day_view(report))
+                           summary=_summary(report, doc, problems, pending),
+                           pending=_pending_hints(pending), **_day_view(report))
 
 
 def _repair(formula, pins: list[str]):
@@ -272,18 +351,70 @@ def advice(design_id: int):
     return render_template("designs/_catalog.html", items=items, rs=rs)
 
 
+class InFormula:
+    """A search hit already in the formula: shown as such, not offered again (issue 17:
+    "niacin" said "No ingredient matches" with Niacinamide in the formula)."""
+
+    def __init__(self, iid: str, inci: str, percent: float, from_base: float):
+        self.ingredient, self.inci, self.in_formula = iid, inci, True
+        self.percent, self.from_base = human(percent), from_base > 0 and percent <= from_base
+
+
+class AdviceList(list):
+    """The catalog's advice, with the hits already in the formula (``present``)."""
+
+    present: list
+
+
 def _advice_items(rs, formula, report, query: str):
     """The engine's advice for the ingredients matching ``query``: the catalog's and the
-    CosIng inventory's, profiled ones first (configurator/web/catalog_search.py)."""
+    CosIng inventory's, profiled ones first (configurator/web/catalog_search.py). Hits
+    already in the formula are listed apart; no line offers more than the base can still
+    carry (issue 17: a line offered 67.15 % in a base that carries 15 % of additions)."""
+    out = AdviceList()
+    out.present = []
     if formula is None:
-        return []
+        return out
     index = catalog_index(rs)
-    present = {line.ingredient for line in report.composition}
-    ids = [iid for iid in (index.ids[n] for n in index.search(query)[:60 + len(present)])
-           if iid not in present][:60]
+    present = {line.ingredient: line for line in report.composition if line.ingredient}
+    found = [index.ids[n] for n in index.search(query)[:60 + len(present)]]
+    out.present = [InFormula(iid, present[iid].inci, present[iid].percent,
+                             present[iid].from_base) for iid in found if iid in present][:10]
+    ids = [iid for iid in found if iid not in present][:60]
     for iid in ids:
         rs.materialize(iid)  # the advice tries each in the formula: a built ingredient
-    return advise(formula, rs, ids, report=report)
+    room = base_room(report, rs)
+    for a in advise(formula, rs, ids, report=report):
+        if room is not None:
+            ing = rs.ingredients.get(a.ingredient)
+            cap = room[1] if ing is not None and ing.is_oil_phase else room[0]
+            if a.max_percent is None or a.max_percent > cap:
+                a = replace(a, max_percent=round(cap, 4))
+            if cap <= 1e-9 and a.ok:
+                a = replace(a, ok=False, reasons=(
+                    "The base has no room left for it: the additions already take all it "
+                    "carries.",))
+            elif a.strength > cap:
+                a = replace(a, strength=round(cap, 4))
+        out.append(a)
+    return out
+
+
+_PROFILED_SHIPPED = 1_000  # the most names the editor page carries (issue 19: flat page)
+
+
+def profiled_options(rs) -> Markup:
+    """The editor's datalist: the lab's profiled names as <option>s, built once per rule
+    set (was a sort of every built entry on each page) and at most ``_PROFILED_SHIPPED``
+    of them, so the page stays the same size however large the catalog grows; the script
+    fills the list from ``GET /designs/catalog`` as a name is typed."""
+    got = rs.__dict__.get("_editor_options")
+    if got is None:
+        names = sorted((i.inci for i in rs.ingredients.values() if i.profiled), key=str.casefold)
+        got = Markup("".join(f'<option value="{escape(n)}"></option>'
+                             for n in names[:_PROFILED_SHIPPED]))
+        rs.__dict__["_editor_options"] = got
+    return got
 
 
 @bp.route("/designs/catalog")

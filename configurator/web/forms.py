@@ -140,11 +140,14 @@ def to_document(form: DesignForm) -> tuple[dict, list[int]]:
     return _document(fields, rows)
 
 
-def formdata_document(formdata) -> tuple[dict, list[int]]:
+def formdata_document(formdata, pending: list | None = None) -> tuple[dict, list[int]]:
     """The same document straight from a request's form, without building WTForms fields.
 
     Live validation calls this on every keystroke: it is three times cheaper than
     binding the whole :class:`DesignForm`, and the engine reports every problem anyway.
+    With ``pending`` (a list), a row that has a name and no strength yet is left out and
+    listed there as (form row, name) instead: the live check shows a hint on that row
+    rather than "the formula cannot be read" for a row still being typed (issue 17).
     """
     def text(name: str, limit: int = 200) -> str:
         return (formdata.get(name) or "")[:limit]
@@ -159,10 +162,10 @@ def formdata_document(formdata) -> tuple[dict, list[int]]:
                                    "batch_size", "batch_units", "batch_fill")}
     fields["notes"] = text("notes", 5000)
     fields["constraints"] = [c[:64] for c in formdata.getlist("constraints")[:50]]
-    return _document(fields, rows)
+    return _document(fields, rows, pending)
 
 
-def _document(f: dict, rows: list[tuple]) -> tuple[dict, list[int]]:
+def _document(f: dict, rows: list[tuple], pending: list | None = None) -> tuple[dict, list[int]]:
     doc: dict[str, Any] = {"name": (f["name"] or "").strip(), "product_type": f["product_type"]}
     if f["base"]:
         doc["base"] = f["base"]
@@ -186,6 +189,9 @@ def _document(f: dict, rows: list[tuple]) -> tuple[dict, list[int]]:
             out.append({"inci": inci, "qs": True})
         elif _is_number(amount):
             out.append({"inci": inci, "percent": float(amount.replace(",", "."))})
+        elif not amount and pending is not None:
+            pending.append((i, inci))
+            continue
         else:
             out.append({"inci": inci, "amount": amount} if amount else {"inci": inci})
         where.append(i)

@@ -19,8 +19,12 @@
   function refresh() {
     var mine = ++seq;
     form.setAttribute("aria-busy", "true");
+    form.dispatchEvent(new CustomEvent("designer:change"));  // designer.js: unsaved edits, draft
     post(form.dataset.preview).then(function (html) {
-      if (mine === seq) { panel.innerHTML = html; form.removeAttribute("aria-busy"); }
+      if (mine === seq) {
+        panel.innerHTML = html; form.removeAttribute("aria-busy");
+        form.dispatchEvent(new CustomEvent("designer:panel"));  // designer.js: the summary
+      }
     }).catch(function () { form.removeAttribute("aria-busy"); });
     if (query && query.value.trim()) refreshCatalog();
   }
@@ -30,7 +34,10 @@
       if (mine === catSeq) list.innerHTML = html;
     }).catch(function () {});
   }
-  function later() { clearTimeout(timer); timer = setTimeout(refresh, 200); }
+  // 100 ms after the last keystroke: the panel answers within 300 ms of a change (issue 17,
+  // measured in tests/browser/test_designer_live.py, docs/performance.md)
+  function later() { clearTimeout(timer); timer = setTimeout(refresh, 100); }
+  window.configuratorDesigner = { refresh: refresh, later: later };
 
   // Age: asked for face, body and hair products; a new product type brings its own age
   // (a baby lotion is for children under 3) and the client may change it from there
@@ -147,8 +154,9 @@
     var add = e.target.closest("button.add");
     if (add) {
       if (add.getAttribute("aria-disabled") === "true") { e.preventDefault(); return; }
-      var target = emptyRow();
-      if (!target) return;  // no empty row: the server adds one
+      var more = window.configuratorDesigner.addRow;  // designer.js: a new row, no reload
+      var target = emptyRow() || (more ? more() : null);
+      if (!target) return;  // no empty row and no room for one: the server says so
       e.preventDefault();
       setRow(target, add.dataset.inci, add.dataset.strength);
       refresh();
