@@ -4,6 +4,13 @@ Concentrations are read once, at parse time, into plain floats meaning % w/w;
 the engine's hot loops never see a Quantity. :func:`concentration` is the one
 conversion for every concentration the program reads: formula files, the web
 form, the JSON API, the quiz and the rule files.
+
+pint is imported and its registry built on first use (:func:`registry`; ``ureg`` and
+``Q_`` are that registry, read lazily): a number, ``%``, ``ppm`` or ``ppb`` never needs
+it, and importing pint and building its registry cost a whole process ~0.3 s (more than
+the rest of ``configurator check``). The registry's parsed definitions are cached in the
+configurator's cache folder (``CONFIGURATOR_CACHE_DIR``, see rules/diskcache.py; pint's
+own ``cache_folder``), which makes building it ~10× faster in a later process.
 """
 
 from __future__ import annotations
@@ -11,16 +18,42 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from typing import NamedTuple
-
-import pint
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import UnitError
 
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-ureg.define("w_w = percent")  # "% w/w" is written as "% w/w" or "w/w"
-ureg.define("ppb = 1e-9 = parts_per_billion")  # pint knows ppm but not ppb
-Q_ = ureg.Quantity
+if TYPE_CHECKING:
+    import pint
+
+_REGISTRY: Any = None
+
+
+def registry() -> pint.UnitRegistry:
+    """The program's pint registry (built on the first call)."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        import pint
+
+        from .rules.diskcache import folder  # (a leaf module: no import of the rules' loader)
+
+        cache = folder()
+        try:
+            ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True,
+                                     cache_folder=None if cache is None else cache / "pint")
+        except Exception:  # an unreadable or unwritable cache: build it from pint's own files
+            ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+        ureg.define("w_w = percent")  # "% w/w" is written as "% w/w" or "w/w"
+        ureg.define("ppb = 1e-9 = parts_per_billion")  # pint knows ppm but not ppb
+        _REGISTRY = ureg
+    return _REGISTRY
+
+
+def __getattr__(name: str) -> Any:  # ``units.ureg`` and ``units.Q_``, built when first read
+    if name == "ureg":
+        return registry()
+    if name == "Q_":
+        return registry().Quantity
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 CONCENTRATION = ("a concentration: a number (%), or a mass or volume fraction "
                  "(%, % w/w, ppm, ppb, g/kg, mg/g, g/g, mL/mL)")
@@ -72,7 +105,7 @@ class Fraction(NamedTuple):
 
 def _unit(name: str, text: str) -> pint.Quantity:
     try:
-        return ureg.Quantity(1, name.replace("^", "**"))
+        return registry().Quantity(1, name.replace("^", "**"))
     except Exception as exc:  # pint raises many types; all mean "not a unit"
         raise UnitError(text, CONCENTRATION) from exc
 
@@ -145,6 +178,9 @@ def quantity(value: object, expected: str = "a mass, a volume or a count") -> pi
         raise UnitError(value[:64] + "…", expected)
     if isinstance(value, str) and not _plain(value):
         raise UnitError(value, expected)
+    import pint
+
+    ureg = registry()
     try:
         q = ureg.Quantity(value) if isinstance(value, str) else ureg.Quantity(value, "")
         if not isinstance(q, pint.Quantity):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..errors import UnitError
 from ..rules.model import RuleSet
-from ..units import quantity, ureg
+from ..units import quantity, registry
 from .formula import Batch
 from .report import Report
 
@@ -41,9 +41,9 @@ def density(report: Report, rs: RuleSet) -> float:
 def _grams(text: str, rho: float) -> float:
     q = quantity(text, "a mass or a volume")
     if q.check("[mass]"):
-        return float(q.to(ureg.gram).magnitude)
+        return float(q.to(registry().gram).magnitude)
     if q.check("[length]**3"):
-        return float(q.to(ureg.milliliter).magnitude) * rho
+        return float(q.to(registry().milliliter).magnitude) * rho
     raise UnitError(text, "a mass or a volume")
 
 
