@@ -87,14 +87,20 @@ def _reviver(cls: type) -> tuple[tuple[str, ...], Any]:
     return names, fn
 
 
-# every slotted dataclass of model.py: fields and reviver (picklable by name: a module global)
+# every slotted dataclass of model.py: fields and reviver (picklable by name: a module
+# global), made on first use (not at import: a process that never reads the cache pays nothing)
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _REVIVE: dict[type, Any] = {}
-for _cls in list(vars(model).values()):
-    if (isinstance(_cls, type) and dataclasses.is_dataclass(_cls) and "__slots__" in vars(_cls)
-            and _cls.__module__ == model.__name__):
-        _FIELDS[_cls], _REVIVE[_cls] = _reviver(_cls)
-        globals()[_REVIVE[_cls].__name__] = _REVIVE[_cls]
+
+
+def _revivers() -> None:
+    if _FIELDS:
+        return
+    for cls in list(vars(model).values()):
+        if (isinstance(cls, type) and dataclasses.is_dataclass(cls) and "__slots__" in vars(cls)
+                and cls.__module__ == model.__name__):
+            _FIELDS[cls], _REVIVE[cls] = _reviver(cls)
+            globals()[_REVIVE[cls].__name__] = _REVIVE[cls]
 
 
 class _Pickler(pickle.Pickler):
@@ -131,6 +137,7 @@ def store(version: str, ruleset: model.RuleSet, quiz: Any, programs: frozenset[s
     ``programs``: the Rule fields holding compiled programs, stored empty."""
     if diskcache.folder() is None:
         return
+    _revivers()
     state = {f.name: getattr(ruleset, f.name) for f in dataclasses.fields(ruleset)
              if f.name not in _SKIP}
     fh = io.BytesIO()
@@ -152,6 +159,7 @@ def fetch(version: str, directory: str, inventory: Any,
     if not isinstance(raw, bytes):
         return None
     diskcache.touch(digest, KIND)
+    _revivers()
     enabled = gc.isenabled()
     gc.disable()  # tens of thousands of objects, none of them garbage: no collections midway
     try:

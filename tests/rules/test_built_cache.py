@@ -24,6 +24,7 @@ from configurator.engine import check
 from configurator.engine.formula import parse_formula
 from configurator.yamlio import load_path
 rs = load_rules(sys.argv[1])
+built._revivers()  # the field lists of model.py's slotted classes
 def canon(v):  # sets in order: their repr follows the process's string hashing
     if type(v) in built._FIELDS:
         return [type(v).__name__] + [(f, canon(getattr(v, f))) for f in built._FIELDS[type(v)]
