@@ -133,7 +133,7 @@ def main() -> None:
     keys, _ids = rs.suggestion_index
 
     def product() -> None:
-        rs.__dict__["_suggest"] = {}
+        rs._suggest_memo.clear()  # every round suggests afresh
         for q in queries:
             rs.suggest(q)
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .derived import per_rule_set
 from .errors import ConfiguratorError
 
 # YYYY-MM-DD in ASCII digits only: date.fromisoformat (3.11) also takes "20270607" and
@@ -51,10 +52,7 @@ def day_text(day: date) -> str:
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+@per_rule_set  # a RuleSet never changes: worked out once per set
 def dated_rules(rs) -> dict:
     """Rule id → rule, for the rules of ``rs`` that apply from a day (``placed_from``)."""
-    got = rs.__dict__.get("_dated_rules")
-    if got is None:  # a RuleSet never changes: worked out once per set
-        got = {r.id: r for r in rs.rules if r.placed_from is not None}
-        rs.__dict__["_dated_rules"] = got
-    return got
+    return {r.id: r for r in rs.rules if r.placed_from is not None}

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from .category import CATEGORY_NAMES, resolve
@@ -271,7 +272,7 @@ class RuleSet:
 
     def applicable(self, application: str, area: str, form: str, age: str = "") -> frozenset[int]:
         """Positions of the rules whose ``when`` holds for this product (memoised per product)."""
-        memo = self.__dict__.setdefault("_applicable", {})
+        memo = self._applicable_memo
         key = (application, area, form, age)
         got = memo.get(key)
         if got is None:
@@ -292,75 +293,57 @@ class RuleSet:
                 memo[key] = got
         return got
 
-    @property
+    # Derived data: functools.cached_property, which keeps each value in the instance's
+    # dict on first use (the frozen dataclass's setattr is not involved) and which the
+    # disk cache of the built set (built.py: the dataclass fields only) never stores.
+
+    @cached_property
+    def _applicable_memo(self) -> dict[tuple[str, str, str, str], frozenset[int]]:
+        return {}
+
+    @cached_property
     def regulation_of(self) -> dict[str, str]:
         """rule id -> the act it enforces (reports group their findings by it)."""
-        got = self.__dict__.get("_regulation_of")
-        if got is None:
-            got = self.__dict__["_regulation_of"] = {r.id: r.regulation for r in self.rules
-                                                     if r.regulation}
-        return got
+        return {r.id: r.regulation for r in self.rules if r.regulation}
 
-    @property
+    @cached_property
     def simple_rules(self) -> frozenset[int]:
         """Positions of the rules triggered by exactly their members, all with positive
         factors (a running sum of their members decides them: see Plan)."""
-        got = self.__dict__.get("_simple_rules")
-        if got is None:
-            got = self.__dict__["_simple_rules"] = frozenset(
-                n for n, r in enumerate(self.rules)
-                if r.triggers == r.member_set and all(f > 0 for f in r.members.values()))
-        return got
+        return frozenset(n for n, r in enumerate(self.rules)
+                         if r.triggers == r.member_set and all(f > 0 for f in r.members.values()))
 
-    @property
+    @cached_property
     def use_bounds(self) -> dict[str, tuple[float, float]]:
         """id -> (lowest, highest) % inside the usual use range, tolerance included."""
-        got = self.__dict__.get("_use_bounds")
-        if got is None:
-            got = self.__dict__["_use_bounds"] = {
-                k: (-math.inf if i.use_min is None else i.use_min - 1e-9,
+        return {k: (-math.inf if i.use_min is None else i.use_min - 1e-9,
                     math.inf if i.use_max is None else i.use_max + 1e-9)
                 for k, i in self.ingredients.items()}
-        return got
 
-    @property
+    @cached_property
     def expr_tagged(self) -> frozenset[str]:
         """Ids of the ingredients carrying a tag some expression reads."""
-        got = self.__dict__.get("_expr_tagged")
-        if got is None:
-            got = self.__dict__["_expr_tagged"] = frozenset(
-                k for k, i in self.ingredients.items() if not i.tags.isdisjoint(self.expr_tags))
-        return got
+        return frozenset(k for k, i in self.ingredients.items()
+                         if not i.tags.isdisjoint(self.expr_tags))
 
-    @property
+    @cached_property
     def ph_bounds(self) -> dict[str, tuple[float, float]]:
         """id -> (lowest, highest) target pH inside its catalog pH window, tolerance included,
         for the ingredients that have one."""
-        got = self.__dict__.get("_ph_bounds")
-        if got is None:
-            got = self.__dict__["_ph_bounds"] = {
-                k: (-math.inf if i.ph_min is None else i.ph_min - 1e-9,
+        return {k: (-math.inf if i.ph_min is None else i.ph_min - 1e-9,
                     math.inf if i.ph_max is None else i.ph_max + 1e-9)
                 for k, i in self.ingredients.items()
                 if i.ph_min is not None or i.ph_max is not None}
-        return got
 
-    @property
+    @cached_property
     def inci_names(self) -> dict[str, str]:
-        """id -> INCI name, for every catalog ingredient."""
-        got = self.__dict__.get("_inci_names")
-        if got is None:
-            got = self.__dict__["_inci_names"] = {k: i.inci for k, i in self.ingredients.items()}
-        return got
+        """id -> INCI name, for every catalog ingredient (an inventory entry joins when built)."""
+        return {k: i.inci for k, i in self.ingredients.items()}
 
-    @property
+    @cached_property
     def carriers(self) -> frozenset[str]:
         """Ids of the ingredients that bring others in (essential oils: ``contains``)."""
-        got = self.__dict__.get("_carriers")
-        if got is None:
-            got = self.__dict__["_carriers"] = frozenset(
-                k for k, i in self.ingredients.items() if i.contains)
-        return got
+        return frozenset(k for k, i in self.ingredients.items() if i.contains)
 
     def lookup(self, name: str) -> str | None:
         """The ingredient id for a name as written (memoised: rows repeat the same names)."""
@@ -375,13 +358,10 @@ class RuleSet:
                 memo[name] = iid
             return iid
 
-    @property
+    @cached_property
     def known(self) -> _Known:
         """Every name: the catalog's (and the annexes' aliases), then the inventory's."""
-        got = self.__dict__.get("_known")
-        if got is None:
-            got = self.__dict__["_known"] = _Known(self.names, self.inventory)
-        return got
+        return _Known(self.names, self.inventory)
 
     def materialize(self, iid: str) -> Ingredient:
         """The ingredient for an id, building an inventory entry on first use (the
@@ -389,18 +369,18 @@ class RuleSet:
         got = self.ingredients.get(iid)
         if got is None:
             got = self.ingredients[iid] = self.inventory.ingredient(iid)
-            names = self.__dict__.get("_inci_names")
-            if names is not None:
-                names[iid] = got.inci
+            if "inci_names" in vars(self):  # already built: the new entry joins it
+                self.inci_names[iid] = got.inci
         return got
 
-    @property
+    @cached_property
     def lookup_memo(self) -> dict[str, str | None]:
         """Names as written -> ingredient id (or None), filled by :meth:`lookup`."""
-        memo = self.__dict__.get("_lookup")
-        if memo is None:
-            memo = self.__dict__["_lookup"] = {}
-        return memo
+        return {}
+
+    @cached_property
+    def _suggest_memo(self) -> dict[str, tuple[str, ...]]:
+        return {}
 
     def suggest(self, name: str, most: int = 3) -> tuple[str, ...]:
         """Names close to one that nothing knows ("Niacinamid"), each with its annex status
@@ -408,7 +388,7 @@ class RuleSet:
         and the whole CosIng inventory, each ingredient once (rapidfuzz over an index built
         once; memoised). A regulated candidate that differs from the name only in its digits
         (1,3- for 1,4-dihydroxybenzene: another substance, another entry) is never proposed."""
-        memo = self.__dict__.setdefault("_suggest", {})
+        memo = self._suggest_memo
         got = memo.get(name)
         if got is None:
             from rapidfuzz import fuzz, process
@@ -438,31 +418,30 @@ class RuleSet:
                 memo[name] = got
         return got
 
-    @property
+    @cached_property
     def suggestion_index(self) -> tuple[list[str], list[str]]:
         """(names, ids): every catalog and inventory name, for the fuzzy matcher."""
-        got = self.__dict__.get("_suggestion_index")
-        if got is None:
-            pairs = dict(self.names)
-            if self.inventory is not None:
-                for k, iid in self.inventory.index.items():
-                    if not _CAS_RE.match(k):
-                        pairs.setdefault(k, iid)
-            got = self.__dict__["_suggestion_index"] = (list(pairs), list(pairs.values()))
-        return got
+        pairs = dict(self.names)
+        if self.inventory is not None:
+            for k, iid in self.inventory.index.items():
+                if not _CAS_RE.match(k):
+                    pairs.setdefault(k, iid)
+        return list(pairs), list(pairs.values())
+
+    @cached_property
+    def _annex_entries(self) -> dict[str, set[str]]:
+        """ingredient id -> the annex entries of the rules that prohibit or limit it."""
+        table: dict[str, set[str]] = {}
+        for r in self.rules:
+            m = _ANNEX_ENTRY.search(r.source)
+            if m and r.kind in ("prohibited", "max-concentration"):
+                for member in r.members:
+                    table.setdefault(member, set()).add(f"Annex {m.group(1)} {m.group(2)}")
+        return table
 
     def regulated(self, iid: str) -> str:
         """The annex entries that restrict an ingredient, in words ("Annex II 1339"), or ""."""
-        table = self.__dict__.get("_regulated")
-        if table is None:
-            table = {}
-            for r in self.rules:
-                m = _ANNEX_ENTRY.search(r.source)
-                if m and r.kind in ("prohibited", "max-concentration"):
-                    for member in r.members:
-                        table.setdefault(member, set()).add(f"Annex {m.group(1)} {m.group(2)}")
-            self.__dict__["_regulated"] = table
-        found = set(table.get(iid, ()))
+        found = set(self._annex_entries.get(iid, ()))
         if not found and self.inventory is not None and iid in self.inventory.rows:
             for a, e in re.findall(r"\b(II|III|IV|VI|V)/(\d+[a-z]?)",
                                    self.inventory.rows[iid].restriction):

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import add_format_opt, add_rules_opt, day_arg
+from ..derived import per_rule_set
 
 Key = tuple[str, str, str, tuple[str, ...]]
 
@@ -99,13 +100,16 @@ def _signature(obj: Any) -> Any:
     return obj
 
 
+@per_rule_set
+def _rules_by_id(rs) -> dict:
+    return {r.id: r for r in rs.rules}
+
+
 def definition(rs, group: str) -> Any:
     """The signature of whatever produces findings under ``group`` (a finding's ``rule``)."""
     if rs is None:
         return None
-    by_id = rs.__dict__.get("_impact_rules")
-    if by_id is None:  # not setdefault: its argument, a dict of every rule, was built per call
-        by_id = rs.__dict__["_impact_rules"] = {r.id: r for r in rs.rules}
+    by_id = _rules_by_id(rs)
     if group in by_id:
         return _signature(by_id[group])
     if group.startswith("catalog-"):

@@ -34,6 +34,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from ..derived import per_rule_set
 from ..rules.inventory import kebab
 from ..rules.model import Ingredient, RuleSet
 
@@ -150,11 +151,9 @@ class _Builder:
             tagged={t: frozenset(v) for t, v in self.tagged.items()}, aliases=aliases)
 
 
+@per_rule_set
 def catalog_index(rs: RuleSet) -> CatalogIndex:
-    """The index of a rule set (built on first use, then kept with it)."""
-    got = rs.__dict__.get("_catalog_index")
-    if got is not None:
-        return got
+    """The index of a rule set (built on first use, then kept for it)."""
     rows = rs.inventory.rows if rs.inventory is not None else {}
     built = dict(rs.ingredients)  # a snapshot: other requests may build entries meanwhile
     catalog = {iid: i for iid, i in built.items() if iid not in rows}
@@ -208,9 +207,7 @@ def catalog_index(rs: RuleSet) -> CatalogIndex:
         ing = built.get(iid)
         b.add(iid, texts, [*row.cas, *row.ec, row.ref], ing.tags if ing is not None else (),
               functions)
-    got = b.done(len(profiled), {k: tuple(v) for k, v in aliases.items()})
-    rs.__dict__["_catalog_index"] = got
-    return got
+    return b.done(len(profiled), {k: tuple(v) for k, v in aliases.items()})
 
 
 def ingredient_of(rs: RuleSet, iid: str) -> Ingredient | None:

@@ -13,6 +13,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..days import DayError, dated_rules, day_or_today, day_text
+from ..derived import per_rule_set
 from ..engine import advise, check, parse_formula
 from ..errors import FormulaError
 from ..store import designs as store
@@ -403,18 +404,15 @@ def _advice_items(rs, formula, report, query: str):
 _PROFILED_SHIPPED = 1_000  # the most names the editor page carries (issue 19: flat page)
 
 
+@per_rule_set
 def profiled_options(rs) -> Markup:
     """The editor's datalist: the lab's profiled names as <option>s, built once per rule
     set (was a sort of every built entry on each page) and at most ``_PROFILED_SHIPPED``
     of them, so the page stays the same size however large the catalog grows; the script
     fills the list from ``GET /designs/catalog`` as a name is typed."""
-    got = rs.__dict__.get("_editor_options")
-    if got is None:
-        names = sorted((i.inci for i in rs.ingredients.values() if i.profiled), key=str.casefold)
-        got = Markup("".join(f'<option value="{escape(n)}"></option>'
-                             for n in names[:_PROFILED_SHIPPED]))
-        rs.__dict__["_editor_options"] = got
-    return got
+    names = sorted((i.inci for i in rs.ingredients.values() if i.profiled), key=str.casefold)
+    return Markup("".join(f'<option value="{escape(n)}"></option>'
+                          for n in names[:_PROFILED_SHIPPED]))
 
 
 @bp.route("/designs/catalog")

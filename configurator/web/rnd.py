@@ -48,6 +48,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..derived import per_rule_set
 from ..errors import RuleSetError
 from ..rules.holder import ANNEX_RE  # a regulatory source as the loader demands it
 from ..rules.model import PHASE_NAMES, Rule, RuleSet
@@ -148,17 +149,15 @@ def search_catalog(rs: RuleSet, query: str, tag: str = "") -> list[int]:
 _CITED = re.compile(r"\bAnnex ([IVX]+), entr(?:y|ies) (\w+)(?: and (\w+))?")
 
 
+@per_rule_set
 def annex_citations(rs: RuleSet) -> dict[str, list[Rule]]:
     """``"II/1339"`` (CosIng's form of an annex reference) -> the rules whose source cites
     that entry (built once per rule set)."""
-    got = rs.__dict__.get("_rnd_citations")
-    if got is None:
-        got = {}
-        for r in rs.rules:
-            for annex, *entries in _CITED.findall(r.source or ""):
-                for e in filter(None, entries):
-                    got.setdefault(f"{annex}/{e}", []).append(r)
-        rs.__dict__["_rnd_citations"] = got
+    got: dict[str, list[Rule]] = {}
+    for r in rs.rules:
+        for annex, *entries in _CITED.findall(r.source or ""):
+            for e in filter(None, entries):
+                got.setdefault(f"{annex}/{e}", []).append(r)
     return got
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+from ...derived import per_rule_set
 from ...rules.model import Base, Ingredient, RuleSet
 
 # tags of origin, hazard or family that a swap may change (rules/README.md lists the tags)
@@ -31,21 +32,24 @@ def profiled(ing: Ingredient) -> bool:
             and "prohibited-eu" not in ing.tags)
 
 
+@per_rule_set
 def _by_function(rs: RuleSet) -> dict[str, tuple[str, ...]]:
     """First function -> ids of the profiled ingredients that have it (memoised per rule set)."""
-    got = rs.__dict__.get("_repair_by_function")
-    if got is None:
-        index: dict[str, list[str]] = {}
-        for k, ing in rs.ingredients.items():
-            if ing.functions and profiled(ing):
-                index.setdefault(ing.functions[0], []).append(k)
-        got = rs.__dict__["_repair_by_function"] = {f: tuple(v) for f, v in index.items()}
-    return got
+    index: dict[str, list[str]] = {}
+    for k, ing in rs.ingredients.items():
+        if ing.functions and profiled(ing):
+            index.setdefault(ing.functions[0], []).append(k)
+    return {f: tuple(v) for f, v in index.items()}
+
+
+@per_rule_set
+def _alternatives_memo(rs: RuleSet) -> dict[str, tuple[str, ...]]:
+    return {}
 
 
 def alternatives(rs: RuleSet, iid: str) -> tuple[str, ...]:
     """Catalog ingredients that can take ``iid``'s place, closest first (memoised)."""
-    memo = rs.__dict__.setdefault("_repair_alternatives", {})
+    memo = _alternatives_memo(rs)
     got = memo.get(iid)
     if got is None:
         ing = rs.ingredients[iid]
