@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
+from typing import NamedTuple
 
 from ..days import day_text
 from ..rules.category import CATEGORY_NAMES, question
@@ -19,6 +20,33 @@ from .formula import Formula
 from .report import Finding, FixAction, Line, Report
 
 DEFAULT_PRODUCT = ("leave-on", "face", "")  # the strictest reading when the type is unknown
+
+
+class Product(NamedTuple):
+    """What the product is, as the rules read it (:func:`resolve_product`)."""
+
+    application: str
+    area: str
+    form: str
+    type_id: str | None  # the product type's id, None when given by its fields
+    age: str  # "" for adults
+
+
+def resolve_product(formula: Formula, rs: RuleSet, out: list[Finding]) -> Product:
+    """The formula's product, as :func:`check` reads it; a finding joins ``out`` for an
+    unknown product type (checked as a leave-on face product)."""
+    return Product(*_product(formula, rs, out))
+
+
+def resolve_base(formula: Formula, rs: RuleSet, out: list[Finding]) -> Base | None:
+    """The formula's base, as :func:`check` reads it; a finding joins ``out`` for an
+    unknown one."""
+    return _base(formula, rs, out)
+
+
+def base_suits(base: Base, rs: RuleSet, product: Product) -> bool:
+    """Whether ``base`` is meant for the product (a ``base-unsuitable`` warning if not)."""
+    return _suits(base, rs, product.application, product.area, product.type_id)
 
 
 def _product(formula: Formula, rs: RuleSet,
@@ -253,35 +281,36 @@ def check(formula: Formula, rs: RuleSet, on: date | None = None) -> Report:
     for iid, p in present.items():
         if p <= 0:  # percentages are never negative: this row is absent
             continue
-        lo, hi, ph_lo, ph_hi, price, ruled = entry[iid]
+        e = entry[iid]  # an Entry (configurator/engine/plan.py)
+        price = e.price
         cost += p * price
         if not price and not ings[iid].profiled:
-            out.append(_unprofiled(ings[iid]))
-        if not lo <= p <= hi and iid in added and iid != qs:
-            out.append(_use_range(ings[iid], p, p > hi))
-        if ph_lo > phv or ph_hi < phv:
+            out.append(unprofiled(ings[iid]))
+        if not e.use_lo <= p <= e.use_hi and iid in added and iid != qs:
+            out.append(_use_range(ings[iid], p, p > e.use_hi))
+        if e.ph_lo > phv or e.ph_hi < phv:
             found = _ph_window(ings[iid], phv)
             if found is not None:
                 out.append(found)
-        if ruled is None:
+        r = e.ruled  # a Ruled, or None when no rule of this product concerns it
+        if r is None:
             continue
-        rules, pairs, cap, capped, summed, etags, warns = ruled
-        if rules:
-            hit.update(rules)
-        if pairs:
-            for n, other in pairs:
+        if r.rules:
+            hit.update(r.rules)
+        if r.pairs:
+            for n, other in r.pairs:
                 if not other.isdisjoint(live):
                     hit.add(n)
-        if p > cap:
-            hit.update(capped)
-        if summed:
-            for n, f in summed:
+        if p > r.cap:
+            hit.update(r.capped)
+        if r.sums:
+            for n, f in r.sums:
                 sums[n] = sums.get(n, 0.0) + p * f
-        if etags:
-            for t in etags:
+        if r.tags:
+            for t in r.tags:
                 tags[t] += p
-        if warns:
-            warned.update(warns)
+        if r.warns:
+            warned.update(r.warns)
     gate = plan.gate
     for n, total in sums.items():
         if total > gate[n]:
@@ -331,7 +360,7 @@ def check(formula: Formula, rs: RuleSet, on: date | None = None) -> Report:
     )
 
 
-def _unprofiled(ing: Ingredient) -> Finding:
+def unprofiled(ing: Ingredient) -> Finding:
     """The one warning for an INCI name known from the CosIng inventory only."""
     what = ", ".join(f.replace("-", " ") for f in ing.functions[:4]) or "no function listed"
     annex = f"; regulated: {', '.join(ing.annexes)}" if ing.annexes else ""

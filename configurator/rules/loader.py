@@ -17,16 +17,16 @@ from dataclasses import replace
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import cel
+from typing import Any, NamedTuple
 
 from ..errors import FormulaError, Problem, RuleSetError, UnitError
 from ..units import concentration
 from ..yamlio import LineDict, loads
-from . import diskcache
+from . import built, diskcache
 from .category import CATEGORY_NAMES
 from .inventory import INVENTORY_FILE, Inventory, eager_ingredients, read_inventory
+from .kinds import KINDS
+from .kinds.expression import KIND as Expression
 from .model import (
     APPLICATIONS,
     AREAS,
@@ -43,7 +43,6 @@ from .model import (
     When,
     find_name,
 )
-from .native import Unsupported, compile_native
 
 CATEGORIES = tuple(CATEGORY_NAMES)
 CHILD_AGES = ("under-6", "under-3", "nappy")
@@ -52,18 +51,6 @@ SECTIONS = ("ingredients", "bases", "product_types", "constraints", "rules", "qu
             "substances")
 SOLUBILITIES = ("water", "oil", "dispersible", "insoluble")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DEFAULT_SEVERITY = {
-    "prohibited": "error",
-    "max-concentration": "error",
-    "group-total": "warning",
-    "min-concentration": "warning",
-    "declare": "info",
-    "incompatible": "warning",
-    "ph-window": "warning",
-    "requires": "warning",
-    "expression": "warning",
-}
-
 
 # The keys each kind of entry may have (rules/README.md documents each one).
 _K = frozenset
@@ -87,18 +74,7 @@ RULE_KEYS = _K({"id", "kind", "severity", "source", "when", "message", "fix", "l
 SUBSTANCE_KEYS = _K({"name", "inci", "cas", "ec", "factor"})
 WHEN_KEYS = ("application", "area", "not_area", "form", "not_form", "category", "not_category",
              "age", "nappy")
-RULE_KIND_KEYS = {
-    "prohibited": GROUP_KEYS | {"applies_with", "substances"},
-    "max-concentration": GROUP_KEYS | {"max", "expressed_as", "applies_with", "substances",
-                                       "max_inclusive"},
-    "group-total": GROUP_KEYS | {"max", "expressed_as", "applies_with"},
-    "min-concentration": GROUP_KEYS | {"min", "applies_with"},
-    "declare": GROUP_KEYS | {"leave_on", "rinse_off", "substances"},
-    "ph-window": GROUP_KEYS | {"min", "max", "substances"},
-    "incompatible": _K({"first", "second"}),
-    "requires": _K({"if", "then"}),
-    "expression": GROUP_KEYS | {"expr", "code"},
-}
+
 
 
 def default_rules_dir() -> Path:
@@ -208,16 +184,22 @@ _PARSED: dict[tuple[str, bytes], Any] = {}
 _LOADED: dict[tuple[str, str], RuleSet] = {}
 
 
-def _read_files(root: Path, ctx: _Ctx) -> tuple[list[tuple[str, LineDict]], str, list[str]]:
+def _raw_files(root: Path) -> tuple[list[tuple[str, bytes]], str]:
+    """Every rule file's path and bytes, and the content version they make."""
     files = sorted(p for p in root.rglob("*.yaml") if "tests" not in p.relative_to(root).parts)
     digest = hashlib.sha256()
-    docs: list[tuple[str, LineDict]] = []
-    names: list[str] = []
+    raws: list[tuple[str, bytes]] = []
     for p in files:
         rel = p.relative_to(root).as_posix()
-        names.append(rel)
         raw = p.read_bytes()
         digest.update(rel.encode() + b"\0" + raw + b"\0")
+        raws.append((rel, raw))
+    return raws, "sha256:" + digest.hexdigest()
+
+
+def _read_files(raws: list[tuple[str, bytes]], ctx: _Ctx) -> list[tuple[str, LineDict]]:
+    docs: list[tuple[str, LineDict]] = []
+    for rel, raw in raws:
         ctx.file = rel
         key = (rel, hashlib.sha256(raw).digest())
         try:
@@ -247,7 +229,7 @@ def _read_files(root: Path, ctx: _Ctx) -> tuple[list[tuple[str, LineDict]], str,
             elif key != "quiz" and not isinstance(doc[key], list):
                 ctx.bad(doc, key, f"section `{key}` must be a list")
         docs.append((rel, doc))
-    return docs, "sha256:" + digest.hexdigest(), names
+    return docs
 
 
 def _items(docs: list[tuple[str, LineDict]], section: str, ctx: _Ctx):
@@ -553,29 +535,36 @@ def _regulation(m: LineDict, ctx: _Ctx, source: str) -> str:
     return "Lab practice" if source else ""
 
 
+class _Lint(NamedTuple):
+    """What a kind's lint reads with (configurator/rules/kinds: ``Kind.lint``)."""
+
+    ctx: _Ctx
+    res: _Resolver
+
+
 def _rule(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Rule | None:
     rid = ctx.ident(m, seen, "rule")
-    kind = ctx.text(m, "kind")
-    if kind and kind not in DEFAULT_SEVERITY:
-        ctx.bad(m, "kind", f"unknown rule kind {kind!r} (one of {', '.join(DEFAULT_SEVERITY)})")
+    name = ctx.text(m, "kind")
+    kind = KINDS.get(name)
+    if name and kind is None:
+        ctx.bad(m, "kind", f"unknown rule kind {name!r} (one of {', '.join(KINDS)})")
         return None
-    if kind:
-        ctx.only(m, RULE_KEYS | RULE_KIND_KEYS[kind], f"a {kind} rule")
-        for sub, allowed in (("first", GROUP_KEYS), ("second", GROUP_KEYS), ("then", GROUP_KEYS),
-                             ("if", GROUP_KEYS | {"above"}), ("applies_with", GROUP_KEYS)):
-            if sub in RULE_KIND_KEYS[kind]:
-                ctx.only(m.get(sub), allowed, f"`{sub}`")
-    severity = ctx.text(m, "severity", required=False, default=DEFAULT_SEVERITY.get(kind, "warning"))
+    if kind is not None:
+        ctx.only(m, RULE_KEYS | kind.keys, f"a {name} rule")
+        for sub, allowed in kind.sub_keys.items():
+            ctx.only(m.get(sub), allowed, f"`{sub}`")
+    severity = ctx.text(m, "severity", required=False,
+                        default=kind.severity if kind is not None else "warning")
     if severity not in SEVERITIES:
         ctx.bad(m, "severity", f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")
     source = ctx.text(m, "source", required=False)
-    if kind in ("prohibited", "max-concentration", "declare") and not source:
-        ctx.bad(m, None, f"rule {rid}: a {kind} rule must name its source")
+    if kind is not None and kind.needs_source and not source:
+        ctx.bad(m, None, f"rule {rid}: a {name} rule must name its source")
     if source.startswith("Regulation") and not re.search(
             r"Annex [IVX]+, (entr(y|ies) \w|preamble)", source):
         ctx.bad(m, "source", f"rule {rid}: a regulatory source names its annex and entry")
     common: dict[str, Any] = dict(
-        id=rid or "", kind=kind, severity=severity, source=source, when=_when(m, ctx),
+        id=rid or "", kind=name, severity=severity, source=source, when=_when(m, ctx),
         message=ctx.text(m, "message", required=False), fix=ctx.text(m, "fix", required=False),
         label_warning=ctx.text(m, "label_warning", required=False),
         file=ctx.file, line=m.line, regulation=_regulation(m, ctx, source),
@@ -584,104 +573,32 @@ def _rule(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Rule 
     if common["placed_from"] and common["available_from"] \
             and common["available_from"] < common["placed_from"]:
         ctx.bad(m, "available_from", f"rule {rid}: made available before it may be placed")
-    members: dict[str, float] = {}
-    triggers: set[str] = set()
-    extra: dict[str, Any] = {}
-    if kind in ("prohibited", "max-concentration", "group-total", "min-concentration",
-                "declare", "ph-window"):
-        members = res.group(m, factors=kind in ("max-concentration", "group-total",
-                                               "min-concentration"))
-        for iid, factor in res.substances.get(id(m), {}).items():
-            members.setdefault(iid, factor)
-        if not members and not ctx.problems[-1:]:
-            ctx.bad(m, None, f"rule {rid}: names no ingredient or tag")
-        triggers = set(members)
-        if "applies_with" in m and kind in ("prohibited", "max-concentration", "group-total",
-                                            "min-concentration"):
-            # the rule concerns only formulas holding one of these (Annex V entry 39: the
-            # MCI/MI mixture limit, recognised by its MCI; MI alone has entry 57)
-            cond = m.get("applies_with")
-            if not isinstance(cond, LineDict):
-                ctx.bad(m, "applies_with", "`applies_with` must be a mapping {ingredients, tags}")
-            else:
-                triggers = set(res.group(cond))
-                if not triggers and not ctx.problems[-1:]:
-                    ctx.bad(m, "applies_with", f"rule {rid}: `applies_with` names nothing")
-    if kind in ("max-concentration", "group-total"):
-        extra["max"] = ctx.pct(m, "max", required=True)
-        inclusive = m.get("max_inclusive", True)
-        if not isinstance(inclusive, bool):
-            ctx.bad(m, "max_inclusive", "`max_inclusive` is true or false")
-        elif not inclusive:  # "in a concentration equal to or greater than 0.1 %" (REACH)
-            if kind != "max-concentration":
-                ctx.bad(m, "max_inclusive", "`max_inclusive` is for max-concentration rules")
-            extra["max_inclusive"] = False
-        extra["expressed_as"] = ctx.text(m, "expressed_as", required=False)
-    elif kind == "min-concentration":
-        extra["min"] = ctx.pct(m, "min", required=True)
-    elif kind == "declare":
-        extra["leave_on"] = ctx.pct(m, "leave_on", required=True)
-        extra["rinse_off"] = ctx.pct(m, "rinse_off", required=True)
-    elif kind == "ph-window":
-        extra["min"] = ctx.num(m, "min", lo=0, hi=14)
-        extra["max"] = ctx.num(m, "max", lo=0, hi=14)
-        if extra["min"] is None and extra["max"] is None:
-            ctx.bad(m, None, f"rule {rid}: a ph-window needs min or max")
-    elif kind == "incompatible":
-        for side in ("first", "second"):
-            s = m.get(side)
-            if not isinstance(s, LineDict):
-                ctx.bad(m, side if side in m else None, f"rule {rid}: `{side}` must be a mapping")
-                continue
-            extra[side] = frozenset(res.group(s))
-            triggers |= extra[side]
-    elif kind == "requires":
-        cond = m.get("if")
-        if cond is not None:
-            if not isinstance(cond, LineDict):
-                ctx.bad(m, "if", "`if` must be a mapping")
-            else:
-                members = res.group(cond)
-                triggers = set(members)
-                extra["if_above"] = ctx.pct(cond, "above") or 0.0
-        then = m.get("then")
-        if not isinstance(then, LineDict):
-            ctx.bad(m, "then" if "then" in m else None, f"rule {rid}: `then` must be a mapping")
-        else:
-            extra["then"] = frozenset(res.group(then))
-    elif kind == "expression":
-        triggers = set(res.group(m))
-        text = ctx.text(m, "expr")
-        extra["expr_text"] = text
-        extra["code"] = ctx.text(m, "code", required=False, default="expression")
-        if not ctx.text(m, "message", required=False):
-            ctx.bad(m, None, f"rule {rid}: an expression rule needs a `message`")
-        if text:
-            literals = set(re.findall(r'"([^"\\]*)"', text)) | set(re.findall(r"'([^'\\]*)'", text))
-            extra["expr_tags"] = tuple(sorted(t for t in literals if t in res.by_tag))
-            extra["expr_names"] = tuple(sorted({res.names[n.casefold()] for n in literals
-                                                if n.casefold() in res.names}))
-            for t in re.findall(r"""tag\[\s*["']([^"']+)["']\s*\]""", text):
-                if t not in res.by_tag:
-                    ctx.bad(m, "expr", f"rule {rid}: no catalog ingredient carries the tag {t!r}")
-            for n in re.findall(r"""pct\[\s*["']([^"']+)["']\s*\]""", text):
-                iid = res.names.get(n.casefold())
-                if iid is None or res.ingredients[iid].inci != n:
-                    ctx.bad(m, "expr", f"rule {rid}: pct[{n!r}] must name an INCI name exactly")
-            try:
-                extra["expr"] = cel.compile(text)
-            except Exception as exc:  # the CEL compiler reports syntax as ValueError
-                ctx.bad(m, "expr", f"rule {rid}: CEL expression does not compile: "
-                        f"{str(exc).splitlines()[0]}")
-            else:  # the common shapes also run natively (configurator/rules/native.py)
-                exact = {res.ingredients[i].inci: i for i in extra["expr_names"]}
-                try:
-                    extra["native"] = compile_native(text, exact)
-                except Unsupported:
-                    pass
-    if not rid or not kind:
+    if not name:
         return None
-    return Rule(members=members, triggers=frozenset(triggers), **common, **extra)
+    fields = kind.lint(m, _Lint(ctx, res), rid)  # the kind's keys (configurator/rules/kinds)
+    if not rid:
+        return None
+    fields["triggers"] = frozenset(fields["triggers"])
+    return Rule(**common, **fields)
+
+
+PROGRAM_FIELDS = frozenset({"expr", "native"})  # a Rule's compiled programs (not pickled)
+
+
+def _programs(text: str, exact: dict[str, str]) -> dict[str, Any]:
+    """An expression's compiled programs (the Rule fields PROGRAM_FIELDS): see
+    ``Expression.programs`` (configurator/rules/kinds/expression.py)."""
+    return Expression.programs(text, exact)
+
+
+def _recompile(ruleset: RuleSet) -> None:
+    """Put back the compiled programs of a rule set read from the built cache (built.py)."""
+    for r in ruleset.rules:
+        if r.expr_text:
+            programs = _programs(r.expr_text, {ruleset.ingredients[i].inci: i
+                                               for i in r.expr_names})
+            for name, value in programs.items():
+                object.__setattr__(r, name, value)
 
 
 def _base(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Base | None:
@@ -795,35 +712,6 @@ def _constraint(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) ->
     )
 
 
-def _count_carried(r: Rule, carriers: list[Ingredient], ingredients: dict[str, Ingredient]) -> Rule:
-    """A substance's limit counts what natural mixtures bring in too.
-
-    Regulation 1223/2009 limits the substance in the finished product, whatever
-    its source: an essential oil whose ``contains`` names a limited substance
-    joins the rule's members with factor ``fraction × the substance's factor``
-    (e.g. rose oil with 3.3 % methyl eugenol counts 0.033 × its %). Only for
-    ``max-concentration`` rules of Annex III (restricted substances, whatever
-    their function): group totals count by tag (the oil is counted as itself),
-    ``prohibited`` names what is added, not natural traces, and an Annex V limit
-    is on the substance used as a preservative, which what an oil carries is not.
-    """
-    add: dict[str, float] = {}
-    for oil in carriers:
-        if oil.id in r.members:
-            continue
-        f = sum(frac / 100.0 * r.members[c] for c, frac in oil.contains if c in r.members)
-        if f > 0:
-            add[oil.id] = round(f, 10)
-    if not add:
-        return r
-    as_ = r.expressed_as
-    if not as_ and len(r.members) == 1:
-        as_ = ingredients[next(iter(r.members))].inci
-    # the oils trigger the rule too, unless `applies_with` says what does
-    triggers = r.triggers | frozenset(add) if r.triggers == r.member_set else r.triggers
-    return replace(r, members={**r.members, **add}, triggers=triggers, expressed_as=as_)
-
-
 _ANNEX_II_ENTRY = re.compile(r"Annex II, entr(?:y|ies) (\d+[a-z]?)")
 
 
@@ -860,7 +748,8 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
     ctx = _Ctx()
     if not root.is_dir():
         raise RuleSetError([Problem(str(root), None, "not a directory of rule files")])
-    docs, version, files = _read_files(root, ctx)
+    raws, version = _raw_files(root)
+    files = [rel for rel, _raw in raws]
     inventory = None
     inv_path = root / INVENTORY_FILE
     if inv_path.is_file():
@@ -877,7 +766,34 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
     cache_key = (str(root.resolve()), version)
     if not ctx.problems and cache_key in _LOADED:
         return _LOADED[cache_key]
+    cached = None if ctx.problems else built.fetch(version, str(root), inventory, _recompile)
+    if cached is not None:  # built earlier from the same files by the same code (built.py)
+        ruleset, quiz = cached
+    else:
+        ruleset, quiz = _build(root, raws, version, files, inventory, ctx)
+        built.store(version, ruleset, quiz, PROGRAM_FIELDS)
+    if quiz is not None:
+        try:  # the quiz (issue 5) is compiled against the rule set when its module exists
+            from ..quiz import compile_quiz
+        except ModuleNotFoundError:
+            object.__setattr__(ruleset, "quiz", quiz[1])  # kept as data until then
+            return ruleset
+        ctx.file = quiz[0]
+        compiled = compile_quiz(quiz[1], ruleset, ctx)
+        if ctx.problems:
+            raise RuleSetError(ctx.problems)
+        object.__setattr__(ruleset, "quiz", compiled)
+    if len(_LOADED) > 3:
+        _LOADED.clear()
+    _LOADED[cache_key] = ruleset
+    return ruleset
 
+
+def _build(root: Path, raws: list[tuple[str, bytes]], version: str, files: list[str],
+           inventory: Inventory | None, ctx: _Ctx) -> tuple[RuleSet, tuple[str, Any] | None]:
+    """Parse, check and compile the rule files: the rule set (without its quiz) and the
+    quiz's file and document; raise :class:`RuleSetError` listing every problem."""
+    docs = _read_files(raws, ctx)
     ingredients: dict[str, Ingredient] = {}
     names: dict[str, str] = {}
     seen: dict[str, str] = {}
@@ -987,13 +903,8 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
     always: list[Rule] = []
     carriers = [i for i in ingredients.values() if i.contains]
     for n, r in enumerate(rules):
-        if r.kind == "declare" and carriers:
-            # an essential oil brings its allergens in: it triggers their labelling rules too
-            extra = {i.id for i in carriers if any(c in r.members for c, _f in i.contains)}
-            if extra - r.triggers:
-                r = rules[n] = replace(r, triggers=r.triggers | extra)
-        elif r.kind == "max-concentration" and carriers and "Annex III" in r.source:
-            r = rules[n] = _count_carried(r, carriers, ingredients)
+        if carriers:  # what essential oils bring in (the kind says how it counts)
+            r = rules[n] = KINDS[r.kind].carried(r, carriers, ingredients)
         if not r.triggers:
             always.append(r)
         for iid in r.triggers:
@@ -1010,18 +921,4 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
         expr_tags=frozenset(t for r in rules for t in r.expr_tags),
         expr_names=frozenset(i for r in rules for i in r.expr_names),
     )
-    if quiz is not None:
-        try:  # the quiz (issue 5) is compiled against the rule set when its module exists
-            from ..quiz import compile_quiz
-        except ModuleNotFoundError:
-            object.__setattr__(ruleset, "quiz", quiz[1])  # kept as data until then
-            return ruleset
-        ctx.file = quiz[0]
-        compiled = compile_quiz(quiz[1], ruleset, ctx)
-        if ctx.problems:
-            raise RuleSetError(ctx.problems)
-        object.__setattr__(ruleset, "quiz", compiled)
-    if len(_LOADED) > 3:
-        _LOADED.clear()
-    _LOADED[cache_key] = ruleset
-    return ruleset
+    return ruleset, quiz

@@ -282,12 +282,15 @@ class RuleSet:
                 memo[key] = got
         return got
 
-    def plan(self, application: str, area: str, form: str, age: str = "") -> Plan:
-        """The rules of one kind of product, indexed for the engine (memoised per product)."""
+    def plan(self, application: str, area: str, form: str, age: str = "") -> Any:
+        """The engine's plan for one kind of product (configurator/engine/plan.py: the rules
+        indexed for the engine), memoised per product."""
         memo = self.__dict__.setdefault("_plans", {})
         key = (application, area, form, age)
         got = memo.get(key)
         if got is None:
+            from ..engine.plan import Plan  # (the engine's; built from this rule set)
+
             got = Plan.build(self, application, area, form, age)
             if len(memo) < 1_000:
                 memo[key] = got
@@ -431,10 +434,12 @@ class RuleSet:
     @cached_property
     def _annex_entries(self) -> dict[str, set[str]]:
         """ingredient id -> the annex entries of the rules that prohibit or limit it."""
+        from .kinds import KINDS  # (the kinds read this module: imported when used)
+
         table: dict[str, set[str]] = {}
         for r in self.rules:
             m = _ANNEX_ENTRY.search(r.source)
-            if m and r.kind in ("prohibited", "max-concentration"):
+            if m and KINDS[r.kind].restricts:
                 for member in r.members:
                     table.setdefault(member, set()).add(f"Annex {m.group(1)} {m.group(2)}")
         return table
@@ -575,151 +580,3 @@ class _Known:
             if iid is not None:
                 iid = self.names.get(self.inventory.rows[iid].inci.casefold(), iid)
         return iid
-
-
-class _Entries(dict):
-    """A plan's entries; an ingredient built after the plan (an inventory name first met
-    in a formula: no rule names it, no use range, no pH window, no price) gets the empty
-    entry."""
-
-    __slots__ = ()
-
-    def __missing__(self, iid: str) -> tuple:
-        return _NO_ENTRY
-
-
-_NO_ENTRY = (-math.inf, math.inf, -math.inf, math.inf, 0.0, None)
-_CAPPED = ("max-concentration", "prohibited")
-_SUMMED = ("max-concentration", "group-total")
-GATE_SLACK = 1e-10  # a running sum may differ from the check's sorted sum by a few ulps
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """What every catalog ingredient brings to a check of one kind of product.
-
-    The engine walks the formula's rows once. Each ingredient's ``entry`` is
-    ``(use_lo, use_hi, ph_lo, ph_hi, cost_per_kg, rules)``: its usual use
-    range and catalog pH window as bounds with their tolerance (``-inf`` /
-    ``inf`` when open), its price, and ``None`` when no rule of this product
-    concerns it, else ``(always, pairs, cap, capped, sums, tags, warns)``:
-
-    - ``always``: rules to run whenever the ingredient is there;
-    - ``pairs``: ``incompatible`` rules as (rule, other side), run only when an
-      ingredient of the other side is there too (held by the ingredients of the
-      smaller side only: both sides must be there, so one side may ask);
-    - ``cap`` and ``capped``: a one-ingredient limit (``max-concentration`` or
-      ``prohibited`` with a single member) cannot fire while the ingredient is
-      at or under ``cap`` (the lowest ``max / factor`` of its limits; 0 for a
-      prohibition), so ``capped`` runs only above it;
-    - ``sums``: (rule, factor) of each summed rule the ingredient counts
-      towards: ``max-concentration`` or ``group-total`` over several members,
-      the labelling threshold of one allergen (``declare``: its own % plus
-      what the essential oils carrying it bring in) and ``min-concentration``
-      (with negated factors, so that "under the minimum" is "over" too). The
-      engine adds ``% × factor`` per rule as it walks, and runs the rule only
-      when its sum passes ``gate[rule]`` (the check's own threshold, less
-      ``GATE_SLACK`` for the order of the sum);
-    - ``tags``: the tags of the ingredient that some expression reads;
-    - ``warns``: the rules with a label warning it triggers (the warning is due
-      whenever the ingredient is there; the rule's limit is gated as above).
-
-    Expression rules whose top-level ``&&`` tests the product
-    (``form == "sunscreen" && …``, see ``native.product_guard``) are left out
-    of the plans of the products that fail that test: they are false there.
-    ``always`` (on the plan) holds the applicable rules no ingredient
-    triggers. The rules that run are exactly those that can find something: a
-    cap or a gate only skips a rule it proves unbroken, and the rule's own
-    check has the last word (tests/engine/test_plan_exact.py).
-    """
-
-    always: frozenset[int]
-    entry: dict[str, tuple]  # ingredient id -> see above
-    gate: dict[int, float]  # summed rule -> the sum above which it runs
-    checks: tuple  # by rule position: the engine's check function for its kind
-    # rule position -> (dated, doubts): a rule with a day it applies from, or whose
-    # category is in doubt for this product (the engine adjusts their findings)
-    special: dict[int, tuple[bool, tuple[str, ...]]] = field(default_factory=dict)
-
-    @staticmethod
-    def build(rs: RuleSet, application: str, area: str, form: str, age: str = "") -> Plan:
-        from .native import product_guard
-
-        product = {"application": application, "area": area, "form": form}
-        applicable = frozenset(
-            n for n in rs.applicable(application, area, form, age)
-            # an expression that tests the product first is false for any other product
-            if rs.rules[n].kind != "expression"
-            or all(product[k] in v for k, v in product_guard(rs.rules[n].expr_text).items()))
-        rules: dict[str, list[int]] = {}
-        pairs: dict[str, list[tuple[int, frozenset[str]]]] = {}
-        cap: dict[str, float] = {}
-        capped: dict[str, list[int]] = {}
-        sums: dict[str, list[tuple[int, float]]] = {}
-        warns: dict[str, list[int]] = {}
-        gate: dict[int, float] = {}
-        simples = rs.simple_rules
-        for iid, found in rs.rule_index.items():
-            for n in sorted(found & applicable):
-                r = rs.rules[n]
-                if r.label_warning:
-                    warns.setdefault(iid, []).append(n)
-                simple = n in simples
-                if r.kind == "incompatible":
-                    # worth checking only when both sides are there: asked by the
-                    # ingredients of the smaller side, of the other side
-                    one, other = ((r.first, r.second) if len(r.first) <= len(r.second)
-                                  else (r.second, r.first))
-                    if iid in one:
-                        pairs.setdefault(iid, []).append((n, other))
-                elif r.kind == "declare" and len(r.members) == 1:
-                    # one allergen: its exposure is its own % plus what the oils carrying
-                    # it bring in (checks.exposure), a sum against this product's threshold
-                    limit = r.leave_on if application == "leave-on" else r.rinse_off
-                    if limit is None:
-                        continue  # no threshold for this product: it cannot fire
-                    f = 1.0 if iid in r.members else 0.0
-                    f += sum(frac / 100.0 for c, frac in rs.ingredients[iid].contains
-                             if c in r.members)
-                    if f > 0:
-                        sums.setdefault(iid, []).append((n, f))
-                        gate[n] = limit + 1e-12 - GATE_SLACK
-                elif simple and r.kind in _CAPPED and len(r.members) == 1:
-                    limit = 0.0 if r.kind == "prohibited" else r.max
-                    if limit is None:
-                        continue  # a limit without a maximum finds nothing (checks._over_limit)
-                    if not r.max_inclusive:
-                        limit -= 2e-9  # broken at the maximum itself: run it from there
-                    cap[iid] = min(cap.get(iid, math.inf), limit / r.members[iid])
-                    capped.setdefault(iid, []).append(n)
-                elif simple and r.kind in _SUMMED and r.max is not None:
-                    sums.setdefault(iid, []).append((n, r.members[iid]))
-                    gate[n] = r.max + (1e-9 if r.max_inclusive else -2e-9) - GATE_SLACK
-                elif simple and r.kind == "min-concentration" and r.min is not None:
-                    sums.setdefault(iid, []).append((n, -r.members[iid]))
-                    gate[n] = -(r.min - 1e-9) - GATE_SLACK
-                else:
-                    rules.setdefault(iid, []).append(n)
-        use, ph = rs.use_bounds, rs.ph_bounds
-        no_window = (-math.inf, math.inf)
-        expr_tags = rs.expr_tags
-        entry = _Entries()
-        for k, i in rs.ingredients.items():
-            tags = tuple(sorted(i.tags & expr_tags))
-            ruled = (tuple(rules.get(k, ())), tuple(pairs.get(k, ())), cap.get(k, math.inf),
-                     tuple(capped.get(k, ())), tuple(sums.get(k, ())), tags,
-                     tuple(warns.get(k, ())))
-            ruled = ruled if any(ruled[:2]) or any(ruled[3:]) else None
-            if ruled is None and not i.profiled:
-                continue  # an inventory name no rule concerns: the empty entry (_Entries)
-            entry[k] = (*use.get(k, no_window), *ph.get(k, no_window), i.cost_per_kg, ruled)
-        from ..engine.checks import CHECKS  # the engine's, bound once per plan
-
-        special = {}
-        for n in applicable:
-            r = rs.rules[n]
-            doubts = r.when.doubts(application, area, form, age) if r.when is not None else ()
-            if r.placed_from is not None or doubts:
-                special[n] = (r.placed_from is not None, doubts)
-        return Plan(always=rs.always_index & applicable, entry=entry, gate=gate,
-                    checks=tuple(CHECKS[r.kind] for r in rs.rules), special=special)

@@ -48,9 +48,9 @@ from datetime import date
 
 import numpy as np
 
-from ..engine.checks import CONDITION
+from ..rules.kinds.prohibited import CONDITION
 from ..engine.compose import compose
-from ..engine.engine import _base, _product, _suits, _unprofiled
+from ..engine.engine import base_suits, resolve_base, resolve_product, unprofiled
 from ..engine.formula import Addition, Formula, ProductSpec
 from ..engine.report import Finding, Report
 from ..rules.model import Rule, RuleSet
@@ -162,13 +162,14 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
     ings = rs.ingredients
     for i, formula in enumerate(formulas):
         out: list[Finding] = []
-        app, area, form, pt_id, age = _product(formula, rs, out)
-        base = _base(formula, rs, out)
+        product = resolve_product(formula, rs, out)
+        app, area, form, _pt_id, age = product
+        base = resolve_base(formula, rs, out)
         d = compose(formula, rs, base)
         out.extend(d.findings)
         for name in d.unknown:
             out.append(Finding("error", "unknown-ingredient", "catalog", (name,), ""))
-        if base is not None and not _suits(base, rs, app, area, pt_id):
+        if base is not None and not base_suits(base, rs, product):
             out.append(Finding("warning", "base-unsuitable", f"base-{base.id}", (), ""))
         for cid in formula.constraints:
             if cid in cons_pos:
@@ -193,7 +194,7 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
             trig = special[key] = _special_triggers(rs, key)
         if not trig.isdisjoint(d.present) or any(k not in col for k in d.present):
             force[i] = True
-        unprofiled = [finding_key(_unprofiled(ings[k])) for k, v in d.present.items()
+        unprofiled = [finding_key(unprofiled(ings[k])) for k, v in d.present.items()
                       if v > 0 and not ings[k].profiled and k in col]
         if unprofiled:  # the engine's one warning for each (its key needs no numbers)
             pre.setdefault(i, []).extend(unprofiled)
@@ -324,7 +325,7 @@ def compose_arrays(rs: RuleSet, product_types: Sequence[str], pt: np.ndarray, ba
         force |= rows & (hot[pres_ids] & (pres_vals > 0)).any(1)
     for i in np.nonzero((unprofiled[pres_ids] & (pres_vals > 0)).any(1))[0].tolist():
         pre.setdefault(i, []).extend(
-            finding_key(_unprofiled(ings[cols[c]])) for c, v in
+            finding_key(unprofiled(ings[cols[c]])) for c, v in
             zip(pres_ids[i].tolist(), pres_vals[i].tolist(), strict=True)
             if c < m and v > 0 and not ings[cols[c]].profiled)
     return Designs(rs, cols, products, pt.astype(np.int32), base.astype(np.int32),

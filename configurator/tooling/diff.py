@@ -38,9 +38,12 @@ from pathlib import Path
 from typing import Any
 
 from ..days import day_text
-from ..engine.checks import fmt
 from ..errors import ConfiguratorError, FormulaError, Problem, RuleSetError
 from ..rules import default_rules_dir, load_rules
+from ..rules.kinds import KINDS
+from ..rules.kinds.words import fmt
+from ..rules.kinds.words import pct as _pct
+from ..rules.kinds.words import span as _range
 from ..rules.model import Base, Constraint, Ingredient, ProductType, Rule, RuleSet
 from ..yamlio import loads
 
@@ -158,18 +161,6 @@ def _jsonable(v: Any) -> Any:
 # --------------------------------------------------------------------------- comparing
 
 
-def _pct(v: float | None) -> str:
-    return "—" if v is None else f"{fmt(v)} %"
-
-
-def _range(lo: float | None, hi: float | None, unit: str = " %") -> str:
-    if lo is None and hi is None:
-        return "none"
-    a = "…" if lo is None else fmt(lo)
-    b = "…" if hi is None else fmt(hi)
-    return f"{a}–{b}{unit}"
-
-
 def _direction(old: float | None, new: float | None) -> str:
     if old is None or new is None or old == new:
         return ""
@@ -206,29 +197,13 @@ def _members(rs: RuleSet, r: Rule) -> dict[str, float]:
 
 
 def rule_summary(rs: RuleSet, r: Rule) -> str:
-    """One line: kind, what it limits, the limit, the conditions."""
-    mem = _members(rs, r)
-    names = ", ".join(f"{n} ×{fmt(f)}" if f != 1 else n for n, f in
-                      sorted(mem.items(), key=lambda kv: kv[0].casefold()))
-    if len(names) > 160:
-        names = names[:157] + "…"
-    lim = ""
-    if r.kind in ("max-concentration", "group-total") and r.max is not None:
-        lim = f" {'≤' if r.max_inclusive else '<'} {_pct(r.max)}" + (
-            f" as {r.expressed_as}" if r.expressed_as else "")
-    elif r.kind == "min-concentration" and r.min is not None:
-        lim = f" ≥ {_pct(r.min)}"
-    elif r.kind == "declare":
-        lim = f" declare above {_pct(r.leave_on)} leave-on / {_pct(r.rinse_off)} rinse-off"
-    elif r.kind == "ph-window":
-        lim = f" pH {_range(r.min, r.max, '')}"
-    elif r.kind in ("incompatible",):
-        names = f"{', '.join(_names(rs, r.first))} with {', '.join(_names(rs, r.second))}"
-    elif r.kind == "requires":
-        names = f"{names or 'always'} needs one of {', '.join(_names(rs, r.then)[:6])}"
-    elif r.kind == "expression":
-        names = r.expr_text if len(r.expr_text) <= 120 else r.expr_text[:119] + "…"
-    return f"{r.kind} [{r.severity}] {names}{lim}; {_when(r)}{_dates(r)}"
+    """One line: kind, what it limits, the limit (its kind's words:
+    configurator/rules/kinds), the conditions."""
+    kind = KINDS.get(r.kind)
+    what = kind.words(r, lambda ids: _names(rs, ids),
+                      lambda i: rs.ingredients[i].inci if i in rs.ingredients else None
+                      ).subject if kind is not None else ""
+    return f"{r.kind} [{r.severity}] {what}; {_when(r)}{_dates(r)}"
 
 
 def _dates(r: Rule) -> str:

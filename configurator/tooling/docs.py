@@ -41,26 +41,16 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..engine.checks import fmt
 from ..errors import ConfiguratorError
 from ..rules.inventory import kebab, label_case
+from ..rules.kinds import KINDS
+from ..rules.kinds.words import fmt
 from ..rules.model import PHASE_NAMES, Ingredient, Rule, RuleSet
 from .diff import quiz_data
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates" / "rulesdocs"
 STYLESHEET = TEMPLATES / "style.css"
-KIND_TITLES = {
-    "prohibited": "Prohibited substances",
-    "max-concentration": "Maximum concentrations",
-    "group-total": "Group totals",
-    "min-concentration": "Minimum concentrations",
-    "declare": "Allergen labelling",
-    "incompatible": "Incompatibilities",
-    "ph-window": "pH windows",
-    "requires": "Requirements",
-    "expression": "Expression rules",
-}
 
 
 class DocsError(OSError, ConfiguratorError):
@@ -99,35 +89,13 @@ def _when(rule: Rule) -> str:
 
 
 def limit_text(rule: Rule, iid: str | None = None) -> str:
-    """The rule's limit in words, for one member when ``iid`` is given (with its factor)."""
-    k = rule.kind
-    as_ = f" as {rule.expressed_as}" if rule.expressed_as else ""
-    if k in ("max-concentration", "group-total") and rule.max is not None:
-        text = f"≤ {fmt(rule.max)} %{as_}"
-        f = rule.members.get(iid, 1.0) if iid else 1.0
-        if iid and f != 1.0:
-            text += f" (counted × {fmt(f)}: at most {fmt(rule.max / f)} % of it alone)"
-        if k == "group-total":
-            text += " in total"
-        return text
-    if k == "min-concentration" and rule.min is not None:
-        return f"≥ {fmt(rule.min)} %" + (" in total" if len(rule.members) > 1 else "")
-    if k == "prohibited":
-        return "prohibited"
-    if k == "declare":
-        return (f"declare above {fmt(rule.leave_on or 0)} % leave-on, "
-                f"{fmt(rule.rinse_off or 0)} % rinse-off")
-    if k == "ph-window":
-        lo = "…" if rule.min is None else fmt(rule.min)
-        hi = "…" if rule.max is None else fmt(rule.max)
-        return f"pH {lo}–{hi}"
-    if k == "incompatible":
-        return "not together"
-    if k == "requires":
-        return "needs a partner" + (f" above {fmt(rule.if_above)} %" if rule.if_above else "")
-    if k == "expression":
-        return rule.expr_text
-    return ""
+    """The rule's limit in words, for one member when ``iid`` is given (with its factor):
+    its kind's words (configurator/rules/kinds)."""
+    kind = KINDS.get(rule.kind)
+    if kind is None:
+        return ""
+    text = kind.words(rule).limit
+    return text + kind.member_words(rule, iid) if iid else text
 
 
 @dataclass
@@ -308,8 +276,8 @@ def build_context(rs: RuleSet) -> dict[str, Any]:
         "version": rs.version,
         "files": list(rs.files),
         "rules": rules,
-        "kinds": [(k, KIND_TITLES.get(k, k), by_kind[k]) for k in KIND_TITLES if k in by_kind]
-                 + [(k, k, v) for k, v in by_kind.items() if k not in KIND_TITLES],
+        "kinds": [(k, KINDS[k].title or k, by_kind[k]) for k in KINDS if k in by_kind]
+                 + [(k, k, v) for k, v in by_kind.items() if k not in KINDS],
         "ingredients": ingredients,
         "profiled": sum(1 for i in ingredients if i.profiled),
         "views": views,
