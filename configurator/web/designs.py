@@ -401,18 +401,20 @@ def _advice_items(rs, formula, report, query: str):
     return out
 
 
-_PROFILED_SHIPPED = 1_000  # the most names the editor page carries (issue 19: flat page)
+_PROFILED_SHIPPED = 600  # the most names the editor page carries (issue 19: a flat page)
 
 
 @per_rule_set
 def profiled_options(rs) -> Markup:
     """The editor's datalist: the lab's profiled names as <option>s, built once per rule
-    set (was a sort of every built entry on each page) and at most ``_PROFILED_SHIPPED``
-    of them, so the page stays the same size however large the catalog grows; the script
-    fills the list from ``GET /designs/catalog`` as a name is typed."""
+    set (was a sort of every built entry on each page). A catalog of more than
+    ``_PROFILED_SHIPPED`` profiled names ships none: the page stays the same size however
+    large the catalog grows, and the script fills the list from ``GET /designs/catalog``
+    as a name is typed (it does so for every catalog: from the second letter)."""
     names = sorted((i.inci for i in rs.ingredients.values() if i.profiled), key=str.casefold)
-    return Markup("".join(f'<option value="{escape(n)}"></option>'
-                          for n in names[:_PROFILED_SHIPPED]))
+    if len(names) > _PROFILED_SHIPPED:
+        return Markup("")
+    return Markup("".join(f'<option value="{escape(n)}"></option>' for n in names))
 
 
 @bp.route("/designs/catalog")
