@@ -265,7 +265,6 @@ def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | No
 
     from ..rules import default_rules_dir, load_rules
     from ..store import db
-    from ..store.models import ImpactRun
 
     in_force = rules_dir or os.environ.get("CONFIGURATOR_RULES") or str(default_rules_dir())
     engine = db.make_engine(database_url)
@@ -284,17 +283,24 @@ def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | No
             report["candidate_dir"] = str(candidate_dir or in_force)
             report["unreadable"] = unreadable
             if save:
-                run = ImpactRun(old_version=report["old_version"][:80],
-                                new_version=report["new_version"][:80],
-                                candidate_dir=report["candidate_dir"][:1000],
-                                designs_checked=report["designs_checked"],
-                                designs_changed=report["designs_changed"], report=report)
-                session.add(run)
-                session.commit()
-                report["run_id"] = run.id
+                save_run(session, report)
         return report
     finally:
         engine.dispose()
+
+
+def save_run(session, report: dict):
+    """Store ``report`` (:func:`impact`'s, with its folders) as an ImpactRun; sets its run_id."""
+    from ..store.models import ImpactRun
+
+    run = ImpactRun(old_version=report["old_version"][:80], new_version=report["new_version"][:80],
+                    candidate_dir=report["candidate_dir"][:1000],
+                    designs_checked=report["designs_checked"],
+                    designs_changed=report["designs_changed"], report=report)
+    session.add(run)
+    session.commit()
+    report["run_id"] = run.id
+    return run
 
 
 def latest_impact_run(session):

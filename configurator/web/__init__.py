@@ -169,6 +169,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     limit_mb = (app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024)
     for code, message in ((400, "The request was malformed (a field is missing or was altered). "
                                 "Reload the page and try again; nothing was saved."),
+                          (403, "Your account cannot open this page: it is for another role "
+                                "(or, for a review, another reviewer)."),
                           (404, "Not found."), (405, "Method not allowed."),
                           (413, f"The request is too large (the limit is {limit_mb:g} MB); "
                                 "nothing was saved."),

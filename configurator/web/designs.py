@@ -52,9 +52,13 @@ class ActionForm(FlaskForm):
 
 @bp.route("/")
 def home():
+    """Each role's own start page (issue 17): the lab its queue, R&D the rules in force."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return redirect(url_for("designs.dashboard"))
+    return redirect(url_for(HOMES.get(current_user.role, "designs.dashboard")))
+
+
+HOMES = {"lab": "lab.queue", "rnd": "rnd.home"}  # clients and admins: their designs
 
 
 @bp.route("/designs")

@@ -37,6 +37,7 @@ from ..store.models import STATUSES, Design, User, now
 from . import rules
 from .auth import role_required
 from .forms import choices, whole_number
+from .review import actors, person, revision_diff, rules_label, sent_back
 
 bp = Blueprint("lab", __name__, url_prefix="/lab")
 LAB = ("lab", "admin")
@@ -66,8 +67,19 @@ def queue():
     if n is not None:
         q = q.where(Design.submitted_at <= now() - timedelta(days=n))
     rows = db.session().exec(q.order_by(Design.submitted_at.asc().nulls_last(), Design.id)).all()
-    return render_template("lab/queue.html", rows=rows, status=status, days=days,
-                           statuses=QUEUE_STATUSES)
+    return render_template("lab/queue.html", rows=rows, status=status if statuses == (status,)
+                           else "", days=days if n is not None else "", statuses=QUEUE_STATUSES,
+                           caption=queue_caption(statuses, n), not_listed=status if status and
+                           statuses != (status,) else "")
+
+
+def queue_caption(statuses: tuple[str, ...], days: int | None) -> str:
+    """What the queue lists, in words: the caption always matches the filter."""
+    what = ("Designs waiting for review (submitted or in review)" if statuses == QUEUE_DEFAULT
+            else f"Designs {statuses[0].replace('_', ' ')}")
+    if days:
+        what += f", submitted at least {days} day{'s' if days != 1 else ''} ago"
+    return what + ", oldest submission first"
 
 
 def _design(design_id: int) -> Design:
@@ -113,8 +125,15 @@ def request_summary(document: dict, rs) -> list[tuple[str, str]]:
             for c in document.get("constraints", [])]
     ph = document.get("target_ph")
     units_fill = " × ".join(str(v) for v in (batch.get("units"), batch.get("fill")) if v)
-    return [("Product type", document.get("product_type", "")),
-            ("Base", document.get("base", "") or "none"),
+    pt, base = document.get("product_type", ""), document.get("base", "")
+    if isinstance(pt, dict):  # described rather than named: application, area, form
+        pt = " ".join(str(pt[k]) for k in ("application", "area", "form") if pt.get(k))
+    elif pt in rs.product_types:
+        pt = f"{rs.product_types[pt].name} ({pt})"
+    if base in rs.bases:
+        base = f"{rs.bases[base].name} ({base})"
+    return [("Product type", pt),
+            ("Base", base or "none"),
             ("Target pH", "not set" if ph is None else f"{ph:g}" if isinstance(ph, float | int)
              else str(ph)),
             ("Constraints", ", ".join(cons) or "none"),
@@ -143,10 +162,16 @@ def review(design_id: int):
             flash("The design changed meanwhile; nothing was recorded.", "error")
     now_report = check(parse_formula(rev.document), rules()).to_dict()
     added, removed = finding_changes(rev.report, now_report)
+    audit = store.audit(design)
+    back = sent_back(design, rev)
     return render_template("lab/review.html", design=design, rev=rev, owner=owner, form=form,
                            start_form=StartForm(), now_report=now_report, added=added,
                            asked=request_summary(rev.document, rules()),
-                           removed=removed, audit=store.audit(design), own=own_design(design),
+                           removed=removed, audit=audit, own=own_design(design),
+                           actors=actors(audit), person=person,
+                           sent_back=back[0] if back else None,
+                           diff=revision_diff(back[1], rev, rules()) if back else None,
+                           rules_label=rules_label,
                            rules_changed=rev.rules_version != now_report["rules_version"]), \
         400 if form.errors else 200
 

@@ -60,6 +60,7 @@ RND = ("rnd", "admin")
 PER_PAGE = 25
 MAX_QUERY = 200
 IMPACT_LIMIT = 100  # designs shown per group of the impact report (the CLI's JSON has them all)
+IMPACT_WEB_MAX = 20_000  # designs an impact run started from the page may check (in the request)
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 KIND_ORDER = ("prohibited", "max-concentration", "group-total", "min-concentration", "declare",
               "incompatible", "ph-window", "requires", "expression")
@@ -453,4 +454,55 @@ def _latest_impact():
 def impact():
     run = _latest_impact()
     rule_ids = {r.id for r in _holder().current.rules}
-    return render_template("rnd/impact.html", run=run, rule_ids=rule_ids, limit=IMPACT_LIMIT)
+    return render_template("rnd/impact.html", run=run, rule_ids=rule_ids, limit=IMPACT_LIMIT,
+                           form=ImpactForm(), max_designs=IMPACT_WEB_MAX)
+
+
+class ImpactForm(FlaskForm):
+    """Only the CSRF token: the candidate is the rules folder as it is on disk."""
+
+
+@bp.route("/impact/run", methods=["POST"])
+@role_required(*RND)
+def run_impact():
+    """An impact run from the web (issue 17): the rules folder as it is on disk now.
+
+    The candidate is never a path from the request (the page must not read any folder
+    of the server): it is the folder the app serves, which holds R&D's edit until it
+    goes live. When that folder is the set in force, the run compares each revision's
+    stored findings, as ``configurator rules impact`` without ``--rules`` does. It runs
+    in the request, so it is capped at ``IMPACT_WEB_MAX`` designs (the command has no cap).
+    """
+    from ..rules import load_rules
+    from ..store import db
+    from ..tooling.impact import impact as impact_report
+    from ..tooling.impact import latest_designs, save_run
+
+    if not ImpactForm().validate_on_submit():
+        abort(400)
+    holder = _holder()
+    try:
+        candidate = load_rules(holder.directory)
+    except RuleSetError as exc:
+        flash(f"The rules folder on disk does not load ({len(exc.problems)} problem(s)); "
+              "fix them first (see Rules in force).", "error")
+        return redirect(url_for("rnd.impact"), 303)
+    except Exception as exc:  # an unreadable folder must not become a 500
+        current_app.logger.exception("impact: the rules folder could not be read")
+        flash(f"The rules folder could not be read ({type(exc).__name__}); no run.", "error")
+        return redirect(url_for("rnd.impact"), 303)
+    in_force = holder.current
+    session = db.session()
+    items, formulas, stored, unreadable = latest_designs(session)
+    if len(items) > IMPACT_WEB_MAX:
+        flash(f"{len(items)} designs are more than a page runs ({IMPACT_WEB_MAX}); run "
+              f"'configurator rules impact --rules {holder.directory}' instead.", "error")
+        return redirect(url_for("rnd.impact"), 303)
+    same = candidate.version == in_force.version
+    report = impact_report(items, formulas, None if same else in_force, candidate, stored)
+    report.update(rules_dir=str(holder.directory), candidate_dir=str(holder.directory),
+                  unreadable=unreadable, started_by=current_user.email)
+    save_run(session, report)
+    flash(f"Impact run done: {report['designs_changed']} of {report['designs_checked']} design(s) "
+          f"change, {len(report['verdict_changes'])} verdict(s) change.", "info")
+    return redirect(url_for("rnd.impact"), 303)

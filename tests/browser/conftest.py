@@ -111,4 +111,4 @@ def login(page, base: str, who: str = "client") -> None:
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/designs")
+    page.wait_for_url(f"{base}/lab/" if who == "lab" else f"{base}/designs")  # each role's home

@@ -34,7 +34,7 @@ def _login(page, base):
     page.fill("input[name=email]", RND[0])
     page.fill("input[name=password]", RND[1])
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/designs")
+    page.wait_for_url(f"{base}/rnd/")  # R&D's own home (issue 17)
 
 
 def _flow(page, base, axe=None):
