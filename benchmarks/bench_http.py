@@ -104,14 +104,33 @@ def wait_up(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"server did not start: {url}")
 
 
-def wrk(url: str, lua: Path, seconds: int, connections: int) -> dict:
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) so far of the live processes in one process group."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(fields[2]) == pgid:  # after the name: state, ppid, pgrp, …, utime (14th), stime
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, lua: Path, seconds: int, connections: int, pgid: int | None = None) -> dict:
+    cpu0, kids0 = group_cpu(pgid) if pgid else 0.0, os.times()
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
                           "-s", str(lua), url], capture_output=True, text=True, check=True,
                          timeout=seconds + 30).stdout
+    server_cpu = group_cpu(pgid) - cpu0 if pgid else 0.0
+    kids = os.times()
+    client_cpu = (kids.children_user + kids.children_system
+                  - kids0.children_user - kids0.children_system)
     m = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+) (\d+) (\d+)", out)
     n, dur, p50, p95, bad, tmo, sock = m.groups()
     return {"requests": int(n), "rps": int(n) / (int(dur) / 1e6), "p50": float(p50),
-            "p95": float(p95), "non2xx": int(bad), "timeouts": int(tmo), "socket": int(sock)}
+            "p95": float(p95), "non2xx": int(bad), "timeouts": int(tmo), "socket": int(sock),
+            "server_us": server_cpu / int(n) * 1e6, "client_us": client_cpu / int(n) * 1e6}
 
 
 def lua_file(tmp: Path, name: str, body: str, ctype: str, cookie: str = "") -> Path:
@@ -287,23 +306,24 @@ def main() -> None:
             post(base + "/designs/preview", form.encode(), "application/x-www-form-urlencoded",
                  cookie)
             post(bare + "/echo", doc.encode(), "application/json")
+        app_pg, bare_pg = servers[0].pid, servers[1].pid  # each server's own process group
         targets = {
             "bare Flask POST /echo (floor)": (bare + "/echo", lua_file(
-                tmp, "bare", doc, "application/json")),
+                tmp, "bare", doc, "application/json"), bare_pg),
             "POST /api/v1/validate": (base + "/api/v1/validate", lua_file(
-                tmp, "validate", doc, "application/json")),
+                tmp, "validate", doc, "application/json"), app_pg),
             "POST /designs/preview": (base + "/designs/preview", lua_file(
-                tmp, "preview", form, "application/x-www-form-urlencoded", cookie)),
+                tmp, "preview", form, "application/x-www-form-urlencoded", cookie), app_pg),
         }
         names = list(targets)
         results: dict[str, list[dict]] = {n: [] for n in names}
-        for url, lua in targets.values():  # one short untimed pass: connections, caches
+        for url, lua, _pg in targets.values():  # one short untimed pass: connections, caches
             wrk(url, lua, 1, args.connections)
         for r in range(args.rounds):
             order = names if r % 2 == 0 else names[::-1]
             for name in order:
-                url, lua = targets[name]
-                results[name].append(wrk(url, lua, args.seconds, args.connections))
+                url, lua, pg = targets[name]
+                results[name].append(wrk(url, lua, args.seconds, args.connections, pg))
         with open("/proc/loadavg") as f:
             load = f.read().split()[:3]
         print(f"machine: {os.cpu_count()} cores; gunicorn 2 sync workers each; wrk -t2 "
@@ -318,6 +338,8 @@ def main() -> None:
             print(f"{name:32} {statistics.median(rps):7.0f} req/s (rounds {min(rps):.0f}–"
                   f"{max(rps):.0f})  p50 {statistics.median(x['p50'] for x in rs):5.1f} ms"
                   f"  p95 {statistics.median(x['p95'] for x in rs):5.1f} ms  errors {bad}"
+                  f"  CPU µs/req: server {statistics.median(x['server_us'] for x in rs):4.0f}"
+                  f", wrk {statistics.median(x['client_us'] for x in rs):3.0f}"
                   + ("" if name == names[0] else
                      f"  ÷ floor {statistics.median(ratios):.0%} (rounds {min(ratios):.0%}–"
                      f"{max(ratios):.0%})"))

@@ -92,7 +92,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.session_interface = CookieSessions()  # Flask's cookie, no per-request setup
     csrf.init_app(app)
     auth.init_app(app)
-    security.init_app(app)
+    from .fastpath import install
+
+    fast = install(app)  # a stateless POST /api/v1/validate skips Flask's machinery
+    security.init_app(app)  # (inside ProxyFix, when there is one)
     app.register_blueprint(auth.bp)
     app.register_blueprint(designs.bp)
     app.register_blueprint(api.bp)
@@ -176,6 +179,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                                 "nothing was saved."),
                           (500, "Something went wrong on our side; nothing was saved.")):
         app.register_error_handler(code, lambda e, c=code, m=message: _error_page(c, m))
+    fast.arm()  # every hook is registered now (web/fastpath.py)
     return app
 
 

@@ -149,15 +149,19 @@ def formdata_document(formdata, pending: list | None = None) -> tuple[dict, list
     listed there as (form row, name) instead: the live check shows a hint on that row
     rather than "the formula cannot be read" for a row still being typed (issue 17).
     """
+    # each name's first value, in a plain dict: a MultiDict's ``get`` of a name the form
+    # did not send raises and catches an HTTP exception inside werkzeug (a dozen a preview)
+    first = formdata.to_dict() if hasattr(formdata, "to_dict") else formdata
+
     def text(name: str, limit: int = 200) -> str:
-        return (formdata.get(name) or "")[:limit]
+        return (first.get(name) or "")[:limit]
 
     rows = []
     for i in range(MAX_ROWS):
-        if f"rows-{i}-inci" not in formdata:
+        if f"rows-{i}-inci" not in first:
             break
         rows.append((text(f"rows-{i}-inci", 120), text(f"rows-{i}-amount", 32),
-                     formdata.get(f"rows-{i}-qs") in ("y", "on", "true", "1")))
+                     first.get(f"rows-{i}-qs") in ("y", "on", "true", "1")))
     fields = {f: text(f) for f in ("name", "product_type", "base", "age", "target_ph",
                                    "batch_size", "batch_units", "batch_fill")}
     fields["notes"] = text("notes", 5000)
