@@ -141,10 +141,9 @@ def _day_view(report) -> dict:
     """What the panel shows beside the findings: the day checked for, the day each coming
     rule applies from (rule id → "7 Jun 2027"), a note about an unreadable day."""
     day, note = _check_day()
-    dated = dated_rules(rules())
-    coming = {f.rule: day_text(dated[f.rule].placed_from) for f in
-              (report.findings if report is not None else ()) if f.code == "coming-rule"
-              and f.rule in dated}
+    soon = [f for f in (report.findings if report is not None else ()) if f.code == "coming-rule"]
+    dated = dated_rules(rules()) if soon else {}  # a walk over every rule: only when needed
+    coming = {f.rule: day_text(dated[f.rule].placed_from) for f in soon if f.rule in dated}
     return {"check_on": day.isoformat(), "checked_on": day_text(day), "coming": coming,
             "day_note": note}
 
@@ -271,8 +270,7 @@ def _save_and_submit(design, form):
         abort(400)
     latest = store.revision(design)
     try:
-        if expected != design.version or formula.to_document() != parse_formula(
-                latest.document, "saved").to_document():
+        if expected != design.version or not _same_formula(formula, latest.document, rs):
             latest = store.save(current_user, design, formula, expected, rs)
             flash(f"Saved as revision {latest.number}.", "info")
     except store.Conflict as exc:
@@ -288,6 +286,22 @@ def _save_and_submit(design, form):
     else:
         flash("The design changed meanwhile; nothing was submitted.", "error")
     return redirect(url_for("designs.edit", design_id=design.id), 303)
+
+
+def _same_formula(formula, saved: dict, rs) -> bool:
+    """Whether the form on screen says what the saved revision says: both as formula
+    documents, an age that is the product type's own left out (the editor shows and
+    posts it; a design saved without one means the same)."""
+    def norm(f) -> dict:
+        doc = f.to_document()
+        own = rs.product_types.get(doc.get("product_type") or "")
+        if doc.get("age") == ((own.age if own else "") or "adults"):
+            doc.pop("age")
+        return doc
+    try:
+        return norm(formula) == norm(parse_formula(saved, "saved"))
+    except FormulaError:
+        return False
 
 
 def _batch_check(form, formula=None, report=None) -> bool:

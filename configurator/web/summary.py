@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from markupsafe import Markup, escape
+
 from ..engine.report import SEVERITY_ORDER, Report
 from ..rules.model import RuleSet
 
@@ -53,6 +55,59 @@ class SummaryView(NamedTuple):
     more: int  # findings not in ``top``
     pending: int  # rows waiting for a strength
     unreadable: bool
+
+    def html(self) -> Markup:
+        """The summary as HTML (designs/_summary.html shows it), every text escaped.
+
+        Drawn in Python, not Jinja: the live preview sends it with every panel, and a
+        template cost a few times more than the rest of the summary (web/panel.py does
+        the same for the composition)."""
+        def plural(n: int, word: str) -> str:
+            return f"{n} {word}{'s' if n != 1 else ''}"
+
+        verdict = ("Cannot be read yet" if self.unreadable else "Valid" if self.valid
+                   else self.verdict)
+        out = [f'<p class="sum-verdict {"ok" if self.valid else "bad"}" id="sum-verdict">'
+               f"<strong>{escape(verdict)}</strong>\n  <span class=\"sum-counts\">"
+               f'<span class="count err" id="sum-errors">{plural(self.errors, "error")}</span>'
+               f' · <span class="count warn" id="sum-warnings">'
+               f"{plural(self.warnings, 'warning')}</span></span></p>\n"]
+        if self.pending:
+            out.append(f'<p class="sum-pending hint">{plural(self.pending, "row")} waiting '
+                       "for a strength</p>\n")
+        if self.budget:
+            cost = escape(self.budget.text)
+        else:
+            cost = escape(self.cost) + (Markup(" <small>(no budget set)</small>")
+                                        if self.cost != "unknown" else "")
+        out.append('<dl class="sum-figures">\n  <div><dt>Cost</dt>'
+                   f'<dd id="sum-cost">{cost}</dd>{_bar(self.budget)}</div>\n'
+                   '  <div><dt>Base room</dt><dd id="sum-capacity">'
+                   f"{escape(self.capacity.text) + ' used' if self.capacity else 'no base'}"
+                   f"</dd>{_bar(self.capacity)}</div>\n</dl>\n")
+        if self.top:
+            out.append('<ul class="sum-top">' + "".join(
+                f'<li class="{escape(f.severity)}"><span class="sev">{escape(f.severity)}'
+                f"</span> {escape(_clip(f.message))}</li>" for f in self.top) + "</ul>\n")
+        more = f"All {len(self.top) + self.more} findings" if self.more else "Details"
+        out.append(f'<p class="sum-more"><a href="#panel">{more} and composition</a></p>\n')
+        return Markup("".join(out))
+
+
+def _bar(m: Meter | None) -> str:
+    """A used-of-allowed bar (SVG: the page's CSP allows no inline style)."""
+    if m is None:
+        return ""
+    return (f'<dd class="bar{" over" if m.over else ""}" aria-hidden="true"><svg viewBox="0 0 100 6" '
+            'preserveAspectRatio="none" focusable="false"><rect class="track" width="100" '
+            f'height="6"></rect><rect class="fill" width="{m.width}" height="6"></rect></svg></dd>')
+
+
+def _clip(text: str, most: int = 140) -> str:
+    """A finding's message cut at a word to at most ``most`` characters, with "…"."""
+    if len(text) <= most:
+        return text
+    return text[:most - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def _meter(used: float, allowed: float, unit: str) -> Meter:

@@ -97,6 +97,9 @@ def test_summary_in_view_after_a_change_no_sideways_scroll(server, sized, axe):
     assert page.locator(".sum-top li.error").count() >= 1
     no_sideways_scroll(page, "designer with findings")
     axe.check(page, f"designer-summary-{width}")
+    shot(page, f"designer-scrolled-{width}")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    in_view(page, "#sum-verdict")
     shot(page, f"designer-{width}")
 
 
@@ -278,7 +281,9 @@ def test_the_labs_comment_is_in_the_editor(server, sized):
     new_design(page, "Calming cream", "face-cream", "ow-day-cream")
     design_url = page.url
     page.click("#submit-button")
-    page.locator(".flash", has_text="submitted for lab review").wait_for()
+    # nothing edited: the saved revision itself is submitted, no new one is made
+    page.locator(".flash", has_text="Revision 1 submitted for lab review").wait_for()
+    assert page.locator(".flash", has_text="Saved as revision").count() == 0
     page.click("button:has-text('Log out')")
     login(page, server, "lab")
     page.goto(f"{server}/lab/")
