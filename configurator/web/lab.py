@@ -40,6 +40,7 @@ from .forms import choices, whole_number
 from .review import actors, person, revision_diff, rules_label, sent_back
 
 bp = Blueprint("lab", __name__, url_prefix="/lab")
+bp.add_app_template_global(rules_label, "rules_label")  # the lab's and R&D's pages
 LAB = ("lab", "admin")
 QUEUE_DEFAULT = ("submitted", "in_review")
 QUEUE_STATUSES = tuple(s for s in STATUSES if s != "draft")  # a draft is its owner's alone

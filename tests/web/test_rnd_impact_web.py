@@ -116,3 +116,15 @@ def test_the_sub_navigation_shows_the_current_page(client, auth, url, current, s
     top = re.search(r'<nav aria-label="Main">(.*?)</nav>', body, re.S).group(1)
     assert re.search(r'aria-current="(page|true)">R&amp;D</a>', top)
     assert "Skin quiz" not in top
+
+
+def test_the_home_names_the_version_in_words(app, client, auth):
+    from datetime import UTC, datetime
+
+    from configurator.days import day_text
+
+    auth.login("rnd@example.com")
+    version = app.extensions["rules"].current.version
+    label = re.search(r'<span class="hint" id="rules-label">(.*?)</span>',
+                      client.get("/rnd/").get_data(as_text=True)).group(1)
+    assert label == f"{version.removeprefix('sha256:')[:12]} of {day_text(datetime.now(UTC).date())}"
