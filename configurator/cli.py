@@ -37,10 +37,12 @@ from .errors import ConfiguratorError, RuleSetError
 
 
 def rules_from(path: str | None):
-    """The rule set of ``--rules`` (the shipped one when ``None``); RuleSetError exits 2."""
+    """The rule set of ``--rules`` (the shipped one when ``None``), its quiz compiled as the
+    app does (a folder ``rules check`` refuses is refused here too); RuleSetError exits 2."""
+    from .quiz import with_quiz
     from .rules import load_rules
 
-    return load_rules(path)
+    return with_quiz(load_rules(path))
 
 
 def _print_report_text(report, name: str) -> None:
@@ -129,6 +131,7 @@ def cmd_repair(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
+    from .quiz import with_quiz
     from .rules import load_rules
     from .rules.holder import completeness
 
@@ -136,7 +139,7 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         print(f"configurator: {args.dir} is not a folder of rule files", file=sys.stderr)
         return 2
     try:
-        rs = load_rules(args.dir)
+        rs = with_quiz(load_rules(args.dir))
         missing = completeness(rs)  # an empty folder loads, but is no rule set
         if missing:
             raise RuleSetError(missing)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from configurator.engine import check, parse_formula
-from configurator.rules import load_rules
+from configurator.quiz import load_with_quiz as load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"

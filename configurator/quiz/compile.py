@@ -1,10 +1,13 @@
 """Compile the ``quiz:`` section of the rule files against the rule set.
 
-Called by the loader (:func:`configurator.rules.loader.load_rules`) once the
-rest of the rule set is built. Every problem is recorded through the loader's
-context with its file and line, so ``configurator rules check`` lists quiz
-mistakes beside all others, and a rule set with a broken quiz is never put in
-force. What is checked:
+The rules layer does not compile the quiz (it does not import this package):
+:func:`~configurator.rules.loader.load_rules` keeps the section as written in
+``RuleSet.quiz_source``, and whoever needs the quiz compiles it with
+:func:`with_quiz` (once per rule set), or loads with :func:`load_with_quiz`:
+the web app's rule-set holder (so a set with a broken quiz is never put in
+force), ``configurator rules check`` and the commands that read a ``--rules``
+folder (so they refuse it as before). Every problem has its file and line, as
+the loader's. What is checked:
 
 * the shape of every entry (unknown fields are mistakes, not ignored);
 * every reference: ingredients (id, INCI name or synonym, as everywhere in
@@ -22,6 +25,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..derived import per_rule_set
+from ..errors import Problem, RuleSetError
 from ..rules.model import RuleSet
 from ..yamlio import LineDict
 from .model import (
@@ -353,5 +358,42 @@ class _Compiler:
 
 
 def compile_quiz(raw: Any, ruleset: RuleSet, ctx: Any) -> Quiz | None:
-    """The loader's hook: the compiled :class:`Quiz`, problems recorded through ``ctx.bad``."""
+    """The compiled :class:`Quiz` of a ``quiz:`` document, problems recorded through
+    ``ctx.bad(mapping, key, message)`` (``ctx.file`` names the file)."""
     return _Compiler(ruleset, ctx).quiz(raw)
+
+
+class _Problems:
+    """The quiz's problems, each at the line of its key (else of its mapping), as the loader's."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def bad(self, m: Any, key: str | None, msg: str) -> None:
+        line = (m.line_of(key) if key else m.line) if isinstance(m, LineDict) else None
+        self.problems.append(Problem(self.file, line, msg))
+
+
+@per_rule_set
+def with_quiz(rs: RuleSet) -> RuleSet:
+    """``rs`` with its quiz compiled (``.quiz``, a :class:`Quiz`), worked out once per rule
+    set; ``rs`` itself when it has no quiz section or carries its quiz already.
+
+    Raises :class:`RuleSetError` with the quiz's ``file:line`` problems."""
+    if rs.quiz_source is None or rs.quiz is not None:
+        return rs
+    file, raw = rs.quiz_source
+    ctx = _Problems(file)
+    quiz = compile_quiz(raw, rs, ctx)
+    if ctx.problems:
+        raise RuleSetError(ctx.problems)
+    return rs.with_quiz(quiz)
+
+
+def load_with_quiz(directory: Any = None) -> RuleSet:
+    """:func:`~configurator.rules.load_rules`, then :func:`with_quiz`: a folder whose quiz
+    does not compile does not load (``RuleSetError``, as any other rule-file problem)."""
+    from ..rules import load_rules
+
+    return with_quiz(load_rules(directory))

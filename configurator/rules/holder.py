@@ -99,12 +99,15 @@ class Gate:
     * ``rule_tests(rs)``: the mismatches of R&D's rule tests on ``rs`` (empty: all pass);
     * ``baseline()``: the coverage of the last set that went into force (None: none yet);
     * ``record(rs, coverage, reason, actor)``: remember that ``rs`` went into force
-      (``reason`` and ``actor`` are set for a promotion only).
+      (``reason`` and ``actor`` are set for a promotion only);
+    * ``load(directory)``: the rule set of a folder (the app's also compiles its quiz,
+      ``configurator.quiz.load_with_quiz``, so that a broken quiz keeps a set out of force).
     """
 
     rule_tests: Callable[[RuleSet], list[str]] = _no_tests
     baseline: Callable[[], Coverage | None] = lambda: None
     record: Callable[[RuleSet, Coverage, str, str], None] = lambda *_a: None
+    load: Callable[[Path], RuleSet] = load_rules
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ class RuleSetHolder:
         self.gate = gate or Gate()
         self._lock = threading.Lock()
         self._stamp = _stamp(self.directory)
-        rs = load_rules(self.directory)
+        rs = self.gate.load(self.directory)
         verdict = admit(rs, self.gate)
         if not verdict.ok:  # nothing in force yet: a server does not start on such a set
             raise RuleSetError(_as_problems(self.directory, verdict))
@@ -169,7 +172,7 @@ class RuleSetHolder:
         with self._lock:
             self._stamp = _stamp(self.directory)
             try:
-                rs = load_rules(self.directory)
+                rs = self.gate.load(self.directory)
             except RuleSetError as exc:
                 return self._refuse(Verdict(tuple(str(p) for p in exc.problems)))
             if rs.version == self.current.version:  # same content: keep the warm one
@@ -190,7 +193,7 @@ class RuleSetHolder:
             raise ValueError("a promotion needs a reason")
         with self._lock:
             self._stamp = _stamp(self.directory)
-            rs = load_rules(self.directory)
+            rs = self.gate.load(self.directory)
             if rs.version != version:
                 return Verdict((f"{self.directory}: the folder is now version {rs.version}, "
                                 f"not {version}: look at it again before promoting it",),

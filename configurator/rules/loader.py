@@ -772,17 +772,7 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
     else:
         ruleset, quiz = _build(root, raws, version, files, inventory, ctx)
         built.store(version, ruleset, quiz, PROGRAM_FIELDS)
-    if quiz is not None:
-        try:  # the quiz (issue 5) is compiled against the rule set when its module exists
-            from ..quiz import compile_quiz
-        except ModuleNotFoundError:
-            object.__setattr__(ruleset, "quiz", quiz[1])  # kept as data until then
-            return ruleset
-        ctx.file = quiz[0]
-        compiled = compile_quiz(quiz[1], ruleset, ctx)
-        if ctx.problems:
-            raise RuleSetError(ctx.problems)
-        object.__setattr__(ruleset, "quiz", compiled)
+    # the quiz stays as written (ruleset.quiz_source): configurator.quiz.with_quiz compiles it
     if len(_LOADED) > 3:
         _LOADED.clear()
     _LOADED[cache_key] = ruleset
@@ -919,6 +909,6 @@ def _build(root: Path, raws: list[tuple[str, bytes]], version: str, files: list[
         names=names, files=tuple(files), inventory=inventory, loaded=frozenset(ingredients),
         all_tags=frozenset(t for i in ingredients.values() for t in i.tags),
         expr_tags=frozenset(t for r in rules for t in r.expr_tags),
-        expr_names=frozenset(i for r in rules for i in r.expr_names),
+        expr_names=frozenset(i for r in rules for i in r.expr_names), quiz_source=quiz,
     )
     return ruleset, quiz

@@ -7,6 +7,7 @@ touches only the rules its ingredients can trigger.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 import unicodedata
@@ -259,6 +260,8 @@ class RuleSet:
     by_ingredient: dict[str, tuple[Rule, ...]]
     always: tuple[Rule, ...]
     names: dict[str, str]  # lower-cased INCI / id / synonym -> ingredient id
+    # the skin quiz compiled (configurator.quiz.with_quiz): None in a set as load_rules
+    # returns it, which keeps the ``quiz:`` section as written in ``quiz_source``
     quiz: Any = None
     all_tags: frozenset[str] = frozenset()
     expr_tags: frozenset[str] = frozenset()  # the tags any expression rule reads
@@ -269,6 +272,16 @@ class RuleSet:
     files: tuple[str, ...] = field(default=())
     inventory: Any = None  # configurator.rules.inventory.Inventory, when rules/cosing/ has one
     loaded: frozenset[str] = frozenset()  # the ingredient ids built at load (before any lookup)
+    quiz_source: tuple[str, Any] | None = None  # (file, the `quiz:` document) as read
+
+    def with_quiz(self, quiz: Any) -> RuleSet:
+        """This rule set carrying ``quiz``, compiled from ``quiz_source`` by the quiz layer
+        (the rules layer never compiles it). A new object sharing this one's catalog and
+        derived data: an inventory entry built through either is known to both."""
+        _ = self.inci_names  # built now, so both share the one that materialize() keeps whole
+        twin = copy.copy(self)  # the instance dict, copied: no __init__, no setattr
+        object.__setattr__(twin, "quiz", quiz)  # a new object nobody has seen yet
+        return twin
 
     def applicable(self, application: str, area: str, form: str, age: str = "") -> frozenset[int]:
         """Positions of the rules whose ``when`` holds for this product (memoised per product)."""

@@ -439,12 +439,9 @@ def rule(rid: str):
 # ---- the last impact report ----------------------------------------------------------
 
 def _latest_impact():
-    """The last impact run, or None (also when the impact tooling is not installed)."""
-    try:
-        from ..tooling.impact import latest_impact_run
-    except ImportError:  # the impact tooling is optional for the web app
-        return None
+    """The last impact run, or None."""
     from ..store import db
+    from ..tooling.impact import latest_impact_run
 
     return latest_impact_run(db.session())
 

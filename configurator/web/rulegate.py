@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from ..quiz import load_with_quiz
 from ..rules.holder import Coverage, Gate
 from ..rules.model import RuleSet
 from ..store.models import RuleSetRecord
@@ -77,7 +78,7 @@ def gate(engine: Engine) -> Gate:
                                 reason=reason))
             s.commit()
 
-    return Gate(rule_tests=rule_tests, baseline=baseline, record=record)
+    return Gate(rule_tests=rule_tests, baseline=baseline, record=record, load=load_with_quiz)
 
 
 def promote_folder(engine: Engine, directory: str, reason: str, actor: str):
@@ -87,12 +88,11 @@ def promote_folder(engine: Engine, directory: str, reason: str, actor: str):
     tests; what it gives up of the last set in force is recorded with ``reason``.
     """
     from ..rules.holder import admit
-    from ..rules.loader import load_rules
 
     if not reason.strip():
         raise ValueError("a promotion needs a reason (--reason)")
     g = gate(engine)
-    rs = load_rules(directory)
+    rs = g.load(directory)
     verdict = admit(rs, g, promoting=True)
     base = g.baseline()
     dropped = base.dropped(verdict.coverage) if base is not None and verdict.coverage else []

@@ -9,7 +9,7 @@ import pytest
 
 from configurator.errors import RuleSetError
 from configurator.quiz import Quiz
-from configurator.rules import load_rules
+from configurator.quiz import load_with_quiz as load_rules
 from tests.conftest import ROOT
 
 GOOD = """\

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import shutil
 
+from configurator.quiz import load_with_quiz as load_rules
 from configurator.quiz import personalize
-from configurator.rules import load_rules
 from tests.conftest import ROOT
 from tests.quiz.conftest import DEFAULT
 

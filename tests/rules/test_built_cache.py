@@ -18,7 +18,7 @@ from tests.conftest import ROOT
 PROBE = r"""
 import json, sys, hashlib
 from pathlib import Path
-from configurator.rules.loader import load_rules
+from configurator.quiz import load_with_quiz as load_rules
 from configurator.rules import built
 from configurator.engine import check
 from configurator.engine.formula import parse_formula

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from . import annex_ii, colourants, write
+from . import annex_ii, colourants, restricted, write
 from .names import Names
 from .read import ANNEXES, Entry, ExportError, annex_version, export_path, read_all
 
@@ -122,15 +122,6 @@ def inventory_names(*folders: Path) -> frozenset[str]:
 
 # -- encoding ------------------------------------------------------------------------
 
-def _restricted():
-    """H3b's Annex III/V/VI encoder, or None while it is not there."""
-    try:
-        from .restricted import encode
-    except ImportError:
-        return None
-    return encode
-
-
 def _groups(annex: str, entries: tuple[Entry, ...]) -> list[tuple[Entry, ...]]:
     if annex == "II":
         return annex_ii.group(entries)
@@ -144,10 +135,7 @@ def _encode(annex: str, rows: tuple[Entry, ...], annexes: dict, inventory: froze
     if annex == "IV":
         enc = colourants.encode(rows[0], inventory)
         return list(enc.rules), enc.reason, enc.conditions
-    encode = _restricted()
-    if encode is None:
-        return [], "parser not written", True
-    enc = encode(rows[0], annexes, names)
+    enc = restricted.encode(rows[0], annexes, names)  # Annexes III, V and VI
     return list(enc.rules), enc.reason or ("" if enc.rules else "no rule read"), True
 
 
