@@ -1,0 +1,623 @@
+"""The bulk checker: one rule set compiled once, then every chunk of designs checked as
+numpy column operations (see the package docstring for how it stays exact).
+
+Each rule is compiled by its kind (``Kind.bulk_plan``: a typed frozen value) and checked
+over a chunk by its kind (``Kind.bulk``, on a :class:`Chunk`); the checks of no rule
+(use ranges, catalog pH windows, the base, constraints) are here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ...engine.formula import Formula
+from ...rules.kinds import Kind
+from ...rules.model import Rule, RuleSet
+from .compose import Designs, Key, columns, compose_formulas, report_keys
+from .expr import Env, Program, Unsupported
+
+REL = 1e-12  # relative band around a threshold where a re-ordered sum is not trusted
+CHUNK = 16_384
+# the dense chunk (rows × columns, two float64 buffers) stays under ~128 MB each: with the
+# ~7,500 columns of the CosIng-sized catalog a 16,384-row chunk took 1 GB a buffer
+CHUNK_CELLS = 16_000_000
+BIG = 24  # a set of more columns than this is tested for "any present" by the matrix product
+
+
+class Total(NamedTuple):
+    """A weighted sum of members: their columns and factors, whether every factor is 1, and
+    its column of F (None: a single member, read from P)."""
+
+    members: np.ndarray
+    factors: np.ndarray
+    ones: bool
+    weights: int | None
+
+
+class RulePlan(NamedTuple):
+    """One rule compiled: its position, the rule, its kind, its trigger columns and what its
+    kind compiled (``Kind.bulk_plan``)."""
+
+    n: int
+    rule: Rule
+    kind: Kind
+    trig: np.ndarray
+    own: Any
+
+
+@dataclass
+class _Row:
+    """What a finding's ingredient list needs of one design (built only to name findings)."""
+
+    order: list[int]  # the composition's columns, in the engine's order
+    live: set[int]
+    listed: set[int]
+    added: list[int]
+    base: int
+
+
+# A block of findings: rows (global) and how to name each one.
+#   ("const", key)                      the same key for every row
+#   ("col", keys_by_col, cols)          one key per (row, column) pair (a list, or
+#                                       fn(row_info, column) -> key)
+#   ("dyn", fn)                         fn(row_info) -> key
+Block = tuple[np.ndarray, tuple]
+
+
+@dataclass
+class BulkResult:
+    """The findings of many designs against one rule set (see :class:`BulkChecker`)."""
+
+    designs: Designs
+    valid: np.ndarray  # bool (n,)
+    fallback: np.ndarray  # int (k,): rows checked by the per-formula engine
+    blocks: list[Block] = field(default_factory=list)
+    fallback_keys: dict[int, list[Key]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def _row(self, i: int) -> _Row:
+        d = self.designs
+        m = len(d.cols)
+        ids = d.pres_ids[i].tolist()
+        vals = d.pres_vals[i].tolist()
+        order = [c for c in ids if c < m]
+        return _Row(order, {c for c, v in zip(ids, vals, strict=True) if c < m and v > 0},
+                    set(order), [c for c in d.add_ids[i].tolist() if c < m], int(d.base[i]))
+
+    def keys(self) -> list[list[Key]]:
+        """Every row's findings as sorted (severity, code, rule, ingredients) keys."""
+        n = self.designs.n
+        out: list[list[Key]] = [[] for _ in range(n)]
+        for i, keys in self.designs.pre.items():
+            out[i].extend(keys)
+        cache: dict[int, _Row] = {}
+
+        def row(i: int) -> _Row:
+            r = cache.get(i)
+            if r is None:
+                r = cache[i] = self._row(i)
+            return r
+
+        for rows, spec in self.blocks:
+            if spec[0] == "const":
+                for i in rows.tolist():
+                    out[i].append(spec[1])
+            elif spec[0] == "col":
+                keys_by_col, cols = spec[1], spec[2]
+                if callable(keys_by_col):
+                    for i, c in zip(rows.tolist(), cols.tolist(), strict=True):
+                        out[i].append(keys_by_col(row(i), c))
+                else:
+                    for i, c in zip(rows.tolist(), cols.tolist(), strict=True):
+                        out[i].append(keys_by_col[c])
+            else:
+                fn = spec[1]
+                for i in rows.tolist():
+                    out[i].append(fn(row(i)))
+        for i, keys in self.fallback_keys.items():
+            out[i] = list(keys)
+        for keys in out:
+            keys.sort()
+        return out
+
+
+class BulkChecker:
+    """One rule set compiled for bulk validation: ``BulkChecker(rs).run(designs)``."""
+
+    def __init__(self, rs: RuleSet):
+        self.rs = rs
+        self.cols, self.col = columns(rs)
+        m = self.m = len(self.cols)
+        ings = [rs.ingredients[c] for c in self.cols]
+        self.inci = [i.inci for i in ings]
+        self.unsupported: dict[str, str] = {}  # rule id -> why its expression is not compiled
+        # built-in checks
+        nan = float("nan")
+        self.use_hi = np.array([i.use_max + 1e-9 if i.use_max is not None else nan for i in ings])
+        self.use_lo = np.array([i.use_min - 1e-9 if i.use_min is not None else nan for i in ings])
+        self.use_keys = [("warning", "use-range", f"catalog-{c}-use", (i.inci,))
+                         for c, i in zip(self.cols, ings, strict=True)]
+        self.use_hi_x = np.append(self.use_hi, nan)
+        self.use_lo_x = np.append(self.use_lo, nan)
+        self.win_x = np.array([i.ph_min is not None or i.ph_max is not None for i in ings] + [False])
+        self.win_lo_x = np.array([i.ph_min - 1e-9 if i.ph_min is not None else -np.inf
+                                  for i in ings] + [-np.inf])
+        self.win_hi_x = np.array([i.ph_max + 1e-9 if i.ph_max is not None else np.inf
+                                  for i in ings] + [np.inf])
+        self.phw = np.array([j for j, i in enumerate(ings)
+                             if i.ph_min is not None or i.ph_max is not None], np.int64)
+        self.phw_lo = np.array([ings[j].ph_min - 1e-9 if ings[j].ph_min is not None else -np.inf
+                                for j in self.phw])
+        self.phw_hi = np.array([ings[j].ph_max + 1e-9 if ings[j].ph_max is not None else np.inf
+                                for j in self.phw])
+        self.phw_keys = [("warning", "ph-window", f"catalog-{c}-ph", (i.inci,))
+                         for c, i in zip(self.cols, ings, strict=True)]
+        self.oil = np.array([i.is_oil_phase for i in ings] + [False])
+        self.water = np.array([i.solubility == "water" for i in ings] + [False])
+        self.bases = list(rs.bases.values())
+        nb = len(self.bases)
+        self.cap = np.array([b.capacity_additions + 1e-9 for b in self.bases] + [np.inf])
+        self.cap_oil = np.array([b.capacity_oil for b in self.bases] + [np.inf])
+        self.aqueous = np.array([any(rs.ingredients[ln.ingredient].solubility == "water"
+                                     and ln.percent >= 5 for ln in b.composition)
+                                 for b in self.bases] + [True])
+        self.from_base = np.zeros((nb + 1, m + 1), bool)
+        for k, b in enumerate(self.bases):
+            for ln in b.composition:
+                self.from_base[k, self.col[ln.ingredient]] = True
+        self.base_cap_keys = [("error", "base-capacity", f"base-{b.id}", ()) for b in self.bases]
+        self.base_ph_lo = np.array([b.ph_min - 1e-9 if b.ph_min is not None else -np.inf
+                                    for b in self.bases] + [-np.inf])
+        self.base_ph_hi = np.array([b.ph_max + 1e-9 if b.ph_max is not None else np.inf
+                                    for b in self.bases] + [np.inf])
+        self.base_ph_keys = [("warning", "ph-window", f"base-{b.id}-ph", ()) for b in self.bases]
+        self.cons = list(rs.constraints.values())
+        # weighted sums computed by one matrix product per chunk: columns of F
+        self._F: list[np.ndarray] = []
+        self._F_pos: dict[tuple, int] = {}
+        self.all_cols = np.arange(m)
+        self.cost_col = self.weights(tuple((c, rs.ingredients[c].cost_per_kg)
+                                            for c in self.cols), force=True)
+        self.tag_cols = {t: self.weights(tuple((c, 1.0) for c in self.cols
+                                                 if t in rs.ingredients[c].tags), force=True)
+                         for t in sorted(rs.expr_tags)}
+        self.tag_mem = {t: np.append(self._F[self.tag_cols[t]] != 0, False) for t in self.tag_cols}
+        self.forbid = [np.array(sorted(self.col[i] for i in c.forbid), np.int64) for c in self.cons]
+        self.forbid_x = []
+        for f in self.forbid:
+            x = np.zeros(m + 1, bool)
+            x[f] = True
+            self.forbid_x.append(x)
+        self.tag_max = [[(np.array(sorted(self.col[i] for i in tm.members), np.int64),
+                          self.weights(tuple((i, 1.0) for i in sorted(tm.members)), force=True),
+                          tm.max + 1e-9) for tm in c.tag_max] for c in self.cons]
+        self._big_cols: dict[bytes, int] = {}
+        from ...rules.kinds import KINDS  # read when compiled: a kind added to the table counts
+
+        self.plans = [self._plan(KINDS[r.kind], n, r) for n, r in enumerate(rs.rules)]
+        self.F = (np.stack(self._F, axis=1) if self._F else np.zeros((m, 0)))
+        self._applicable: dict[tuple[str, str, str], np.ndarray] = {}
+        self.why: Counter[str] = Counter()  # rule id -> rows it sent to the engine (uncertain)
+
+    # -- compile time -----------------------------------------------------------
+
+    def columns(self, ids: Iterable[str]) -> np.ndarray:
+        """The columns of these ingredient ids, sorted."""
+        return np.array(sorted(self.col[i] for i in ids), np.int64)
+
+    def weights(self, pairs: tuple[tuple[str, float], ...], force: bool = False) -> int | None:
+        """The column of F holding the sum of these ingredients × factors (None: a single one)."""
+        if len(pairs) <= 1 and not force:
+            return None
+        key = tuple(sorted(pairs))
+        got = self._F_pos.get(key)
+        if got is None:
+            w = np.zeros(self.m)
+            for iid, f in pairs:
+                w[self.col[iid]] = f
+            got = self._F_pos[key] = len(self._F)
+            self._F.append(w)
+        return got
+
+    def big(self, cols: np.ndarray) -> np.ndarray:
+        """Register a large set of columns: its any-live test becomes a column of F."""
+        if len(cols) > BIG and cols.tobytes() not in self._big_cols:
+            self._big_cols[cols.tobytes()] = self.weights(tuple((self.cols[c], 1.0) for c in cols))
+        return cols
+
+    def total(self, members: dict[str, float]) -> Total:
+        """A weighted sum of members, as a chunk computes it (:meth:`Chunk.total`)."""
+        ids = sorted(members)
+        factors = np.array([members[i] for i in ids])
+        return Total(self.columns(ids), factors, bool(np.all(factors == 1.0)),
+                     self.weights(tuple((i, members[i]) for i in ids)))
+
+    def expression(self, rule: Rule) -> Program | None:
+        """The numpy program of an expression rule; None (its rows go to the engine) outside
+        the compiled subset, with the reason in ``unsupported``."""
+        try:
+            return Program(rule.expr_text, self.rs, self.col)
+        except Unsupported as exc:
+            self.unsupported[rule.id] = str(exc)
+        return None
+
+    def _plan(self, kind: Kind, n: int, r: Rule) -> RulePlan:
+        return RulePlan(n, r, kind, self.big(self.columns(r.triggers)), kind.bulk_plan(r, self))
+
+    def applicable(self, products: list[tuple[str, str, str, str]]) -> np.ndarray:
+        """bool (len(products), len(rules)): each rule's `when` for each product."""
+        rows = []
+        for prod in products:
+            a = self._applicable.get(prod)
+            if a is None:
+                ok = self.rs.applicable(*prod)
+                a = self._applicable[prod] = np.array(
+                    [n in ok for n in range(len(self.rs.rules))], bool)
+            rows.append(a)
+        return np.array(rows, bool).reshape(len(products), len(self.rs.rules))
+
+    # -- run time ---------------------------------------------------------------
+
+    def run(self, designs: Designs, chunk: int | None = None, collect: bool = True,
+            fallback: bool = True, progress: Callable[[int], None] | None = None) -> BulkResult:
+        """Check every design; ``collect`` keeps the findings (else only the verdicts)."""
+        if designs.rs is not self.rs and designs.cols != self.cols:
+            raise ValueError("designs composed against another catalog")
+        n = designs.n
+        if chunk is None:
+            chunk = max(256, min(CHUNK, CHUNK_CELLS // (self.m + 1)))
+        valid = np.ones(n, bool)
+        unsure = np.zeros(n, bool)
+        res = BulkResult(designs, valid, np.zeros(0, np.int64))
+        appl = self.applicable(designs.products)
+        for lo in range(0, n, chunk):
+            hi = min(n, lo + chunk)
+            err, unc = self._chunk(designs, lo, hi, appl, res.blocks if collect else None)
+            valid[lo:hi] = ~err & ~designs.pre_error[lo:hi]
+            unsure[lo:hi] = unc
+            if progress:
+                progress(hi - lo)
+        if designs.force is not None:
+            unsure |= designs.force
+        res.fallback = np.nonzero(unsure)[0]
+        if fallback and len(res.fallback):
+            from ...engine import check
+
+            for i in res.fallback.tolist():
+                rep = check(designs.formula(i), self.rs)
+                valid[i] = rep.valid
+                res.fallback_keys[i] = report_keys(rep)
+        return res
+
+    def _buffers(self, C: int) -> tuple[np.ndarray, np.ndarray]:
+        got = self.__dict__.get("_bufs")
+        if got is None or got[0].shape[0] < C:
+            got = self._bufs = (np.zeros((C, self.m + 1)), np.zeros((C, self.m), order="F"))
+        return got
+
+    def _chunk(self, d: Designs, lo: int, hi: int, appl_prod: np.ndarray,
+               blocks: list[Block] | None) -> tuple[np.ndarray, np.ndarray]:
+        ch = Chunk(self, d, lo, hi, appl_prod, blocks)
+        for p in self.plans:
+            rule = p.rule
+            ch.current = rule.id
+            app = ch.A[p.n]
+            if not app.any():
+                continue
+            trig = ch.anylive(p.trig) & app if len(p.trig) else app
+            if rule.label_warning and len(p.trig):
+                ch.emit(trig, "info", ("dyn", _label_key(rule, self.col, self.inci)))
+            if not trig.any():
+                continue
+            p.kind.bulk(rule, p.own, ch, trig, app)  # the kind's vectorized check
+        self._builtins(ch, d, lo, hi)
+        return ch.err, ch.unc
+
+    def _builtins(self, ch: Chunk, d: Designs, lo: int, hi: int) -> None:
+        """The checks of no rule: use ranges, catalog pH windows, the base, constraints."""
+        C, T, ph, has_ph, ent, pid, pv, aid = ch.C, ch.T, ch.ph, ch.has_ph, ch.ent, ch.pid, \
+            ch.pv, ch.aid
+        emit, emit_pairs, band, blocks, names = ch.emit, ch.emit_pairs, ch.band, ch.blocks, \
+            self.inci
+        # on the sparse rows: use ranges, catalog pH windows
+        qsrow = d.qs[lo:hi]
+        cand = ent & d.pres_added[lo:hi] & (pid != qsrow[:, None])
+        over = cand & (pv > self.use_hi_x[pid])
+        under = cand & ~over & (pv < self.use_lo_x[pid])
+        if blocks is not None:  # warnings: named only when the findings are kept
+            for mat in (over, under):
+                rr, kk = np.nonzero(mat)
+                emit_pairs(rr, pid[rr, kk], "warning", self.use_keys)
+        phc = ph[:, None]
+        bad = ent & self.win_x[pid] & has_ph[:, None] & (
+            (phc < self.win_lo_x[pid]) | (phc > self.win_hi_x[pid]))
+        if blocks is not None:
+            rr, kk = np.nonzero(bad)
+            emit_pairs(rr, pid[rr, kk], "warning", self.phw_keys)
+        # the base: room for additions, oil phase, solubility
+        base = d.base[lo:hi]
+        bidx = np.where(base >= 0, base, len(self.bases))
+        with_base = base >= 0
+        if with_base.any():
+            emit(with_base & has_ph & ((ph < self.base_ph_lo[bidx]) | (ph > self.base_ph_hi[bidx])),
+                 "warning", ("dyn", _base_key(self.base_ph_keys)))
+            av = d.add_vals[lo:hi]
+            oil_add = self.oil[aid]
+            tot_add = np.zeros(C)
+            tot_oil = np.zeros(C)
+            for k in range(aid.shape[1]):  # left to right, as the engine sums
+                tot_add = tot_add + av[:, k]
+                tot_oil = tot_oil + np.where(oil_add[:, k], av[:, k], 0.0)
+            emit(with_base & (tot_add > self.cap[bidx]), "error",
+                 ("dyn", _base_key(self.base_cap_keys)))
+            any_oil = oil_add.any(1)
+            no_room = with_base & any_oil & (self.cap_oil[bidx] <= 0)
+            rr, kk = np.nonzero(oil_add & no_room[:, None])
+            emit_pairs(rr, aid[rr, kk], "error", _solubility_key(self.bases, names))
+            emit(with_base & any_oil & ~no_room & (tot_oil > self.cap_oil[bidx] + 1e-9), "error",
+                 ("dyn", _oil_key(self.bases, names, self.oil)))
+            dry = with_base & ~self.aqueous[bidx]
+            if dry.any():
+                wet = self.water[aid] & ~self.from_base[bidx[:, None], aid] & dry[:, None]
+                rr, kk = np.nonzero(wet)
+                emit_pairs(rr, aid[rr, kk], "error", _solubility_key(self.bases, names))
+        # constraints
+        cons = d.cons[lo:hi]
+        if cons.any():
+            known = d.known[lo:hi]
+            cost = None
+            for k, c in enumerate(self.cons):
+                asked = cons[:, k]
+                if not asked.any():
+                    continue
+                key_cols = [("error", "constraint", f"constraint-{c.id}", (nm,)) for nm in names]
+                if len(self.forbid[k]):
+                    rr, kk = np.nonzero(ent & self.forbid_x[k][pid] & asked[:, None])
+                    emit_pairs(rr, pid[rr, kk], "error", key_cols)
+                for cols, fcol, thr in self.tag_max[k]:
+                    tot = T[:, fcol]
+                    emit(asked & (tot > thr), "error",
+                         ("dyn", _present_order_key(c.id, cols, names)))
+                    band(asked, tot, thr, cols, True, f"constraint-{c.id}")
+                if c.max_cost_per_kg is not None:
+                    if cost is None:
+                        cost = T[:, self.cost_col] / 100
+                    thr = c.max_cost_per_kg + 1e-9
+                    emit(asked & known & (cost > thr), "error",
+                         ("const", ("error", "constraint", f"constraint-{c.id}", ())))
+                    band(asked & known, cost, thr, self.all_cols, False, f"constraint-{c.id}")
+
+
+
+class Chunk:
+    """One chunk of designs as the kinds' vectorized checks see it (``Kind.bulk``): the dense
+    matrix ``P`` (rows × columns, %), ``live`` (P > 0), the weighted sums ``T`` (P @ F),
+    the target pH, and the ways to emit findings and to send uncertain rows to the engine."""
+
+    def __init__(self, checker: BulkChecker, d: Designs, lo: int, hi: int,
+                 appl_prod: np.ndarray, blocks: list[Block] | None):
+        m, C = checker.m, hi - lo
+        self.checker, self.d, self.lo, self.C, self.blocks = checker, d, lo, C, blocks
+        r = np.arange(C)[:, None]
+        pid, pv = d.pres_ids[lo:hi], d.pres_vals[lo:hi]
+        # the dense matrix: scattered row by row into a C-order scratch, copied block by block
+        # into a column-major one (a rule reads whole columns); both reused from chunk to chunk
+        Pc, Pf = checker._buffers(C)
+        Pc[r, pid] = pv
+        P = Pf[:C]
+        for b in range(0, C, 1024):
+            P[b:b + 1024] = Pc[b:min(b + 1024, C), :m]
+        Pc[r, pid] = 0.0
+        self.P, self.pid, self.pv = P, pid, pv
+        self.aid = d.add_ids[lo:hi]
+        self.ent = (pv > 0) & (pid < m)  # the live entries of the sparse rows
+        self.live = P > 0
+        self.pidx = pidx = d.pidx[lo:hi]
+        self.A = appl_prod.T[:, pidx]  # (R, C): row n is rule n's `when` for each design
+        self.ph = d.ph[lo:hi]
+        self.has_ph = ~np.isnan(self.ph)
+        self.T = P @ checker.F if checker.F.shape[1] else np.zeros((C, 0))
+        self.err = np.zeros(C, bool)
+        self.unc = np.zeros(C, bool)
+        self.names = checker.inci
+        self.leave_on = np.array([p[0] == "leave-on" for p in d.products], bool)[pidx]
+        self.current = ""  # the rule being checked (what `band` blames)
+        self._listed: dict[int, np.ndarray] = {}
+        self._tags: dict[str, np.ndarray] = {}
+        self._bounds: dict[str, np.ndarray] = {}
+        self._env: Env | None = None
+
+    # -- reading the chunk
+    def no(self) -> np.ndarray:
+        return np.zeros(self.C, bool)
+
+    def listed(self, c: int) -> np.ndarray:
+        """Rows listing that ingredient (even at 0 %)."""
+        got = self._listed.get(c)
+        if got is None:
+            got = self._listed[c] = (self.pid == c).any(1)
+        return got
+
+    def anylive(self, cols: np.ndarray) -> np.ndarray:
+        if len(cols) == 1:
+            return self.live[:, cols[0]]
+        f = self.checker._big_cols.get(cols.tobytes()) if len(cols) > BIG else None
+        if f is not None:  # a sum of values >= 0 is > 0 exactly when one of them is
+            return self.T[:, f] > 0
+        return self.live[:, cols].any(1)
+
+    def count(self, cols: np.ndarray) -> np.ndarray:
+        if len(cols) == 1:
+            return self.live[:, cols[0]].astype(np.int32)
+        return self.live[:, cols].sum(1)
+
+    def total(self, t: Total) -> tuple[np.ndarray, bool]:
+        """(the weighted sum per row, whether it may be in another order than the engine's)."""
+        if t.weights is not None:
+            return self.T[:, t.weights], True
+        c = t.members
+        if len(t.factors) and t.factors[0] != 1.0:
+            return self.P[:, c[0]] * t.factors[0], False
+        return self.P[:, c[0]], False
+
+    def declare_limit(self, rule: Rule) -> np.ndarray:
+        """A labelling threshold per row (leave-on or rinse-off), with the engine's tolerance."""
+        lo_ = rule.leave_on + 1e-12 if rule.leave_on is not None else np.nan
+        ro_ = rule.rinse_off + 1e-12 if rule.rinse_off is not None else np.nan
+        return np.where(self.leave_on, lo_, ro_)
+
+    def tagsum(self, t: str) -> np.ndarray:
+        v = self._tags.get(t)
+        if v is None:
+            v = self._tags[t] = self.T[:, self.checker.tag_cols[t]]
+        return v
+
+    def tagbound(self, t: str) -> np.ndarray:
+        b = self._bounds.get(t)
+        if b is None:
+            several = (self.ent & self.checker.tag_mem[t][self.pid]).sum(1) > 2  # two: exact
+            b = self._bounds[t] = np.where(several, REL * self.tagsum(t), 0.0)
+        return b
+
+    # -- findings and uncertain rows
+    def emit(self, mask: np.ndarray, severity: str, spec: tuple) -> None:
+        if severity == "error":
+            self.err |= mask
+        if self.blocks is not None:
+            rows = np.nonzero(mask)[0]
+            if len(rows):
+                self.blocks.append((rows + self.lo, spec))
+
+    def emit_pairs(self, rr: np.ndarray, cc: np.ndarray, severity: str, keys) -> None:
+        if not len(rr):
+            return
+        if severity == "error":
+            self.err[rr] = True
+        if self.blocks is not None:
+            self.blocks.append((rr + self.lo, ("col", keys, cc)))
+
+    def band(self, mask: np.ndarray, value: np.ndarray, thr, cols: np.ndarray, ones: bool,
+             what: str = "") -> None:
+        """Rows whose re-ordered sum is too close to ``thr`` to trust: to the engine.
+
+        A sum of at most two nonzero terms each taken once (factor 1), or of
+        a single nonzero term, is the same in any order: those rows are exact.
+        """
+        u = mask & (np.abs(value - thr) <= REL * np.abs(value))
+        if u.any():
+            rows = np.nonzero(u)[0]
+            n_terms = self.live[np.ix_(rows, cols)].sum(1)
+            rows = rows[n_terms > (2 if ones else 1)]
+            if len(rows):
+                self.unc[rows] = True
+                self.checker.why[what or self.current] += len(rows)
+
+    def uncertain(self, mask: np.ndarray, rid: str) -> None:
+        """These rows go to the engine (a rule the bulk checker cannot decide)."""
+        self.unc |= mask
+        self.checker.why[rid] += int(mask.sum())
+
+    def expression(self, program: Program, trig: np.ndarray, rid: str) -> np.ndarray:
+        """Where an expression is true; the rows it cannot decide go to the engine."""
+        if self._env is None:
+            self._env = Env(self.P, self.listed, np.where(self.has_ph, self.ph, 0.0), self.pidx,
+                            self.d.products, self.tagsum, self.tagbound, self.no())
+        self._env.unc = self.no()
+        fires, u = program.run(self._env)
+        u = u & trig
+        if u.any():
+            self.uncertain(u, rid)
+        return fires
+
+    # -- how a finding names its ingredients
+    @staticmethod
+    def const(key: Key) -> tuple:
+        return ("const", key)
+
+    def live_key(self, sev: str, code: str, rid: str, cols: np.ndarray) -> tuple:
+        """The finding names the live ingredients of ``cols``, in column order."""
+        return ("dyn", _live_key(sev, code, rid, cols, self.names))
+
+    def incompatible_key(self, rule: Rule) -> tuple:
+        return ("dyn", _incompat_key(rule, self.checker.col, self.names))
+
+
+# key builders: each names a finding's ingredients as the engine does
+
+
+def _live_key(sev: str, code: str, rid: str, cols: np.ndarray, names: list[str]):
+    cl = cols.tolist()  # sorted columns = sorted ids
+    pos = {c: i for i, c in enumerate(cl)}
+    if len(pos) < len(cl):  # a column twice: keep the plain walk, which repeats it
+        pos = {}
+
+    def key(row: _Row) -> Key:
+        live = row.live
+        if pos and len(live) < len(cl):  # a tag group of thousands: walk the few live columns
+            return (sev, code, rid, tuple(names[c] for c in sorted(
+                [c for c in live if c in pos], key=pos.__getitem__)))
+        return (sev, code, rid, tuple(names[c] for c in cl if c in live))
+    return key
+
+
+def _incompat_key(rule: Rule, col: dict[str, int], names: list[str]):
+    first = sorted(col[i] for i in rule.first)
+    second = sorted(col[i] for i in rule.second)
+
+    def key(row: _Row) -> Key:
+        a = [names[c] for c in first if c in row.live]
+        b = [names[c] for c in second if c in row.live]
+        return (rule.severity, "incompatible", rule.id, tuple(dict.fromkeys(a + b)))
+    return key
+
+
+def _label_key(rule: Rule, col: dict[str, int], names: list[str]):
+    members = [col[i] for i in rule.members]  # the rule's own order
+
+    def key(row: _Row) -> Key:
+        return ("info", "label-warning", rule.id,
+                tuple(names[c] for c in members if c in row.listed))
+    return key
+
+
+def _base_key(keys: list[Key]):
+    def key(row: _Row) -> Key:
+        return keys[row.base]
+    return key
+
+
+def _oil_key(bases, names, oil):
+    def key(row: _Row) -> Key:
+        return ("error", "base-capacity", f"base-{bases[row.base].id}-oil",
+                tuple(names[c] for c in row.added if oil[c]))
+    return key
+
+
+def _solubility_key(bases, names):
+    def key(row: _Row, c: int) -> Key:
+        return ("error", "solubility", f"base-{bases[row.base].id}", (names[c],))
+    return key
+
+
+def _present_order_key(cid: str, cols: np.ndarray, names: list[str]):
+    members = set(cols.tolist())
+
+    def key(row: _Row) -> Key:
+        return ("error", "constraint", f"constraint-{cid}",
+                tuple(names[c] for c in row.order if c in members and c in row.live))
+    return key
+
+
+def bulk_check(formulas: Sequence[Formula], rs: RuleSet, **kw) -> BulkResult:
+    """Compose and check many formulas: the per-formula engine's findings, in bulk."""
+    return BulkChecker(rs).run(compose_formulas(formulas, rs), **kw)
+
+
+def same(a: list[Key], b: list[Key]) -> bool:
+    return Counter(a) == Counter(b)
+
