@@ -1,0 +1,84 @@
+"""The designer's page (issue 17), server side: a name without its strength is a hint on
+its row in the live check, not an unreadable formula; "Submit" acts on the form on screen;
+a revision the rules in force now fault says so; numbers are rounded for people; the
+live summary comes with every preview."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, select
+
+from configurator.store.models import Revision
+from configurator.web.summary import human
+from tests.web.test_designs import editor_data, new_design
+
+
+def test_human_numbers():
+    assert human(61.349999999999994) == "61.35"
+    assert human(5.0) == "5" and human(0.30000000000000004) == "0.3"
+    assert human(0.00249) == "0.0025" and human(-0.0) == "0" and human(None) == ""
+
+
+def test_a_name_without_its_strength_is_a_row_hint(client, auth):
+    auth.login()
+    did = new_design(client, auth)
+    data = editor_data(client, did, **{"rows-0-inci": "Niacinamide", "rows-0-amount": "4",
+                                        "rows-1-inci": "Caffeine"})
+    html = client.post("/designs/preview", data=data).get_data(as_text=True)
+    assert "cannot be read" not in html
+    assert re.search(r'<li class="finding info" data-row="1">Row 2: Caffeine: give its strength', html)
+    assert 'class="verdict ok"' in html  # the rest is checked as usual
+    assert '<template id="summary-next">' in html and "1 row waiting for a strength" in html
+    # saving still refuses a row without a strength: nothing is dropped silently
+    data["action"] = "save"
+    r = client.post(f"/designs/{did}", data=data)
+    assert r.status_code == 400 and "Caffeine" in r.get_data(as_text=True)
+
+
+def test_submit_saves_what_is_on_screen_or_refuses(client, auth):
+    auth.login()
+    did = new_design(client, auth)
+    bad = editor_data(client, did, **{"rows-0-inci": "Niacinamide", "rows-0-amount": "16",
+                                       "action": "submit"})
+    r = client.post(f"/designs/{did}", data=bad)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Not submitted" in page and 'value="16"' in page
+    assert "Revision 1" in client.get(f"/designs/{did}").get_data(as_text=True)
+    good = editor_data(client, did, **{"rows-0-inci": "Niacinamide", "rows-0-amount": "4",
+                                        "action": "submit"})
+    assert client.post(f"/designs/{did}", data=good).status_code == 303
+    page = client.get(f"/designs/{did}").get_data(as_text=True)
+    assert "Revision 2" in page and "submitted" in page and 'value="Niacinamide"' in page
+
+
+def test_a_revision_the_rules_now_fault_says_why(app, client, auth):
+    auth.login()
+    did = new_design(client, auth)
+    data = editor_data(client, did, **{"rows-0-inci": "Niacinamide", "rows-0-amount": "16",
+                                        "action": "save"})
+    assert client.post(f"/designs/{did}", data=data).status_code == 303
+    with Session(app.extensions["db_engine"]) as s:  # as if saved valid under older rules
+        rev = s.exec(select(Revision).where(Revision.design_id == did,
+                                            Revision.number == 2)).one()
+        rev.valid, rev.errors, rev.rules_version = True, 0, "sha256:" + "0" * 64
+        s.add(rev)
+        s.commit()
+    page = client.get(f"/designs/{did}").get_data(as_text=True)
+    note = re.search(r'<div class="flash info" id="rules-changed".*?</div>', page, re.S).group(0)
+    assert "The rules changed since revision 2 was saved" in note and "000000000000" in note
+    assert "under the rules in force" in note and "1 error" in note
+    assert "valid under the rules then; 1 error(s) under the rules in force" in page
+
+
+def test_catalog_lines_round_and_fit_the_base(client, auth):
+    auth.login()
+    did = new_design(client, auth)  # a serum on the light gel: 15 % of additions
+    data = editor_data(client, did, q="glyc", **{"rows-0-inci": "Niacinamide", "rows-0-amount": "4"})
+    body = client.post(f"/designs/{did}/advice", data=data).get_data(as_text=True)
+    most = [float(x) for x in re.findall(r"at most ([\d.]+) %", body)]
+    assert most and max(most) <= 11 and not re.search(r"\d\.\d{5,}", body)
+    data = editor_data(client, did, q="niacin", **{"rows-0-inci": "Niacinamide", "rows-0-amount": "4"})
+    body = client.post(f"/designs/{did}/advice", data=data).get_data(as_text=True)
+    assert re.search(r'<li class="present"><span class="present-name">Niacinamide</span>'
+                     r' <span class="hint">in the formula, 4 %', body)
