@@ -104,13 +104,19 @@ def revision_diff(old: Revision, new: Revision, rs) -> RevisionDiff:
 
 
 def sent_back(design, rev: Revision) -> tuple[AuditEvent, Revision] | None:
-    """The last "changes requested" event on an earlier revision, and that revision."""
+    """The last "changes requested" on this revision or an earlier one, and the revision it
+    sent back, once the client has submitted again (also unchanged: the diff then says so).
+    None before any changes were requested, and while the design is still with the client."""
     s = db.session()
     ev = s.exec(select(AuditEvent).where(
         AuditEvent.design_id == design.id, AuditEvent.to_status == "changes_requested",
-        AuditEvent.revision < rev.number).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    ).first()
+        AuditEvent.revision <= rev.number).order_by(AuditEvent.id.desc())).first()
     if ev is None:
+        return None
+    again = s.exec(select(AuditEvent.id).where(
+        AuditEvent.design_id == design.id, AuditEvent.to_status == "submitted",
+        AuditEvent.id > ev.id)).first()
+    if again is None:
         return None
     old = s.exec(select(Revision).where(Revision.design_id == design.id,
                                         Revision.number == ev.revision)).first()

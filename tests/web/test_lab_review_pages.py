@@ -196,3 +196,29 @@ def test_the_older_than_filter_is_in_the_caption(app, client, auth):
     assert "Designs waiting for review (submitted or in review), submitted at least 3 days ago, " \
            "oldest submission first: 0 designs." in page
     assert "Nothing waiting." in page
+
+
+def test_a_design_resubmitted_unchanged_says_so(app, client, auth):
+    from configurator.engine import parse_formula
+    from configurator.store import designs as store
+    from configurator.web import rules
+
+    with app.test_request_context():
+        users = _users(app)
+        alice, lab = users["alice"], users["lab"]
+        d = store.create(alice, parse_formula(DOC), rules())
+        for actor, to, frm, comment in ((alice, "submitted", "draft", ""),
+                                        (lab, "in_review", "submitted", ""),
+                                        (lab, "changes_requested", "in_review", SENT_BACK)):
+            assert store.transition(actor, d, to, comment, allowed_from=(frm,))
+        did = d.id
+    auth.login("lab@example.com")
+    # still with the client: nothing to compare yet
+    assert 'id="revision-diff"' not in client.get(f"/lab/designs/{did}").get_data(as_text=True)
+    with app.test_request_context():
+        d = store.get_own(_users(app)["alice"], did)
+        assert store.transition(_users(app)["alice"], d, "submitted",
+                                allowed_from=("changes_requested",))
+    page = text_of(client.get(f"/lab/designs/{did}"))
+    assert "Changes since revision 1" in page
+    assert "Resubmitted without changes: revision 1 is the formula the lab sent back." in page
