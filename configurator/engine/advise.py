@@ -34,12 +34,14 @@ class Advice:
 
 
 def _ceiling(iid: str, formula_report: Report, rs: RuleSet, present: dict[str, float]) -> float | None:
+    from ..rules.kinds import UPPER_LIMITS  # (the kinds import the engine's report)
+
     app = formula_report.product.get("application", "leave-on")
     area = formula_report.product.get("area", "face")
     form = formula_report.product.get("form", "")
     best: float | None = None
     for r in rs.by_ingredient.get(iid, ()):
-        if r.kind not in ("max-concentration", "group-total") or r.severity != "error" or r.max is None:
+        if r.kind not in UPPER_LIMITS or r.severity != "error" or r.max is None:
             continue
         if not r.applies(app, area, form):
             continue

@@ -46,12 +46,13 @@ from typing import Any
 from ..engine import advise, check, parse_formula
 from ..engine.report import Finding, Report
 from ..errors import ConfiguratorError
+from ..rules.kinds import UPPER_LIMITS
 from ..rules.model import RuleSet
 from .answers import Answers, matches, normalise
 from .model import Candidate, Quiz, Slot, Vehicle
 
 MEMO_LIMIT = 200_000  # engine verdicts kept per quiz (one quiz per rule set version)
-LIMIT_CODES = ("max-concentration", "group-total")  # the limits the advisor computes a ceiling for
+LIMIT_CODES = UPPER_LIMITS  # the limits the advisor computes a ceiling for (their codes: the kinds)
 ROOM = 2.0  # % of the base's capacity a proposal leaves free (at most a fifth of it)
 
 

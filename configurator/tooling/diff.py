@@ -40,7 +40,7 @@ from typing import Any
 from ..days import day_text
 from ..errors import ConfiguratorError, FormulaError, Problem, RuleSetError
 from ..rules import default_rules_dir, load_rules
-from ..rules.kinds import KINDS
+from ..rules.kinds import KINDS, UPPER_LIMITS
 from ..rules.kinds.words import fmt
 from ..rules.kinds.words import pct as _pct
 from ..rules.kinds.words import span as _range
@@ -230,7 +230,7 @@ def _rule_fields(o_rs: RuleSet, o: Rule, n_rs: RuleSet, n: Rule) -> list[FieldCh
         _plain_change("made available from", _day(o.available_from), _day(n.available_from)),
         _plain_change("the maximum itself breaks it", not o.max_inclusive, not n.max_inclusive),
     ]
-    limit_label = {"max-concentration": "max", "group-total": "max", "ph-window": "pH max"}
+    limit_label = {**dict.fromkeys(UPPER_LIMITS, "max"), "ph-window": "pH max"}
     out.append(_limit(limit_label.get(n.kind, "max"), o.max, n.max,
                       "" if n.kind == "ph-window" else "%"))
     out.append(_limit("pH min" if n.kind == "ph-window" else "min", o.min, n.min,

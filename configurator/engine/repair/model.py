@@ -15,6 +15,7 @@ import math
 import time
 from dataclasses import dataclass, field
 
+from ...rules.kinds import UPPER_LIMITS
 from ...rules.model import Base, Ingredient, Rule, RuleSet
 from ..checks import fmt, window_text
 from ..formula import Addition, Formula
@@ -93,7 +94,7 @@ def rule_text(r: Rule, rs: RuleSet, here: frozenset[str]) -> str:
     where = f" in {r.when.describe()}" if r.when is not None and r.when.describe() else ""
     if r.kind == "prohibited":
         return f"{who} is prohibited{where}"
-    if r.kind in ("max-concentration", "group-total"):
+    if r.kind in UPPER_LIMITS:
         what = f"total {r.expressed_as}" if r.expressed_as and r.kind == "group-total" else who
         return f"{what} at most {fmt(r.max)} %{where}"
     if r.kind == "min-concentration":
@@ -521,8 +522,7 @@ def _floor(ing: Ingredient, p0: float | None, in_base: bool) -> float:
 
 _KINDS = {
     "prohibited": _Build.prohibited,
-    "max-concentration": _Build.limit,
-    "group-total": _Build.limit,
+    **dict.fromkeys(UPPER_LIMITS, _Build.limit),
     "min-concentration": _Build.minimum,
     "ph-window": _Build.window,
     "incompatible": _Build.incompatible,

@@ -28,7 +28,7 @@ from . import (
 )
 from .base import Kind, Words, fmt
 
-__all__ = ["KINDS", "Kind", "Words", "fmt", "kind_of"]
+__all__ = ["KINDS", "UPPER_LIMITS", "Kind", "Words", "fmt", "kind_of"]
 
 #: kind name -> the kind, in the order the pages list them
 KINDS: dict[str, Kind] = {k.name: k for k in (
@@ -42,6 +42,10 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     requires.KIND,
     expression.KIND,
 )}
+
+#: the kinds that put a maximum on their members' weighted sum (the advice's ceilings, the
+#: repair's limit rows)
+UPPER_LIMITS = tuple(name for name, k in KINDS.items() if k.upper_limit)
 
 
 def kind_of(rule) -> Kind:

@@ -136,6 +136,7 @@ class Kind:
     sub_keys: dict[str, frozenset[str]] = {}  # nested mappings -> their keys
     needs_source: bool = False  # a rule of this kind must name its source
     restricts: bool = False  # it restricts its members by law (Annex entries in words)
+    upper_limit: bool = False  # a `max` on the members' weighted sum (advice, repair, quiz)
 
     # -- rule files
     def lint(self, m: Any, lint: Any, rid: str) -> dict[str, Any]:

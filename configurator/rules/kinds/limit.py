@@ -30,6 +30,7 @@ class Limit(Kind):
     keys = GROUP_KEYS | {"max", "expressed_as", "applies_with"}
     sub_keys = {"applies_with": GROUP_KEYS}
     together = ""  # "" or "together ": the prose of a group
+    upper_limit = True
 
     def lint(self, m, lint, rid):
         out = self.group(m, lint, rid, factors=True, applies_with=True)
@@ -40,7 +41,8 @@ class Limit(Kind):
             ctx.bad(m, "max_inclusive", "`max_inclusive` is true or false")
         elif not inclusive:  # "in a concentration equal to or greater than 0.1 %" (REACH)
             if "max_inclusive" not in self.keys:
-                ctx.bad(m, "max_inclusive", "`max_inclusive` is for max-concentration rules")
+                ctx.bad(m, "max_inclusive", "`max_inclusive` is for rules of law (a maximum "
+                        "that a concentration equal to it breaks)")
             out["max_inclusive"] = False
         out["expressed_as"] = ctx.text(m, "expressed_as", required=False)
         return out
