@@ -51,6 +51,7 @@ from wtforms.validators import DataRequired, Length
 from ..derived import per_rule_set
 from ..errors import RuleSetError
 from ..rules.holder import ANNEX_RE  # a regulatory source as the loader demands it
+from ..rules.kinds import KINDS
 from ..rules.model import PHASE_NAMES, Rule, RuleSet
 from .auth import role_required
 from .catalog_search import catalog_index, hits, ingredient_of
@@ -62,8 +63,7 @@ MAX_QUERY = 200
 IMPACT_LIMIT = 100  # designs shown per group of the impact report (the CLI's JSON has them all)
 IMPACT_WEB_MAX = 20_000  # designs an impact run started from the page may check (in the request)
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
-KIND_ORDER = ("prohibited", "max-concentration", "group-total", "min-concentration", "declare",
-              "incompatible", "ph-window", "requires", "expression")
+KIND_ORDER = tuple(KINDS)  # the kinds' table order
 
 
 class ReloadForm(FlaskForm):
@@ -193,44 +193,16 @@ def annex_key(annex: str) -> tuple[int, str]:
     return ROMAN.get(annex, 99), annex
 
 
-def _names(rs: RuleSet, ids) -> str:
-    names = sorted(rs.ingredients[i].inci for i in ids if i in rs.ingredients)
-    if len(names) > 6:
-        return ", ".join(names[:6]) + f" and {len(names) - 6} more"
-    return ", ".join(names)
+def _inci_sorted(rs: RuleSet, ids) -> list[str]:
+    return sorted(rs.ingredients[i].inci for i in ids if i in rs.ingredients)
 
 
 def limit_text(rule: Rule, rs: RuleSet | None = None) -> str:
-    """What the rule asks, in one line."""
-    k = rule.kind
-    if k == "prohibited":
-        return "prohibited"
-    if k == "max-concentration":
-        return f"at most {num(rule.max)} %" + (f" (as {rule.expressed_as})" if rule.expressed_as else "")
-    if k == "group-total":
-        return f"together at most {num(rule.max)} %" + (
-            f" (as {rule.expressed_as})" if rule.expressed_as else "")
-    if k == "min-concentration":
-        return f"together at least {num(rule.min)} %"
-    if k == "declare":
-        return (f"declare on the label above {num(rule.leave_on)} % in leave-on, "
-                f"{num(rule.rinse_off)} % in rinse-off products")
-    if k == "ph-window":
-        if rule.min is not None and rule.max is not None:
-            return f"pH {num(rule.min)} to {num(rule.max)}"
-        return f"pH at least {num(rule.min)}" if rule.min is not None else f"pH at most {num(rule.max)}"
-    if k == "incompatible":
-        if rs is None:
-            return "not together"
-        return f"{_names(rs, rule.first)} not together with {_names(rs, rule.second)}"
-    if k == "requires":
-        above = f" above {num(rule.if_above)} %" if rule.if_above else ""
-        if rs is None:
-            return f"needs a companion{above}"
-        return f"when present{above}, needs one of {_names(rs, rule.then)}"
-    if k == "expression":
-        return f"broken when {rule.expr_text}"
-    return ""
+    """What the rule asks, in one line (its kind's words: configurator/rules/kinds)."""
+    kind = KINDS.get(rule.kind)
+    if kind is None:
+        return ""
+    return kind.words(rule, (lambda ids: _inci_sorted(rs, ids)) if rs is not None else None).prose
 
 
 def roles_in(rule: Rule, iid: str) -> list[str]:
