@@ -16,6 +16,11 @@ Exit status, the same table for every command (README.md, "The command line"):
   exist (``rules check`` too), a database that does not answer. The message
   names the file and the line; never a traceback.
 
+The skin quiz's section is compiled by what uses it (the web app, ``rules check``,
+``rules promote``), not by ``load_rules``: ``rules check`` reports its problems (1), the
+app does not start on it, and a command that never reads the quiz (``check``, ``repair``,
+``catalog``, …) is not stopped by them.
+
 Wiring: :data:`COMMANDS` names every sub-command, its one-line help and the
 function (``"module:function"``) that adds its options to its own parser.
 :func:`build_parser` calls that function only for the command being run, so a
@@ -37,12 +42,12 @@ from .errors import ConfiguratorError, RuleSetError
 
 
 def rules_from(path: str | None):
-    """The rule set of ``--rules`` (the shipped one when ``None``), its quiz compiled as the
-    app does (a folder ``rules check`` refuses is refused here too); RuleSetError exits 2."""
-    from .quiz import with_quiz
+    """The rule set of ``--rules`` (the shipped one when ``None``); RuleSetError exits 2.
+
+    Its quiz is not compiled: no command that calls this reads the quiz."""
     from .rules import load_rules
 
-    return with_quiz(load_rules(path))
+    return load_rules(path)
 
 
 def _print_report_text(report, name: str) -> None:

@@ -143,3 +143,36 @@ def test_the_web_commands_still_load_their_stack():
                           text=True, cwd=ROOT, timeout=120)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["code"] == 0 and "configurator.web.cli" in result["heavy"]
+
+
+LIGHT = """
+import json, sys
+from configurator.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+web = {"flask", "flask_wtf", "flask_login", "wtforms", "werkzeug", "sqlmodel", "sqlalchemy",
+       "alembic", "psycopg", "gunicorn", "weasyprint"}
+unused = {"numpy", "scipy", "pint", "cel", "rapidfuzz"}  # bulk, repair, units, CEL, did-you-mean
+got = sorted({m.split(".")[0] for m in sys.modules} & (web | unused))
+ours = sorted(m for m in sys.modules if m.startswith(("configurator.web", "configurator.store",
+                                                      "configurator.specsheet", "configurator.quiz",
+                                                      "configurator.tooling")))
+print(json.dumps({"code": code, "heavy": got + ours}))
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", "{formula}"],
+                                  ["check", "{formula}", "--format", "json"]])
+def test_check_imports_only_what_it_uses(formula, args):
+    """Issue 13: beyond the web stack (flask, wtforms, sqlmodel/sqlalchemy, alembic) and
+    WeasyPrint, a check imports neither numpy (the bulk checker), scipy (the repair), pint
+    (units), CEL nor rapidfuzz (did-you-mean), nor the store or the quiz: this formula is in
+    percentages and every name in it is in the catalog."""
+    argv = [a.format(formula=formula) for a in args]
+    proc = subprocess.run([sys.executable, "-c", LIGHT, *argv], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["code"] == 0, proc.stderr
+    assert result["heavy"] == [], result["heavy"]

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
+if TYPE_CHECKING:  # numpy only for the bulk checker: `configurator check` never imports it
+    import numpy as np
 
 from ...engine.report import Finding
 from .base import (
@@ -110,6 +111,8 @@ class Declare(Kind):
         return out
 
     def bulk_plan(self, rule, b):
+        import numpy as np
+
         carriers = {}
         for i in sorted(rule.members):
             via = [(c.id, frac) for c in b.rs.ingredients.values()
@@ -120,6 +123,8 @@ class Declare(Kind):
         return DeclarePlan(b.cols(rule.members), MappingProxyType(carriers))
 
     def bulk(self, rule, plan, ch, trig, app):
+        import numpy as np
+
         members, carriers = plan
         lim = ch.declare_limit(rule)
         sev = rule.severity

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
+if TYPE_CHECKING:  # numpy only for the bulk checker: `configurator check` never imports it
+    import numpy as np
 
 from ...engine.report import Finding
 from .base import GROUP_KEYS, NONE, SKIP, Kind, Pair, Words, finding, names_text
