@@ -18,7 +18,7 @@ from ..engine import advise, check, parse_formula
 from ..errors import FormulaError
 from ..store import designs as store
 from . import rules
-from .catalog_search import catalog_index, hits
+from .catalog_search import catalog_index, hits, why_matched
 from .forms import (
     AGE_AREAS,
     MAX_ROWS,
@@ -380,9 +380,11 @@ class InFormula:
 
 
 class AdviceList(list):
-    """The catalog's advice, with the hits already in the formula (``present``)."""
+    """The catalog's advice, with the hits already in the formula (``present``) and what
+    the query matched of each when not its INCI name (``why``: id → "synonym: …")."""
 
     present: list
+    why: dict
 
 
 def _advice_items(rs, formula, report, query: str):
@@ -391,7 +393,7 @@ def _advice_items(rs, formula, report, query: str):
     already in the formula are listed apart; no line offers more than the base can still
     carry (issue 17: a line offered 67.15 % in a base that carries 15 % of additions)."""
     out = AdviceList()
-    out.present = []
+    out.present, out.why = [], {}
     if formula is None:
         return out
     index = catalog_index(rs)
@@ -403,6 +405,11 @@ def _advice_items(rs, formula, report, query: str):
     for iid in ids:
         rs.materialize(iid)  # the advice tries each in the formula: a built ingredient
     room = base_room(report, rs)
+    for iid in ids:
+        ing = rs.ingredients.get(iid)
+        why = why_matched(rs, ing, query) if ing is not None else ""
+        if why:
+            out.why[iid] = why
     for a in advise(formula, rs, ids, report=report):
         if room is not None:
             ing = rs.ingredients.get(a.ingredient)

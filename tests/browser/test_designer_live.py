@@ -207,7 +207,8 @@ def test_reload_after_an_edit_brings_it_back_and_leaving_warns(server, sized):
                          ".length") == 0
 
 
-def test_submit_acts_on_the_screen(server, page, axe):
+def test_submit_acts_on_the_screen(server, sized, axe):
+    page, width = sized
     login(page, server)
     new_design(page)
     # an error on screen, not saved: submit refuses, says why, keeps the edit
@@ -221,7 +222,7 @@ def test_submit_acts_on_the_screen(server, page, axe):
     assert "Not submitted" in note.inner_text() and "error" in note.inner_text()
     assert page.input_value("input[name='rows-0-amount']") == "16"
     assert page.locator(".status.draft").count() == 1
-    axe.check(page, "designer-submit-refused")
+    axe.check(page, f"designer-submit-refused-{width}")
     # a valid edit on screen, not saved: submit saves it as revision 2, then submits it
     page.fill("input[name='rows-0-amount']", "4")
     page.locator("#sum-verdict.ok").wait_for()
@@ -232,20 +233,26 @@ def test_submit_acts_on_the_screen(server, page, axe):
     assert page.locator(".status.submitted").count() >= 1
 
 
-@pytest.mark.parametrize("query, expect, why", [
-    ("nicotinamide", "Niacinamide", "synonym: Nicotinamide"),  # a synonym
-    ("Stay-C", "Sodium Ascorbyl Phosphate", "trade name"),  # a trade name
-    ("humectant", "Glycerin", ""),  # a function
-])
-def test_catalog_search_by_synonym_trade_name_and_function(server, page, query, expect, why):
+SEARCHES = [("nicotinamide", "Niacinamide", "synonym: Nicotinamide"),  # a synonym
+            ("Stay-C", "Sodium Ascorbyl Phosphate", "trade name: Stay-C 50"),  # a trade name
+            ("chelating", "Disodium EDTA", "function: chelating"),  # a function
+            ("humectant", "Glycerin", "tag: humectant")]  # a tag
+
+
+def test_catalog_search_by_synonym_trade_name_and_function(server, sized):
+    page, width = sized
     login(page, server)
     new_design(page, "Plain cream", "night-cream", "rich-night-cream")
-    page.fill("#catalog-q", query)
-    hit = page.locator("#catalog-list li", has_text=expect).first
-    hit.wait_for()
+    for query, expect, why in SEARCHES:
+        page.fill("#catalog-q", query)
+        hit = page.locator("#catalog-list li", has_text=expect).first
+        hit.wait_for()
+        assert why in page.inner_text("#catalog-list"), (query, page.inner_text("#catalog-list"))
+    no_sideways_scroll(page, "designer with catalog results")
 
 
-def test_catalog_search_by_tag_and_what_is_in_the_formula(server, page, axe):
+def test_catalog_search_by_tag_and_what_is_in_the_formula(server, sized, axe):
+    page, width = sized
     login(page, server)
     new_design(page)
     page.fill("input[name='rows-0-inci']", "Niacinamide")
@@ -272,7 +279,7 @@ def test_catalog_search_by_tag_and_what_is_in_the_formula(server, page, axe):
     assert not re.search(r"\d\.\d{5,}", text), text
     most = [float(x) for x in re.findall(r"at most ([\d.]+) %", text)]
     assert most and max(most) <= 11, most
-    axe.check(page, "designer-catalog-tag")
+    axe.check(page, f"designer-catalog-tag-{width}")
 
 
 def test_the_labs_comment_is_in_the_editor(server, sized):

@@ -82,3 +82,14 @@ def test_catalog_lines_round_and_fit_the_base(client, auth):
     body = client.post(f"/designs/{did}/advice", data=data).get_data(as_text=True)
     assert re.search(r'<li class="present"><span class="present-name">Niacinamide</span>'
                      r' <span class="hint">in the formula, 4 %', body)
+
+
+def test_add_row_without_javascript(client, auth):
+    auth.login()
+    did = new_design(client, auth)
+    data = editor_data(client, did, **{"rows-0-inci": "Niacinamide", "rows-0-amount": "4",
+                                        "add_row": "1"})
+    rows = len([k for k in data if k.endswith("-inci")])
+    page = client.post(f"/designs/{did}", data=data).get_data(as_text=True)
+    assert len(re.findall(r'name="rows-\d+-inci"', page)) == rows + 1
+    assert 'value="Niacinamide"' in page and "Revision 1" in page  # kept, not saved
