@@ -1,8 +1,9 @@
 """HTTP throughput of the JSON validate call and the designer preview, beside bare Flask.
 
 Run: .venv/bin/python benchmarks/bench_http.py [--rounds 5] [--seconds 3] [--connections 16]
-Needs Debian's `wrk` (apt-get install wrk). Loopback only; bounded: ``rounds`` rounds
-of ``seconds`` each per target, every wrk run under a hard timeout.
+Needs Debian's `wrk` HTTP load generator (`apt-get install -y wrk`): a tool for this
+benchmark only, not a dependency of the app or of its tests. Loopback only; bounded:
+``rounds`` rounds of ``seconds`` each per target, every wrk run under a hard timeout.
 
 Two servers run side by side, with the same gunicorn settings (2 sync workers, app
 preloaded, one process group each):
@@ -14,9 +15,16 @@ round: the floor, ``POST /api/v1/validate`` (a 13-row leave-on cream, no cookie:
 stateless client) and ``POST /designs/preview`` (the editor's live check, logged in,
 the same form bench_live.py sends). The host's speed drifts (a shared VM), so the
 figure is the median of the per-round ratios target ÷ floor, not a ratio of totals.
+Beside req/s each line gives the CPU time per request of the server's process group
+(gunicorn master and workers, from /proc) and of wrk: on a shared machine other jobs'
+load moves req/s a lot and CPU per request much less, and with both cores busy the
+req/s ratio is about (floor's server + wrk CPU) ÷ (target's server + wrk CPU).
 
-``--in-process`` times the same three requests without a server or a socket: each
-one a WSGI call of the app (environ built once, body re-read each call), 7 rounds of
+The validate request carries no cookie, as a stateless client's: the app answers it in
+web/fastpath.py, ahead of Flask's request machinery (the same bytes as the Flask path).
+
+``--in-process`` times (in CPU time) the same three requests without a server or a
+socket: each one a WSGI call of the app (environ built once, body re-read each call), 7 rounds of
 ``--count`` calls, alternating, plus ``POST /api/v1/ping``: a view added to the real
 app for this run only that reads the JSON body and answers a small object, i.e. the
 app's own per-request cost (session, hooks, headers) above bare Flask's.
@@ -248,12 +256,12 @@ def in_process(count: int) -> None:
     for r in range(7):
         for name in (list(calls) if r % 2 == 0 else list(calls)[::-1]):
             a, env, body = calls[name]
-            t = time.perf_counter()
+            t = time.process_time()  # this process's CPU time: not the time others held the cores
             for _ in range(count):
                 call(a, env, body)
-            per[name].append((time.perf_counter() - t) / count * 1e6)
+            per[name].append((time.process_time() - t) / count * 1e6)
     print(f"in process, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
-          f"7 alternating rounds of {count} calls")
+          f"7 alternating rounds of {count} calls; CPU time")
     for name, us in per.items():
         print(f"{name:32} {statistics.median(us):7.1f} µs per request (rounds "
               f"{min(us):.0f}–{max(us):.0f})")

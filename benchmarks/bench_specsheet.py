@@ -7,6 +7,17 @@ adds findings and makes the sheet longer, not shorter). Prints the rule set
 used, the cold render (first in the process: template compile, stylesheet
 parse, font lookup), the warm render median and spread, build_sheet's time and
 the page count. --png also writes the first page at 60 dpi (pdftoppm).
+
+The floor (issue 19): a plain WeasyPrint render of a comparable sheet, run in the same
+process in alternating rounds with the warm render (sheet, floor, floor, sheet, ...).
+It is the same HTML with every ``class`` attribute taken out, rendered with a plain
+stylesheet (:data:`PLAIN`: A4 with the sheet's margins, its font family, size and line
+height, tables 100 % wide with fixed layout and collapsed borders): the same text in
+the same font over the same number of pages, without the sheet's styling (running
+header and footer, page counter, watermark, rules, colours). Each round's time is the
+process's CPU time (``time.process_time``) beside the wall clock: on a shared machine
+the wall clock also counts the time other jobs held the cores. The figure is the median
+of the per-round ratios sheet ÷ floor, beside each side's median.
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ import argparse
 import io
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -93,6 +105,26 @@ def formula_doc(rs) -> dict:
     }
 
 
+PLAIN = """@page { size: A4; margin: 20mm 16mm 18mm 16mm }
+html { font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; line-height: 1.35 }
+body { margin: 0 }
+table { width: 100%; border-collapse: collapse; table-layout: fixed }
+"""
+
+
+def floor_renderer(html: str):
+    """The floor: ``html`` without its classes, with :data:`PLAIN` (parsed once), to PDF."""
+    from weasyprint import CSS, HTML
+
+    plain_html = re.sub(r'\sclass="[^"]*"', "", html)
+    css = CSS(string=PLAIN)
+
+    def render() -> bytes:
+        return HTML(string=plain_html).write_pdf(stylesheets=[css], pdf_identifier=True)
+
+    return render
+
+
 def machine() -> str:
     model = "unknown CPU"
     try:
@@ -129,16 +161,25 @@ def main() -> int:
     t = time.perf_counter()
     first = render_pdf(sheet)
     cold_ms = (time.perf_counter() - t) * 1000
-    warm = []
-    for _ in range(max(10, args.runs)):
-        t = time.perf_counter()
-        pdf = render_pdf(sheet)
-        warm.append((time.perf_counter() - t) * 1000)
-        assert pdf == first, "rendering is not deterministic"
+    from configurator.specsheet.render import render_html
+
+    floor = floor_renderer(render_html(sheet))
+    floor_pdf = floor()  # its first render: the plain stylesheet's fonts and caches
+    sides: dict[str, list[tuple[float, float]]] = {"sheet": [], "floor": []}  # (wall, CPU) ms
+    for r in range(max(10, args.runs)):
+        for side in ("sheet", "floor") if r % 2 == 0 else ("floor", "sheet"):
+            t, c = time.perf_counter(), time.process_time()
+            pdf = render_pdf(sheet) if side == "sheet" else floor()
+            sides[side].append(((time.perf_counter() - t) * 1000,
+                                (time.process_time() - c) * 1000))
+            if side == "sheet":
+                assert pdf == first, "rendering is not deterministic"
+    warm = [w for w, _c in sides["sheet"]]
 
     from pypdf import PdfReader
 
     pages = len(PdfReader(io.BytesIO(first)).pages)
+    floor_pages = len(PdfReader(io.BytesIO(floor_pdf)).pages)
     rows = sum(len(b.rows) for b in sheet.phases)
     print(f"machine: {machine()}")
     print(f"rules: {origin}; {len(rs.ingredients)} ingredients")
@@ -149,6 +190,15 @@ def main() -> int:
     print(f"render cold (first in process): {cold_ms:.0f} ms")
     print(f"render warm: median {statistics.median(warm):.0f} ms, min {min(warm):.0f} ms, "
           f"max {max(warm):.0f} ms over {len(warm)} runs (byte-identical each time)")
+    print(f"floor (plain WeasyPrint, same text, {floor_pages} pages, {len(floor_pdf)} bytes), "
+          f"{len(warm)} rounds alternating with the sheet; load average {os.getloadavg()[0]:.2f}")
+    for i, clock in enumerate(("wall", "CPU")):
+        sh = [x[i] for x in sides["sheet"]]
+        fl = [x[i] for x in sides["floor"]]
+        ratios = [a / b for a, b in zip(sh, fl, strict=True)]
+        print(f"  {clock:4}: sheet {statistics.median(sh):4.0f} ms, floor "
+              f"{statistics.median(fl):4.0f} ms, sheet ÷ floor {statistics.median(ratios):.2f} "
+              f"(rounds {min(ratios):.2f}–{max(ratios):.2f})")
     if args.png:
         with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
             f.write(first)

@@ -41,17 +41,37 @@ class PanelView(NamedTuple):
     total: str
 
     def tbody(self) -> Markup:
-        """The composition table's rows as HTML, every value escaped."""
-        return Markup("".join(
-            f"<tr><td>{escape(r.phase)}</td><td>{escape(r.inci)}"
-            f"{' <small>(q.s.)</small>' if r.qs else ''}</td><td>{escape(r.functions)}</td>"
-            f'<td class="num">{r.percent}</td></tr>\n' for r in self.rows))
+        """The composition table's rows as HTML, every value escaped (each row's HTML kept:
+        a keystroke changes one row, the preview redraws them all)."""
+        return Markup("".join([_ROWS.get(r) or _keep(_ROWS, r, _row_html(r)) for r in self.rows]))
 
     def chart(self) -> Markup:
         """The chart's segments as SVG rects, every title escaped."""
-        return Markup("".join(
-            f'<rect x="{g.x}" y="0" width="{g.width}" height="28" fill="{g.fill}">'
-            f"<title>{escape(g.title)}</title></rect>" for g in self.segments))
+        return Markup("".join([_SEGMENTS.get(g) or _keep(_SEGMENTS, g, _segment_html(g))
+                               for g in self.segments]))
+
+
+_ROWS: dict[Row, str] = {}  # a composition row → its <tr>
+_SEGMENTS: dict[Segment, str] = {}  # a chart segment → its <rect>
+_KEEP_MAX = 4096
+
+
+def _keep(cache: dict, key, html: str) -> str:
+    if len(cache) >= _KEEP_MAX:  # bounded: drop everything, refill as used
+        cache.clear()
+    cache[key] = html
+    return html
+
+
+def _row_html(r: Row) -> str:
+    return (f"<tr><td>{escape(r.phase)}</td><td>{escape(r.inci)}"
+            f"{' <small>(q.s.)</small>' if r.qs else ''}</td><td>{escape(r.functions)}</td>"
+            f'<td class="num">{r.percent}</td></tr>\n')
+
+
+def _segment_html(g: Segment) -> str:
+    return (f'<rect x="{g.x}" y="0" width="{g.width}" height="28" fill="{g.fill}">'
+            f"<title>{escape(g.title)}</title></rect>")
 
 
 def panel_view(report: Report) -> PanelView:
