@@ -17,6 +17,7 @@ from ..rules.model import Base, Ingredient, Rule, RuleSet
 from .checks import Context, fmt, ph_problem, window_text
 from .compose import Draft, compose
 from .formula import Formula
+from .plan import plan_for
 from .report import Finding, FixAction, Line, Report
 
 DEFAULT_PRODUCT = ("leave-on", "face", "")  # the strictest reading when the type is unknown
@@ -263,7 +264,7 @@ def check(formula: Formula, rs: RuleSet, on: date | None = None) -> Report:
     present = d.present
     live = set(present) if present and min(present.values()) > 0 else \
         {i for i, p in present.items() if p > 0}
-    plan = rs.plan(app, area, form, age)
+    plan = plan_for(rs, app, area, form, age)
     ctx = Context(rs, present, live, app, area, form, ph, d.qs,
                   _tags=dict.fromkeys(rs.expr_tags, 0.0))
     # One walk over the rows: each ingredient's built-in tests (use range, pH window),

@@ -40,11 +40,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from ..derived import per_rule_set
 from ..rules.expr import product_guard
-from ..rules.kinds.base import GATE_SLACK, Cap, Pair, PlanContext, Sum
 from ..rules.model import RuleSet
 
-__all__ = ["GATE_SLACK", "Entry", "Plan", "Ruled"]
+__all__ = ["Entry", "Plan", "Ruled", "plan_for"]
 
 
 class Ruled(NamedTuple):
@@ -98,7 +98,10 @@ class Plan:
 
     @staticmethod
     def build(rs: RuleSet, application: str, area: str, form: str, age: str = "") -> Plan:
-        from ..rules.kinds import KINDS  # read when used: a kind added to the table counts
+        # the kinds' table, read when used (a kind added to the table counts; and the kinds
+        # import the engine's report, so the engine imports them only when it runs)
+        from ..rules.kinds import KINDS
+        from ..rules.kinds.base import Cap, Pair, PlanContext, Sum
 
         product = {"application": application, "area": area, "form": form}
         applicable = frozenset(
@@ -161,3 +164,21 @@ class Plan:
                 special[n] = (r.placed_from is not None, doubts)
         return Plan(always=rs.always_index & applicable, entry=entry, gate=gate,
                     checks=tuple(KINDS[r.kind].check for r in rs.rules), special=special)
+
+
+@per_rule_set
+def _plans(rs: RuleSet) -> dict[tuple[str, str, str, str], Plan]:
+    return {}
+
+
+def plan_for(rs: RuleSet, application: str, area: str, form: str, age: str = "") -> Plan:
+    """The plan of one kind of product, built once per rule set and product (the engine's
+    own cache, beside the rule set: configurator/derived.py)."""
+    memo = _plans(rs)
+    key = (application, area, form, age)
+    got = memo.get(key)
+    if got is None:
+        got = Plan.build(rs, application, area, form, age)
+        if len(memo) < 1_000:
+            memo[key] = got
+    return got

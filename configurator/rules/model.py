@@ -296,18 +296,11 @@ class RuleSet:
         return got
 
     def plan(self, application: str, area: str, form: str, age: str = "") -> Any:
-        """The engine's plan for one kind of product (configurator/engine/plan.py: the rules
-        indexed for the engine), memoised per product."""
-        memo = self.__dict__.setdefault("_plans", {})
-        key = (application, area, form, age)
-        got = memo.get(key)
-        if got is None:
-            from ..engine.plan import Plan  # (the engine's; built from this rule set)
+        """The engine's plan for one kind of product (configurator/engine/plan.py:
+        ``plan_for``, the engine's own cache)."""
+        from ..engine.plan import plan_for  # (the engine's; built from this rule set)
 
-            got = Plan.build(self, application, area, form, age)
-            if len(memo) < 1_000:
-                memo[key] = got
-        return got
+        return plan_for(self, application, area, form, age)
 
     # Derived data: functools.cached_property, which keeps each value in the instance's
     # dict on first use (the frozen dataclass's setattr is not involved) and which the

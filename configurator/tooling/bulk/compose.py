@@ -18,6 +18,7 @@ import numpy as np
 from ...engine.compose import compose
 from ...engine.engine import base_suits, resolve_base, resolve_product, unprofiled
 from ...engine.formula import Addition, Formula, ProductSpec
+from ...engine.plan import plan_for
 from ...engine.report import Finding, Report
 from ...rules.model import RuleSet
 
@@ -178,7 +179,7 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
 def _special_triggers(rs: RuleSet, product: tuple[str, str, str, str]) -> frozenset[str]:
     """The ingredients that trigger a dated or category-uncertain rule of this product
     ("*" stands for every ingredient, when such a rule has no trigger)."""
-    plan = rs.plan(*product)
+    plan = plan_for(rs, *product)
     out: set[str] = set()
     today = date.today()  # the engine's default day (a rule in force since is no special case)
     for n, (dated, doubts) in plan.special.items():
