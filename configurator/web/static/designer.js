@@ -263,18 +263,22 @@
 
   // --- the stepper: the section in view is marked -----------------------------------------
   var links = Array.prototype.slice.call(document.querySelectorAll(".stepper a[href^='#']"));
-  if (links.length && "IntersectionObserver" in window) {
-    var seen = {};
-    var io = new IntersectionObserver(function (entries) {
-      entries.forEach(function (en) { seen[en.target.id] = en.isIntersecting; });
-      var current = links.filter(function (a) { return seen[a.getAttribute("href").slice(1)]; })[0];
-      links.forEach(function (a) {
-        if (a === current) a.setAttribute("aria-current", "location"); else a.removeAttribute("aria-current");
-      });
-    }, { rootMargin: "0px 0px -60% 0px" });
+  var queued = false;
+  function markStep() {
+    queued = false;
+    var line = window.innerHeight * 0.4, current = links[0];
     links.forEach(function (a) {
       var el = document.getElementById(a.getAttribute("href").slice(1));
-      if (el) io.observe(el);
+      if (el && el.getBoundingClientRect().top <= line) current = a;
     });
+    links.forEach(function (a) {
+      if (a === current) a.setAttribute("aria-current", "location"); else a.removeAttribute("aria-current");
+    });
+  }
+  if (links.length) {
+    window.addEventListener("scroll", function () {
+      if (!queued) { queued = true; window.requestAnimationFrame(markStep); }
+    }, { passive: true });
+    markStep();
   }
 })();
