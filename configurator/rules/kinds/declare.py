@@ -118,9 +118,9 @@ class Declare(Kind):
             via = [(c.id, frac) for c in b.rs.ingredients.values()
                    for cid, frac in c.contains if cid == i]
             if via:
-                carriers[b.col[i]] = (b.cols([c for c, _f in via]),
+                carriers[b.col[i]] = (b.columns([c for c, _f in via]),
                                       np.array([f / 100.0 for _c, f in sorted(via)]))
-        return DeclarePlan(b.cols(rule.members), MappingProxyType(carriers))
+        return DeclarePlan(b.columns(rule.members), MappingProxyType(carriers))
 
     def bulk(self, rule, plan, ch, trig, app):
         import numpy as np

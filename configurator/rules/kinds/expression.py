@@ -90,7 +90,7 @@ class Expression(Kind):
         return NONE
 
     def bulk_plan(self, rule, b):
-        return ExpressionPlan(b.expression(rule), b.cols(rule.triggers))
+        return ExpressionPlan(b.expression(rule), b.columns(rule.triggers))
 
     def bulk(self, rule, plan, ch, trig, app):
         if plan.program is None:

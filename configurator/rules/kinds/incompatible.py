@@ -60,8 +60,8 @@ class Incompatible(Kind):
                         f"Remove {second[0]} or {first[0]}.")]
 
     def bulk_plan(self, rule, b):
-        return IncompatiblePlan(b.cols(rule.first), b.cols(rule.second),
-                                b.big(b.cols(rule.first & rule.second)))
+        return IncompatiblePlan(b.columns(rule.first), b.columns(rule.second),
+                                b.big(b.columns(rule.first & rule.second)))
 
     def bulk(self, rule, plan, ch, trig, app):
         a = ch.count(plan.first)

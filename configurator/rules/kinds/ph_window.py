@@ -34,7 +34,7 @@ class PhWindow(Kind):
         return [finding(rule, self.name, names, *problem)]
 
     def bulk_plan(self, rule, b):
-        return b.cols(rule.members)
+        return b.columns(rule.members)
 
     def bulk(self, rule, plan, ch, trig, app):
         out = ch.no()

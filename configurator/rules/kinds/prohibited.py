@@ -50,7 +50,7 @@ class Prohibited(Kind):
         return out
 
     def bulk_plan(self, rule, b):
-        return b.cols(rule.members)
+        return b.columns(rule.members)
 
     def bulk(self, rule, plan, ch, trig, app):
         sev = rule.severity

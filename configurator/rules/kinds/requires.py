@@ -54,7 +54,7 @@ class Requires(Kind):
                         "Add one of: " + ", ".join(sorted(ctx.inci[i] for i in rule.then)[:5]))]
 
     def bulk_plan(self, rule, b):
-        return RequiresPlan(b.total(dict.fromkeys(rule.members, 1.0)), b.big(b.cols(rule.then)))
+        return RequiresPlan(b.total(dict.fromkeys(rule.members, 1.0)), b.big(b.columns(rule.then)))
 
     def bulk(self, rule, plan, ch, trig, app):
         fire = trig
