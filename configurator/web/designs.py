@@ -27,6 +27,7 @@ from .forms import (
     design_form,
     form_data,
     formdata_document,
+    row_cells,
     to_document,
     whole_number,
 )
@@ -34,6 +35,7 @@ from .summary import base_room, human, summary_view
 
 bp = Blueprint("designs", __name__)
 bp.add_app_template_global(human, "human_number")
+bp.add_app_template_global(row_cells, "row_cells")
 
 
 class NewDesignForm(FlaskForm):

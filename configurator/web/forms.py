@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     FieldList,
@@ -128,6 +129,34 @@ def design_form(rs: RuleSet, formdata: Any, data: dict | None = None) -> DesignF
         own = rs.product_types.get(pt or "")
         form.age.data = (own.age if own else "") or "adults"
     return form
+
+
+def row_cells(entry, n: int) -> Markup:
+    """The first three cells of an ingredient row (name, strength, q.s.), as WTForms draws
+    them, attribute for attribute, but without its widget machinery: the editor draws
+    these for every row, and they were most of the fields a page drew (issue 19)."""
+    f = entry.form
+
+    def attrs(field, extra: str) -> str:
+        most = getattr(field.flags, "maxlength", None)
+        return (f'id="{escape(field.id)}"{extra}'
+                + (f' maxlength="{most}"' if most is not None else "")
+                + f' name="{escape(field.name)}"')
+
+    def errors(field) -> str:
+        return "".join(f'<span class="error">{escape(e)}</span>' for e in field.errors)
+
+    inci, amount, qs = f.inci, f.amount, f.qs
+    listed = ' list="catalog-names"'
+    return Markup(
+        f'<td><input aria-label="Ingredient {n}" {attrs(inci, listed)} '
+        f'type="text" value="{escape(inci._value())}">{errors(inci)}</td>\n'
+        f'        <td><input aria-label="Strength of ingredient {n}" {attrs(amount, "")} '
+        f'size="10" type="text" value="{escape(amount._value())}">{errors(amount)}'
+        '<span class="row-hint" hidden></span></td>\n'
+        f'        <td><input aria-label="Ingredient {n} is q.s."'
+        f'{" checked" if qs.data else ""} id="{escape(qs.id)}" name="{escape(qs.name)}" '
+        f'type="checkbox" value="{escape(qs._value())}"></td>')
 
 
 def to_document(form: DesignForm) -> tuple[dict, list[int]]:

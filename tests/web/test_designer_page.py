@@ -93,3 +93,37 @@ def test_add_row_without_javascript(client, auth):
     page = client.post(f"/designs/{did}", data=data).get_data(as_text=True)
     assert len(re.findall(r'name="rows-\d+-inci"', page)) == rows + 1
     assert 'value="Niacinamide"' in page and "Revision 1" in page  # kept, not saved
+
+
+OLD_ROW = ('{{ entry.form.inci(list="catalog-names", **{"aria-label": "Ingredient " ~ n}) }}'
+           '{% for e in entry.form.inci.errors %}<span class="error">{{ e }}</span>{% endfor %}</td>\n'
+           '        <td>{{ entry.form.amount(size=10, **{"aria-label": "Strength of ingredient " ~ n}) }}'
+           '{% for e in entry.form.amount.errors %}<span class="error">{{ e }}</span>{% endfor %}'
+           '<span class="row-hint" hidden></span></td>\n'
+           '        <td>{{ entry.form.qs(**{"aria-label": "Ingredient " ~ n ~ " is q.s."}) }}</td>')
+
+
+def test_row_cells_are_what_wtforms_draws(app):
+    """forms.row_cells draws a row's cells without WTForms' widgets, byte for byte as they
+    drew them: from stored data, from a posted form, with errors and hostile values."""
+    from werkzeug.datastructures import MultiDict
+
+    from configurator.web.forms import design_form, row_cells
+
+    tpl = app.jinja_env.from_string("<td>" + OLD_ROW)
+    rows = [{"inci": 'Aqua "x" <b>&', "amount": "", "qs": True},
+            {"inci": "Niacinamide", "amount": "5 %", "qs": False},
+            {"inci": "", "amount": "", "qs": False}]
+    posted = MultiDict({"name": "n", "product_type": "serum", "version": "1",
+                        "rows-0-inci": "x" * 130, "rows-0-amount": "y" * 40, "rows-0-qs": "on",
+                        "rows-1-inci": "Retinol", "rows-1-amount": "0.3 '%'", "rows-2-qs": "y"})
+    with app.test_request_context("/", method="POST"):
+        rs = app.extensions["rules"].current
+        forms = [design_form(rs, None, {"name": "n", "product_type": "serum", "rows": rows,
+                                        "version": "1"}),
+                 design_form(rs, posted)]
+        forms[1].validate()
+        assert forms[1].rows.entries[0].form.amount.errors  # a row with errors is drawn too
+        for form in forms:
+            for n, entry in enumerate(form.rows.entries, 1):
+                assert str(row_cells(entry, n)) == tpl.render(entry=entry, n=n)
