@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
+import scipy.sparse as sp
 
 from ...engine.formula import Formula
 from ...rules.kinds import Kind
@@ -203,6 +204,7 @@ class BulkChecker:
         self.F = (np.stack(self._F, axis=1) if self._F else np.zeros((m, 0)))
         self._applicable: dict[tuple[str, str, str], np.ndarray] = {}
         self.why: Counter[str] = Counter()  # rule id -> rows it sent to the engine (uncertain)
+        self._forbid_keys: dict[int, list[Key]] = {}
 
     # -- compile time -----------------------------------------------------------
 
@@ -245,6 +247,15 @@ class BulkChecker:
         except Unsupported as exc:
             self.unsupported[rule.id] = str(exc)
         return None
+
+    def forbid_keys(self, k: int) -> list[Key]:
+        """Constraint k's finding for each column (built once: a list as long as the catalog)."""
+        got = self._forbid_keys.get(k)
+        if got is None:
+            cid = self.cons[k].id
+            got = self._forbid_keys[k] = [("error", "constraint", f"constraint-{cid}", (nm,))
+                                          for nm in self.inci]
+        return got
 
     def _plan(self, kind: Kind, n: int, r: Rule) -> RulePlan:
         return RulePlan(n, r, kind, self.big(self.columns(r.triggers)), kind.bulk_plan(r, self))
@@ -375,8 +386,8 @@ class BulkChecker:
                 asked = cons[:, k]
                 if not asked.any():
                     continue
-                key_cols = [("error", "constraint", f"constraint-{c.id}", (nm,)) for nm in names]
                 if len(self.forbid[k]):
+                    key_cols = self.forbid_keys(k)
                     rr, kk = np.nonzero(ent & self.forbid_x[k][pid] & asked[:, None])
                     emit_pairs(rr, pid[rr, kk], "error", key_cols)
                 for cols, fcol, thr in self.tag_max[k]:
@@ -421,7 +432,12 @@ class Chunk:
         self.A = appl_prod.T[:, pidx]  # (R, C): row n is rule n's `when` for each design
         self.ph = d.ph[lo:hi]
         self.has_ph = ~np.isnan(self.ph)
-        self.T = P @ checker.F if checker.F.shape[1] else np.zeros((C, 0))
+        # the weighted sums (one column of F each): the sparse rows times F, a few terms a row
+        # instead of the whole catalog's columns (issue 19); a sum in another order than the
+        # engine's, as any matrix product (see the package docstring: `band`)
+        rr, kk = np.nonzero(self.ent)
+        self.T = np.asarray(sp.csr_matrix((pv[rr, kk], (rr, pid[rr, kk])), shape=(C, m))
+                            @ checker.F) if checker.F.shape[1] else np.zeros((C, 0))
         self.err = np.zeros(C, bool)
         self.unc = np.zeros(C, bool)
         self.names = checker.inci
