@@ -188,6 +188,17 @@ class Kind:
         ``weights``, ``big``, ``expression`` and the catalog."""
         return None
 
+    def bulk_sum(self, rule: Rule, plan: Any, ch: Any, trig: Any, thr: float,
+                 broken: Callable[[Any, float], Any]) -> None:
+        """The vectorized check of a limit on the members' weighted sum (``plan``: the bulk
+        checker's Total): where ``broken(sum, thr)``; rows whose re-ordered sum lies too
+        close to ``thr`` go to the engine."""
+        tot, inexact = ch.total(plan)
+        sev = rule.severity
+        ch.emit(trig & broken(tot, thr), sev, ch.live_key(sev, self.name, rule.id, plan.members))
+        if inexact:
+            ch.band(trig, tot, thr, plan.members, plan.ones)
+
     def bulk(self, rule: Rule, plan: Any, ch: Any, trig: Any) -> None:
         """Emit the rule's findings over one chunk ``ch`` of designs, on the rows ``trig``
         (applicable and triggered)."""

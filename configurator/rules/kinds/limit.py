@@ -6,6 +6,8 @@ A sum of the members' % × factor must stay at or under ``max`` (under it with
 
 from __future__ import annotations
 
+import operator
+
 from ...engine.report import Finding, FixAction
 from .base import (
     GATE_SLACK,
@@ -97,15 +99,9 @@ class Limit(Kind):
         return b.total(rule.members)
 
     def bulk(self, rule, plan, ch, trig, app):
-        if rule.max is None:
-            return
-        tot, inexact = ch.total(plan)
-        thr = rule.max + (1e-9 if rule.max_inclusive else -1e-9)
-        over = (tot > thr) if rule.max_inclusive else (tot >= thr)
-        sev = rule.severity
-        ch.emit(trig & over, sev, ch.live_key(sev, self.name, rule.id, plan.members))
-        if inexact:
-            ch.band(trig, tot, thr, plan.members, plan.ones)
+        if rule.max is not None:
+            self.bulk_sum(rule, plan, ch, trig, rule.max + (1e-9 if rule.max_inclusive else -1e-9),
+                          operator.gt if rule.max_inclusive else operator.ge)
 
     def words(self, rule, names=None, inci=None):
         if rule.max is None:

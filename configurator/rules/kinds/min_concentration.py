@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
+import operator
+
 from ...engine.report import Finding, FixAction
-from .base import (
-    GATE_SLACK,
-    GROUP_KEYS,
-    NONE,
-    RUN,
-    Kind,
-    Sum,
-    Words,
-    finding,
-    fmt,
-    members_text,
-    present_members,
-    where,
-)
+from . import base
+from .base import GATE_SLACK, GROUP_KEYS, NONE, RUN, Kind, Sum, Words
+from .words import fmt
 
 
 class MinConcentration(Kind):
@@ -37,16 +28,16 @@ class MinConcentration(Kind):
         return RUN
 
     def check(self, rule, ctx) -> list[Finding]:
-        hits = present_members(rule, ctx)
+        hits = base.present_members(rule, ctx)
         total = sum(p * f for _i, p, f in hits)
         if not hits or rule.min is None or total >= rule.min - 1e-9:
             return NONE
         names = tuple(ctx.inci[i] for i, _p, _f in hits)
         big_id, big_p, big_f = max(hits, key=lambda h: h[1])
         raise_to = round(big_p + (rule.min - total) / big_f, 4)
-        return [finding(rule, self.name, names,
+        return [base.finding(rule, self.name, names,
                         f"{' + '.join(names)} at {fmt(total)} % is under the {fmt(rule.min)} % "
-                        f"needed{where(rule)}.",
+                        f"needed{base.where(rule)}.",
                         f"Raise {ctx.inci[big_id]} to {fmt(raise_to)} %",
                         FixAction("set-percent", ctx.inci[big_id], raise_to))]
 
@@ -54,17 +45,11 @@ class MinConcentration(Kind):
         return b.total(rule.members)
 
     def bulk(self, rule, plan, ch, trig, app):
-        if rule.min is None:
-            return
-        tot, inexact = ch.total(plan)
-        thr = rule.min - 1e-9
-        sev = rule.severity
-        ch.emit(trig & (tot < thr), sev, ch.live_key(sev, self.name, rule.id, plan.members))
-        if inexact:
-            ch.band(trig, tot, thr, plan.members, plan.ones)
+        if rule.min is not None:
+            self.bulk_sum(rule, plan, ch, trig, rule.min - 1e-9, operator.lt)
 
     def words(self, rule, names=None, inci=None):
-        subject = members_text(rule, inci) if inci else ""
+        subject = base.members_text(rule, inci) if inci else ""
         if rule.min is None:
             return Words("", "", subject)
         limit = f"≥ {fmt(rule.min)} %" + (" in total" if len(rule.members) > 1 else "")
