@@ -295,13 +295,6 @@ class RuleSet:
                 memo[key] = got
         return got
 
-    def plan(self, application: str, area: str, form: str, age: str = "") -> Any:
-        """The engine's plan for one kind of product (configurator/engine/plan.py:
-        ``plan_for``, the engine's own cache)."""
-        from ..engine.plan import plan_for  # (the engine's; built from this rule set)
-
-        return plan_for(self, application, area, form, age)
-
     # Derived data: functools.cached_property, which keeps each value in the instance's
     # dict on first use (the frozen dataclass's setattr is not involved) and which the
     # disk cache of the built set (built.py: the dataclass fields only) never stores.

@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from ...engine.report import Finding, FixAction
+from ...findings import Finding, FixAction
 from ..model import Rule
 from .words import fmt, names_text, pct, span
 

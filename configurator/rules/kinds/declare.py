@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:  # numpy only for the bulk checker: `configurator check` never imports it
     import numpy as np
 
-from ...engine.report import Finding
+from ...findings import Finding
 from .base import (
     GATE_SLACK,
     GROUP_KEYS,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from ...engine.report import Finding
+from ...findings import Finding
 from ..expr import references
 from ..native import never_fires, programs
 from .base import GROUP_KEYS, NONE, Kind, Words, finding

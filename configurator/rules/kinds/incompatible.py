@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:  # numpy only for the bulk checker: `configurator check` never imports it
     import numpy as np
 
-from ...engine.report import Finding
+from ...findings import Finding
 from .base import GROUP_KEYS, NONE, SKIP, Kind, Pair, Words, finding, names_text
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import operator
 
-from ...engine.report import Finding, FixAction
+from ...findings import Finding, FixAction
 from .base import (
     GATE_SLACK,
     GROUP_KEYS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 
-from ...engine.report import Finding, FixAction
+from ...findings import Finding, FixAction
 from . import base
 from .base import GATE_SLACK, GROUP_KEYS, NONE, RUN, Kind, Sum, Words
 from .words import fmt

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...engine.report import Finding
+from ...findings import Finding
 from .base import GROUP_KEYS, NONE, Kind, Words, finding, fmt, members_text, present_members
 from .words import ph_problem, window_text
 

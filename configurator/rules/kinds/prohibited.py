@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...engine.report import Finding, FixAction
+from ...findings import Finding, FixAction
 from .base import GROUP_KEYS, NONE, RUN, Cap, Kind, Words, finding, members_text, where
 
 # the code of a prohibition below error (see Prohibited.check)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from ...engine.report import Finding
+from ...findings import Finding
 from .base import GROUP_KEYS, NONE, Kind, Words, finding, fmt, names_text, present_members
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from ...engine.report import FixAction
+from ...findings import FixAction
 
 _FMT: dict[float, str] = {}
 
