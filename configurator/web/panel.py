@@ -50,9 +50,16 @@ class PanelView(NamedTuple):
         return Markup("".join([_SEGMENTS.get(g) or _keep(_SEGMENTS, g, _segment_html(g))
                                for g in self.segments]))
 
+    def legend(self) -> Markup:
+        """The chart's legend: one item per segment, its colour (an SVG swatch: no inline
+        style, which the Content-Security-Policy refuses) and what it is, escaped."""
+        return Markup("".join([_LEGEND.get(g) or _keep(_LEGEND, g, _legend_html(g))
+                               for g in self.segments]))
+
 
 _ROWS: dict[Row, str] = {}  # a composition row → its <tr>
 _SEGMENTS: dict[Segment, str] = {}  # a chart segment → its <rect>
+_LEGEND: dict[Segment, str] = {}  # a chart segment → its legend <li>
 _KEEP_MAX = 4096
 
 
@@ -72,6 +79,11 @@ def _row_html(r: Row) -> str:
 def _segment_html(g: Segment) -> str:
     return (f'<rect x="{g.x}" y="0" width="{g.width}" height="28" fill="{g.fill}">'
             f"<title>{escape(g.title)}</title></rect>")
+
+
+def _legend_html(g: Segment) -> str:
+    return (f'<li><svg class="swatch" width="12" height="12" aria-hidden="true" focusable="false">'
+            f'<rect width="12" height="12" fill="{g.fill}"/></svg> {escape(g.title)}</li>')
 
 
 def panel_view(report: Report) -> PanelView:
