@@ -33,6 +33,10 @@ def test_a_future_day_shows_the_coming_rule_with_its_date(server, page, axe):
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", page.input_value("#check-on"))
     # as of 1 Jan 2027: still valid, with a warning naming the day the rule applies from
     page.fill("#check-on", "2027-01-01")
+    # (today's panel warns of the same coming rule: wait for the answer as of that day, which
+    # may come a preview later when the rows' check and the day's are two requests)
+    page.wait_for_function(
+        "() => (document.querySelector('#checked-on') || {}).innerText === '1 Jan 2027'")
     warning = page.locator("#panel .finding.warning", has_text=COMING)
     warning.wait_for()
     assert page.inner_text("#checked-on") == "1 Jan 2027"
