@@ -19,8 +19,8 @@ What is stored: the :class:`~configurator.rules.model.RuleSet`'s fields, except
 
 - ``inventory`` (it has its own cache, shared with every other rule set built on the
   same export, and is put back on load), ``directory`` (the same content may sit in
-  another folder: the loading folder is put back) and ``quiz`` (compiled after, from
-  its own document, stored beside);
+  another folder: the loading folder is put back) and ``quiz`` (compiled by the quiz
+  package from ``quiz_source``, which is stored);
 - each rule's compiled expression programs: CEL programs and Python closures do not
   pickle. The loader compiles them again from the rule's text on load
   (``recompile``), the same function its build uses.
@@ -131,8 +131,8 @@ class _Unpickler(pickle.Unpickler):
         return self._inventory
 
 
-def store(version: str, ruleset: model.RuleSet, quiz: Any, programs: frozenset[str]) -> None:
-    """Keep ``ruleset`` (built from ``version``) and its quiz document for the next load.
+def store(version: str, ruleset: model.RuleSet, programs: frozenset[str]) -> None:
+    """Keep ``ruleset`` (built from ``version``) for the next load.
 
     ``programs``: the Rule fields holding compiled programs, stored empty."""
     if diskcache.folder() is None:
@@ -142,7 +142,7 @@ def store(version: str, ruleset: model.RuleSet, quiz: Any, programs: frozenset[s
              if f.name not in _SKIP}
     fh = io.BytesIO()
     try:
-        _Pickler(fh, ruleset.inventory, programs).dump((state, quiz))
+        _Pickler(fh, ruleset.inventory, programs).dump(state)
     except Exception:  # something new that does not pickle: no cache, never an error
         return
     diskcache.put(key(version), fh.getvalue(), KIND)
@@ -150,8 +150,8 @@ def store(version: str, ruleset: model.RuleSet, quiz: Any, programs: frozenset[s
 
 
 def fetch(version: str, directory: str, inventory: Any,
-          recompile: Callable[[model.RuleSet], None]) -> tuple[model.RuleSet, Any] | None:
-    """The rule set built earlier from ``version`` and its quiz document, or None.
+          recompile: Callable[[model.RuleSet], None]) -> model.RuleSet | None:
+    """The rule set built earlier from ``version``, or None.
 
     ``recompile`` puts each rule's compiled programs back (the loader's own compiler)."""
     digest = key(version)
@@ -163,7 +163,7 @@ def fetch(version: str, directory: str, inventory: Any,
     enabled = gc.isenabled()
     gc.disable()  # tens of thousands of objects, none of them garbage: no collections midway
     try:
-        state, quiz = _Unpickler(io.BytesIO(raw), inventory).load()
+        state = _Unpickler(io.BytesIO(raw), inventory).load()
         ruleset = _NEW(model.RuleSet)
         ruleset.__dict__.update(state, inventory=inventory, directory=directory, quiz=None)
         recompile(ruleset)
@@ -172,4 +172,4 @@ def fetch(version: str, directory: str, inventory: Any,
     finally:
         if enabled:
             gc.enable()
-    return ruleset, quiz
+    return ruleset

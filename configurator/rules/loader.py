@@ -768,10 +768,10 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
         return _LOADED[cache_key]
     cached = None if ctx.problems else built.fetch(version, str(root), inventory, _recompile)
     if cached is not None:  # built earlier from the same files by the same code (built.py)
-        ruleset, quiz = cached
+        ruleset = cached
     else:
-        ruleset, quiz = _build(root, raws, version, files, inventory, ctx)
-        built.store(version, ruleset, quiz, PROGRAM_FIELDS)
+        ruleset = _build(root, raws, version, files, inventory, ctx)
+        built.store(version, ruleset, PROGRAM_FIELDS)
     # the quiz stays as written (ruleset.quiz_source): configurator.quiz.with_quiz compiles it
     if len(_LOADED) > 3:
         _LOADED.clear()
@@ -780,9 +780,9 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
 
 
 def _build(root: Path, raws: list[tuple[str, bytes]], version: str, files: list[str],
-           inventory: Inventory | None, ctx: _Ctx) -> tuple[RuleSet, tuple[str, Any] | None]:
-    """Parse, check and compile the rule files: the rule set (without its quiz) and the
-    quiz's file and document; raise :class:`RuleSetError` listing every problem."""
+           inventory: Inventory | None, ctx: _Ctx) -> RuleSet:
+    """Parse, check and compile the rule files: the rule set (its quiz as written,
+    ``quiz_source``); raise :class:`RuleSetError` listing every problem."""
     docs = _read_files(raws, ctx)
     ingredients: dict[str, Ingredient] = {}
     names: dict[str, str] = {}
@@ -911,4 +911,4 @@ def _build(root: Path, raws: list[tuple[str, bytes]], version: str, files: list[
         expr_tags=frozenset(t for r in rules for t in r.expr_tags),
         expr_names=frozenset(i for r in rules for i in r.expr_names), quiz_source=quiz,
     )
-    return ruleset, quiz
+    return ruleset
