@@ -40,7 +40,10 @@ bp.add_app_template_global(row_cells, "row_cells")
 
 class NewDesignForm(FlaskForm):
     name = StringField("Design name", validators=[DataRequired(), Length(max=200)])
-    product_type = SelectField("Product type", validators=[DataRequired()])
+    # No type is preselected: the list is alphabetical, so its first entry is a
+    # children's product (stricter rules), which nobody should get by not choosing.
+    product_type = SelectField("Product type",
+                               validators=[DataRequired("Choose a product type.")])
     base = SelectField("Base", validate_choice=False)
 
 
@@ -93,8 +96,8 @@ def _own_action(design_id: int):
 def new():
     rs = rules()
     form = NewDesignForm()
-    form.product_type.choices = choices(
-        (p.id, p.name) for p in sorted(rs.product_types.values(), key=lambda p: p.name))
+    form.product_type.choices = choices([("", "Choose a product type…")] + [
+        (p.id, p.name) for p in sorted(rs.product_types.values(), key=lambda p: p.name)])
     form.base.choices = choices([("", "No base: I give the whole formula")] + [
         (b.id, b.name) for b in sorted(rs.bases.values(), key=lambda b: b.name)])
     if form.validate_on_submit():

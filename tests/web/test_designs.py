@@ -53,6 +53,24 @@ def test_create_edit_save_reload(client, auth):
     assert "Serum 1" in dash and "draft" in dash
 
 
+def test_new_design_preselects_no_product_type(client, auth):
+    """The type list is alphabetical and starts with a children's product: nobody gets
+    one by not choosing. The page offers a blank first choice, and a form sent without
+    a type is refused with the field's own message, creating nothing."""
+    auth.login()
+    page = client.get("/designs/new").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="product_type"[^>]*>(.*?)</select>', page, re.S)
+    assert select and "required" in select.group(0)
+    first = re.search(r"<option[^>]*>([^<]*)</option>", select.group(1))
+    assert 'value=""' in first.group(0) and "Choose a product type" in first.group(1)
+    assert "selected" not in select.group(1)
+    before = client.get("/designs").get_data(as_text=True).count('href="/designs/')
+    r = client.post("/designs/new", data={"name": "No type", "product_type": "", "base": "",
+                                          "csrf_token": auth.csrf("/designs/new")})
+    assert r.status_code == 400 and "Choose a product type." in r.get_data(as_text=True)
+    assert client.get("/designs").get_data(as_text=True).count('href="/designs/') == before
+
+
 def test_over_limit_shows_finding_and_one_click_fix_without_js(client, auth):
     auth.login()
     did = new_design(client, auth)
