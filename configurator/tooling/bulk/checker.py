@@ -23,10 +23,11 @@ from .compose import Designs, Key, columns, compose_formulas, report_keys
 from .expr import Env, Program, Unsupported
 
 REL = 1e-12  # relative band around a threshold where a re-ordered sum is not trusted
-CHUNK = 16_384
-# the dense chunk (rows × columns, two float64 buffers) stays under ~128 MB each: with the
-# ~7,500 columns of the CosIng-sized catalog a 16,384-row chunk took 1 GB a buffer
-CHUNK_CELLS = 16_000_000
+# rows a chunk: nothing as wide as the catalog is built per chunk any more (a chunk holds
+# its rows' entries and ~80 weighted sums a row), so a chunk is as large as the loop over
+# the rules needs to pay for itself
+CHUNK = 32_768
+CHUNK_CELLS = 16_000_000  # (no longer used: the dense chunk's bound; kept for importers)
 BIG = 24  # a set of more columns than this is tested for "any present" by the matrix product
 
 
@@ -202,6 +203,11 @@ class BulkChecker:
 
         self.plans = [self._plan(KINDS[r.kind], n, r) for n, r in enumerate(rs.rules)]
         self.F = (np.stack(self._F, axis=1) if self._F else np.zeros((m, 0)))
+        # what the loop over rules reads first: the trigger columns (None: no trigger), the
+        # single one as an int, whether the rule names its members on the label
+        self._trig_cols = [p.trig if len(p.trig) else None for p in self.plans]
+        self._trig_one = [int(p.trig[0]) if len(p.trig) == 1 else None for p in self.plans]
+        self._label = [bool(p.rule.label_warning) for p in self.plans]
         self._applicable: dict[tuple[str, str, str], np.ndarray] = {}
         self.why: Counter[str] = Counter()  # rule id -> rows it sent to the engine (uncertain)
         self._forbid_keys: dict[int, list[Key]] = {}
@@ -281,7 +287,7 @@ class BulkChecker:
             raise ValueError("designs composed against another catalog")
         n = designs.n
         if chunk is None:
-            chunk = max(256, min(CHUNK, CHUNK_CELLS // (self.m + 1)))
+            chunk = CHUNK
         valid = np.ones(n, bool)
         unsure = np.zeros(n, bool)
         res = BulkResult(designs, valid, np.zeros(0, np.int64))
@@ -305,26 +311,38 @@ class BulkChecker:
                 res.fallback_keys[i] = report_keys(rep)
         return res
 
-    def _buffers(self, C: int) -> tuple[np.ndarray, np.ndarray]:
-        got = self.__dict__.get("_bufs")
-        if got is None or got[0].shape[0] < C:
-            got = self._bufs = (np.zeros((C, self.m + 1)), np.zeros((C, self.m), order="F"))
-        return got
-
     def _chunk(self, d: Designs, lo: int, hi: int, appl_prod: np.ndarray,
                blocks: list[Block] | None) -> tuple[np.ndarray, np.ndarray]:
         ch = Chunk(self, d, lo, hi, appl_prod, blocks)
-        for p in self.plans:
+        C = hi - lo
+        # each rule's `when`, per product: for every product of the chunk, for none, or for some
+        here = np.zeros(appl_prod.shape[0], bool)
+        here[np.unique(ch.pidx)] = True
+        sub = appl_prod[here]
+        every, some = sub.all(0).tolist(), sub.any(0).tolist()
+        ones = np.ones(C, bool)
+        ones.flags.writeable = False  # shared by every rule applying to the whole chunk
+        present, label = ch.present, self._label
+        for p, trig_cols, one in zip(self.plans, self._trig_cols, self._trig_one, strict=True):
+            n = p.n
+            if not some[n]:
+                continue
+            if one is not None:
+                if not present[one]:  # its one trigger is live in no row of the chunk
+                    continue
+            elif trig_cols is not None and not present[trig_cols].any():
+                continue
             rule = p.rule
             ch.current = rule.id
-            app = ch.A[p.n]
-            if not app.any():
-                continue
-            trig = ch.anylive(p.trig) & app if len(p.trig) else app
-            if rule.label_warning and len(p.trig):
-                ch.emit(trig, "info", ("dyn", _label_key(rule, self.col, self.inci)))
-            if not trig.any():
-                continue
+            app = ones if every[n] else appl_prod[:, n][ch.pidx]
+            if trig_cols is None:
+                trig = app.copy()
+            else:
+                trig = ch.anylive(p.trig) & app
+                if label[n]:
+                    ch.emit(trig, "info", ("dyn", _label_key(rule, self.col, self.inci)))
+                if not trig.any():
+                    continue
             p.kind.bulk(rule, p.own, ch, trig, app)  # the kind's vectorized check
         self._builtins(ch, d, lo, hi)
         return ch.err, ch.unc
@@ -405,39 +423,110 @@ class BulkChecker:
 
 
 
+class _Columns:
+    """The chunk's matrix read by column, as the kinds read it: ``P[:, c]`` (a column) or
+    ``P[:, cols]`` (rows × len(cols)), built on demand from the chunk's entries sorted by
+    column; ``live[:, c]`` the same as booleans (P > 0). Nothing as wide as the catalog is
+    built (issue 19: the dense C × m matrix was most of the check's time)."""
+
+    def __init__(self, C: int, m: int, starts: np.ndarray, rows: np.ndarray,
+                 vals: np.ndarray | None):
+        self.C, self.m, self.starts, self.rows, self.vals = C, m, starts, rows, vals
+        self.shape = (C, m)
+
+    def __getitem__(self, key):
+        r, c = key
+        if not (isinstance(r, slice) and r == slice(None)):
+            raise IndexError("a chunk's matrix is read by whole columns: [:, c]")
+        st, rows, vals = self.starts, self.rows, self.vals
+        if np.ndim(c) == 0:
+            c = int(c)
+            a, b = st[c], st[c + 1]
+            if vals is None:
+                out = np.zeros(self.C, bool)
+                out[rows[a:b]] = True
+            else:
+                out = np.zeros(self.C)
+                out[rows[a:b]] = vals[a:b]
+            return out
+        cs = np.asarray(c).tolist()
+        out = np.zeros((self.C, len(cs)), bool if vals is None else np.float64)
+        for j, c in enumerate(cs):
+            a, b = st[c], st[c + 1]
+            out[rows[a:b], j] = True if vals is None else vals[a:b]
+        return out
+
+
+def _by_column(m: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray):
+    """Entries (row, column, value), listed row by row, sorted by column (rows ascending within
+    a column): (starts, rows, values)."""
+    key = cols.astype(np.int16) if m < 32_000 else cols  # a 16-bit stable sort is a radix sort
+    order = np.argsort(key, kind="stable")
+    starts = np.zeros(m + 1, np.int64)
+    np.cumsum(np.bincount(cols, minlength=m), out=starts[1:])
+    return starts, rows[order], vals[order]
+
+
 class Chunk:
-    """One chunk of designs as the kinds' vectorized checks see it (``Kind.bulk``): the dense
-    matrix ``P`` (rows × columns, %), ``live`` (P > 0), the weighted sums ``T`` (P @ F),
-    the target pH, and the ways to emit findings and to send uncertain rows to the engine."""
+    """One chunk of designs as the kinds' vectorized checks see it (``Kind.bulk``): the
+    matrix ``P`` (rows × columns, %, read by column: ``P[:, c]``), ``live`` (P > 0),
+    the weighted sums ``T`` (P @ F), the target pH, and the ways to emit findings and to
+    send uncertain rows to the engine."""
 
     def __init__(self, checker: BulkChecker, d: Designs, lo: int, hi: int,
                  appl_prod: np.ndarray, blocks: list[Block] | None):
         m, C = checker.m, hi - lo
         self.checker, self.d, self.lo, self.C, self.blocks = checker, d, lo, C, blocks
-        r = np.arange(C)[:, None]
         pid, pv = d.pres_ids[lo:hi], d.pres_vals[lo:hi]
-        # the dense matrix: scattered row by row into a C-order scratch, copied block by block
-        # into a column-major one (a rule reads whole columns); both reused from chunk to chunk
-        Pc, Pf = checker._buffers(C)
-        Pc[r, pid] = pv
-        P = Pf[:C]
-        for b in range(0, C, 1024):
-            P[b:b + 1024] = Pc[b:min(b + 1024, C), :m]
-        Pc[r, pid] = 0.0
-        self.P, self.pid, self.pv = P, pid, pv
+        self.pid, self.pv = pid, pv
         self.aid = d.add_ids[lo:hi]
-        self.ent = (pv > 0) & (pid < m)  # the live entries of the sparse rows
-        self.live = P > 0
+        self.ent = ent = (pv > 0) & (pid < m)  # the live entries of the sparse rows
+        # the matrix as its entries sorted by column (what P[:, c] reads), not a dense
+        # C × m array: a row lists ~15 of the ~7,500 columns
+        inrow = pid < m
+        rr, kk = np.nonzero(inrow)
+        cc = pid[rr, kk].astype(np.int64)
+        vv = pv[rr, kk]
+        starts, srows, svals = _by_column(m, rr, cc, vv)
+        uent = ent
+        if len(srows) > 1:
+            # a column listed twice in a row: the matrix held the last value (a scatter)
+            scols = np.repeat(np.arange(m), np.diff(starts))
+            twice = (scols[1:] == scols[:-1]) & (srows[1:] == srows[:-1])
+            if twice.any():
+                keep = np.ones(len(srows), bool)
+                keep[:-1] = ~twice
+                order = np.argsort(cc.astype(np.int16) if m < 32_000 else cc, kind="stable")
+                gone = order[~keep]
+                uent = ent.copy()
+                uent[rr[gone], kk[gone]] = False
+                srows, svals, scols = srows[keep], svals[keep], scols[keep]
+                starts = np.zeros(m + 1, np.int64)
+                np.cumsum(np.bincount(scols, minlength=m), out=starts[1:])
+        self._uent = uent  # ent without the entries a later one of the same column overrides
+        lv = svals > 0
+        lstarts = np.zeros(m + 1, np.int64)
+        lcols = np.repeat(np.arange(m), np.diff(starts))[lv]
+        np.cumsum(np.bincount(lcols, minlength=m), out=lstarts[1:])
+        self._lstarts, self._lrows = lstarts, srows[lv]
+        self._starts, self._srows = starts, srows
+        self.P = _Columns(C, m, starts, srows, svals)
+        self.live = _Columns(C, m, lstarts, self._lrows, None)
+        self.present = lstarts[1:] > lstarts[:-1]  # (m,) the column is live in some row
         self.pidx = pidx = d.pidx[lo:hi]
-        self.A = appl_prod.T[:, pidx]  # (R, C): row n is rule n's `when` for each design
+        self._appl = appl_prod
         self.ph = d.ph[lo:hi]
         self.has_ph = ~np.isnan(self.ph)
         # the weighted sums (one column of F each): the sparse rows times F, a few terms a row
         # instead of the whole catalog's columns (issue 19); a sum in another order than the
         # engine's, as any matrix product (see the package docstring: `band`)
-        rr, kk = np.nonzero(self.ent)
-        self.T = np.asarray(sp.csr_matrix((pv[rr, kk], (rr, pid[rr, kk])), shape=(C, m))
-                            @ checker.F) if checker.F.shape[1] else np.zeros((C, 0))
+        if checker.F.shape[1]:
+            indptr = np.zeros(C + 1, np.int64)
+            np.cumsum(ent.sum(1), out=indptr[1:])
+            self.T = np.asarray(sp.csr_matrix((pv[ent], pid[ent], indptr), shape=(C, m))
+                                @ checker.F)
+        else:
+            self.T = np.zeros((C, 0))
         self.err = np.zeros(C, bool)
         self.unc = np.zeros(C, bool)
         self.names = checker.inci
@@ -448,6 +537,11 @@ class Chunk:
         self._bounds: dict[str, np.ndarray] = {}
         self._env: Env | None = None
 
+    @property
+    def A(self) -> np.ndarray:
+        """(R, C): row n is rule n's `when` for each design (built only when asked)."""
+        return self._appl.T[:, self.pidx]
+
     # -- reading the chunk
     def no(self) -> np.ndarray:
         return np.zeros(self.C, bool)
@@ -456,7 +550,9 @@ class Chunk:
         """Rows listing that ingredient (even at 0 %)."""
         got = self._listed.get(c)
         if got is None:
-            got = self._listed[c] = (self.pid == c).any(1)
+            got = np.zeros(self.C, bool)
+            got[self._srows[self._starts[c]:self._starts[c + 1]]] = True
+            self._listed[c] = got
         return got
 
     def anylive(self, cols: np.ndarray) -> np.ndarray:
@@ -465,12 +561,18 @@ class Chunk:
         f = self.checker._big_cols.get(cols.tobytes()) if len(cols) > BIG else None
         if f is not None:  # a sum of values >= 0 is > 0 exactly when one of them is
             return self.T[:, f] > 0
-        return self.live[:, cols].any(1)
+        out = np.zeros(self.C, bool)
+        st, rows = self._lstarts, self._lrows
+        for c in cols.tolist():
+            out[rows[st[c]:st[c + 1]]] = True
+        return out
 
     def count(self, cols: np.ndarray) -> np.ndarray:
-        if len(cols) == 1:
-            return self.live[:, cols[0]].astype(np.int32)
-        return self.live[:, cols].sum(1)
+        out = np.zeros(self.C, np.int32)
+        st, rows = self._lstarts, self._lrows
+        for c in cols.tolist():  # rows are distinct within a column
+            out[rows[st[c]:st[c + 1]]] += 1
+        return out
 
     def total(self, t: Total) -> tuple[np.ndarray, bool]:
         """(the weighted sum per row, whether it may be in another order than the engine's)."""
@@ -527,7 +629,9 @@ class Chunk:
         u = mask & (np.abs(value - thr) <= REL * np.abs(value))
         if u.any():
             rows = np.nonzero(u)[0]
-            n_terms = self.live[np.ix_(rows, cols)].sum(1)
+            times = np.zeros(self.checker.m + 1, np.int64)  # a column given twice counts twice
+            np.add.at(times, cols, 1)
+            n_terms = (times[self.pid[rows]] * self._uent[rows]).sum(1)
             rows = rows[n_terms > (2 if ones else 1)]
             if len(rows):
                 self.unc[rows] = True
