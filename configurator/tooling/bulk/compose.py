@@ -12,17 +12,19 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 
-from ...engine.compose import compose
-from ...engine.engine import base_suits, resolve_base, resolve_product, unprofiled
+from ...engine.compose import TOLERANCE, compose
+from ...engine.engine import base_suits, resolve_base, resolve_product
 from ...engine.formula import Addition, Formula, ProductSpec
 from ...engine.plan import plan_for
 from ...engine.report import Finding, Report
 from ...rules.model import RuleSet
 
 Key = tuple[str, str, str, tuple[str, ...]]  # (severity, code, rule, ingredients)
+_UNSEEN = object()
 
 
 def finding_key(f: Finding) -> Key:
@@ -92,88 +94,349 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
                      progress: Callable[[int], None] | None = None) -> Designs:
     """Compose each formula once, exactly as :func:`check` does, into a :class:`Designs`.
 
-    This is the per-formula part (a Python loop, ~10 µs a design): names
-    resolved, base expanded, q.s. balanced, and the findings of that stage
+    Names resolved, base expanded, q.s. balanced, and the findings of that stage
     (unknown names and references, totals, duplicate rows, base room and
-    suitability) taken from the engine's own functions.
+    suitability, unprofiled names). The common formula (every name a catalog column,
+    each listed once, no q.s. row) is composed vectorized, with the engine's own
+    arithmetic (the additions summed left to right, the base's lines added to them,
+    the q.s. line given up as the engine does: bit for bit); every other formula goes
+    through the engine's compose one at a time (:func:`_compose_one`). Each distinct
+    product type, base and list of constraints is resolved once, by the engine's
+    functions.
     """
     cols, col = columns(rs)
     m = len(cols)
+    n = len(formulas)
     base_ids = list(rs.bases)
     base_pos = {b: i for i, b in enumerate(base_ids)}
     cons_ids = list(rs.constraints)
     cons_pos = {c: i for i, c in enumerate(cons_ids)}
+    ings = rs.ingredients
     products: dict[tuple[str, str, str, str], int] = {}
-    n = len(formulas)
     pidx = np.zeros(n, np.int32)
     basev = np.full(n, -1, np.int32)
-    qsv = np.full(n, -1, np.int32)
     ph = np.full(n, np.nan)
     cons = np.zeros((n, len(cons_ids)), bool)
-    known = np.ones(n, bool)
-    pre: dict[int, list[Key]] = {}
-    pres_rows: list[list[tuple[int, float]]] = []
-    flags: list[list[bool]] = []
-    add_rows: list[list[tuple[int, float]]] = []
-    force = np.zeros(n, bool)
-    special: dict[tuple[str, str, str, str], frozenset[str]] = {}
-    ings = rs.ingredients
+    # per formula: what resolving its product, base and constraints said (finding keys)
+    head: list[list[Key] | None] = [None] * n  # product and base findings
+    tail: list[list[Key] | None] = [None] * n  # base-unsuitable, unknown constraints
+    prod_memo: dict = {}
+    base_memo: dict = {}
+    suit_memo: dict = {}
+    cons_memo: dict = {}
     for i, formula in enumerate(formulas):
-        out: list[Finding] = []
-        product = resolve_product(formula, rs, out)
-        app, area, form, _pt_id, age = product
-        base = resolve_base(formula, rs, out)
-        d = compose(formula, rs, base)
-        out.extend(d.findings)
-        for name in d.unknown:
-            out.append(Finding("error", "unknown-ingredient", "catalog", (name,), ""))
-        if base is not None and not base_suits(base, rs, product):
-            out.append(Finding("warning", "base-unsuitable", f"base-{base.id}", (), ""))
-        for cid in formula.constraints:
-            if cid in cons_pos:
-                cons[i, cons_pos[cid]] = True
-            else:
-                out.append(Finding("error", "unknown-reference", "constraint", (), ""))
-        if out:
-            pre[i] = [finding_key(f) for f in out]
-        pidx[i] = products.setdefault((app, area, form, age), len(products))
+        spec = formula.product_type
+        pr = prod_memo.get(spec)
+        if pr is None:
+            out: list[Finding] = []
+            product = resolve_product(formula, rs, out)
+            app, area, form, _pt_id, age = product
+            pr = prod_memo[spec] = (products.setdefault((app, area, form, age), len(products)),
+                                    product, [finding_key(f) for f in out])
+        bname = formula.base
+        br = base_memo.get(bname)
+        if br is None:
+            out = []
+            base = resolve_base(formula, rs, out)
+            br = base_memo[bname] = (base, -1 if base is None else base_pos[base.id],
+                                     [finding_key(f) for f in out])
+        pidx[i] = pr[0]
+        keys = pr[2] + br[2] if (pr[2] or br[2]) else None
+        if keys:
+            head[i] = keys
+        base = br[0]
+        more: list[Key] = []
         if base is not None:
-            basev[i] = base_pos[base.id]
-        if d.qs is not None and d.qs in col:
-            qsv[i] = col[d.qs]
+            basev[i] = br[1]
+            sk = (bname, spec)
+            suits = suit_memo.get(sk)
+            if suits is None:
+                suits = suit_memo[sk] = base_suits(base, rs, pr[1])
+            if not suits:
+                more.append(("warning", "base-unsuitable", f"base-{base.id}", ()))
+        if formula.constraints:
+            cr = cons_memo.get(formula.constraints)
+            if cr is None:
+                pos, unknown = [], []
+                for cid in formula.constraints:
+                    if cid in cons_pos:
+                        pos.append(cons_pos[cid])
+                    else:
+                        unknown.append(finding_key(Finding("error", "unknown-reference",
+                                                           "constraint", (), "")))
+                cr = cons_memo[formula.constraints] = (pos, unknown)
+            cons[i, cr[0]] = True
+            more.extend(cr[1])
+        if more:
+            tail[i] = more
         p = formula.target_ph if formula.target_ph is not None else (
             base.ph_target if base else None)
         if p is not None:
             ph[i] = p
-        known[i] = not d.unknown
-        key = (app, area, form, age)
-        trig = special.get(key)
-        if trig is None:
-            trig = special[key] = _special_triggers(rs, key)
-        if not trig.isdisjoint(d.present) or any(k not in col for k in d.present):
-            force[i] = True
-        lone = [finding_key(unprofiled(ings[k])) for k, v in d.present.items()
-                if v > 0 and not ings[k].profiled and k in col]
-        if lone:  # the engine's one warning for each (its key needs no numbers)
-            pre.setdefault(i, []).extend(lone)
-        pres_rows.append([(col[k], v) for k, v in d.present.items() if k in col])
-        flags.append([k in d.added for k in d.present if k in col])
-        add_rows.append([(col[k], v) for k, v in d.added.items() if k in col])
-        if progress and i % 1000 == 999:
-            progress(1000)
-    if progress and n % 1000:
-        progress(n % 1000)
-    pres_ids, pres_vals = _pad(pres_rows, m)
-    add_ids, add_vals = _pad(add_rows, m)
-    pres_added = np.zeros(pres_ids.shape, bool)
-    for i, f in enumerate(flags):
-        pres_added[i, :len(f)] = f
+    # every row of every formula, flat: its column (-1: no column or unknown), %, q.s.
+    rows_of = [f.ingredients for f in formulas]
+    lens = np.fromiter(map(len, rows_of), np.int64, n)
+    flat = [a for rows in rows_of for a in rows]
+    names = [a.inci for a in flat]
+    memo = rs.lookup_memo
+    name_col: dict[str, int] = {}
+    for nm in set(names):
+        iid = memo.get(nm, _UNSEEN)
+        if iid is _UNSEEN:
+            iid = rs.lookup(nm)
+        name_col[nm] = col.get(iid, -1) if iid is not None else -1
+    fcol = np.fromiter(map(name_col.__getitem__, names), np.int64, len(names))
+    fval = np.array([a.percent for a in flat], dtype=np.float64)  # None: nan
+    fqs = np.fromiter((a.qs for a in flat), bool, len(flat))
+    fid = np.repeat(np.arange(n), lens)
+    start = np.zeros(n + 1, np.int64)
+    np.cumsum(lens, out=start[1:])
+    odd = (fcol < 0) | fqs | np.isnan(fval)
+    slow = np.zeros(n, bool)
+    slow[fid[odd]] = True
+    if len(fcol) > 1:  # an ingredient listed twice in a formula
+        order = np.lexsort((fcol, fid))
+        sf, sc = fid[order], fcol[order]
+        twice = (sf[1:] == sf[:-1]) & (sc[1:] == sc[:-1])
+        slow[sf[1:][twice]] = True
+    bt = _base_tables(rs, col, m)
+    slow |= (basev >= 0) & ~bt.ok[basev]
+    fast = np.nonzero(~slow)[0]
+    # the common formulas, vectorized
+    ka = int(lens[fast].max()) if len(fast) else 0
+    ka = max(ka, 1)
+    nf = len(fast)
+    a_ids = np.full((nf, ka), m, np.int64)
+    a_vals = np.zeros((nf, ka))
+    if nf:
+        sel = ~slow[fid]
+        r_of = np.cumsum(~slow) - 1  # a fast formula's row among the fast ones
+        pos = np.arange(len(fid)) - start[fid]
+        a_ids[r_of[fid[sel]], pos[sel]] = fcol[sel]
+        a_vals[r_of[fid[sel]], pos[sel]] = 0.0 + fval[sel]  # as the engine's `0.0 + percent`
+    fb = basev[fast]
+    with_base = fb >= 0
+    comp = _with_bases(bt, np.where(with_base, fb, 0), a_ids, a_vals, m)
+    f_pres_ids = np.where(with_base[:, None], comp.pres_ids, np.concatenate(
+        [a_ids, np.full((nf, comp.pres_ids.shape[1] - ka), m)], axis=1))
+    f_pres_vals = np.where(with_base[:, None], comp.pres_vals, np.concatenate(
+        [a_vals, np.zeros((nf, comp.pres_ids.shape[1] - ka))], axis=1))
+    f_over = with_base & comp.over
+    f_qs = np.where(with_base, comp.qs, -1)
+    f_totals = ~with_base & (np.abs(comp.additions - 100.0) > TOLERANCE)
+    # the others, one at a time through the engine's compose
+    slow_rows = np.nonzero(slow)[0].tolist()
+    s_out = [_compose_one(formulas[i], rs, col, basev[i], base_ids) for i in slow_rows]
+    # together
+    kp = max([f_pres_ids.shape[1]] + [len(o[1]) for o in s_out])
+    kadd = max([ka] + [len(o[3]) for o in s_out])
+    pres_ids = np.full((n, kp), m, np.int32)
+    pres_vals = np.zeros((n, kp))
+    pres_added = np.zeros((n, kp), bool)
+    add_ids = np.full((n, kadd), m, np.int32)
+    add_vals = np.zeros((n, kadd))
+    qsv = np.full(n, -1, np.int32)
+    known = np.ones(n, bool)
+    kf = f_pres_ids.shape[1]
+    pres_ids[fast, :kf] = f_pres_ids
+    pres_vals[fast, :kf] = f_pres_vals
+    pres_added[fast, :ka] = a_ids < m
+    add_ids[fast, :ka] = a_ids
+    add_vals[fast, :ka] = a_vals
+    qsv[fast] = f_qs
+    mid: dict[int, list[Key]] = {}
+    for j in np.nonzero(f_over)[0].tolist():
+        b = bt.bases[fb[j]]
+        mid[int(fast[j])] = [("error", "base-capacity", f"base-{b.id}", (ings[b.qs].inci,))]
+    totals = [("error", "totals", "formula-totals", ())]
+    for j in np.nonzero(f_totals)[0].tolist():
+        mid[int(fast[j])] = totals
+    slow_keys: dict[int, list[Key]] = {}
+    for i, (keys, prow, flags, arow, qs, kn, _nocol) in zip(slow_rows, s_out, strict=True):
+        if prow:
+            pres_ids[i, :len(prow)] = [c for c, _v in prow]
+            pres_vals[i, :len(prow)] = [v for _c, v in prow]
+            pres_added[i, :len(flags)] = flags
+        if arow:
+            add_ids[i, :len(arow)] = [c for c, _v in arow]
+            add_vals[i, :len(arow)] = [v for _c, v in arow]
+        qsv[i] = qs
+        known[i] = kn
+        if keys:
+            slow_keys[i] = keys
+    # rows only the engine checks exactly: a dated or category-uncertain rule's trigger
+    # listed (at any %); a slow formula's name without a column
+    force = np.zeros(n, bool)
+    for key, k in products.items():
+        trig = _special_triggers(rs, key)
+        if not trig:
+            continue
+        hot = np.zeros(m + 1, bool)
+        hot[[col[t] for t in trig if t in col]] = True
+        rows = np.nonzero(pidx == k)[0]
+        force[rows] = hot[pres_ids[rows]].any(1)
+    for i, o in zip(slow_rows, s_out, strict=True):
+        if o[6]:
+            force[i] = True  # an inventory name first met after load: no column
+    # the engine's one warning for each unprofiled ingredient present (> 0), in its order
+    bare = np.append(_bare(rs, cols), False)
+    lone_rows = np.nonzero((bare[pres_ids] & (pres_vals > 0)).any(1))[0].tolist()
+    lone_key = _unprofiled_keys(rs, cols)
+    pre: dict[int, list[Key]] = {}
+    for i in sorted({i for i in range(n) if head[i] is not None or tail[i] is not None}
+                    | mid.keys() | slow_keys.keys()):
+        if i in slow_keys:
+            keys = slow_keys[i]
+        else:
+            keys = [*(head[i] or ()), *mid.get(i, ()), *(tail[i] or ())]
+        if keys:
+            pre[i] = keys
+    for i in lone_rows:
+        lone = [lone_key(c) for c, v in zip(pres_ids[i].tolist(), pres_vals[i].tolist(),
+                                            strict=True) if bare[c] and v > 0]
+        got = pre.get(i)
+        if got is None:
+            pre[i] = lone
+        else:
+            pre[i] = got + lone
+    if progress:
+        progress(n)
     pre_error = np.zeros(n, bool)
     for i, keys in pre.items():
         pre_error[i] = any(k[0] == "error" for k in keys)
     return Designs(rs, cols, list(products), pidx, basev, qsv, ph, cons, pres_ids, pres_vals,
                    add_ids, add_vals, known, pre, pre_error, formulas.__getitem__, pres_added,
                    force)
+
+
+def _compose_one(formula: Formula, rs: RuleSet, col: dict[str, int], bpos: int,
+                 base_ids: list[str]):
+    """One formula through the engine's compose: (findings of that stage other than the
+    product's, base's, suitability's and constraints', which are added around them, here
+    in the engine's order: all of them), present rows, added flags, additions, q.s.
+    column, whether every name is known, whether an ingredient has no column."""
+    out: list[Finding] = []
+    product = resolve_product(formula, rs, out)
+    base = resolve_base(formula, rs, out)
+    d = compose(formula, rs, base)
+    out.extend(d.findings)
+    for name in d.unknown:
+        out.append(Finding("error", "unknown-ingredient", "catalog", (name,), ""))
+    if base is not None and not base_suits(base, rs, product):
+        out.append(Finding("warning", "base-unsuitable", f"base-{base.id}", (), ""))
+    for cid in formula.constraints:
+        if cid not in rs.constraints:
+            out.append(Finding("error", "unknown-reference", "constraint", (), ""))
+    keys = [finding_key(f) for f in out]
+    qs = col[d.qs] if d.qs is not None and d.qs in col else -1
+    return (keys, [(col[k], v) for k, v in d.present.items() if k in col],
+            [k in d.added for k in d.present if k in col],
+            [(col[k], v) for k, v in d.added.items() if k in col], qs, not d.unknown,
+            any(k not in col for k in d.present))
+
+
+
+class _Bases(NamedTuple):
+    """The bases as arrays: lines (column, %), q.s. column and room, target pH; ``ok``: the
+    base can be composed vectorized (every line a column, each once, the q.s. among them)."""
+
+    bases: list
+    ids: np.ndarray  # int (nb, kb), padded with m
+    vals: np.ndarray  # float (nb, kb)
+    qs: np.ndarray  # int (nb,)
+    room: np.ndarray  # float (nb,): the q.s. line's %
+    ph: np.ndarray  # float (nb,), nan: none
+    ok: np.ndarray  # bool (nb,)
+
+
+def _base_tables(rs: RuleSet, col: dict[str, int], m: int) -> _Bases:
+    bases = [rs.bases[b] for b in rs.bases]
+    kb = max([len(b.composition) for b in bases] + [1])
+    ids = np.full((len(bases), kb), m, np.int64)
+    vals = np.zeros((len(bases), kb))
+    qs = np.zeros(len(bases), np.int64)
+    room = np.zeros(len(bases))
+    ph = np.full(len(bases), np.nan)
+    ok = np.ones(len(bases), bool)
+    for k, b in enumerate(bases):
+        lines = [line.ingredient for line in b.composition]
+        if (len(set(lines)) < len(lines) or any(i not in col for i in lines)
+                or b.qs not in col or b.qs not in lines):
+            ok[k] = False
+            continue
+        for j, line in enumerate(b.composition):
+            ids[k, j] = col[line.ingredient]
+            vals[k, j] = line.percent
+        qs[k] = col[b.qs]
+        room[k] = dict((line.ingredient, line.percent) for line in b.composition)[b.qs]
+        if b.ph_target is not None:
+            ph[k] = b.ph_target
+    return _Bases(bases, ids, vals, qs, room, ph, ok)
+
+
+class _Composed(NamedTuple):
+    pres_ids: np.ndarray  # (n, ka + kb): the additions' slots, then the base's lines
+    pres_vals: np.ndarray
+    over: np.ndarray  # bool (n,): the additions exceed the base's room
+    qs: np.ndarray  # int (n,): the q.s. column
+    additions: np.ndarray  # float (n,): the additions summed left to right
+
+
+def _with_bases(bt: _Bases, base: np.ndarray, add_ids: np.ndarray, add_vals: np.ndarray,
+                m: int) -> _Composed:
+    """Distinct additions (columns, padded with m and 0.0) on a base each, as the engine's
+    compose does it: the same operations in the same order, so bit for bit."""
+    n, ka = add_ids.shape
+    additions = np.zeros(n)
+    for k in range(ka):  # left to right, as the engine's sum()
+        additions = additions + add_vals[:, k]
+    rid = bt.ids[base]  # (n, kb) the base's lines
+    rval = bt.vals[base].copy()
+    qs = bt.qs[base]
+    # a base line that is also an addition: its value joins the addition's slot
+    hit = rid[:, :, None] == add_ids[:, None, :]  # (n, kb, ka)
+    in_add = hit.any(2)
+    slot_vals = add_vals.copy()
+    if in_add.any():
+        r, jb, ja = np.nonzero(hit)
+        slot_vals[r, ja] = add_vals[r, ja] + rval[r, jb]
+    room = bt.room[base]
+    over = additions > room + 1e-9
+    take = np.where(over, room, additions)
+    # the q.s. line: wherever it sits (in the base part, or an addition slot)
+    qs_in_add = add_ids == qs[:, None]
+    base_vals = np.where(in_add, 0.0, rval)
+    base_ids = np.where(in_add, m, rid)
+    qs_base = base_ids == qs[:, None]
+    base_vals = np.where(qs_base, base_vals - take[:, None], base_vals)
+    slot_vals = np.where(qs_in_add, slot_vals - take[:, None], slot_vals)
+    # a q.s. line at <= 1e-12 that the client did not add is exactly 0
+    qs_added = qs_in_add.any(1)
+    base_vals = np.where(qs_base & (base_vals <= 1e-12) & ~qs_added[:, None], 0.0, base_vals)
+    return _Composed(np.concatenate([add_ids, base_ids], axis=1),
+                     np.concatenate([slot_vals, base_vals], axis=1), over, qs, additions)
+
+
+def _bare(rs: RuleSet, cols: list[str]) -> np.ndarray:
+    """bool (m,): the column is an unprofiled (inventory-only) ingredient."""
+    ings = rs.ingredients
+    return np.array([not ings[c].profiled for c in cols], bool)
+
+
+def _unprofiled_keys(rs: RuleSet, cols: list[str]) -> Callable[[int], Key]:
+    """Column -> the key of the engine's ``unprofiled`` warning (its message is not needed:
+    the key is (severity, code, rule, ingredients); tests/tooling/test_bulk_compose.py
+    holds it to ``finding_key(unprofiled(ing))``)."""
+    ings = rs.ingredients
+    got: dict[int, Key] = {}
+
+    def key(c: int) -> Key:
+        k = got.get(c)
+        if k is None:
+            ing = ings[cols[c]]
+            k = got[c] = ("warning", "unprofiled-ingredient", f"inventory-{ing.id}", (ing.inci,))
+        return k
+    return key
 
 
 def _special_triggers(rs: RuleSet, product: tuple[str, str, str, str]) -> frozenset[str]:
@@ -208,55 +471,19 @@ def compose_arrays(rs: RuleSet, product_types: Sequence[str], pt: np.ndarray, ba
     cols, _col = columns(rs)
     m = len(cols)
     n, ka = add_ids.shape
-    bases = [rs.bases[b] for b in rs.bases]
     col = {c: j for j, c in enumerate(cols)}
-    kb = max(len(b.composition) for b in bases)
-    b_ids = np.full((len(bases), kb), m, np.int32)
-    b_vals = np.zeros((len(bases), kb))
-    b_qs = np.zeros(len(bases), np.int32)
-    b_ph = np.full(len(bases), np.nan)
-    b_room = np.zeros(len(bases))
-    for k, b in enumerate(bases):
-        for j, line in enumerate(b.composition):
-            b_ids[k, j] = col[line.ingredient]
-            b_vals[k, j] = line.percent
-        b_qs[k] = col[b.qs]
-        b_room[k] = dict((line.ingredient, line.percent) for line in b.composition)[b.qs]
-        if b.ph_target is not None:
-            b_ph[k] = b.ph_target
+    bt = _base_tables(rs, col, m)
+    if not bt.ok[np.unique(base)].all():
+        raise ValueError("compose_arrays: a base whose lines are not each a catalog column once")
+    bases = bt.bases
     add_vals = np.where(add_ids < m, add_vals, 0.0)  # padding carries nothing
-    additions = np.zeros(n)
-    for k in range(ka):  # left to right, as the engine's sum()
-        additions = additions + add_vals[:, k]
-    rid = b_ids[base]  # (n, kb) the base's lines
-    rval = b_vals[base].copy()
-    qs = b_qs[base]
-    # a base line that is also an addition: its value joins the addition's slot
-    hit = rid[:, :, None] == add_ids[:, None, :]  # (n, kb, ka)
-    in_add = hit.any(2)
-    slot_vals = add_vals.copy()
-    if in_add.any():
-        r, jb, ja = np.nonzero(hit)
-        slot_vals[r, ja] = add_vals[r, ja] + rval[r, jb]
-    room = b_room[base]
-    over = additions > room + 1e-9
-    take = np.where(over, room, additions)
-    # the q.s. line: wherever it sits (in the base part, or an addition slot)
-    qs_in_add = add_ids == qs[:, None]
-    base_vals = np.where(in_add, 0.0, rval)
-    base_ids = np.where(in_add, m, rid)
-    qs_base = base_ids == qs[:, None]
-    base_vals = np.where(qs_base, base_vals - take[:, None], base_vals)
-    slot_vals = np.where(qs_in_add, slot_vals - take[:, None], slot_vals)
-    # a q.s. line at <= 1e-12 that the client did not add is exactly 0
-    qs_added = qs_in_add.any(1)
-    base_vals = np.where(qs_base & (base_vals <= 1e-12) & ~qs_added[:, None], 0.0, base_vals)
-    pres_ids = np.concatenate([add_ids, base_ids], axis=1)
-    pres_vals = np.concatenate([slot_vals, base_vals], axis=1)
+    comp = _with_bases(bt, base, add_ids, add_vals, m)
+    pres_ids, pres_vals, over, qs = comp.pres_ids, comp.pres_vals, comp.over, comp.qs
+    kb = bt.ids.shape[1]
     products = [(rs.product_types[p].application, rs.product_types[p].area,
                  rs.product_types[p].form, rs.product_types[p].age) for p in product_types]
     ph_given = ph
-    ph = np.where(np.isnan(ph_given), b_ph[base], ph_given)
+    ph = np.where(np.isnan(ph_given), bt.ph[base], ph_given)
     pre: dict[int, list[Key]] = {}
     for i in np.nonzero(over)[0].tolist():
         b = bases[base[i]]
@@ -281,14 +508,14 @@ def compose_arrays(rs: RuleSet, product_types: Sequence[str], pt: np.ndarray, ba
         hot = np.zeros(m + 1, bool)
         hot[[col[t] for t in trig if t in col]] = True
         force |= rows & (hot[pres_ids] & (pres_vals > 0)).any(1)
+    lone_key = _unprofiled_keys(rs, cols)
     for i in np.nonzero((bare[pres_ids] & (pres_vals > 0)).any(1))[0].tolist():
         pre.setdefault(i, []).extend(
-            finding_key(unprofiled(ings[cols[c]])) for c, v in
-            zip(pres_ids[i].tolist(), pres_vals[i].tolist(), strict=True)
-            if c < m and v > 0 and not ings[cols[c]].profiled)
+            lone_key(c) for c, v in zip(pres_ids[i].tolist(), pres_vals[i].tolist(), strict=True)
+            if bare[c] and v > 0)
     return Designs(rs, cols, products, pt.astype(np.int32), base.astype(np.int32),
                    qs.astype(np.int32), ph, cons, pres_ids.astype(np.int32), pres_vals,
                    add_ids.astype(np.int32), add_vals, np.ones(n, bool), pre, over.copy(), formula,
-                   np.concatenate([add_ids < m, np.zeros(base_ids.shape, bool)], axis=1), force)
+                   np.concatenate([add_ids < m, np.zeros((n, kb), bool)], axis=1), force)
 
 
