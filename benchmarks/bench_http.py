@@ -12,8 +12,10 @@ preloaded, one process group each):
     JSON body and answers a small JSON object.
 Each round drives, one after the other, in an order that alternates from round to
 round: the floor, ``POST /api/v1/validate`` (a 13-row leave-on cream, no cookie: a
-stateless client) and ``POST /designs/preview`` (the editor's live check, logged in,
-the same form bench_live.py sends). The host's speed drifts (a shared VM), so the
+stateless client), ``POST /designs/preview`` (the editor's live check, logged in,
+the same form bench_live.py sends) and the bare app's ``POST /preview``: bare Flask
+doing the preview's own work with the app's functions, nothing around it (see
+``bare_app``), so that preview ÷ that is the app's own cost around the work. The host's speed drifts (a shared VM), so the
 figure is the median of the per-round ratios target ÷ floor, not a ratio of totals.
 Beside req/s each line gives the CPU time per request of the server's process group
 (gunicorn master and workers, from /proc) and of wrk: on a shared machine other jobs'
@@ -80,15 +82,50 @@ end
 
 
 def bare_app():
-    """The floor: Flask alone, reading a JSON body and answering JSON."""
-    from flask import Flask, request
+    """The floor: Flask alone, reading a JSON body and answering JSON.
 
-    app = Flask("bare")
+    Its second view, ``POST /preview``, is a second floor for the designer preview: bare
+    Flask doing the preview's own work with the app's own functions (the form read into
+    a document, parsed, checked as of today, the live summary, the panel template
+    with its findings and composition), without what the app puts around it (session
+    cookie, login, CSRF and control-character hooks, security headers, rule-file
+    stamp). The preview ÷ this floor is the app's own cost around the work; the preview
+    ÷ ``/echo`` (the issue's goal) is the work and that cost together.
+    """
+    from flask import Flask, render_template, request
+
+    app = Flask("bare", template_folder=str(ROOT / "templates"))
 
     @app.post("/echo")
     def echo():
         data = request.get_json()
         return {"ok": True, "keys": len(data)}
+
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from datetime import date
+
+    from configurator.days import day_text
+    from configurator.engine import check, parse_formula
+    from configurator.rules import load_rules
+    from configurator.web.forms import formdata_document
+    from configurator.web.panel import findings_html, panel_view
+    from configurator.web.summary import summary_view
+
+    rs = load_rules()
+    app.jinja_env.globals.update(panel_view=panel_view, findings_html=findings_html)
+
+    @app.post("/preview")
+    def preview():
+        pending: list = []
+        doc, _where = formdata_document(request.form, pending)
+        report = check(parse_formula(doc, "form"), rs, date.today())
+        today = date.today()
+        return render_template(
+            "designs/_panel.html", report=report, problems=[], editable=True,
+            summary=summary_view(report, rs, doc.get("constraints") or (), [], pending),
+            pending=[], check_on=today.isoformat(), checked_on=day_text(today), coming={},
+            day_note="")
 
     return app
 
@@ -229,12 +266,15 @@ def in_process(count: int) -> None:
     doc, fbody = json.dumps(DOC).encode(), urllib.parse.urlencode(form).encode()
     cookie = {"Cookie": f"session={c.get_cookie('session').value}"}
     calls = {}
+    bare = bare_app()
     for name, a, path, body, ctype, hdr in (
-            ("bare Flask POST /echo (floor)", bare_app(), "/echo", doc, "application/json", {}),
+            ("bare Flask POST /echo (floor)", bare, "/echo", doc, "application/json", {}),
             ("app POST /api/v1/ping", app, "/api/v1/ping", doc, "application/json", {}),
             ("POST /api/v1/validate", app, "/api/v1/validate", doc, "application/json", {}),
             ("POST /designs/preview", app, "/designs/preview", fbody,
-             "application/x-www-form-urlencoded", cookie)):
+             "application/x-www-form-urlencoded", cookie),
+            ("bare Flask POST /preview (work)", bare, "/preview", fbody,
+             "application/x-www-form-urlencoded", {})):
         env = EnvironBuilder(path=path, method="POST", data=body, content_type=ctype,
                              headers={**ua, **hdr}).get_environ()
         calls[name] = (a, env, body)
@@ -314,6 +354,7 @@ def main() -> None:
             post(base + "/designs/preview", form.encode(), "application/x-www-form-urlencoded",
                  cookie)
             post(bare + "/echo", doc.encode(), "application/json")
+            post(bare + "/preview", form.encode(), "application/x-www-form-urlencoded")
         app_pg, bare_pg = servers[0].pid, servers[1].pid  # each server's own process group
         targets = {
             "bare Flask POST /echo (floor)": (bare + "/echo", lua_file(
@@ -322,6 +363,8 @@ def main() -> None:
                 tmp, "validate", doc, "application/json"), app_pg),
             "POST /designs/preview": (base + "/designs/preview", lua_file(
                 tmp, "preview", form, "application/x-www-form-urlencoded", cookie), app_pg),
+            "bare Flask POST /preview (work)": (bare + "/preview", lua_file(
+                tmp, "bare-preview", form, "application/x-www-form-urlencoded"), bare_pg),
         }
         names = list(targets)
         results: dict[str, list[dict]] = {n: [] for n in names}
@@ -351,6 +394,11 @@ def main() -> None:
                   + ("" if name == names[0] else
                      f"  ÷ floor {statistics.median(ratios):.0%} (rounds {min(ratios):.0%}–"
                      f"{max(ratios):.0%})"))
+        work = results["bare Flask POST /preview (work)"]
+        pr = [x["rps"] / w["rps"] for x, w in zip(results["POST /designs/preview"], work,
+                                                   strict=True)]
+        print(f"POST /designs/preview ÷ bare Flask doing the same work: "
+              f"{statistics.median(pr):.0%} (rounds {min(pr):.0%}–{max(pr):.0%})")
     finally:
         for s in servers:
             stop(s)
