@@ -21,6 +21,7 @@ from ...rules.kinds import Kind
 from ...rules.model import Rule, RuleSet
 from .compose import Designs, Key, columns, compose_formulas, report_keys
 from .expr import Env, Program, Unsupported
+from .naming import Solubility, name_all
 
 REL = 1e-12  # relative band around a threshold where a re-ordered sum is not trusted
 # rows a chunk: nothing as wide as the catalog is built per chunk any more (a chunk holds
@@ -52,22 +53,7 @@ class RulePlan(NamedTuple):
     own: Any
 
 
-@dataclass
-class _Row:
-    """What a finding's ingredient list needs of one design (built only to name findings)."""
-
-    order: list[int]  # the composition's columns, in the engine's order
-    live: set[int]
-    listed: set[int]
-    added: list[int]
-    base: int
-
-
-# A block of findings: rows (global) and how to name each one.
-#   ("const", key)                      the same key for every row
-#   ("col", keys_by_col, cols)          one key per (row, column) pair (a list, or
-#                                       fn(row_info, column) -> key)
-#   ("dyn", fn)                         fn(row_info) -> key
+# A block of findings: rows (global) and how to name each one (a spec: see .naming).
 Block = tuple[np.ndarray, tuple]
 
 
@@ -81,51 +67,13 @@ class BulkResult:
     blocks: list[Block] = field(default_factory=list)
     fallback_keys: dict[int, list[Key]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
-
-    def _row(self, i: int) -> _Row:
-        d = self.designs
-        m = len(d.cols)
-        ids = d.pres_ids[i].tolist()
-        vals = d.pres_vals[i].tolist()
-        order = [c for c in ids if c < m]
-        return _Row(order, {c for c, v in zip(ids, vals, strict=True) if c < m and v > 0},
-                    set(order), [c for c in d.add_ids[i].tolist() if c < m], int(d.base[i]))
+    names: list[str] | None = None  # the INCI name of each column
 
     def keys(self) -> list[list[Key]]:
         """Every row's findings as sorted (severity, code, rule, ingredients) keys."""
-        n = self.designs.n
-        out: list[list[Key]] = [[] for _ in range(n)]
-        for i, keys in self.designs.pre.items():
-            out[i].extend(keys)
-        cache: dict[int, _Row] = {}
-
-        def row(i: int) -> _Row:
-            r = cache.get(i)
-            if r is None:
-                r = cache[i] = self._row(i)
-            return r
-
-        for rows, spec in self.blocks:
-            if spec[0] == "const":
-                for i in rows.tolist():
-                    out[i].append(spec[1])
-            elif spec[0] == "col":
-                keys_by_col, cols = spec[1], spec[2]
-                if callable(keys_by_col):
-                    for i, c in zip(rows.tolist(), cols.tolist(), strict=True):
-                        out[i].append(keys_by_col(row(i), c))
-                else:
-                    for i, c in zip(rows.tolist(), cols.tolist(), strict=True):
-                        out[i].append(keys_by_col[c])
-            else:
-                fn = spec[1]
-                for i in rows.tolist():
-                    out[i].append(fn(row(i)))
-        for i, keys in self.fallback_keys.items():
-            out[i] = list(keys)
-        for keys in out:
-            keys.sort()
-        return out
+        names = [self.designs.rs.ingredients[c].inci for c in self.designs.cols] \
+            if self.names is None else self.names
+        return name_all(self.designs, names, self.blocks, self.fallback_keys)
 
 
 class BulkChecker:
@@ -211,6 +159,24 @@ class BulkChecker:
         self._applicable: dict[tuple[str, str, str], np.ndarray] = {}
         self.why: Counter[str] = Counter()  # rule id -> rows it sent to the engine (uncertain)
         self._forbid_keys: dict[int, list[Key]] = {}
+        self.solubility = Solubility(self.bases, self.inci)
+        self._members_of: dict[str, np.ndarray] = {}
+        self._pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _members(self, rule: Rule) -> np.ndarray:
+        """A rule's member columns in the rule's own order (what its label warning names)."""
+        got = self._members_of.get(rule.id)
+        if got is None:
+            got = self._members_of[rule.id] = np.array([self.col[i] for i in rule.members],
+                                                       np.int64)
+        return got
+
+    def _pair(self, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
+        """An incompatibility's two groups as sorted columns."""
+        got = self._pairs.get(rule.id)
+        if got is None:
+            got = self._pairs[rule.id] = (self.columns(rule.first), self.columns(rule.second))
+        return got
 
     # -- compile time -----------------------------------------------------------
 
@@ -290,7 +256,7 @@ class BulkChecker:
             chunk = CHUNK
         valid = np.ones(n, bool)
         unsure = np.zeros(n, bool)
-        res = BulkResult(designs, valid, np.zeros(0, np.int64))
+        res = BulkResult(designs, valid, np.zeros(0, np.int64), names=self.inci)
         appl = self.applicable(designs.products)
         for lo in range(0, n, chunk):
             hi = min(n, lo + chunk)
@@ -340,7 +306,7 @@ class BulkChecker:
             else:
                 trig = ch.anylive(p.trig) & app
                 if label[n]:
-                    ch.emit(trig, "info", ("dyn", _label_key(rule, self.col, self.inci)))
+                    ch.emit(trig, "info", ("label", rule.id, self._members(rule)))
                 if not trig.any():
                     continue
             p.kind.bulk(rule, p.own, ch, trig, app)  # the kind's vectorized check
@@ -374,7 +340,7 @@ class BulkChecker:
         with_base = base >= 0
         if with_base.any():
             emit(with_base & has_ph & ((ph < self.base_ph_lo[bidx]) | (ph > self.base_ph_hi[bidx])),
-                 "warning", ("dyn", _base_key(self.base_ph_keys)))
+                 "warning", ("base", self.base_ph_keys))
             av = d.add_vals[lo:hi]
             oil_add = self.oil[aid]
             tot_add = np.zeros(C)
@@ -383,18 +349,18 @@ class BulkChecker:
                 tot_add = tot_add + av[:, k]
                 tot_oil = tot_oil + np.where(oil_add[:, k], av[:, k], 0.0)
             emit(with_base & (tot_add > self.cap[bidx]), "error",
-                 ("dyn", _base_key(self.base_cap_keys)))
+                 ("base", self.base_cap_keys))
             any_oil = oil_add.any(1)
             no_room = with_base & any_oil & (self.cap_oil[bidx] <= 0)
             rr, kk = np.nonzero(oil_add & no_room[:, None])
-            emit_pairs(rr, aid[rr, kk], "error", _solubility_key(self.bases, names))
+            emit_pairs(rr, aid[rr, kk], "error", self.solubility)
             emit(with_base & any_oil & ~no_room & (tot_oil > self.cap_oil[bidx] + 1e-9), "error",
-                 ("dyn", _oil_key(self.bases, names, self.oil)))
+                 ("oil", self.bases, names, self.oil))
             dry = with_base & ~self.aqueous[bidx]
             if dry.any():
                 wet = self.water[aid] & ~self.from_base[bidx[:, None], aid] & dry[:, None]
                 rr, kk = np.nonzero(wet)
-                emit_pairs(rr, aid[rr, kk], "error", _solubility_key(self.bases, names))
+                emit_pairs(rr, aid[rr, kk], "error", self.solubility)
         # constraints
         cons = d.cons[lo:hi]
         if cons.any():
@@ -411,7 +377,7 @@ class BulkChecker:
                 for cols, fcol, thr in self.tag_max[k]:
                     tot = T[:, fcol]
                     emit(asked & (tot > thr), "error",
-                         ("dyn", _present_order_key(c.id, cols, names)))
+                         ("order", c.id, cols))
                     band(asked, tot, thr, cols, True, f"constraint-{c.id}")
                 if c.max_cost_per_kg is not None:
                     if cost is None:
@@ -661,76 +627,11 @@ class Chunk:
 
     def live_key(self, sev: str, code: str, rid: str, cols: np.ndarray) -> tuple:
         """The finding names the live ingredients of ``cols``, in column order."""
-        return ("dyn", _live_key(sev, code, rid, cols, self.names))
+        return ("live", sev, code, rid, np.asarray(cols))
 
     def incompatible_key(self, rule: Rule) -> tuple:
-        return ("dyn", _incompat_key(rule, self.checker.col, self.names))
-
-
-# key builders: each names a finding's ingredients as the engine does
-
-
-def _live_key(sev: str, code: str, rid: str, cols: np.ndarray, names: list[str]):
-    cl = cols.tolist()  # sorted columns = sorted ids
-    pos = {c: i for i, c in enumerate(cl)}
-    if len(pos) < len(cl):  # a column twice: keep the plain walk, which repeats it
-        pos = {}
-
-    def key(row: _Row) -> Key:
-        live = row.live
-        if pos and len(live) < len(cl):  # a tag group of thousands: walk the few live columns
-            return (sev, code, rid, tuple(names[c] for c in sorted(
-                [c for c in live if c in pos], key=pos.__getitem__)))
-        return (sev, code, rid, tuple(names[c] for c in cl if c in live))
-    return key
-
-
-def _incompat_key(rule: Rule, col: dict[str, int], names: list[str]):
-    first = sorted(col[i] for i in rule.first)
-    second = sorted(col[i] for i in rule.second)
-
-    def key(row: _Row) -> Key:
-        a = [names[c] for c in first if c in row.live]
-        b = [names[c] for c in second if c in row.live]
-        return (rule.severity, "incompatible", rule.id, tuple(dict.fromkeys(a + b)))
-    return key
-
-
-def _label_key(rule: Rule, col: dict[str, int], names: list[str]):
-    members = [col[i] for i in rule.members]  # the rule's own order
-
-    def key(row: _Row) -> Key:
-        return ("info", "label-warning", rule.id,
-                tuple(names[c] for c in members if c in row.listed))
-    return key
-
-
-def _base_key(keys: list[Key]):
-    def key(row: _Row) -> Key:
-        return keys[row.base]
-    return key
-
-
-def _oil_key(bases, names, oil):
-    def key(row: _Row) -> Key:
-        return ("error", "base-capacity", f"base-{bases[row.base].id}-oil",
-                tuple(names[c] for c in row.added if oil[c]))
-    return key
-
-
-def _solubility_key(bases, names):
-    def key(row: _Row, c: int) -> Key:
-        return ("error", "solubility", f"base-{bases[row.base].id}", (names[c],))
-    return key
-
-
-def _present_order_key(cid: str, cols: np.ndarray, names: list[str]):
-    members = set(cols.tolist())
-
-    def key(row: _Row) -> Key:
-        return ("error", "constraint", f"constraint-{cid}",
-                tuple(names[c] for c in row.order if c in members and c in row.live))
-    return key
+        """The live ingredients of the rule's first group, then of its second, each once."""
+        return ("incompat", rule.severity, rule.id, *self.checker._pair(rule))
 
 
 def bulk_check(formulas: Sequence[Formula], rs: RuleSet, **kw) -> BulkResult:

@@ -1,0 +1,336 @@
+"""Naming the bulk checker's findings: every row's (severity, code, rule, ingredients) keys,
+as ``compare`` needs them, computed block by block over arrays (issue 19).
+
+A finding is emitted as a *block*: the rows it fires on and a spec saying how to name it:
+
+=================================  ===============================================
+``("const", key)``                  the same key for every row
+``("col", keys, cols)``             one key per (row, column): ``keys[column]``, or a
+                                    :class:`Solubility` (the row's base and the column)
+``("live", sev, code, rid, cols)``  the row's live ingredients among ``cols`` (sorted),
+                                    in column order
+``("incompat", sev, rid, a, b)``    the live ones of ``a``, then those of ``b``, each name
+                                    once
+``("label", rid, members)``         the members the row lists (even at 0 %), in the
+                                    rule's order
+``("base", keys)``                  ``keys[the row's base]``
+``("oil", bases, names, oil)``      the base's oil-phase room: the row's oil-phase
+                                    additions, in the order added
+``("order", cid, cols)``            the live ones of ``cols`` in the row's order
+``("dyn", fn)``                     ``fn(row)``, a :class:`Row` (any other naming)
+=================================  ===============================================
+
+Each spec has its meaning written once, per row, in :func:`row_key` (the walk the engine
+does); the vectorized namers give the same keys for rows listing each column once, and
+the rows listing a column twice (which compose never makes) are named by :func:`row_key`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .compose import Designs, Key
+
+
+@dataclass
+class Row:
+    """What a finding's ingredient list needs of one design (the per-row walk)."""
+
+    order: list[int]  # the composition's columns, in the engine's order
+    live: set[int]
+    listed: set[int]
+    added: list[int]
+    base: int
+
+
+def row_of(d: Designs, i: int) -> Row:
+    m = len(d.cols)
+    ids = d.pres_ids[i].tolist()
+    vals = d.pres_vals[i].tolist()
+    order = [c for c in ids if c < m]
+    return Row(order, {c for c, v in zip(ids, vals, strict=True) if c < m and v > 0},
+               set(order), [c for c in d.add_ids[i].tolist() if c < m], int(d.base[i]))
+
+
+@dataclass(frozen=True)
+class Solubility:
+    """The key of a solubility finding: the row's base and the ingredient."""
+
+    bases: list
+    names: list[str]
+
+    def key(self, base: int, c: int) -> Key:
+        return ("error", "solubility", f"base-{self.bases[base].id}", (self.names[c],))
+
+    def __call__(self, row: Row, c: int) -> Key:
+        return self.key(row.base, c)
+
+
+def row_key(spec: tuple, row: Row, c: int, names: list[str]) -> Key:
+    """One finding's key, walking one row (the definition of each spec)."""
+    kind = spec[0]
+    if kind == "const":
+        return spec[1]
+    if kind == "col":
+        keys = spec[1]
+        return keys(row, c) if callable(keys) else keys[c]
+    if kind == "live":
+        _k, sev, code, rid, cols = spec
+        return (sev, code, rid, tuple(names[x] for x in cols.tolist() if x in row.live))
+    if kind == "incompat":
+        _k, sev, rid, first, second = spec
+        a = [names[x] for x in first.tolist() if x in row.live]
+        b = [names[x] for x in second.tolist() if x in row.live]
+        return (sev, "incompatible", rid, tuple(dict.fromkeys(a + b)))
+    if kind == "label":
+        _k, rid, members = spec
+        return ("info", "label-warning", rid,
+                tuple(names[x] for x in members.tolist() if x in row.listed))
+    if kind == "base":
+        return spec[1][row.base]
+    if kind == "oil":
+        _k, bases, nm, oil = spec
+        return ("error", "base-capacity", f"base-{bases[row.base].id}-oil",
+                tuple(nm[x] for x in row.added if oil[x]))
+    if kind == "order":
+        _k, cid, cols = spec
+        members = set(cols.tolist())
+        return ("error", "constraint", f"constraint-{cid}",
+                tuple(names[x] for x in row.order if x in members and x in row.live))
+    if kind == "dyn":
+        return spec[1](row)
+    raise ValueError(f"unknown finding spec {kind!r}")
+
+
+class _Table:
+    """Distinct keys, each with a number."""
+
+    def __init__(self):
+        self.keys: list[Key] = []
+        self.index: dict[Key, int] = {}
+
+    def id(self, key: Key) -> int:
+        got = self.index.get(key)
+        if got is None:
+            got = self.index[key] = len(self.keys)
+            self.keys.append(key)
+        return got
+
+
+def _ranked(nrows: int, rr: np.ndarray, rank: np.ndarray, cc: np.ndarray, names: list[str],
+            make: Callable[..., Key], t: _Table, once: bool = False,
+            group: np.ndarray | None = None) -> np.ndarray:
+    """Each row's key from its hits (row, rank, column): ``make(names)`` of the names of its
+    columns in rank order (``once``: each name once); with ``group`` (an int per row),
+    ``make(group, names)``. Rows hitting the same columns share one key, built once."""
+    kid = np.empty(nrows, np.int64)
+    cnt = np.bincount(rr, minlength=nrows)
+    o = np.lexsort((rank, rr))
+    cs = cc[o].astype(np.int64)
+    start = np.zeros(nrows + 1, np.int64)
+    np.cumsum(cnt, out=start[1:])
+    base = int(cs.max()) + 2 if len(cs) else 2
+    g = np.zeros(nrows, np.int64) if group is None else group.astype(np.int64)
+
+    def key(gv: int, cols: list[int]) -> Key:
+        got = [names[c] for c in cols]
+        nm = tuple(dict.fromkeys(got)) if once else tuple(got)
+        return make(nm) if group is None else make(gv, nm)
+
+    top = int(cnt.max()) if nrows else 0
+    for k in range(0, min(top, 4) + 1):  # k hits: one number per (group, columns)
+        rows = np.nonzero(cnt == k)[0]
+        if not len(rows):
+            continue
+        code = g[rows]
+        for j in range(k):
+            code = code * base + cs[start[rows] + j]
+        u, first, inv = np.unique(code, return_index=True, return_inverse=True)
+        ids = [t.id(key(int(g[r]), cs[start[r]:start[r] + k].tolist()))
+               for r in rows[first].tolist()]
+        kid[rows] = np.array(ids, np.int64)[inv.reshape(-1)]
+    for r in np.nonzero(cnt > 4)[0].tolist():
+        kid[r] = t.id(key(int(g[r]), cs[start[r]:start[r + 1]].tolist()))
+    return kid
+
+
+def _hits(pid: np.ndarray, ok: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(row, position in ``cols`` (sorted), column) of the entries ``ok`` naming a column of
+    ``cols``."""
+    pos = np.searchsorted(cols, pid)
+    np.minimum(pos, len(cols) - 1, out=pos)
+    rr, kk = np.nonzero(ok & (cols[pos] == pid))
+    return rr, pos[rr, kk], pid[rr, kk]
+
+
+class Namer:
+    """Names the blocks of one :class:`~.checker.BulkResult`."""
+
+    def __init__(self, d: Designs, names: list[str]):
+        self.d, self.names, self.m = d, names, len(d.cols)
+        self.t = _Table()
+        ids = d.pres_ids
+        if ids.shape[1] > 1:  # rows listing a column twice: named by the per-row walk
+            s = np.sort(ids, axis=1)
+            self.twice = ((s[:, 1:] == s[:, :-1]) & (s[:, 1:] < self.m)).any(1)
+        else:
+            self.twice = np.zeros(d.n, bool)
+        self.any_twice = bool(self.twice.any())
+        self._rows: dict[int, Row] = {}
+
+    def row(self, i: int) -> Row:
+        r = self._rows.get(i)
+        if r is None:
+            r = self._rows[i] = row_of(self.d, i)
+        return r
+
+    def walk(self, rows: np.ndarray, spec: tuple, cc: np.ndarray | None = None) -> np.ndarray:
+        """The per-row walk, for these rows (the definition)."""
+        t, names = self.t, self.names
+        if cc is None:
+            return np.array([t.id(row_key(spec, self.row(i), -1, names)) for i in rows.tolist()],
+                            np.int64).reshape(len(rows))
+        return np.array([t.id(row_key(spec, self.row(i), c, names))
+                         for i, c in zip(rows.tolist(), cc.tolist(), strict=True)],
+                        np.int64).reshape(len(rows))
+
+    def block(self, rows: np.ndarray, spec: tuple) -> np.ndarray:
+        """The key number of each row of a block."""
+        kind, t, d, m = spec[0], self.t, self.d, self.m
+        if kind == "const":
+            return np.full(len(rows), t.id(spec[1]), np.int64)
+        if kind == "col":
+            keys, cc = spec[1], spec[2]
+            if isinstance(keys, Solubility):  # the row's base and the column
+                code = d.base[rows].astype(np.int64) * (m + 1) + cc
+                u, inv = np.unique(code, return_inverse=True)
+                ids = np.array([t.id(keys.key(b, c)) for b, c in
+                                zip((u // (m + 1)).tolist(), (u % (m + 1)).tolist(), strict=True)],
+                               np.int64)
+                return ids[inv].reshape(len(rows))
+            if callable(keys):
+                return self.walk(rows, spec, cc)
+            u, inv = np.unique(cc, return_inverse=True)
+            ids = np.array([t.id(keys[c]) for c in u.tolist()], np.int64)
+            return ids[inv].reshape(len(rows))
+        if kind == "base":
+            u, inv = np.unique(d.base[rows], return_inverse=True)
+            ids = np.array([t.id(spec[1][b]) for b in u.tolist()], np.int64)
+            return ids[inv].reshape(len(rows))
+        if kind == "dyn":
+            return self.walk(rows, spec)
+        if kind == "oil":  # the row's oil-phase additions in the order added (no set: exact)
+            _k, bases, nm, oil = spec
+            aid = d.add_ids[rows]
+            rr, kk = np.nonzero((aid < m) & oil[aid])
+            return _ranked(len(rows), rr, kk, aid[rr, kk], nm,
+                           lambda b, x: ("error", "base-capacity", f"base-{bases[b].id}-oil", x),
+                           t, group=d.base[rows])
+        kid = self._vector(rows, spec)
+        if kid is None:
+            return self.walk(rows, spec)
+        if self.any_twice:
+            tw = self.twice[rows]
+            if tw.any():
+                kid[tw] = self.walk(rows[tw], spec)
+        return kid
+
+    def _vector(self, rows: np.ndarray, spec: tuple) -> np.ndarray | None:
+        kind, t, names, d, m = spec[0], self.t, self.names, self.d, self.m
+        n = len(rows)
+        pid = d.pres_ids[rows]
+        if kind == "live":
+            _k, sev, code, rid, cols = spec
+            if len(cols) > 1 and (cols[1:] <= cols[:-1]).any():
+                return None  # not strictly sorted: the walk
+            if len(cols) == 0:
+                return np.full(n, t.id((sev, code, rid, ())), np.int64)
+            live = d.pres_vals[rows] > 0
+            rr, rank, cc = _hits(pid, live, cols)
+            return _ranked(n, rr, rank, cc, names, lambda nm: (sev, code, rid, nm), t)
+        if kind == "incompat":
+            _k, sev, rid, first, second = spec
+            if any(len(c) > 1 and (c[1:] <= c[:-1]).any() for c in (first, second)):
+                return None
+            live = d.pres_vals[rows] > 0
+            parts = [_hits(pid, live, c) for c in (first, second) if len(c)]
+            if len(first) and len(second):
+                parts[1] = (parts[1][0], parts[1][1] + len(first), parts[1][2])
+            if not parts:
+                return np.full(n, t.id((sev, "incompatible", rid, ())), np.int64)
+            rr, rank, cc = (np.concatenate(x) for x in zip(*parts, strict=True))
+            return _ranked(n, rr, rank, cc, names,
+                           lambda nm: (sev, "incompatible", rid, nm), t, once=True)
+        if kind == "label":
+            _k, rid, members = spec
+            if len(members) == 0:
+                return np.full(n, t.id(("info", "label-warning", rid, ())), np.int64)
+            order = np.argsort(members, kind="stable")
+            sm = members[order]
+            if len(sm) > 1 and (sm[1:] == sm[:-1]).any():
+                return None
+            rr, pos, cc = _hits(pid, pid < m, sm)
+            return _ranked(n, rr, order[pos], cc, names,
+                           lambda nm: ("info", "label-warning", rid, nm), t)
+        if kind == "order":
+            _k, cid, cols = spec
+            sc = np.unique(cols)
+            live = d.pres_vals[rows] > 0
+            pos = np.searchsorted(sc, pid)
+            np.minimum(pos, len(sc) - 1, out=pos)
+            rr, kk = np.nonzero(live & (sc[pos] == pid) & (pid < m))
+            return _ranked(n, rr, kk, pid[rr, kk], names,
+                           lambda nm: ("error", "constraint", f"constraint-{cid}", nm), t)
+        return None
+
+
+def name_all(d: Designs, names: list[str], blocks: list, fallback_keys: dict[int, list[Key]]
+             ) -> list[list[Key]]:
+    """Every row's findings as sorted keys: the composition's, the blocks', and the engine's
+    own for the rows it checked."""
+    n = d.n
+    nm = Namer(d, names)
+    t = nm.t
+    R: list[np.ndarray] = []
+    K: list[np.ndarray] = []
+    tid = t.id
+    if d.pre:  # the composition's findings: each distinct key numbered once
+        allk = [k for keys in d.pre.values() for k in keys]
+        uniq = dict.fromkeys(allk)
+        for k in uniq:
+            uniq[k] = tid(k)
+        R.append(np.repeat(np.fromiter(d.pre.keys(), np.int64, len(d.pre)),
+                           np.fromiter(map(len, d.pre.values()), np.int64, len(d.pre))))
+        K.append(np.fromiter(map(uniq.__getitem__, allk), np.int64, len(allk)))
+    for rows, spec in blocks:
+        if len(rows):
+            R.append(np.asarray(rows, np.int64))
+            K.append(nm.block(rows, spec))
+    rr = np.concatenate(R)
+    kk = np.concatenate(K)
+    if fallback_keys:
+        fb = np.zeros(n, bool)
+        fb[list(fallback_keys)] = True
+        keep = ~fb[rr]
+        fr, fk = [], []
+        for i, keys in fallback_keys.items():
+            for k in keys:
+                fr.append(i)
+                fk.append(tid(k))
+        rr = np.concatenate([rr[keep], np.array(fr, np.int64)])
+        kk = np.concatenate([kk[keep], np.array(fk, np.int64)])
+    # each row's keys sorted: by the rank of its key among all the distinct keys
+    table = t.keys
+    rank = np.empty(len(table), np.int64)
+    rank[sorted(range(len(table)), key=table.__getitem__)] = np.arange(len(table))
+    o = np.lexsort((rank[kk], rr))
+    flat = list(map(table.__getitem__, kk[o].tolist()))
+    bounds = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(rr, minlength=n), out=bounds[1:])
+    b = bounds.tolist()
+    return [flat[b[i]:b[i + 1]] for i in range(n)]
