@@ -148,6 +148,8 @@ def compare(items: list[dict], old: list[tuple[bool, list[Key]]], new: list[tupl
         return got
 
     for item, (ov, ok), (nv, nk) in zip(items, old, new, strict=True):
+        if ov == nv and ok == nk and not any(map(edited, {k[2] for k in ok})):
+            continue  # the same verdict and findings, none from an edited rule: unchanged
         co, cn = Counter(ok), Counter(nk)
         added = cn - co
         removed = co - cn

@@ -238,9 +238,9 @@ class BulkChecker:
         for prod in products:
             a = self._applicable.get(prod)
             if a is None:
-                ok = self.rs.applicable(*prod)
-                a = self._applicable[prod] = np.array(
-                    [n in ok for n in range(len(self.rs.rules))], bool)
+                a = np.zeros(len(self.rs.rules), bool)
+                a[np.fromiter(self.rs.applicable(*prod), np.int64)] = True
+                self._applicable[prod] = a
             rows.append(a)
         return np.array(rows, bool).reshape(len(products), len(self.rs.rules))
 

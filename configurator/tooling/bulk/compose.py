@@ -280,8 +280,10 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
             force[i] = True  # an inventory name first met after load: no column
     # the engine's one warning for each unprofiled ingredient present (> 0), in its order
     bare = np.append(_bare(rs, cols), False)
-    lone_rows = np.nonzero((bare[pres_ids] & (pres_vals > 0)).any(1))[0].tolist()
+    lone_rr, lone_kk = np.nonzero(bare[pres_ids] & (pres_vals > 0))  # row by row, in order
     lone_key = _unprofiled_keys(rs, cols)
+    lone_keys = list(map(lone_key, pres_ids[lone_rr, lone_kk].tolist()))
+    lone_rows, lone_at = np.unique(lone_rr, return_index=True)
     pre: dict[int, list[Key]] = {}
     for i in sorted({i for i in range(n) if head[i] is not None or tail[i] is not None}
                     | mid.keys() | slow_keys.keys()):
@@ -291,14 +293,10 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
             keys = [*(head[i] or ()), *mid.get(i, ()), *(tail[i] or ())]
         if keys:
             pre[i] = keys
-    for i in lone_rows:
-        lone = [lone_key(c) for c, v in zip(pres_ids[i].tolist(), pres_vals[i].tolist(),
-                                            strict=True) if bare[c] and v > 0]
+    ends = lone_at[1:].tolist() + [len(lone_rr)] if len(lone_at) else []
+    for i, a, b in zip(lone_rows.tolist(), lone_at.tolist(), ends, strict=True):
         got = pre.get(i)
-        if got is None:
-            pre[i] = lone
-        else:
-            pre[i] = got + lone
+        pre[i] = lone_keys[a:b] if got is None else got + lone_keys[a:b]
     if progress:
         progress(n)
     pre_error = np.zeros(n, bool)
