@@ -57,7 +57,9 @@ class Designs:
     add_ids: np.ndarray  # int32 (n, Ka)
     add_vals: np.ndarray  # float64 (n, Ka)
     known: np.ndarray  # bool (n,): no ingredient unknown to the catalog (the cost exists)
-    pre: dict[int, list[Key]]  # findings of the composition stage, by row
+    # findings of the composition stage, by row, but the unprofiled-ingredient warnings:
+    # those are ``lone_rows``/``lone_cols`` (one per entry, in the row's order); ``pre`` has both
+    pre_keys: dict[int, list[Key]]
     pre_error: np.ndarray  # bool (n,): one of them is an error
     formula: Callable[[int], Formula]  # the formula of a row (for the fallback)
     pres_added: np.ndarray | None = None  # bool (n, Kp): the entry is among the client's additions
@@ -66,10 +68,26 @@ class Designs:
     # category that one of its ingredients triggers (findings that depend on the day and
     # on the questions asked)
     force: np.ndarray | None = None
+    lone_rows: np.ndarray | None = None  # int (k,), ascending
+    lone_cols: np.ndarray | None = None  # int (k,)
 
     @property
     def n(self) -> int:
         return len(self.pidx)
+
+    @property
+    def pre(self) -> dict[int, list[Key]]:
+        """Every finding of the composition stage, by row, in the engine's order (the
+        unprofiled-ingredient warnings last)."""
+        got = self.__dict__.get("_pre")
+        if got is None:
+            got = {i: list(keys) for i, keys in self.pre_keys.items()}
+            if self.lone_rows is not None and len(self.lone_rows):
+                key = _unprofiled_keys(self.rs, self.cols)
+                for i, c in zip(self.lone_rows.tolist(), self.lone_cols.tolist(), strict=True):
+                    got.setdefault(i, []).append(key(c))
+            self.__dict__["_pre"] = got = dict(sorted(got.items()))
+        return got
 
 
 def columns(rs: RuleSet) -> tuple[list[str], dict[str, int]]:
@@ -281,9 +299,6 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
     # the engine's one warning for each unprofiled ingredient present (> 0), in its order
     bare = np.append(_bare(rs, cols), False)
     lone_rr, lone_kk = np.nonzero(bare[pres_ids] & (pres_vals > 0))  # row by row, in order
-    lone_key = _unprofiled_keys(rs, cols)
-    lone_keys = list(map(lone_key, pres_ids[lone_rr, lone_kk].tolist()))
-    lone_rows, lone_at = np.unique(lone_rr, return_index=True)
     pre: dict[int, list[Key]] = {}
     for i in sorted({i for i in range(n) if head[i] is not None or tail[i] is not None}
                     | mid.keys() | slow_keys.keys()):
@@ -293,10 +308,6 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
             keys = [*(head[i] or ()), *mid.get(i, ()), *(tail[i] or ())]
         if keys:
             pre[i] = keys
-    ends = lone_at[1:].tolist() + [len(lone_rr)] if len(lone_at) else []
-    for i, a, b in zip(lone_rows.tolist(), lone_at.tolist(), ends, strict=True):
-        got = pre.get(i)
-        pre[i] = lone_keys[a:b] if got is None else got + lone_keys[a:b]
     if progress:
         progress(n)
     pre_error = np.zeros(n, bool)
@@ -304,7 +315,7 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
         pre_error[i] = any(k[0] == "error" for k in keys)
     return Designs(rs, cols, list(products), pidx, basev, qsv, ph, cons, pres_ids, pres_vals,
                    add_ids, add_vals, known, pre, pre_error, formulas.__getitem__, pres_added,
-                   force)
+                   force, lone_rr, pres_ids[lone_rr, lone_kk].astype(np.int64))
 
 
 def _compose_one(formula: Formula, rs: RuleSet, col: dict[str, int], bpos: int,
@@ -506,14 +517,11 @@ def compose_arrays(rs: RuleSet, product_types: Sequence[str], pt: np.ndarray, ba
         hot = np.zeros(m + 1, bool)
         hot[[col[t] for t in trig if t in col]] = True
         force |= rows & (hot[pres_ids] & (pres_vals > 0)).any(1)
-    lone_key = _unprofiled_keys(rs, cols)
-    for i in np.nonzero((bare[pres_ids] & (pres_vals > 0)).any(1))[0].tolist():
-        pre.setdefault(i, []).extend(
-            lone_key(c) for c, v in zip(pres_ids[i].tolist(), pres_vals[i].tolist(), strict=True)
-            if bare[c] and v > 0)
+    lone_rr, lone_kk = np.nonzero(bare[pres_ids] & (pres_vals > 0))  # row by row, in order
     return Designs(rs, cols, products, pt.astype(np.int32), base.astype(np.int32),
                    qs.astype(np.int32), ph, cons, pres_ids.astype(np.int32), pres_vals,
                    add_ids.astype(np.int32), add_vals, np.ones(n, bool), pre, over.copy(), formula,
-                   np.concatenate([add_ids < m, np.zeros((n, kb), bool)], axis=1), force)
+                   np.concatenate([add_ids < m, np.zeros((n, kb), bool)], axis=1), force,
+                   lone_rr, pres_ids[lone_rr, lone_kk].astype(np.int64))
 
 

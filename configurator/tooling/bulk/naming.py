@@ -121,13 +121,25 @@ class _Table:
             self.keys.append(key)
         return got
 
+    def ids(self, keys: list[Key]) -> list[int]:
+        index, table = self.index, self.keys
+        got = list(map(index.get, keys))
+        miss = [k for k, g in zip(keys, got, strict=True) if g is None]
+        if miss:
+            for k in dict.fromkeys(miss):
+                index[k] = len(table)
+                table.append(k)
+            got = list(map(index.__getitem__, keys))
+        return got
 
-def _ranked(nrows: int, rr: np.ndarray, rank: np.ndarray, cc: np.ndarray, names: list[str],
-            make: Callable[..., Key], t: _Table, once: bool = False,
+
+def _ranked(nrows: int, rr: np.ndarray, rank: np.ndarray, cc: np.ndarray,
+            names: np.ndarray, prefix: Callable[[int], tuple], t: _Table, once: bool = False,
             group: np.ndarray | None = None) -> np.ndarray:
-    """Each row's key from its hits (row, rank, column): ``make(names)`` of the names of its
-    columns in rank order (``once``: each name once); with ``group`` (an int per row),
-    ``make(group, names)``. Rows hitting the same columns share one key, built once."""
+    """Each row's key from its hits (row, rank, column): ``prefix(g) + (names,)``, the names
+    of its columns in rank order (``once``: each name once), ``g`` the row's ``group`` (0
+    without). ``names`` is an object array. Rows hitting the same columns in the same group
+    share one key, built once."""
     kid = np.empty(nrows, np.int64)
     cnt = np.bincount(rr, minlength=nrows)
     o = np.lexsort((rank, rr))
@@ -136,12 +148,6 @@ def _ranked(nrows: int, rr: np.ndarray, rank: np.ndarray, cc: np.ndarray, names:
     np.cumsum(cnt, out=start[1:])
     base = int(cs.max()) + 2 if len(cs) else 2
     g = np.zeros(nrows, np.int64) if group is None else group.astype(np.int64)
-
-    def key(gv: int, cols: list[int]) -> Key:
-        got = [names[c] for c in cols]
-        nm = tuple(dict.fromkeys(got)) if once else tuple(got)
-        return make(nm) if group is None else make(gv, nm)
-
     top = int(cnt.max()) if nrows else 0
     for k in range(0, min(top, 4) + 1):  # k hits: one number per (group, columns)
         rows = np.nonzero(cnt == k)[0]
@@ -151,11 +157,19 @@ def _ranked(nrows: int, rr: np.ndarray, rank: np.ndarray, cc: np.ndarray, names:
         for j in range(k):
             code = code * base + cs[start[rows] + j]
         u, first, inv = np.unique(code, return_index=True, return_inverse=True)
-        ids = [t.id(key(int(g[r]), cs[start[r]:start[r] + k].tolist()))
-               for r in rows[first].tolist()]
-        kid[rows] = np.array(ids, np.int64)[inv.reshape(-1)]
+        ru = rows[first]
+        if k == 0:
+            tuples = [()] * len(ru)
+        else:
+            tuples = list(zip(*[names[cs[start[ru] + j]].tolist() for j in range(k)],
+                              strict=True))
+            if once and k > 1:
+                tuples = [tuple(dict.fromkeys(x)) for x in tuples]
+        keys = [prefix(gv) + (x,) for gv, x in zip(g[ru].tolist(), tuples, strict=True)]
+        kid[rows] = np.array(t.ids(keys), np.int64)[inv.reshape(-1)]
     for r in np.nonzero(cnt > 4)[0].tolist():
-        kid[r] = t.id(key(int(g[r]), cs[start[r]:start[r + 1]].tolist()))
+        got = names[cs[start[r]:start[r + 1]]].tolist()
+        kid[r] = t.id(prefix(int(g[r])) + (tuple(dict.fromkeys(got)) if once else tuple(got),))
     return kid
 
 
@@ -181,7 +195,14 @@ class Namer:
         else:
             self.twice = np.zeros(d.n, bool)
         self.any_twice = bool(self.twice.any())
+        self.obj = self.objects(names)
         self._rows: dict[int, Row] = {}
+
+    @staticmethod
+    def objects(names: list[str]) -> np.ndarray:
+        out = np.empty(len(names), object)
+        out[:] = names
+        return out
 
     def row(self, i: int) -> Row:
         r = self._rows.get(i)
@@ -216,7 +237,7 @@ class Namer:
             if callable(keys):
                 return self.walk(rows, spec, cc)
             u, inv = np.unique(cc, return_inverse=True)
-            ids = np.array([t.id(keys[c]) for c in u.tolist()], np.int64)
+            ids = np.array(t.ids([keys[c] for c in u.tolist()]), np.int64)
             return ids[inv].reshape(len(rows))
         if kind == "base":
             u, inv = np.unique(d.base[rows], return_inverse=True)
@@ -228,8 +249,8 @@ class Namer:
             _k, bases, nm, oil = spec
             aid = d.add_ids[rows]
             rr, kk = np.nonzero((aid < m) & oil[aid])
-            return _ranked(len(rows), rr, kk, aid[rr, kk], nm,
-                           lambda b, x: ("error", "base-capacity", f"base-{bases[b].id}-oil", x),
+            return _ranked(len(rows), rr, kk, aid[rr, kk], self.objects(nm),
+                           lambda b: ("error", "base-capacity", f"base-{bases[b].id}-oil"),
                            t, group=d.base[rows])
         kid = self._vector(rows, spec)
         if kid is None:
@@ -241,7 +262,7 @@ class Namer:
         return kid
 
     def _vector(self, rows: np.ndarray, spec: tuple) -> np.ndarray | None:
-        kind, t, names, d, m = spec[0], self.t, self.names, self.d, self.m
+        kind, t, d, m = spec[0], self.t, self.d, self.m
         n = len(rows)
         pid = d.pres_ids[rows]
         if kind == "live":
@@ -252,7 +273,7 @@ class Namer:
                 return np.full(n, t.id((sev, code, rid, ())), np.int64)
             live = d.pres_vals[rows] > 0
             rr, rank, cc = _hits(pid, live, cols)
-            return _ranked(n, rr, rank, cc, names, lambda nm: (sev, code, rid, nm), t)
+            return _ranked(n, rr, rank, cc, self.obj, lambda g: (sev, code, rid), t)
         if kind == "incompat":
             _k, sev, rid, first, second = spec
             if any(len(c) > 1 and (c[1:] <= c[:-1]).any() for c in (first, second)):
@@ -264,8 +285,8 @@ class Namer:
             if not parts:
                 return np.full(n, t.id((sev, "incompatible", rid, ())), np.int64)
             rr, rank, cc = (np.concatenate(x) for x in zip(*parts, strict=True))
-            return _ranked(n, rr, rank, cc, names,
-                           lambda nm: (sev, "incompatible", rid, nm), t, once=True)
+            return _ranked(n, rr, rank, cc, self.obj, lambda g: (sev, "incompatible", rid),
+                           t, once=True)
         if kind == "label":
             _k, rid, members = spec
             if len(members) == 0:
@@ -275,8 +296,8 @@ class Namer:
             if len(sm) > 1 and (sm[1:] == sm[:-1]).any():
                 return None
             rr, pos, cc = _hits(pid, pid < m, sm)
-            return _ranked(n, rr, order[pos], cc, names,
-                           lambda nm: ("info", "label-warning", rid, nm), t)
+            return _ranked(n, rr, order[pos], cc, self.obj,
+                           lambda g: ("info", "label-warning", rid), t)
         if kind == "order":
             _k, cid, cols = spec
             sc = np.unique(cols)
@@ -284,8 +305,8 @@ class Namer:
             pos = np.searchsorted(sc, pid)
             np.minimum(pos, len(sc) - 1, out=pos)
             rr, kk = np.nonzero(live & (sc[pos] == pid) & (pid < m))
-            return _ranked(n, rr, kk, pid[rr, kk], names,
-                           lambda nm: ("error", "constraint", f"constraint-{cid}", nm), t)
+            return _ranked(n, rr, kk, pid[rr, kk], self.obj,
+                           lambda g: ("error", "constraint", f"constraint-{cid}"), t)
         return None
 
 
@@ -299,14 +320,21 @@ def name_all(d: Designs, names: list[str], blocks: list, fallback_keys: dict[int
     R: list[np.ndarray] = []
     K: list[np.ndarray] = []
     tid = t.id
-    if d.pre:  # the composition's findings: each distinct key numbered once
-        allk = [k for keys in d.pre.values() for k in keys]
+    if d.pre_keys:  # the composition's findings: each distinct key numbered once
+        pre = d.pre_keys
+        allk = [k for keys in pre.values() for k in keys]
         uniq = dict.fromkeys(allk)
-        for k in uniq:
-            uniq[k] = tid(k)
-        R.append(np.repeat(np.fromiter(d.pre.keys(), np.int64, len(d.pre)),
-                           np.fromiter(map(len, d.pre.values()), np.int64, len(d.pre))))
+        uniq.update(zip(uniq, t.ids(list(uniq)), strict=True))
+        R.append(np.repeat(np.fromiter(pre.keys(), np.int64, len(pre)),
+                           np.fromiter(map(len, pre.values()), np.int64, len(pre))))
         K.append(np.fromiter(map(uniq.__getitem__, allk), np.int64, len(allk)))
+    if d.lone_rows is not None and len(d.lone_rows):  # the unprofiled-ingredient warnings
+        from .compose import _unprofiled_keys
+
+        key = _unprofiled_keys(d.rs, d.cols)
+        u, inv = np.unique(d.lone_cols, return_inverse=True)
+        R.append(np.asarray(d.lone_rows, np.int64))
+        K.append(np.array(t.ids(list(map(key, u.tolist()))), np.int64)[inv.reshape(-1)])
     for rows, spec in blocks:
         if len(rows):
             R.append(np.asarray(rows, np.int64))
@@ -326,11 +354,14 @@ def name_all(d: Designs, names: list[str], blocks: list, fallback_keys: dict[int
         kk = np.concatenate([kk[keep], np.array(fk, np.int64)])
     # each row's keys sorted: by the rank of its key among all the distinct keys
     table = t.keys
+    nt = max(len(table), 1)
+    by_rank = sorted(range(len(table)), key=table.__getitem__)
     rank = np.empty(len(table), np.int64)
-    rank[sorted(range(len(table)), key=table.__getitem__)] = np.arange(len(table))
-    o = np.lexsort((rank[kk], rr))
-    flat = list(map(table.__getitem__, kk[o].tolist()))
-    bounds = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(rr, minlength=n), out=bounds[1:])
-    b = bounds.tolist()
-    return [flat[b[i]:b[i + 1]] for i in range(n)]
+    rank[by_rank] = np.arange(len(table))
+    code = rr * nt + rank[kk]
+    code.sort()
+    ordered = np.empty(len(table), object)
+    ordered[:] = [table[j] for j in by_rank]
+    flat = ordered[code % nt].tolist()
+    b = np.searchsorted(code, np.arange(n + 1) * nt).tolist()
+    return list(map(flat.__getitem__, map(slice, b[:-1], b[1:])))
