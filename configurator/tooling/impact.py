@@ -140,15 +140,28 @@ def compare(items: list[dict], old: list[tuple[bool, list[Key]]], new: list[tupl
     verdicts: list[dict] = []
     defs: dict[str, bool] = {}
 
+    old_rules = _rules_by_id(old_rs) if old_rs is not None else {}
+    new_rules = _rules_by_id(new_rs)
+
     def edited(group: str) -> bool:
         got = defs.get(group)
         if got is None:
-            got = defs[group] = (old_rs is not None and
-                                 definition(old_rs, group) != definition(new_rs, group))
+            a, b = old_rules.get(group), new_rules.get(group)
+            if a is not None and b is not None and (a is b or a == b):
+                got = False  # the same rule, field for field: the same definition
+            else:
+                got = (old_rs is not None and
+                       definition(old_rs, group) != definition(new_rs, group))
+            defs[group] = got
         return got
 
-    for item, (ov, ok), (nv, nk) in zip(items, old, new, strict=True):
-        if ov == nv and ok == nk and not any(map(edited, {k[2] for k in ok})):
+    # a design with the same verdict and findings on both sides is unchanged unless one of
+    # its findings comes from an edited rule: the groups those findings name, each once
+    same = [ov == nv and ok == nk for (ov, ok), (nv, nk) in zip(old, new, strict=True)]
+    hot = {g for g in {k[2] for (_v, ok), s in zip(old, same, strict=True) if s for k in ok}
+           if edited(g)}
+    for item, (ov, ok), (nv, nk), s in zip(items, old, new, same, strict=True):
+        if s and (not hot or hot.isdisjoint([k[2] for k in ok])):
             continue  # the same verdict and findings, none from an edited rule: unchanged
         co, cn = Counter(ok), Counter(nk)
         added = cn - co
