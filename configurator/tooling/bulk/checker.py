@@ -53,6 +53,21 @@ class RulePlan(NamedTuple):
     own: Any
 
 
+class PerColumn:
+    """A finding's key for each column (``keys[c]``), built when first asked for: a list as
+    long as the catalog costs more to build than the few columns a run names."""
+
+    def __init__(self, make: Callable[[int], Key]):
+        self.make = make
+        self.got: dict[int, Key] = {}
+
+    def __getitem__(self, c: int) -> Key:
+        k = self.got.get(c)
+        if k is None:
+            k = self.got[c] = self.make(c)
+        return k
+
+
 # A block of findings: rows (global) and how to name each one (a spec: see .naming).
 Block = tuple[np.ndarray, tuple]
 
@@ -90,8 +105,8 @@ class BulkChecker:
         nan = float("nan")
         self.use_hi = np.array([i.use_max + 1e-9 if i.use_max is not None else nan for i in ings])
         self.use_lo = np.array([i.use_min - 1e-9 if i.use_min is not None else nan for i in ings])
-        self.use_keys = [("warning", "use-range", f"catalog-{c}-use", (i.inci,))
-                         for c, i in zip(self.cols, ings, strict=True)]
+        self.use_keys = PerColumn(lambda j: ("warning", "use-range", f"catalog-{self.cols[j]}-use",
+                                             (self.inci[j],)))
         self.use_hi_x = np.append(self.use_hi, nan)
         self.use_lo_x = np.append(self.use_lo, nan)
         self.win_x = np.array([i.ph_min is not None or i.ph_max is not None for i in ings] + [False])
@@ -105,8 +120,8 @@ class BulkChecker:
                                 for j in self.phw])
         self.phw_hi = np.array([ings[j].ph_max + 1e-9 if ings[j].ph_max is not None else np.inf
                                 for j in self.phw])
-        self.phw_keys = [("warning", "ph-window", f"catalog-{c}-ph", (i.inci,))
-                         for c, i in zip(self.cols, ings, strict=True)]
+        self.phw_keys = PerColumn(lambda j: ("warning", "ph-window", f"catalog-{self.cols[j]}-ph",
+                                             (self.inci[j],)))
         self.oil = np.array([i.is_oil_phase for i in ings] + [False])
         self.water = np.array([i.solubility == "water" for i in ings] + [False])
         self.bases = list(rs.bases.values())
@@ -158,7 +173,7 @@ class BulkChecker:
         self._label = [bool(p.rule.label_warning) for p in self.plans]
         self._applicable: dict[tuple[str, str, str], np.ndarray] = {}
         self.why: Counter[str] = Counter()  # rule id -> rows it sent to the engine (uncertain)
-        self._forbid_keys: dict[int, list[Key]] = {}
+        self._forbid_keys: dict[int, PerColumn] = {}
         self.solubility = Solubility(self.bases, self.inci)
         self._members_of: dict[str, np.ndarray] = {}
         self._pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -220,13 +235,13 @@ class BulkChecker:
             self.unsupported[rule.id] = str(exc)
         return None
 
-    def forbid_keys(self, k: int) -> list[Key]:
-        """Constraint k's finding for each column (built once: a list as long as the catalog)."""
+    def forbid_keys(self, k: int) -> PerColumn:
+        """Constraint k's finding for each column (each key built when first named)."""
         got = self._forbid_keys.get(k)
         if got is None:
-            cid = self.cons[k].id
-            got = self._forbid_keys[k] = [("error", "constraint", f"constraint-{cid}", (nm,))
-                                          for nm in self.inci]
+            rid, names = f"constraint-{self.cons[k].id}", self.inci
+            got = self._forbid_keys[k] = PerColumn(lambda j: ("error", "constraint", rid,
+                                                              (names[j],)))
         return got
 
     def _plan(self, kind: Kind, n: int, r: Rule) -> RulePlan:
@@ -372,8 +387,9 @@ class BulkChecker:
                     continue
                 if len(self.forbid[k]):
                     key_cols = self.forbid_keys(k)
-                    rr, kk = np.nonzero(ent & self.forbid_x[k][pid] & asked[:, None])
-                    emit_pairs(rr, pid[rr, kk], "error", key_cols)
+                    ar = np.nonzero(asked)[0]  # the rows asking for it, in order
+                    rr, kk = np.nonzero(ent[ar] & self.forbid_x[k][pid[ar]])
+                    emit_pairs(ar[rr], pid[ar[rr], kk], "error", key_cols)
                 for cols, fcol, thr in self.tag_max[k]:
                     tot = T[:, fcol]
                     emit(asked & (tot > thr), "error",
@@ -570,12 +586,12 @@ class Chunk:
 
     # -- findings and uncertain rows
     def emit(self, mask: np.ndarray, severity: str, spec: tuple) -> None:
+        if not mask.any():
+            return
         if severity == "error":
             self.err |= mask
         if self.blocks is not None:
-            rows = np.nonzero(mask)[0]
-            if len(rows):
-                self.blocks.append((rows + self.lo, spec))
+            self.blocks.append((np.nonzero(mask)[0] + self.lo, spec))
 
     def emit_pairs(self, rr: np.ndarray, cc: np.ndarray, severity: str, keys) -> None:
         if not len(rr):

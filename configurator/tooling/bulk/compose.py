@@ -138,40 +138,45 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
     # per formula: what resolving its product, base and constraints said (finding keys)
     head: list[list[Key] | None] = [None] * n  # product and base findings
     tail: list[list[Key] | None] = [None] * n  # base-unsuitable, unknown constraints
-    prod_memo: dict = {}
     base_memo: dict = {}
-    suit_memo: dict = {}
+    combo: dict = {}  # (product spec's fields, base name) -> what resolving them gives
     cons_memo: dict = {}
-    for i, formula in enumerate(formulas):
-        spec = formula.product_type
-        pr = prod_memo.get(spec)
-        if pr is None:
-            out: list[Finding] = []
-            product = resolve_product(formula, rs, out)
-            app, area, form, _pt_id, age = product
-            pr = prod_memo[spec] = (products.setdefault((app, area, form, age), len(products)),
-                                    product, [finding_key(f) for f in out])
+    pidx_l = [0] * n
+    basev_l = [-1] * n
+    ph_l = [math.nan] * n
+    cons_r: list[int] = []
+    cons_c: list[int] = []
+
+    def resolve(formula: Formula) -> tuple:
+        out: list[Finding] = []
+        product = resolve_product(formula, rs, out)
+        app, area, form, _pt_id, age = product
+        k = products.setdefault((app, area, form, age), len(products))
         bname = formula.base
         br = base_memo.get(bname)
         if br is None:
-            out = []
-            base = resolve_base(formula, rs, out)
+            bout: list[Finding] = []
+            base = resolve_base(formula, rs, bout)
             br = base_memo[bname] = (base, -1 if base is None else base_pos[base.id],
-                                     [finding_key(f) for f in out])
-        pidx[i] = pr[0]
-        keys = pr[2] + br[2] if (pr[2] or br[2]) else None
-        if keys:
-            head[i] = keys
+                                     [finding_key(f) for f in bout])
         base = br[0]
-        more: list[Key] = []
-        if base is not None:
-            basev[i] = br[1]
-            sk = (bname, spec)
-            suits = suit_memo.get(sk)
-            if suits is None:
-                suits = suit_memo[sk] = base_suits(base, rs, pr[1])
-            if not suits:
-                more.append(("warning", "base-unsuitable", f"base-{base.id}", ()))
+        head_keys = [finding_key(f) for f in out] + br[2]
+        unsuitable = [] if base is None or base_suits(base, rs, product) else [
+            ("warning", "base-unsuitable", f"base-{base.id}", ())]
+        return (k, br[1], head_keys or None, unsuitable,
+                base.ph_target if base is not None else None)
+
+    for i, formula in enumerate(formulas):
+        sp = formula.product_type
+        key = (sp.id, sp.application, sp.area, sp.form, sp.age, formula.base)
+        e = combo.get(key)
+        if e is None:
+            e = combo[key] = resolve(formula)
+        pidx_l[i] = e[0]
+        basev_l[i] = e[1]
+        if e[2] is not None:
+            head[i] = e[2]
+        more = e[3]
         if formula.constraints:
             cr = cons_memo.get(formula.constraints)
             if cr is None:
@@ -183,14 +188,21 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
                         unknown.append(finding_key(Finding("error", "unknown-reference",
                                                            "constraint", (), "")))
                 cr = cons_memo[formula.constraints] = (pos, unknown)
-            cons[i, cr[0]] = True
-            more.extend(cr[1])
+            cons_r.extend([i] * len(cr[0]))
+            cons_c.extend(cr[0])
+            if cr[1]:
+                more = more + cr[1]
         if more:
             tail[i] = more
-        p = formula.target_ph if formula.target_ph is not None else (
-            base.ph_target if base else None)
+        p = formula.target_ph
+        if p is None:
+            p = e[4]
         if p is not None:
-            ph[i] = p
+            ph_l[i] = p
+    pidx = np.array(pidx_l, np.int32).reshape(n)
+    basev = np.array(basev_l, np.int32).reshape(n)
+    ph = np.array(ph_l, np.float64).reshape(n)
+    cons[cons_r, cons_c] = True
     # every row of every formula, flat: its column (-1: no column or unknown), %, q.s.
     rows_of = [f.ingredients for f in formulas]
     lens = np.fromiter(map(len, rows_of), np.int64, n)
