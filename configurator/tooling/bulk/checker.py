@@ -148,9 +148,14 @@ class BulkChecker:
         self.all_cols = np.arange(m)
         self.cost_col = self.weights(tuple((c, rs.ingredients[c].cost_per_kg)
                                             for c in self.cols), force=True)
-        self.tag_cols = {t: self.weights(tuple((c, 1.0) for c in self.cols
-                                                 if t in rs.ingredients[c].tags), force=True)
-                         for t in sorted(rs.expr_tags)}
+        tagged: dict[str, list[str]] = {t: [] for t in sorted(rs.expr_tags)}
+        for c in self.cols:  # each ingredient once, not the catalog once per tag
+            for t in rs.ingredients[c].tags:
+                got = tagged.get(t)
+                if got is not None:
+                    got.append(c)
+        self.tag_cols = {t: self.weights(tuple((c, 1.0) for c in cs), force=True)
+                         for t, cs in tagged.items()}
         self.tag_mem = {t: np.append(self._F[self.tag_cols[t]] != 0, False) for t in self.tag_cols}
         self.forbid = [np.array(sorted(self.col[i] for i in c.forbid), np.int64) for c in self.cons]
         self.forbid_x = []
@@ -166,6 +171,7 @@ class BulkChecker:
 
         self.plans = [self._plan(KINDS[r.kind], n, r) for n, r in enumerate(rs.rules)]
         self.F = (np.stack(self._F, axis=1) if self._F else np.zeros((m, 0)))
+        self.F_sparse = sp.csr_matrix(self.F)  # a few thousand nonzeros in m x ~80
         # what the loop over rules reads first: the trigger columns (None: no trigger), the
         # single one as an int, whether the rule names its members on the label
         self._trig_cols = [p.trig if len(p.trig) else None for p in self.plans]
@@ -197,7 +203,7 @@ class BulkChecker:
 
     def columns(self, ids: Iterable[str]) -> np.ndarray:
         """The columns of these ingredient ids, sorted."""
-        return np.array(sorted(self.col[i] for i in ids), np.int64)
+        return np.array(sorted(map(self.col.__getitem__, ids)), np.int64)
 
     def weights(self, pairs: tuple[tuple[str, float], ...], force: bool = False) -> int | None:
         """The column of F holding the sum of these ingredients × factors (None: a single one)."""
@@ -505,8 +511,8 @@ class Chunk:
         if checker.F.shape[1]:
             indptr = np.zeros(C + 1, np.int64)
             np.cumsum(ent.sum(1), out=indptr[1:])
-            self.T = np.asarray(sp.csr_matrix((pv[ent], pid[ent], indptr), shape=(C, m))
-                                @ checker.F)
+            self.T = (sp.csr_matrix((pv[ent], pid[ent], indptr), shape=(C, m))
+                      @ checker.F_sparse).toarray()
         else:
             self.T = np.zeros((C, 0))
         self.err = np.zeros(C, bool)
