@@ -12,6 +12,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
+from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -204,10 +206,10 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
     ph = np.array(ph_l, np.float64).reshape(n)
     cons[cons_r, cons_c] = True
     # every row of every formula, flat: its column (-1: no column or unknown), %, q.s.
-    rows_of = [f.ingredients for f in formulas]
+    rows_of = list(map(attrgetter("ingredients"), formulas))
     lens = np.fromiter(map(len, rows_of), np.int64, n)
-    flat = [a for rows in rows_of for a in rows]
-    names = [a.inci for a in flat]
+    flat = list(chain.from_iterable(rows_of))
+    names = list(map(attrgetter("inci"), flat))
     memo = rs.lookup_memo
     name_col: dict[str, int] = {}
     for nm in set(names):
@@ -216,8 +218,8 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
             iid = rs.lookup(nm)
         name_col[nm] = col.get(iid, -1) if iid is not None else -1
     fcol = np.fromiter(map(name_col.__getitem__, names), np.int64, len(names))
-    fval = np.array([a.percent for a in flat], dtype=np.float64)  # None: nan
-    fqs = np.fromiter((a.qs for a in flat), bool, len(flat))
+    fval = np.array(list(map(attrgetter("percent"), flat)), dtype=np.float64)  # None: nan
+    fqs = np.array(list(map(attrgetter("qs"), flat)), dtype=bool).reshape(len(flat))
     fid = np.repeat(np.arange(n), lens)
     start = np.zeros(n + 1, np.int64)
     np.cumsum(lens, out=start[1:])
@@ -368,6 +370,7 @@ class _Bases(NamedTuple):
     room: np.ndarray  # float (nb,): the q.s. line's %
     ph: np.ndarray  # float (nb,), nan: none
     ok: np.ndarray  # bool (nb,)
+    pos: np.ndarray  # int (nb, m + 1): the line of the base holding each column, -1 none
 
 
 def _base_tables(rs: RuleSet, col: dict[str, int], m: int) -> _Bases:
@@ -379,6 +382,7 @@ def _base_tables(rs: RuleSet, col: dict[str, int], m: int) -> _Bases:
     room = np.zeros(len(bases))
     ph = np.full(len(bases), np.nan)
     ok = np.ones(len(bases), bool)
+    pos = np.full((len(bases), m + 1), -1, np.int32)
     for k, b in enumerate(bases):
         lines = [line.ingredient for line in b.composition]
         if (len(set(lines)) < len(lines) or any(i not in col for i in lines)
@@ -388,11 +392,12 @@ def _base_tables(rs: RuleSet, col: dict[str, int], m: int) -> _Bases:
         for j, line in enumerate(b.composition):
             ids[k, j] = col[line.ingredient]
             vals[k, j] = line.percent
+            pos[k, col[line.ingredient]] = j
         qs[k] = col[b.qs]
         room[k] = dict((line.ingredient, line.percent) for line in b.composition)[b.qs]
         if b.ph_target is not None:
             ph[k] = b.ph_target
-    return _Bases(bases, ids, vals, qs, room, ph, ok)
+    return _Bases(bases, ids, vals, qs, room, ph, ok, pos)
 
 
 class _Composed(NamedTuple):
@@ -414,13 +419,16 @@ def _with_bases(bt: _Bases, base: np.ndarray, add_ids: np.ndarray, add_vals: np.
     rid = bt.ids[base]  # (n, kb) the base's lines
     rval = bt.vals[base].copy()
     qs = bt.qs[base]
-    # a base line that is also an addition: its value joins the addition's slot
-    hit = rid[:, :, None] == add_ids[:, None, :]  # (n, kb, ka)
-    in_add = hit.any(2)
+    # a base line that is also an addition: its value joins the addition's slot (the
+    # additions are distinct, and so are a base's lines: one line per slot at most)
+    jb = bt.pos[base[:, None], add_ids]  # (n, ka): the base's line of each addition, -1 none
+    r, ja = np.nonzero(jb >= 0)
+    jbv = jb[r, ja]
+    in_add = np.zeros(rid.shape, bool)
+    in_add[r, jbv] = True
     slot_vals = add_vals.copy()
-    if in_add.any():
-        r, jb, ja = np.nonzero(hit)
-        slot_vals[r, ja] = add_vals[r, ja] + rval[r, jb]
+    if len(r):
+        slot_vals[r, ja] = add_vals[r, ja] + rval[r, jbv]
     room = bt.room[base]
     over = additions > room + 1e-9
     take = np.where(over, room, additions)

@@ -148,15 +148,16 @@ def _ranked(nrows: int, rr: np.ndarray, rank: np.ndarray, cc: np.ndarray,
     np.cumsum(cnt, out=start[1:])
     base = int(cs.max()) + 2 if len(cs) else 2
     g = np.zeros(nrows, np.int64) if group is None else group.astype(np.int64)
-    top = int(cnt.max()) if nrows else 0
-    for k in range(0, min(top, 4) + 1):  # k hits: one number per (group, columns)
+    for k in np.unique(cnt).tolist():  # k hits: rows naming the same columns share a key
         rows = np.nonzero(cnt == k)[0]
-        if not len(rows):
-            continue
-        code = g[rows]
-        for j in range(k):
-            code = code * base + cs[start[rows] + j]
-        u, first, inv = np.unique(code, return_index=True, return_inverse=True)
+        if k <= 4:  # (group, columns) as one number
+            code = g[rows]
+            for j in range(k):
+                code = code * base + cs[start[rows] + j]
+            _u, first, inv = np.unique(code, return_index=True, return_inverse=True)
+        else:  # as a row of a matrix
+            mat = np.stack([g[rows]] + [cs[start[rows] + j] for j in range(k)], axis=1)
+            _u, first, inv = np.unique(mat, axis=0, return_index=True, return_inverse=True)
         ru = rows[first]
         if k == 0:
             tuples = [()] * len(ru)
@@ -167,9 +168,6 @@ def _ranked(nrows: int, rr: np.ndarray, rank: np.ndarray, cc: np.ndarray,
                 tuples = [tuple(dict.fromkeys(x)) for x in tuples]
         keys = [prefix(gv) + (x,) for gv, x in zip(g[ru].tolist(), tuples, strict=True)]
         kid[rows] = np.array(t.ids(keys), np.int64)[inv.reshape(-1)]
-    for r in np.nonzero(cnt > 4)[0].tolist():
-        got = names[cs[start[r]:start[r + 1]]].tolist()
-        kid[r] = t.id(prefix(int(g[r])) + (tuple(dict.fromkeys(got)) if once else tuple(got),))
     return kid
 
 
