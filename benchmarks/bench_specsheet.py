@@ -18,6 +18,12 @@ header and footer, page counter, watermark, rules, colours). Each round's time i
 process's CPU time (``time.process_time``) beside the wall clock: on a shared machine
 the wall clock also counts the time other jobs held the cores. The figure is the median
 of the per-round ratios sheet ÷ floor, beside each side's median.
+
+``--instructions`` counts instead of timing (the CPU-time ratio moves by ±15 points on a
+busy shared machine; instruction counts do not): each side runs under callgrind in a
+process of its own, once with 1 render and once with 3, and one warm render is half the
+difference (the imports, the cold render and the set-up cancel out). It needs valgrind;
+``PYTHONHASHSEED`` is fixed to 0 so dict and set order, and with them the counts, repeat.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import pickle
 import platform
 import re
 import shutil
@@ -125,6 +132,44 @@ def floor_renderer(html: str):
     return render
 
 
+def _renders(side: str, count: int, sheet_file: Path) -> None:
+    """Render ``count`` times, untimed (a child of :func:`instructions`)."""
+    from configurator.specsheet.render import render_html, render_pdf
+
+    sheet = pickle.loads(sheet_file.read_bytes())
+    render = (lambda: render_pdf(sheet)) if side == "sheet" else floor_renderer(render_html(sheet))
+    for _ in range(count):
+        render()
+
+
+def instructions(sheet) -> dict[str, int]:
+    """Instructions of one warm render of each side: callgrind, (3 renders - 1 render) / 2."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise SystemExit("--instructions needs valgrind")
+    with tempfile.TemporaryDirectory(prefix="bench-specsheet-") as tmp:
+        sheet_file = Path(tmp) / "sheet.pickle"
+        sheet_file.write_bytes(pickle.dumps(sheet))
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        runs = {}
+        for side in ("sheet", "floor"):
+            for count in (1, 3):  # two at a time: one per core of the usual 2-core machine
+                log = Path(tmp) / f"{side}-{count}.log"
+                cmd = [valgrind, "--tool=callgrind", f"--callgrind-out-file={tmp}/{side}-{count}.out",
+                       f"--log-file={log}", sys.executable, __file__, "--side", side,
+                       "--renders", str(count), "--sheet-file", str(sheet_file)]
+                runs[side, count] = (subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL), log)
+            for count in (1, 3):
+                proc, _log = runs[side, count]
+                if proc.wait() != 0:
+                    raise SystemExit(f"callgrind run {side} x{count} failed")
+        counts = {}
+        for (side, count), (_proc, log) in runs.items():
+            found = re.search(r"Collected : (\d+)", log.read_text())
+            counts[side, count] = int(found.group(1))
+    return {side: (counts[side, 3] - counts[side, 1]) // 2 for side in ("sheet", "floor")}
+
+
 def machine() -> str:
     model = "unknown CPU"
     try:
@@ -141,7 +186,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--png", type=Path, help="write the first page as PNG (60 dpi)")
+    ap.add_argument("--instructions", action="store_true",
+                    help="count instructions per warm render under callgrind instead of timing")
+    ap.add_argument("--side", choices=("sheet", "floor"), help=argparse.SUPPRESS)
+    ap.add_argument("--renders", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--sheet-file", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.side:  # a child of --instructions
+        _renders(args.side, args.renders, args.sheet_file)
+        return 0
 
     rs, origin = rule_set()
     formula = parse_formula(formula_doc(rs))
@@ -157,6 +210,15 @@ def main() -> int:
                         client="studio@example.com", created=date(2026, 11, 12),
                         updated=datetime(2026, 11, 24, 9, 15))
     build_ms = (time.perf_counter() - t) * 1000
+
+    if args.instructions:
+        counts = instructions(sheet)
+        print(f"machine: {machine()}")
+        print(f"rules: {origin}; {len(rs.ingredients)} ingredients")
+        print(f"instructions per warm render (callgrind, (3 renders - 1) / 2, PYTHONHASHSEED=0): "
+              f"sheet {counts['sheet'] / 1e6:,.1f} M, floor {counts['floor'] / 1e6:,.1f} M, "
+              f"sheet ÷ floor {counts['sheet'] / counts['floor']:.3f}")
+        return 0
 
     t = time.perf_counter()
     first = render_pdf(sheet)
