@@ -309,13 +309,13 @@ class BulkChecker:
         every, some = sub.all(0).tolist(), sub.any(0).tolist()
         ones = np.ones(C, bool)
         ones.flags.writeable = False  # shared by every rule applying to the whole chunk
-        present, label = ch.present, self._label
+        present, present_l, label = ch.present, ch.present.tolist(), self._label
         for p, trig_cols, one in zip(self.plans, self._trig_cols, self._trig_one, strict=True):
             n = p.n
             if not some[n]:
                 continue
             if one is not None:
-                if not present[one]:  # its one trigger is live in no row of the chunk
+                if not present_l[one]:  # its one trigger is live in no row of the chunk
                     continue
             elif trig_cols is not None and not present[trig_cols].any():
                 continue
@@ -471,31 +471,27 @@ class Chunk:
         self.ent = ent = (pv > 0) & (pid < m)  # the live entries of the sparse rows
         # the matrix as its entries sorted by column (what P[:, c] reads), not a dense
         # C × m array: a row lists ~15 of the ~7,500 columns
-        inrow = pid < m
-        rr, kk = np.nonzero(inrow)
+        rr, kk = np.nonzero(pid < m)
         cc = pid[rr, kk].astype(np.int64)
-        vv = pv[rr, kk]
-        starts, srows, svals = _by_column(m, rr, cc, vv)
+        order = np.argsort(cc.astype(np.int16) if m < 32_000 else cc, kind="stable")
+        scols, srows, svals = cc[order], rr[order], pv[rr, kk][order]
         uent = ent
         if len(srows) > 1:
             # a column listed twice in a row: the matrix held the last value (a scatter)
-            scols = np.repeat(np.arange(m), np.diff(starts))
             twice = (scols[1:] == scols[:-1]) & (srows[1:] == srows[:-1])
             if twice.any():
                 keep = np.ones(len(srows), bool)
                 keep[:-1] = ~twice
-                order = np.argsort(cc.astype(np.int16) if m < 32_000 else cc, kind="stable")
                 gone = order[~keep]
                 uent = ent.copy()
                 uent[rr[gone], kk[gone]] = False
                 srows, svals, scols = srows[keep], svals[keep], scols[keep]
-                starts = np.zeros(m + 1, np.int64)
-                np.cumsum(np.bincount(scols, minlength=m), out=starts[1:])
+        starts = np.zeros(m + 1, np.int64)
+        np.cumsum(np.bincount(scols, minlength=m), out=starts[1:])
         self._uent = uent  # ent without the entries a later one of the same column overrides
         lv = svals > 0
         lstarts = np.zeros(m + 1, np.int64)
-        lcols = np.repeat(np.arange(m), np.diff(starts))[lv]
-        np.cumsum(np.bincount(lcols, minlength=m), out=lstarts[1:])
+        np.cumsum(np.bincount(scols[lv], minlength=m), out=lstarts[1:])
         self._lstarts, self._lrows = lstarts, srows[lv]
         self._starts, self._srows = starts, srows
         self.P = _Columns(C, m, starts, srows, svals)
