@@ -49,3 +49,14 @@ def test_a_row_listing_a_column_twice_is_walked():
         got = nm.block(rows, spec)
         want = nm.walk(rows, spec, spec[2] if spec[0] == "col" else None)
         assert got.tolist() == want.tolist()
+
+
+def test_no_finding_at_all_and_no_design():
+    """No design: no keys (nothing to name at all); an empty formula: its totals finding."""
+    from configurator.engine.formula import Formula, ProductSpec
+    from configurator.tooling.bulk import bulk_check
+
+    empty = Formula(ProductSpec(id=sorted(RS.product_types)[0]), ())
+    res = bulk_check([empty], RS)
+    assert ("error", "totals", "formula-totals", ()) in res.keys()[0]
+    assert bulk_check([], RS).keys() == []

@@ -315,8 +315,8 @@ def name_all(d: Designs, names: list[str], blocks: list, fallback_keys: dict[int
     n = d.n
     nm = Namer(d, names)
     t = nm.t
-    R: list[np.ndarray] = []
-    K: list[np.ndarray] = []
+    R: list[np.ndarray] = [np.zeros(0, np.int64)]
+    K: list[np.ndarray] = [np.zeros(0, np.int64)]
     tid = t.id
     if d.pre_keys:  # the composition's findings: each distinct key numbered once
         pre = d.pre_keys
