@@ -105,8 +105,9 @@ class BulkChecker:
         nan = float("nan")
         self.use_hi = np.array([i.use_max + 1e-9 if i.use_max is not None else nan for i in ings])
         self.use_lo = np.array([i.use_min - 1e-9 if i.use_min is not None else nan for i in ings])
-        self.use_keys = PerColumn(lambda j: ("warning", "use-range", f"catalog-{self.cols[j]}-use",
-                                             (self.inci[j],)))
+        cols, inci = self.cols, self.inci  # (the closures below hold these, not the checker)
+        self.use_keys = PerColumn(lambda j: ("warning", "use-range", f"catalog-{cols[j]}-use",
+                                             (inci[j],)))
         self.use_hi_x = np.append(self.use_hi, nan)
         self.use_lo_x = np.append(self.use_lo, nan)
         self.win_x = np.array([i.ph_min is not None or i.ph_max is not None for i in ings] + [False])
@@ -120,8 +121,8 @@ class BulkChecker:
                                 for j in self.phw])
         self.phw_hi = np.array([ings[j].ph_max + 1e-9 if ings[j].ph_max is not None else np.inf
                                 for j in self.phw])
-        self.phw_keys = PerColumn(lambda j: ("warning", "ph-window", f"catalog-{self.cols[j]}-ph",
-                                             (self.inci[j],)))
+        self.phw_keys = PerColumn(lambda j: ("warning", "ph-window", f"catalog-{cols[j]}-ph",
+                                             (inci[j],)))
         self.oil = np.array([i.is_oil_phase for i in ings] + [False])
         self.water = np.array([i.solubility == "water" for i in ings] + [False])
         self.bases = list(rs.bases.values())
