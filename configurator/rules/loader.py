@@ -59,7 +59,8 @@ INGREDIENT_KEYS = _K({"id", "inci", "cas", "synonyms", "trade_names", "functions
                       "contains"})
 RANGE_KEYS = _K({"min", "max"})
 BASE_KEYS = _K({"id", "name", "suits", "qs", "composition", "ph", "capacity", "appearance",
-                "viscosity", "description", "process"})
+                "viscosity", "description", "process", "emulsion"})
+EMULSIONS = ("o/w", "w/o")
 BASE_PH_KEYS = _K({"target", "min", "max"})
 CAPACITY_KEYS = _K({"additions", "oil"})
 BASE_LINE_KEYS = _K({"inci", "percent"})
@@ -650,6 +651,11 @@ def _base(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Base 
             process.append((str(phase), text.strip()))
     else:
         ctx.bad(m, "process", f"base {bid}: `process` maps a phase to its instructions")
+    emulsion = ctx.text(m, "emulsion", required=False).lower()
+    if emulsion and emulsion not in EMULSIONS:
+        ctx.bad(m, "emulsion", f"base {bid}: `emulsion` is o/w or w/o (or left out), "
+                               f"not {m.get('emulsion')!r}")
+        emulsion = ""
     if not bid or not qs or cap is None:
         return None
     return Base(
@@ -662,7 +668,7 @@ def _base(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) -> Base 
         appearance=ctx.text(m, "appearance", required=False),
         viscosity=ctx.text(m, "viscosity", required=False),
         description=ctx.text(m, "description", required=False),
-        process=tuple(process),
+        process=tuple(process), emulsion=emulsion,
     )
 
 

@@ -101,6 +101,10 @@ class Base:
     viscosity: str = ""
     description: str = ""
     process: tuple[tuple[str, str], ...] = ()  # (phase, instruction)
+    # "w/o" (water-in-oil), "o/w" (oil-in-water) or "" (not an emulsion, or not said): a
+    # W/O emulsion's continuous phase is oil, so the finished product gives no pH reading
+    # and a target pH is set on the water phase before emulsifying (the spec sheet says so)
+    emulsion: str = ""
 
 
 @dataclass(frozen=True, slots=True)

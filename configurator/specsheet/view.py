@@ -236,6 +236,9 @@ def _procedure(report: Report, rs: RuleSet, base: Base | None) -> tuple[Step, ..
                                       else "") for line in lines)
 
     water, oil = by_phase["A"], by_phase["B"]
+    # a W/O emulsion gives no pH reading of its own: a target pH is the water phase's,
+    # set before it goes into the oil (rules/README.md, bases: `emulsion`)
+    wo = base is not None and base.emulsion == "w/o" and report.ph is not None
     if "A" in base_text:
         add("A", base_text["A"], "base")
         if extra := additions("A"):
@@ -249,6 +252,16 @@ def _procedure(report: Report, rs: RuleSet, base: Base | None) -> tuple[Step, ..
         parts.append(f"heat to {HOT}")
         text = "; ".join(parts) + "."
         add("A", text[0].upper() + text[1:])
+    # pH adjusters of the other phases went in with them; phase D's are the ones kept for q.s.
+    adjusters = [line for line in by_phase["D"] if "ph-adjuster" in
+                 getattr(rs.ingredients.get(line.ingredient or ""), "tags", ())]
+    with_what = (f"with {_names(adjusters)} (q.s.; record the amount used)" if adjusters
+                 else "with Citric Acid or Sodium Hydroxide solution q.s. (the formula has no "
+                      "pH adjuster: record the one used)")
+    if wo:
+        add("A", f"Before emulsifying, measure the pH of phase A at 20 °C and adjust it to "
+                 f"{_ph_text(report, base)} {with_what}: the finished water-in-oil emulsion "
+                 "gives no pH reading of its own.")
     if "B" in base_text:
         add("B", base_text["B"], "base")
         if extra := additions("B"):
@@ -267,19 +280,13 @@ def _procedure(report: Report, rs: RuleSet, base: Base | None) -> tuple[Step, ..
         add("C", f"Cool to below {COOL:g} °C under stirring; add one at a time, stirring after "
                  f"each: {cool(cool_lines)}.")
     finals = by_phase["D"]
-    # pH adjusters of the other phases went in with them; phase D's are the ones kept for q.s.
-    adjusters = [line for line in finals if "ph-adjuster" in
-                 getattr(rs.ingredients.get(line.ingredient or ""), "tags", ())]
-    if report.ph is not None:
-        with_what = (f"with {_names(adjusters)} (q.s.; record the amount used)" if adjusters
-                     else "with Citric Acid or Sodium Hydroxide solution q.s. (the formula has no "
-                          "pH adjuster: record the one used)")
-        adjust = f"Measure the pH at 20 °C and adjust to {_ph_text(report, base)} {with_what}."
+    adjust = f"Measure the pH at 20 °C and adjust to {_ph_text(report, base)} {with_what}."
     if "D" in base_text:
         add("D", base_text["D"], "base")
-        if extra := additions("D"):
+        if extra := [line for line in additions("D") if not (wo and line in adjusters)]:
             add("D", f"Add phase D: {_names(extra)}.")
-        if report.ph is not None and base is not None and base.ph_target != report.ph:
+        if report.ph is not None and base is not None and base.ph_target != report.ph \
+                and not wo:
             # the base's text says "the target pH" (rules/bases.yaml names no figure, so the
             # sheet never says "adjust to 5.5" and then "adjust to 5"); the design's own
             # target is not the base's, so the step with the figure follows
@@ -288,7 +295,8 @@ def _procedure(report: Report, rs: RuleSet, base: Base | None) -> tuple[Step, ..
     elif report.ph is not None:
         if extra := [line for line in finals if line not in adjusters]:
             add("D", f"Add phase D: {_names(extra)}.")
-        add("D", adjust)
+        if not wo:
+            add("D", adjust)
     elif finals:
         add("D", f"Add phase D: {_names(finals)}.")
     return tuple(steps)
@@ -336,7 +344,9 @@ def _qc(report: Report, rs: RuleSet, formula: Formula, base: Base | None,
     out = []
     if report.ph is not None:
         lo, hi = _ph_range(report, base)
-        out.append(QCTarget("pH (20 °C)", f"{lo:.1f} – {hi:.1f} (target {report.ph:g})"))
+        out.append(QCTarget("pH (20 °C)" if base is None or base.emulsion != "w/o" else
+                            "pH of the water phase before emulsifying (20 °C)",
+                            f"{lo:.1f} – {hi:.1f} (target {report.ph:g})"))
     elif base is not None and base.ph_min is not None and base.ph_max is not None:
         out.append(QCTarget("pH (20 °C)", f"{base.ph_min:g} – {base.ph_max:g}"))
     if base is not None and base.appearance:

@@ -156,3 +156,17 @@ def test_index_touches_only_relevant_rules(mini):
     # the essential oil triggers the labelling rule of the allergen it contains
     assert "eu-limonene-declare" in {
         r.id for r in mini.by_ingredient["citrus-aurantium-dulcis-peel-oil"]}
+
+
+def test_a_base_says_its_emulsion_type_or_nothing(rulesdir):
+    """`emulsion:` is o/w or w/o (rules/README.md, bases); any other word is a problem
+    on its own line, and leaving it out is a base like before."""
+    t = rulesdir / "types.yaml"
+    src = t.read_text()
+    assert load_rules(rulesdir).bases["light-gel"].emulsion == ""
+    t.write_text(src.replace("    qs: Aqua\n", "    qs: Aqua\n    emulsion: W/O\n", 1))
+    assert load_rules(rulesdir).bases["light-gel"].emulsion == "w/o"
+    t.write_text(src.replace("    qs: Aqua\n", "    qs: Aqua\n    emulsion: water-in-oil\n", 1))
+    line = src.splitlines().index("    qs: Aqua") + 2
+    got = problems(rulesdir)
+    assert len(got) == 1 and got[0].startswith(f"types.yaml:{line}:") and "o/w or w/o" in got[0]

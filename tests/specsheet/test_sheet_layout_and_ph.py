@@ -134,3 +134,33 @@ def test_every_base_text_names_no_ph_figure(rs):
         for phase, text in base.process:
             assert not re.search(r"(?:adjust|neutralise)[^.]*\bto (?:pH )?\d", text, re.I), \
                 f"{base.id} phase {phase}: {text}"
+
+
+def test_a_water_in_oil_base_sets_the_ph_of_its_water_phase(rs):
+    """A W/O emulsion (rules/bases.yaml `emulsion: w/o`) gives no pH reading of its own: a
+    design's target pH is set on phase A before emulsifying, never "measure the pH and
+    adjust" at the end after the base's own "No pH adjustment (W/O)", and QC names the
+    water phase. On the real PDF too."""
+    from configurator.engine import check, parse_formula
+    from configurator.specsheet import build_sheet
+
+    assert rs.bases["mineral-sunscreen-wo"].emulsion == "w/o"
+    formula = parse_formula({"name": "W/O sun cream", "product_type": "sunscreen-face",
+                             "base": "mineral-sunscreen-wo", "target_ph": 7.0,
+                             "ingredients": []})
+    sheet = build_sheet(formula, check(formula, rs), rs)
+    a = [st.text for st in sheet.procedure if st.phase == "A"]
+    later = " ".join(st.text for st in sheet.procedure if st.phase != "A")
+    assert any(t.startswith("Before emulsifying, measure the pH of phase A") and
+               "adjust it to 7 (" in t for t in a), a
+    assert "adjust to" not in later.lower() and "target pH is not the base's" not in later
+    assert [q.test for q in sheet.qc if "pH" in q.test] == \
+        ["pH of the water phase before emulsifying (20 °C)"]
+    text = text_of(render_pdf(sheet))
+    assert "Before emulsifying, measure the pH of phase A" in text
+    # an O/W base with the same target keeps its last step
+    ow = parse_formula({"name": "O/W", "product_type": "serum", "base": "light-gel",
+                        "target_ph": 5.0, "ingredients": []})
+    steps = build_sheet(ow, check(ow, rs), rs).procedure
+    assert not any("Before emulsifying" in st.text for st in steps)
+    assert any("adjust to 5 (" in st.text for st in steps if st.phase == "D")
