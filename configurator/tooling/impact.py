@@ -215,14 +215,14 @@ def _gc_paused():
             gc.enable()
 
 
-def _check_all(formulas, rs, progress: Callable[[int], None] | None):
+def _check_all(formulas, rs, progress: Callable[[int], None] | None, table=None):
     from .bulk import BulkChecker, compose_formulas
 
     with _gc_paused():
         checker = BulkChecker(rs)
         designs = compose_formulas(formulas, rs, progress=progress)
         res = checker.run(designs, progress=progress)
-        keys = res.keys()
+        keys = res.keys(table)
         return [(bool(v), k) for v, k in zip(res.valid.tolist(), keys, strict=True)], res, checker
 
 
@@ -236,14 +236,18 @@ def impact(items: list[dict], formulas: list, old_rs, new_rs, stored: list | Non
     """
     t0 = time.perf_counter()
     fallback = {}
-    if old_rs is not None:
-        old, res, checker = _check_all(formulas, old_rs, progress)
-        fallback["old"] = len(res.fallback)
-    else:
-        old = stored or []
-    new, res, checker = _check_all(formulas, new_rs, progress)
-    fallback["new"] = len(res.fallback)
-    verdicts, groups = compare(items, old, new, old_rs, new_rs)
+    from .bulk.naming import KeyTable
+
+    with _gc_paused():  # (see _gc_paused: the comparison too)
+        table = KeyTable()  # both passes: equal keys are one object, compared by identity
+        if old_rs is not None:
+            old, res, checker = _check_all(formulas, old_rs, progress, table)
+            fallback["old"] = len(res.fallback)
+        else:
+            old = stored or []
+        new, res, checker = _check_all(formulas, new_rs, progress, table)
+        fallback["new"] = len(res.fallback)
+        verdicts, groups = compare(items, old, new, old_rs, new_rs)
     changed = {e["design"] for g in groups for e in g["designs"]}
     return {
         "old_version": old_rs.version if old_rs is not None else "(as saved)",

@@ -21,7 +21,7 @@ from ...rules.kinds import Kind
 from ...rules.model import Rule, RuleSet
 from .compose import Designs, Key, columns, compose_formulas, report_keys
 from .expr import Env, Program, Unsupported
-from .naming import Solubility, name_all
+from .naming import KeyTable, Solubility, name_all
 
 REL = 1e-12  # relative band around a threshold where a re-ordered sum is not trusted
 # rows a chunk: nothing as wide as the catalog is built per chunk any more (a chunk holds
@@ -84,11 +84,12 @@ class BulkResult:
     timings: dict[str, float] = field(default_factory=dict)
     names: list[str] | None = None  # the INCI name of each column
 
-    def keys(self) -> list[list[Key]]:
-        """Every row's findings as sorted (severity, code, rule, ingredients) keys."""
+    def keys(self, table: KeyTable | None = None) -> list[list[Key]]:
+        """Every row's findings as sorted (severity, code, rule, ingredients) keys (``table``:
+        numbered in a table shared with another run, see :class:`.naming.KeyTable`)."""
         names = [self.designs.rs.ingredients[c].inci for c in self.designs.cols] \
             if self.names is None else self.names
-        return name_all(self.designs, names, self.blocks, self.fallback_keys)
+        return name_all(self.designs, names, self.blocks, self.fallback_keys, table)
 
 
 class BulkChecker:

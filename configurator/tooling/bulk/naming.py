@@ -107,8 +107,9 @@ def row_key(spec: tuple, row: Row, c: int, names: list[str]) -> Key:
     raise ValueError(f"unknown finding spec {kind!r}")
 
 
-class _Table:
-    """Distinct keys, each with a number."""
+class KeyTable:
+    """Distinct keys, each with a number. Shared by two runs (``keys(table)``), equal keys
+    of both are the same tuple objects, so comparing two rows' lists is mostly identity."""
 
     def __init__(self):
         self.keys: list[Key] = []
@@ -134,7 +135,7 @@ class _Table:
 
 
 def _ranked(nrows: int, rr: np.ndarray, rank: np.ndarray, cc: np.ndarray,
-            names: np.ndarray, prefix: Callable[[int], tuple], t: _Table, once: bool = False,
+            names: np.ndarray, prefix: Callable[[int], tuple], t: KeyTable, once: bool = False,
             group: np.ndarray | None = None) -> np.ndarray:
     """Each row's key from its hits (row, rank, column): ``prefix(g) + (names,)``, the names
     of its columns in rank order (``once``: each name once), ``g`` the row's ``group`` (0
@@ -183,9 +184,9 @@ def _hits(pid: np.ndarray, ok: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray
 class Namer:
     """Names the blocks of one :class:`~.checker.BulkResult`."""
 
-    def __init__(self, d: Designs, names: list[str]):
+    def __init__(self, d: Designs, names: list[str], table: KeyTable | None = None):
         self.d, self.names, self.m = d, names, len(d.cols)
-        self.t = _Table()
+        self.t = table if table is not None else KeyTable()
         ids = d.pres_ids
         if ids.shape[1] > 1:  # rows listing a column twice: named by the per-row walk
             s = np.sort(ids, axis=1)
@@ -308,12 +309,12 @@ class Namer:
         return None
 
 
-def name_all(d: Designs, names: list[str], blocks: list, fallback_keys: dict[int, list[Key]]
-             ) -> list[list[Key]]:
+def name_all(d: Designs, names: list[str], blocks: list, fallback_keys: dict[int, list[Key]],
+             table: KeyTable | None = None) -> list[list[Key]]:
     """Every row's findings as sorted keys: the composition's, the blocks', and the engine's
     own for the rows it checked."""
     n = d.n
-    nm = Namer(d, names)
+    nm = Namer(d, names, table)
     t = nm.t
     R: list[np.ndarray] = [np.zeros(0, np.int64)]
     K: list[np.ndarray] = [np.zeros(0, np.int64)]
