@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from itertools import chain
 from operator import attrgetter
@@ -77,19 +78,16 @@ class Designs:
     def n(self) -> int:
         return len(self.pidx)
 
-    @property
+    @cached_property
     def pre(self) -> dict[int, list[Key]]:
         """Every finding of the composition stage, by row, in the engine's order (the
         unprofiled-ingredient warnings last)."""
-        got = self.__dict__.get("_pre")
-        if got is None:
-            got = {i: list(keys) for i, keys in self.pre_keys.items()}
-            if self.lone_rows is not None and len(self.lone_rows):
-                key = _unprofiled_keys(self.rs, self.cols)
-                for i, c in zip(self.lone_rows.tolist(), self.lone_cols.tolist(), strict=True):
-                    got.setdefault(i, []).append(key(c))
-            self.__dict__["_pre"] = got = dict(sorted(got.items()))
-        return got
+        got = {i: list(keys) for i, keys in self.pre_keys.items()}
+        if self.lone_rows is not None and len(self.lone_rows):
+            key = _unprofiled_keys(self.rs, self.cols)
+            for i, c in zip(self.lone_rows.tolist(), self.lone_cols.tolist(), strict=True):
+                got.setdefault(i, []).append(key(c))
+        return dict(sorted(got.items()))
 
 
 def columns(rs: RuleSet) -> tuple[list[str], dict[str, int]]:
