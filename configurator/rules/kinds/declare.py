@@ -114,9 +114,11 @@ class Declare(Kind):
         import numpy as np
 
         carriers = {}
+        # only the ingredients that bring others in (rs.carriers, a few dozen) can carry a
+        # member: walking the whole catalog (7,528) for each rule cost 0.04 s an impact pass
+        bringers = [b.rs.ingredients[k] for k in sorted(b.rs.carriers)]
         for i in sorted(rule.members):
-            via = [(c.id, frac) for c in b.rs.ingredients.values()
-                   for cid, frac in c.contains if cid == i]
+            via = [(c.id, frac) for c in bringers for cid, frac in c.contains if cid == i]
             if via:
                 carriers[b.col[i]] = (b.columns([c for c, _f in via]),
                                       np.array([f / 100.0 for _c, f in sorted(via)]))
