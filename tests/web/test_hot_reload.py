@@ -118,3 +118,36 @@ def test_saved_revision_records_the_version_in_force(live, tmp_path):
         assert revs[1].rules_version == app.extensions["rules"].current.version
         assert revs[0].rules_version == v1
     assert r2.get_json()["report"]["rules_version"] == revs[1].rules_version
+
+
+def test_the_server_freezes_the_set_in_force_and_frees_the_one_it_replaces(live):
+    """`configurator serve` turns on RuleSetHolder.freeze: the set in force is taken out of
+    the collector's view (rules.holder.settle_gc), an edit that goes live is frozen in its
+    turn, and a replaced set is still freed once nothing holds it (the loader keeps the
+    last few sets it loaded, rules/loader.py ``_LOADED``: evicted here as it would be)."""
+    import gc
+    import weakref
+
+    from configurator.rules import loader
+    from configurator.rules.holder import settle_gc
+
+    app, rules = live
+    holder = app.extensions["rules"]
+    client = app.test_client()
+    try:
+        holder.freeze = True
+        settle_gc()
+        assert gc.get_freeze_count() > 100_000  # the rule set with the inventory, and more
+        old = weakref.ref(holder.current)
+        gc.unfreeze()  # so that the swap's own settle_gc must freeze the new set again
+        annex_v = rules / "eu" / "annex-v.yaml"
+        annex_v.write_text(annex_v.read_text().replace(LIMIT, LIMIT.replace("1.0", "0.8")))
+        report = _validate(client)
+        assert report["rules_version"] == holder.current.version != old().version
+        assert report["valid"] is False  # 0.9 % over the edited 0.8 %: in force
+        assert gc.get_freeze_count() > 100_000
+        loader._LOADED.clear()
+        settle_gc()
+        assert old() is None, "the replaced rule set is never freed"
+    finally:
+        gc.unfreeze()
