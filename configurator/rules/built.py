@@ -38,7 +38,6 @@ folder and its safety checks are ``diskcache``'s: off with
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import io
 import pickle
@@ -46,6 +45,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..collector import paused
 from . import diskcache, model
 
 KIND = "ruleset"
@@ -160,16 +160,13 @@ def fetch(version: str, directory: str, inventory: Any,
         return None
     diskcache.touch(digest, KIND)
     _revivers()
-    enabled = gc.isenabled()
-    gc.disable()  # tens of thousands of objects, none of them garbage: no collections midway
-    try:
-        state = _Unpickler(io.BytesIO(raw), inventory).load()
-        ruleset = _NEW(model.RuleSet)
-        ruleset.__dict__.update(state, inventory=inventory, directory=directory, quiz=None)
-        recompile(ruleset)
-    except Exception:  # a partial or foreign entry is a miss
-        return None
-    finally:
-        if enabled:
-            gc.enable()
+    # tens of thousands of objects, none of them garbage: no collections midway
+    with paused():
+        try:
+            state = _Unpickler(io.BytesIO(raw), inventory).load()
+            ruleset = _NEW(model.RuleSet)
+            ruleset.__dict__.update(state, inventory=inventory, directory=directory, quiz=None)
+            recompile(ruleset)
+        except Exception:  # a partial or foreign entry is a miss
+            return None
     return ruleset

@@ -22,7 +22,6 @@ the app gives it (``configurator/web/rulegate.py``).
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import threading
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..collector import settle
 from ..errors import Problem, RuleSetError
 from .loader import load_rules
 from .model import RuleSet
@@ -139,28 +139,10 @@ def admit(rs: RuleSet, gate: Gate, promoting: bool = False) -> Verdict:
     return Verdict(tuple(problems), tuple(dropped), rs.version, coverage)
 
 
-def settle_gc() -> None:
-    """Take what is alive now, the rule set in force above all, out of the cyclic garbage
-    collector's view (``gc.freeze``), after letting the one it replaced be collected.
-
-    The rule set with the inventory is several hundred thousand long-lived objects, none
-    of them ever garbage. A full collection, which a request that allocates a lot (a spec
-    sheet: WeasyPrint's boxes) triggers now and then, walks every one of them: 30 ms of
-    a 200 ms render on average, in bursts of 50–80 ms (benchmarks/bench_specsheet.py
-    freezes them the same way). Frozen, they are still freed by reference counting; the
-    set a reload replaces is unfrozen first so that its cycles can be collected.
-    Called by the server (``configurator serve``) before its workers fork, which also
-    keeps the collector from writing to those objects' pages (shared copy-on-write).
-    """
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
-
-
 class RuleSetHolder:
     """Holds the last good :class:`RuleSet` of a folder."""
 
-    #: settle the collector (:func:`settle_gc`) whenever a new set goes into force: the
+    #: settle the collector (:func:`configurator.collector.settle`) whenever a new set goes into force: the
     #: server turns it on; tests and one-off commands leave it off (a full collection
     #: costs a few hundred ms with the inventory loaded)
     freeze = False
@@ -233,7 +215,7 @@ class RuleSetHolder:
         self.loaded_at = datetime.now(UTC)
         self.problems, self.problems_at, self.pending = [], None, None
         if self.freeze:
-            settle_gc()
+            settle()
         return True
 
     def reload_if_changed(self) -> bool:

@@ -29,19 +29,18 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import gc
 import json
 import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..cli import add_format_opt, add_rules_opt, day_arg
+from ..collector import paused
 from ..derived import per_rule_set
 
 Key = tuple[str, str, str, tuple[str, ...]]
@@ -200,25 +199,13 @@ def compare(items: list[dict], old: list[tuple[bool, list[Key]]], new: list[tupl
 # --------------------------------------------------------------------------- running
 
 
-@contextmanager
-def _gc_paused():
-    """The cyclic garbage collector paused (and restored as it was): a pass allocates a few
-    hundred thousand tuples and lists, none in a cycle, and each full collection walks every
-    object alive (the rule set with the inventory and the formulas: ~660,000 objects for
-    20,000 designs), 0.2 s every other pass (issue 19). Reference counting frees as usual."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def _check_all(formulas, rs, progress: Callable[[int], None] | None, table=None):
     from .bulk import BulkChecker, compose_formulas
 
-    with _gc_paused():
+    # a pass allocates a few hundred thousand tuples and lists, none in a cycle; a full
+    # collection walked every object alive (~660,000 for 20,000 designs), 0.2 s every
+    # other pass (issue 19)
+    with paused():
         checker = BulkChecker(rs)
         designs = compose_formulas(formulas, rs, progress=progress)
         res = checker.run(designs, progress=progress)
@@ -238,7 +225,7 @@ def impact(items: list[dict], formulas: list, old_rs, new_rs, stored: list | Non
     fallback = {}
     from .bulk.naming import KeyTable
 
-    with _gc_paused():  # (see _gc_paused: the comparison too)
+    with paused():  # (as in _check_all: the comparison too)
         table = KeyTable()  # both passes: equal keys are one object, compared by identity
         if old_rs is not None:
             old, res, checker = _check_all(formulas, old_rs, progress, table)

@@ -29,11 +29,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     app = create_app()
     _announce(app)
-    from ..rules.holder import settle_gc
+    from ..collector import settle
 
     # the rule set and the app, long-lived, out of the collector's view before the fork
     app.extensions["rules"].freeze = True
-    settle_gc()
+    settle()
     url = f"http://{args.host}:{args.port}"
     print(f"Configurator on {url} (database: "
           f"{app.extensions['db_engine'].url.render_as_string(hide_password=True)}; "

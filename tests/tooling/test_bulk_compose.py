@@ -19,7 +19,6 @@ from configurator.rules.model import RuleSet
 from configurator.tooling.bulk.compose import (
     Designs,
     Key,
-    _pad,
     _special_triggers,
     _unprofiled_keys,
     columns,
@@ -27,6 +26,17 @@ from configurator.tooling.bulk.compose import (
     finding_key,
 )
 from tests.tooling.test_impact_bulk import RS, random_doc
+
+
+def _pad(rows: list[list[tuple[int, float]]], m: int) -> tuple[np.ndarray, np.ndarray]:
+    k = max((len(r) for r in rows), default=0) or 1
+    ids = np.full((len(rows), k), m, dtype=np.int32)
+    vals = np.zeros((len(rows), k), dtype=np.float64)
+    for i, r in enumerate(rows):
+        if r:
+            ids[i, :len(r)] = [c for c, _v in r]
+            vals[i, :len(r)] = [v for _c, v in r]
+    return ids, vals
 
 
 def reference_compose(formulas: Sequence[Formula], rs: RuleSet,

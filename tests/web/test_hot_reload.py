@@ -122,14 +122,14 @@ def test_saved_revision_records_the_version_in_force(live, tmp_path):
 
 def test_the_server_freezes_the_set_in_force_and_frees_the_one_it_replaces(live):
     """`configurator serve` turns on RuleSetHolder.freeze: the set in force is taken out of
-    the collector's view (rules.holder.settle_gc), an edit that goes live is frozen in its
+    the collector's view (configurator.collector.settle), an edit that goes live is frozen in its
     turn, and a replaced set is still freed once nothing holds it (the loader keeps the
     last few sets it loaded, rules/loader.py ``_LOADED``: evicted here as it would be)."""
     import gc
     import weakref
 
+    from configurator.collector import settle as settle_gc
     from configurator.rules import loader
-    from configurator.rules.holder import settle_gc
 
     app, rules = live
     holder = app.extensions["rules"]

@@ -118,10 +118,6 @@ class BulkChecker:
                                   for i in ings] + [np.inf])
         self.phw = np.array([j for j, i in enumerate(ings)
                              if i.ph_min is not None or i.ph_max is not None], np.int64)
-        self.phw_lo = np.array([ings[j].ph_min - 1e-9 if ings[j].ph_min is not None else -np.inf
-                                for j in self.phw])
-        self.phw_hi = np.array([ings[j].ph_max + 1e-9 if ings[j].ph_max is not None else np.inf
-                                for j in self.phw])
         self.phw_keys = PerColumn(lambda j: ("warning", "ph-window", f"catalog-{cols[j]}-ph",
                                              (inci[j],)))
         self.oil = np.array([i.is_oil_phase for i in ings] + [False])
@@ -447,14 +443,24 @@ class _Columns:
         return out
 
 
+def _column_order(cols: np.ndarray, m: int) -> np.ndarray:
+    """The order that sorts entries listed row by row by column, rows ascending within a
+    column (stable; on 16 bits a stable sort is a radix sort)."""
+    return np.argsort(cols.astype(np.int16) if m < 32_000 else cols, kind="stable")
+
+
+def _column_starts(cols: np.ndarray, m: int) -> np.ndarray:
+    """(m + 1,): where each column's entries start once sorted by column."""
+    starts = np.zeros(m + 1, np.int64)
+    np.cumsum(np.bincount(cols, minlength=m), out=starts[1:])
+    return starts
+
+
 def _by_column(m: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray):
     """Entries (row, column, value), listed row by row, sorted by column (rows ascending within
     a column): (starts, rows, values)."""
-    key = cols.astype(np.int16) if m < 32_000 else cols  # a 16-bit stable sort is a radix sort
-    order = np.argsort(key, kind="stable")
-    starts = np.zeros(m + 1, np.int64)
-    np.cumsum(np.bincount(cols, minlength=m), out=starts[1:])
-    return starts, rows[order], vals[order]
+    order = _column_order(cols, m)
+    return _column_starts(cols, m), rows[order], vals[order]
 
 
 class Chunk:
@@ -475,7 +481,7 @@ class Chunk:
         # C × m array: a row lists ~15 of the ~7,500 columns
         rr, kk = np.nonzero(pid < m)
         cc = pid[rr, kk].astype(np.int64)
-        order = np.argsort(cc.astype(np.int16) if m < 32_000 else cc, kind="stable")
+        order = _column_order(cc, m)
         scols, srows, svals = cc[order], rr[order], pv[rr, kk][order]
         uent = ent
         if len(srows) > 1:
@@ -488,12 +494,10 @@ class Chunk:
                 uent = ent.copy()
                 uent[rr[gone], kk[gone]] = False
                 srows, svals, scols = srows[keep], svals[keep], scols[keep]
-        starts = np.zeros(m + 1, np.int64)
-        np.cumsum(np.bincount(scols, minlength=m), out=starts[1:])
+        starts = _column_starts(scols, m)
         self._uent = uent  # ent without the entries a later one of the same column overrides
         lv = svals > 0
-        lstarts = np.zeros(m + 1, np.int64)
-        np.cumsum(np.bincount(scols[lv], minlength=m), out=lstarts[1:])
+        lstarts = _column_starts(scols[lv], m)
         self._lstarts, self._lrows = lstarts, srows[lv]
         self._starts, self._srows = starts, srows
         self.P = _Columns(C, m, starts, srows, svals)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from itertools import chain
 from operator import attrgetter
 from typing import NamedTuple
@@ -95,17 +95,6 @@ def columns(rs: RuleSet) -> tuple[list[str], dict[str, int]]:
     # column (its design is checked by the engine, see Designs.force)
     cols = sorted(rs.loaded or rs.ingredients)
     return cols, {c: j for j, c in enumerate(cols)}
-
-
-def _pad(rows: list[list[tuple[int, float]]], m: int) -> tuple[np.ndarray, np.ndarray]:
-    k = max((len(r) for r in rows), default=0) or 1
-    ids = np.full((len(rows), k), m, dtype=np.int32)
-    vals = np.zeros((len(rows), k), dtype=np.float64)
-    for i, r in enumerate(rows):
-        if r:
-            ids[i, :len(r)] = [c for c, _v in r]
-            vals[i, :len(r)] = [v for _c, v in r]
-    return ids, vals
 
 
 def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
@@ -256,7 +245,7 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
     f_totals = ~with_base & (np.abs(comp.additions - 100.0) > TOLERANCE)
     # the others, one at a time through the engine's compose
     slow_rows = np.nonzero(slow)[0].tolist()
-    s_out = [_compose_one(formulas[i], rs, col, basev[i], base_ids) for i in slow_rows]
+    s_out = [_compose_one(formulas[i], rs, col) for i in slow_rows]
     # together
     kp = max([f_pres_ids.shape[1]] + [len(o[1]) for o in s_out])
     kadd = max([ka] + [len(o[3]) for o in s_out])
@@ -330,8 +319,7 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
                    force, lone_rr, pres_ids[lone_rr, lone_kk].astype(np.int64))
 
 
-def _compose_one(formula: Formula, rs: RuleSet, col: dict[str, int], bpos: int,
-                 base_ids: list[str]):
+def _compose_one(formula: Formula, rs: RuleSet, col: dict[str, int]):
     """One formula through the engine's compose: (findings of that stage other than the
     product's, base's, suitability's and constraints', which are added around them, here
     in the engine's order: all of them), present rows, added flags, additions, q.s.
@@ -354,7 +342,6 @@ def _compose_one(formula: Formula, rs: RuleSet, col: dict[str, int], bpos: int,
             [k in d.added for k in d.present if k in col],
             [(col[k], v) for k, v in d.added.items() if k in col], qs, not d.unknown,
             any(k not in col for k in d.present))
-
 
 
 class _Bases(NamedTuple):
