@@ -60,3 +60,32 @@ def test_no_finding_at_all_and_no_design():
     res = bulk_check([empty], RS)
     assert ("error", "totals", "formula-totals", ()) in res.keys()[0]
     assert bulk_check([], RS).keys() == []
+
+
+def test_blocks_named_together_are_each_blocks_keys():
+    """Namer.blocks names the const and live blocks all together (one numpy pass): each
+    row gets the key block() gives it, rows listing a column twice too."""
+    rnd = random.Random(7)
+    formulas = [parse_formula(random_doc(rnd)) for _ in range(2000)]
+    checker = BulkChecker(RS)
+    d = compose_formulas(formulas, RS)
+    res = checker.run(d, chunk=700)
+    m = len(d.cols)
+    for twice in (False, True):
+        if twice:
+            d.pres_ids = d.pres_ids.copy()
+            for i in range(0, d.n, 5):
+                free = np.nonzero(d.pres_ids[i] == m)[0]
+                if len(free) and d.pres_ids[i, 0] < m:
+                    d.pres_ids[i, free[0]] = d.pres_ids[i, 0]
+        nm = Namer(d, checker.inci)
+        assert nm.any_twice == twice
+        R, K = nm.blocks(res.blocks)
+        got = Counter(zip(np.concatenate(R).tolist(),
+                          (nm.t.keys[k] for k in np.concatenate(K).tolist())))
+        want = Counter()
+        for rows, spec in res.blocks:
+            want.update(zip(np.asarray(rows).tolist(),
+                            (nm.t.keys[k] for k in nm.walk(rows, spec, spec[2] if spec[0] == "col"
+                                                           else None).tolist())))
+        assert got == want

@@ -114,6 +114,17 @@ class KeyTable:
     def __init__(self):
         self.keys: list[Key] = []
         self.index: dict[Key, int] = {}
+        self._order: list[int] = []  # the numbers of keys[:len(_order)], sorted by key
+
+    def order(self) -> list[int]:
+        """Every key's number, sorted by key. Kept between calls: a table shared by two runs
+        sorts the second run's new keys alone and merges them in (two sorted runs: timsort
+        merges them in about one comparison a key instead of log n)."""
+        keys, done = self.keys, self._order
+        if len(done) < len(keys):
+            new = sorted(range(len(done), len(keys)), key=keys.__getitem__)
+            self._order = sorted(done + new, key=keys.__getitem__) if done else new
+        return self._order
 
     def id(self, key: Key) -> int:
         got = self.index.get(key)
@@ -149,9 +160,10 @@ def _ranked(nrows: int, rr: np.ndarray, rank: np.ndarray, cc: np.ndarray,
     np.cumsum(cnt, out=start[1:])
     base = int(cs.max()) + 2 if len(cs) else 2
     g = np.zeros(nrows, np.int64) if group is None else group.astype(np.int64)
+    gmax = int(g.max()) + 1 if len(g) else 1
     for k in np.unique(cnt).tolist():  # k hits: rows naming the same columns share a key
         rows = np.nonzero(cnt == k)[0]
-        if k <= 4:  # (group, columns) as one number
+        if k <= 4 and gmax * base ** k < 2 ** 62:  # (group, columns) as one number
             code = g[rows]
             for j in range(k):
                 code = code * base + cs[start[rows] + j]
@@ -218,6 +230,70 @@ class Namer:
         return np.array([t.id(row_key(spec, self.row(i), c, names))
                          for i, c in zip(rows.tolist(), cc.tolist(), strict=True)],
                         np.int64).reshape(len(rows))
+
+    def blocks(self, blocks: list) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """(rows, key numbers) of these blocks, each what :meth:`block` gives for its block;
+        the ``const`` blocks and the ``live`` ones (most of a run's several hundred blocks,
+        each a few hundred rows) named all together, in one numpy pass each, not block by
+        block (issue 19: the per-block overhead was most of the naming)."""
+        R: list[np.ndarray] = []
+        K: list[np.ndarray] = []
+        t = self.t
+        c_rows: list[np.ndarray] = []
+        c_ids: list[int] = []
+        live: list[tuple[np.ndarray, tuple]] = []
+        for rows, spec in blocks:
+            if not len(rows):
+                continue
+            kind = spec[0]
+            if kind == "const":
+                c_rows.append(rows)
+                c_ids.append(t.id(spec[1]))
+            elif kind == "live" and len(spec[4]) and not (
+                    len(spec[4]) > 1 and (spec[4][1:] <= spec[4][:-1]).any()):
+                live.append((rows, spec))
+            else:
+                R.append(np.asarray(rows, np.int64))
+                K.append(self.block(rows, spec))
+        if c_rows:
+            R.append(np.concatenate(c_rows).astype(np.int64, copy=False))
+            K.append(np.repeat(np.array(c_ids, np.int64),
+                               np.fromiter(map(len, c_rows), np.int64, len(c_rows))))
+        if live:
+            rows, kid = self._live_many(live)
+            R.append(rows)
+            K.append(kid)
+        return R, K
+
+    def _live_many(self, live: list[tuple[np.ndarray, tuple]]) -> tuple[np.ndarray, np.ndarray]:
+        """``live`` blocks (columns strictly sorted, at least one) named together: block b's
+        columns become the numbers ``b * (m + 1) + column``, one sorted array for all."""
+        d, m, t = self.d, self.m, self.t
+        nb = len(live)
+        lens = np.fromiter((len(r) for r, _s in live), np.int64, nb)
+        rows = np.concatenate([np.asarray(r, np.int64) for r, _s in live])
+        g = np.repeat(np.arange(nb, dtype=np.int64), lens)
+        cols = [np.asarray(s[4], np.int64) for _r, s in live]
+        clen = np.fromiter(map(len, cols), np.int64, nb)
+        cstart = np.zeros(nb + 1, np.int64)
+        np.cumsum(clen, out=cstart[1:])
+        enc = np.concatenate(cols) + np.repeat(np.arange(nb, dtype=np.int64) * (m + 1), clen)
+        pid = d.pres_ids[rows].astype(np.int64)
+        q = pid + (g * (m + 1))[:, None]
+        pos = np.searchsorted(enc, q)
+        np.minimum(pos, len(enc) - 1, out=pos)
+        rr, kk = np.nonzero((d.pres_vals[rows] > 0) & (enc[pos] == q))
+        prefixes = [(s[1], s[2], s[3]) for _r, s in live]
+        kid = _ranked(len(rows), rr, pos[rr, kk] - cstart[g[rr]], pid[rr, kk], self.obj,
+                      prefixes.__getitem__, t, group=g)
+        if self.any_twice:
+            tw = self.twice[rows]
+            if tw.any():
+                ends = np.cumsum(lens)
+                for b in np.unique(g[tw]).tolist():
+                    sel = np.nonzero(tw[ends[b] - lens[b]:ends[b]])[0] + (ends[b] - lens[b])
+                    kid[sel] = self.walk(rows[sel], live[b][1])
+        return rows, kid
 
     def block(self, rows: np.ndarray, spec: tuple) -> np.ndarray:
         """The key number of each row of a block."""
@@ -334,10 +410,9 @@ def name_all(d: Designs, names: list[str], blocks: list, fallback_keys: dict[int
         u, inv = np.unique(d.lone_cols, return_inverse=True)
         R.append(np.asarray(d.lone_rows, np.int64))
         K.append(np.array(t.ids(list(map(key, u.tolist()))), np.int64)[inv.reshape(-1)])
-    for rows, spec in blocks:
-        if len(rows):
-            R.append(np.asarray(rows, np.int64))
-            K.append(nm.block(rows, spec))
+    br, bk = nm.blocks(blocks)
+    R += br
+    K += bk
     rr = np.concatenate(R)
     kk = np.concatenate(K)
     if fallback_keys:
@@ -354,7 +429,7 @@ def name_all(d: Designs, names: list[str], blocks: list, fallback_keys: dict[int
     # each row's keys sorted: by the rank of its key among all the distinct keys
     table = t.keys
     nt = max(len(table), 1)
-    by_rank = sorted(range(len(table)), key=table.__getitem__)
+    by_rank = t.order()
     rank = np.empty(len(table), np.int64)
     rank[by_rank] = np.arange(len(table))
     code = rr * nt + rank[kk]
