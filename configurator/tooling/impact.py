@@ -106,10 +106,23 @@ def _rules_by_id(rs) -> dict:
     return {r.id: r for r in rs.rules}
 
 
-def definition(rs, group: str) -> Any:
-    """The signature of whatever produces findings under ``group`` (a finding's ``rule``)."""
+def definition(rs, group: str, memo: dict | None = None) -> Any:
+    """The signature of whatever produces findings under ``group`` (a finding's ``rule``).
+
+    ``memo``: signatures already worked out for ``rs`` in this comparison (a base's and
+    its composition's ingredients are shared by its groups and by other bases); a dict
+    of one call, never kept beside the rule set (issue 19)."""
     if rs is None:
         return None
+    if memo is None:
+        memo = {}
+
+    def sig(kind: str, key: str, obj: Any) -> Any:
+        k = (kind, key)
+        got = memo.get(k, memo)
+        if got is memo:
+            got = memo[k] = _signature(obj)
+        return got
     by_id = _rules_by_id(rs)
     if group in by_id:
         return _signature(by_id[group])
@@ -123,8 +136,9 @@ def definition(rs, group: str) -> Any:
         bid = group[len("base-"):]
         bid = bid[:-len("-oil")] if bid.endswith("-oil") and bid not in rs.bases else bid
         base = rs.bases.get(bid)
-        return None if base is None else _signature(base) + (
-            tuple(_signature(rs.ingredients[ln.ingredient]) for ln in base.composition),)
+        return None if base is None else sig("base", bid, base) + (
+            tuple(sig("ing", ln.ingredient, rs.ingredients[ln.ingredient])
+                  for ln in base.composition),)
     if group.startswith("constraint-"):
         return _signature(rs.constraints.get(group[len("constraint-"):]))
     return None
@@ -143,6 +157,8 @@ def compare(items: list[dict], old: list[tuple[bool, list[Key]]], new: list[tupl
 
     old_rules = _rules_by_id(old_rs) if old_rs is not None else {}
     new_rules = _rules_by_id(new_rs)
+    old_memo: dict = {}
+    new_memo: dict = {}
 
     def edited(group: str) -> bool:
         got = defs.get(group)
@@ -152,7 +168,7 @@ def compare(items: list[dict], old: list[tuple[bool, list[Key]]], new: list[tupl
                 got = False  # the same rule, field for field: the same definition
             else:
                 got = (old_rs is not None and
-                       definition(old_rs, group) != definition(new_rs, group))
+                       definition(old_rs, group, old_memo) != definition(new_rs, group, new_memo))
             defs[group] = got
         return got
 
@@ -199,42 +215,197 @@ def compare(items: list[dict], old: list[tuple[bool, list[Key]]], new: list[tupl
 # --------------------------------------------------------------------------- running
 
 
-def _check_all(formulas, rs, progress: Callable[[int], None] | None, table=None):
+def _check_all(formulas, rs, progress: Callable[[int], None] | None, table=None, checker=None):
     from .bulk import BulkChecker, compose_formulas
 
     # a pass allocates a few hundred thousand tuples and lists, none in a cycle; a full
     # collection walked every object alive (~660,000 for 20,000 designs), 0.2 s every
     # other pass (issue 19)
     with paused():
-        checker = BulkChecker(rs)
+        if checker is None:
+            checker = BulkChecker(rs)
         designs = compose_formulas(formulas, rs, progress=progress)
         res = checker.run(designs, progress=progress)
         keys = res.keys(table)
         return [(bool(v), k) for v, k in zip(res.valid.tolist(), keys, strict=True)], res, checker
 
 
+PARALLEL_MIN = 4_000  # designs: below this one process (a fork costs more than it saves)
+
+
+def default_workers() -> int:
+    """The processes ``configurator rules impact`` uses: the CPUs, at most 2 (each also
+    needs both rule sets' checkers, built once before the fork and shared)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None, None)):
+    """(verdict changes, groups, fallback rows) of one process over these designs."""
+    from .bulk.naming import KeyTable
+
+    fallback = {}
+    with paused():  # (as in _check_all: the comparison too)
+        table = KeyTable()  # both passes: equal keys are one object, compared by identity
+        if old_rs is not None:
+            old, res, _c = _check_all(formulas, old_rs, progress, table, checkers[0])
+            fallback["old"] = len(res.fallback)
+        else:
+            old = stored or []
+        new, res, _c = _check_all(formulas, new_rs, progress, table, checkers[1])
+        fallback["new"] = len(res.fallback)
+        verdicts, groups = compare(items, old, new, old_rs, new_rs)
+    return verdicts, groups, fallback
+
+
+def merge(parts: list[tuple[list[dict], list[dict], dict]]) -> tuple[list[dict], list[dict], dict]:
+    """The results of :func:`_compared` over consecutive slices of the designs, as one
+    process over them all gives it (sorted as :func:`compare` sorts)."""
+    verdicts = [v for p in parts for v in p[0]]
+    verdicts.sort(key=lambda v: (v["now_valid"], v["design"]))
+    by_group: dict[str, dict] = {}
+    for _v, groups, _f in parts:
+        for g in groups:
+            got = by_group.setdefault(g["rule"], {})
+            for e in g["designs"]:
+                got[e["design"]] = e  # (a design listed twice: the later one, as compare)
+    out = []
+    for group, by_design in by_group.items():
+        rows = sorted(by_design.values(), key=lambda e: (e["verdict"] is None, e["design"]))
+        out.append({"rule": group, "verdict_changes": sum(e["verdict"] is not None for e in rows),
+                    "designs": rows})
+    out.sort(key=lambda g: (-g["verdict_changes"], -len(g["designs"]), g["rule"]))
+    fallback: dict[str, int] = {}
+    for _v, _g, f in parts:
+        for k, v in f.items():
+            fallback[k] = fallback.get(k, 0) + v
+    return verdicts, out, fallback
+
+
+class WorkerDied(RuntimeError):
+    """A forked worker of ``rules impact`` stopped without its result."""
+
+
+def _child(conn, items, formulas, old_rs, new_rs, stored, report_progress, checkers) -> None:
+    """A forked worker: its slice's result (or its error) through ``conn``; progress too."""
+    import traceback
+
+    try:
+        progress = (lambda k: conn.send(("progress", k))) if report_progress else None
+        out = _compared(items, formulas, old_rs, new_rs, stored, progress, checkers)
+        conn.send(("result", out))
+    except BaseException as exc:  # noqa: BLE001 (told to the parent, which raises)
+        conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+    finally:
+        conn.close()
+
+
+def _forked(items, formulas, old_rs, new_rs, stored, progress, workers: int):
+    """:func:`_compared` over ``workers`` consecutive slices of the designs, the first in
+    this process, each other one in a forked child; merged (:func:`merge`). The rule sets'
+    checkers are built once, before the fork, and shared by all."""
+    from .bulk import BulkChecker
+
+    with paused():  # (the children's results too: many small objects, none in a cycle)
+        return _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers,
+                              (BulkChecker(old_rs) if old_rs is not None else None,
+                               BulkChecker(new_rs)))
+
+
+def _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers, checkers):
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    ctx = multiprocessing.get_context("fork")
+    n = len(items)
+    cuts = [n * k // workers for k in range(workers + 1)]
+
+    def part(k: int) -> tuple:
+        lo, hi = cuts[k], cuts[k + 1]
+        return (items[lo:hi], formulas[lo:hi], old_rs, new_rs,
+                None if stored is None else stored[lo:hi])
+
+    children = []  # (process, its end of the pipe, its slice)
+    results: dict[int, tuple] = {}
+    try:
+        for k in range(1, workers):
+            recv, send = ctx.Pipe(duplex=False)
+            p = ctx.Process(target=_child, args=(send, *part(k), progress is not None, checkers),
+                            name=f"rules-impact-{k}", daemon=True)
+            p.start()
+            send.close()  # (the child holds the only writing end: its death is an EOF here)
+            children.append((p, recv, k))
+
+        def drain(block: bool) -> None:
+            """Take what the children sent: progress (passed on), results, errors."""
+            pending = [c for c in children if c[2] not in results]
+            while pending:
+                ready = wait([c[1] for c in pending], timeout=None if block else 0)
+                if not ready:
+                    return
+                for p, recv, k in pending:
+                    if recv not in ready:
+                        continue
+                    try:
+                        what, value = recv.recv()
+                    except EOFError:
+                        p.join(timeout=5)
+                        lo, hi = cuts[k], cuts[k + 1]
+                        raise WorkerDied(f"rules impact: the worker process checking designs "
+                                         f"{lo + 1}-{hi} of {n} stopped without a result "
+                                         f"(exit code {p.exitcode})") from None
+                    if what == "progress":
+                        progress(value)
+                    elif what == "result":
+                        results[k] = value
+                    else:
+                        raise WorkerDied(f"rules impact: the worker process checking designs "
+                                         f"{cuts[k] + 1}-{cuts[k + 1]} of {n} failed: {value}")
+                pending = [c for c in children if c[2] not in results]
+
+        def mine(k: int) -> None:
+            progress(k)
+            drain(False)
+
+        results[0] = _compared(*part(0), mine if progress is not None else None, checkers)
+        drain(True)
+    finally:
+        for p, recv, _k in children:
+            if p.is_alive() and _k not in results:
+                p.kill()
+            p.join()
+            recv.close()
+    return merge([results[k] for k in range(workers)])
+
+
 def impact(items: list[dict], formulas: list, old_rs, new_rs, stored: list | None = None,
-           progress: Callable[[int], None] | None = None) -> dict:
+           progress: Callable[[int], None] | None = None, workers: int = 1) -> dict:
     """The impact report of ``new_rs`` over ``formulas`` (one per item), against ``old_rs``.
 
     ``items`` describe the designs (``design``, ``name``, ``revision``,
     ``status``); with ``old_rs`` None the old side is ``stored``: each
     revision's (valid, finding keys) as saved.
+
+    ``workers`` > 1 (the command: :func:`default_workers`): from :data:`PARALLEL_MIN`
+    designs on, and where processes can be forked, the designs are split into that many
+    consecutive slices, each checked and compared in a process of its own (the first in
+    this one); only the comparisons travel back, merged into the very report one process
+    gives (tests/tooling/test_impact_parallel.py). A worker that dies raises
+    :class:`WorkerDied`.
     """
     t0 = time.perf_counter()
-    fallback = {}
-    from .bulk.naming import KeyTable
-
-    with paused():  # (as in _check_all: the comparison too)
-        table = KeyTable()  # both passes: equal keys are one object, compared by identity
-        if old_rs is not None:
-            old, res, checker = _check_all(formulas, old_rs, progress, table)
-            fallback["old"] = len(res.fallback)
-        else:
-            old = stored or []
-        new, res, checker = _check_all(formulas, new_rs, progress, table)
-        fallback["new"] = len(res.fallback)
-        verdicts, groups = compare(items, old, new, old_rs, new_rs)
+    workers = max(1, min(workers, len(items) // max(1, PARALLEL_MIN // 2)))
+    if workers > 1 and len(items) >= PARALLEL_MIN and _can_fork():
+        verdicts, groups, fallback = _forked(items, formulas, old_rs, new_rs, stored, progress,
+                                             workers)
+    else:
+        verdicts, groups, fallback = _compared(items, formulas, old_rs, new_rs, stored,
+                                               progress)
     changed = {e["design"] for g in groups for e in g["designs"]}
     return {
         "old_version": old_rs.version if old_rs is not None else "(as saved)",
@@ -283,8 +454,9 @@ def latest_designs(session) -> tuple[list[dict], list, list, list[dict]]:
 
 
 def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | None = None,
-               progress: bool = True, save: bool = True, stream=None) -> dict:
-    """Run the impact analysis over a database; store and return the report."""
+               progress: bool = True, save: bool = True, stream=None, workers: int = 1) -> dict:
+    """Run the impact analysis over a database; store and return the report (``workers``:
+    see :func:`impact`; the command gives :func:`default_workers`)."""
     from sqlmodel import Session
 
     from ..rules import default_rules_dir, load_rules
@@ -302,7 +474,7 @@ def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | No
             items, formulas, stored, unreadable = latest_designs(session)
             passes = (2 if old_rs is not None else 1) * 2 * len(formulas)
             bar = Progress(passes, "rules impact", stream) if progress and formulas else None
-            report = impact(items, formulas, old_rs, new_rs, stored, bar)
+            report = impact(items, formulas, old_rs, new_rs, stored, bar, workers=workers)
             report["rules_dir"] = str(in_force)
             report["candidate_dir"] = str(candidate_dir or in_force)
             report["unreadable"] = unreadable
@@ -411,7 +583,7 @@ def cmd_rules_impact(args: argparse.Namespace) -> int:
     try:
         if args.on is not None:  # the designs a coming date breaks (tooling/coming.py)
             return _coming(url, args)
-        report = run_impact(url, args.rules, progress=not args.quiet)
+        report = run_impact(url, args.rules, progress=not args.quiet, workers=default_workers())
     except ConfiguratorError:
         raise
     except Exception as exc:  # a database that does not answer: a message, not a traceback
