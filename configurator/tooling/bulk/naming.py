@@ -135,13 +135,15 @@ class KeyTable:
 
     def ids(self, keys: list[Key]) -> list[int]:
         index, table = self.index, self.keys
-        got = list(map(index.get, keys))
-        miss = [k for k, g in zip(keys, got, strict=True) if g is None]
-        if miss:
-            for k in dict.fromkeys(miss):
-                index[k] = len(table)
-                table.append(k)
-            got = list(map(index.__getitem__, keys))
+        got = list(map(index.get, keys))  # (a tuple's hash is not kept: each key hashed once
+        if None in got:                   # here, and a new one once more)
+            add = index.setdefault
+            for j, k in enumerate(keys):
+                if got[j] is None:
+                    new = len(table)
+                    got[j] = add(k, new)
+                    if got[j] == new:
+                        table.append(k)
         return got
 
 
@@ -154,7 +156,8 @@ def _ranked(nrows: int, rr: np.ndarray, rank: np.ndarray, cc: np.ndarray,
     share one key, built once."""
     kid = np.empty(nrows, np.int64)
     cnt = np.bincount(rr, minlength=nrows)
-    o = np.lexsort((rank, rr))
+    # by row, then rank: one stable sort of one number (as lexsort, in one pass)
+    o = np.argsort(rr * (int(rank.max()) + 1 if len(rank) else 1) + rank, kind="stable")
     cs = cc[o].astype(np.int64)
     start = np.zeros(nrows + 1, np.int64)
     np.cumsum(cnt, out=start[1:])
@@ -270,28 +273,50 @@ class Namer:
         columns become the numbers ``b * (m + 1) + column``, one sorted array for all."""
         d, m, t = self.d, self.m, self.t
         nb = len(live)
+        # the same rule's blocks (one a chunk) are one group: its spec, once
+        group_of: dict[tuple, int] = {}
+        specs: list[tuple] = []
+        gb = []
+        for _r, s in live:
+            key = (s[1], s[2], s[3], s[4].tobytes())
+            got = group_of.get(key)
+            if got is None:
+                got = group_of[key] = len(specs)
+                specs.append(s)
+            gb.append(got)
+        ng = len(specs)
         lens = np.fromiter((len(r) for r, _s in live), np.int64, nb)
         rows = np.concatenate([np.asarray(r, np.int64) for r, _s in live])
-        g = np.repeat(np.arange(nb, dtype=np.int64), lens)
-        cols = [np.asarray(s[4], np.int64) for _r, s in live]
-        clen = np.fromiter(map(len, cols), np.int64, nb)
-        cstart = np.zeros(nb + 1, np.int64)
-        np.cumsum(clen, out=cstart[1:])
-        enc = np.concatenate(cols) + np.repeat(np.arange(nb, dtype=np.int64) * (m + 1), clen)
-        pid = d.pres_ids[rows].astype(np.int64)
-        q = pid + (g * (m + 1))[:, None]
-        pos = np.searchsorted(enc, q)
-        np.minimum(pos, len(enc) - 1, out=pos)
-        rr, kk = np.nonzero((d.pres_vals[rows] > 0) & (enc[pos] == q))
-        prefixes = [(s[1], s[2], s[3]) for _r, s in live]
-        kid = _ranked(len(rows), rr, pos[rr, kk] - cstart[g[rr]], pid[rr, kk], self.obj,
+        g = np.repeat(np.array(gb, np.int64), lens)
+        # the live entries of the block rows, then each one's rank among its group's
+        # columns (-1: not one of them)
+        pid = d.pres_ids[rows]
+        rr, kk = np.nonzero(d.pres_vals[rows] > 0)
+        cc = pid[rr, kk].astype(np.int64)
+        at = g[rr] * (m + 1) + cc
+        if ng * (m + 1) <= 1 << 25:  # a table of every (group, column): one lookup each
+            table = np.full(ng * (m + 1), -1, np.int32)
+            for j, s in enumerate(specs):
+                table[j * (m + 1) + s[4]] = np.arange(len(s[4]), dtype=np.int32)
+            rank = table[at]
+        else:  # every group's columns as one sorted array
+            cols = [np.asarray(s[4], np.int64) for s in specs]
+            clen = np.fromiter(map(len, cols), np.int64, ng)
+            cstart = np.zeros(ng + 1, np.int64)
+            np.cumsum(clen, out=cstart[1:])
+            enc = np.concatenate(cols) + np.repeat(np.arange(ng, dtype=np.int64) * (m + 1), clen)
+            pos = np.minimum(np.searchsorted(enc, at), len(enc) - 1)
+            rank = np.where(enc[pos] == at, pos - cstart[g[rr]], -1)
+        hit = rank >= 0
+        prefixes = [(s[1], s[2], s[3]) for s in specs]
+        kid = _ranked(len(rows), rr[hit], rank[hit].astype(np.int64), cc[hit], self.obj,
                       prefixes.__getitem__, t, group=g)
         if self.any_twice:
             tw = self.twice[rows]
             if tw.any():
-                ends = np.cumsum(lens)
-                for b in np.unique(g[tw]).tolist():
-                    sel = np.nonzero(tw[ends[b] - lens[b]:ends[b]])[0] + (ends[b] - lens[b])
+                blk = np.repeat(np.arange(nb), lens)
+                for b in np.unique(blk[tw]).tolist():
+                    sel = np.nonzero(tw & (blk == b))[0]
                     kid[sel] = self.walk(rows[sel], live[b][1])
         return rows, kid
 
