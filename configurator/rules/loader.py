@@ -373,6 +373,7 @@ _SALTS = re.compile(r"\s*,?\s+and (?:its|their)\s+(?:salts|esters|ethers|isomers
 _INN = re.compile(r"\s*\((?:INN|INNM|USAN|BAN|JAN)\)", re.IGNORECASE)
 _FOOTNOTE = re.compile(r"\s*\(\*+\)|\*+$")
 _SUFFIX_PARENS = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
+_NANO = re.compile(r"\(\s*nano\s*\)", re.IGNORECASE)
 
 
 def substance_aliases(name: str) -> list[str]:
@@ -386,7 +387,7 @@ def substance_aliases(name: str) -> list[str]:
     core = _INN.sub("", _SALTS.sub("", _EXCEPT.sub("", name))).strip(" ,;")
     out.append(core)
     m = _SUFFIX_PARENS.match(core)
-    if m:
+    if m and m.group(2).strip().casefold() != "nano":  # "CI 77266 (nano)" is not CI 77266
         out.extend((m.group(1).strip(), _INN.sub("", m.group(2)).strip()))
     return [a for a in dict.fromkeys(out) if len(a) > 2]
 
@@ -414,6 +415,11 @@ def _substances(m: LineDict, ctx: _Ctx, res: _Resolver, create: bool = True) -> 
         if not (name or incis):
             ctx.bad(sub, None, "a substance needs a `name` or an `inci`")
             continue
+        if _NANO.search(" ".join((name or "", *incis))):
+            # a nanomaterial is its own entry of the law, found by its "(nano)" names only:
+            # its CAS and EC numbers are the bulk material's (Annex IV 126a carbon black,
+            # Annex III hydroxyapatite, Annex VI 34 HAA299), which they must not take
+            cas, ec = [], []
         if len(incis) > 1:
             # several INCI names under one entry ("Glucocorticoids": three examples) are
             # several substances; the entry's name names the class, not any one of them,

@@ -529,12 +529,18 @@ def _find_name(names: Any, name: str) -> str | None:
     iid = names.get(key)
     if iid is not None:
         return iid
-    key = _NANO_BRACKET.sub("(nano)", key)  # "Titanium Dioxide [nano]": the label's brackets
+    if "[" in key:  # "Titanium Dioxide [nano]": the label's brackets, the INCI's " (nano)"
+        bracketed = _SLASH.sub("/", key)
+        key = _NANO_BRACKET.sub(" (nano)", key)
+        iid = names.get(_SLASH.sub("/", key)) or names.get(_NANO_BRACKET.sub("(nano)", bracketed))
+        if iid is not None:
+            return iid
     key = _SLASH.sub("/", key)
     iid = names.get(key)
-    if iid is not None or "(nano)" in key:
+    nano = "(nano)" in key
+    if iid is not None or (nano and "/" not in key):
         return iid
-    if "(" in key:
+    if "(" in key and not nano:  # "(nano)" is never dropped; a slash list may still hold it
         bare = _SPACES.sub(" ", _PARENS.sub("", key)).strip()
         iid = names.get(bare)
         if iid is not None:

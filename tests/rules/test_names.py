@@ -53,6 +53,32 @@ def test_nano_is_never_dropped():
     assert find_name(names, "Zinc Oxide") == "zinc-oxide"
 
 
+def test_nano_in_label_brackets_and_in_a_dual_label():
+    """L'Oréal-style labels: "CI 77266 [Nano] / Black 2" is the INCI "CI 77266 (nano)" with
+    its US name; the bracket becomes " (nano)" and is still never dropped."""
+    names = {"ci 77266": "bulk", "ci 77266 (nano)": "nano", "titanium dioxide": "tio2"}
+    assert find_name(names, "CI 77266 [nano]") == "nano"
+    assert find_name(names, "CI 77266 [Nano] / Black 2") == "nano"
+    assert find_name(names, "Titanium Dioxide [nano]") is None  # never the bulk form
+    assert find_name(names, "Titanium Dioxide [nano] / CI 77266") is None  # two materials
+
+
+def test_an_annex_nanomaterial_is_not_its_bulk_material():
+    """The annexes' "(nano)" entries (Annex IV 126a carbon black, Annex III 372 hydroxyapatite,
+    Annex VI 34 HAA299) share the bulk material's CAS number; the loader used to read
+    "CI 77266 (nano)" as "CI 77266" and put the nano limits on the bulk pigment."""
+    assert RS.lookup("CI 77266 (nano)") not in (None, RS.lookup("CI 77266"))
+    assert RS.lookup("Hydroxyapatite (nano)") not in (None, RS.lookup("Hydroxyapatite"))
+    liner = {"product_type": {"application": "leave-on", "area": "eye", "form": "eyeliner spray"},
+             "ingredients": [{"inci": "Aqua", "qs": True}, {"inci": "CI 77266", "percent": 12},
+                             {"inci": "Phenoxyethanol", "percent": 0.8}]}
+    rules = {f.rule for f in check(parse_formula(liner), RS).findings}
+    assert not rules & {"eu-annex-iv-126a-max", "eu-annex-iv-126a-spray"}
+    liner["ingredients"][1]["inci"] = "CI 77266 [nano]"
+    rules = {f.rule for f in check(parse_formula(liner), RS).findings}
+    assert {"eu-annex-iv-126a-max", "eu-annex-iv-126a-spray"} <= rules
+
+
 def test_a_formula_written_as_on_a_label_checks_like_the_catalog_names():
     label = {"product_type": "face-cream", "target_ph": 5.5, "ingredients": [
         {"inci": "Aqua (Water)", "qs": True},
