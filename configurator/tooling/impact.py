@@ -215,7 +215,8 @@ def compare(items: list[dict], old: list[tuple[bool, list[Key]]], new: list[tupl
 # --------------------------------------------------------------------------- running
 
 
-def _check_all(formulas, rs, progress: Callable[[int], None] | None, table=None, checker=None):
+def _check_all(formulas, rs, progress: Callable[[int], None] | None, table=None, checker=None,
+               rows=None):
     from .bulk import BulkChecker, compose_formulas
 
     # a pass allocates a few hundred thousand tuples and lists, none in a cycle; a full
@@ -224,7 +225,7 @@ def _check_all(formulas, rs, progress: Callable[[int], None] | None, table=None,
     with paused():
         if checker is None:
             checker = BulkChecker(rs)
-        designs = compose_formulas(formulas, rs, progress=progress)
+        designs = compose_formulas(formulas, rs, progress=progress, rows=rows)
         res = checker.run(designs, progress=progress)
         keys = res.keys(table)
         return [(bool(v), k) for v, k in zip(res.valid.tolist(), keys, strict=True)], res, checker
@@ -247,17 +248,19 @@ def _can_fork() -> bool:
 
 def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None, None)):
     """(verdict changes, groups, fallback rows) of one process over these designs."""
+    from .bulk.compose import formula_rows
     from .bulk.naming import KeyTable
 
     fallback = {}
     with paused():  # (as in _check_all: the comparison too)
         table = KeyTable()  # both passes: equal keys are one object, compared by identity
+        rows = formula_rows(formulas)  # what both passes read of the formulas, once
         if old_rs is not None:
-            old, res, _c = _check_all(formulas, old_rs, progress, table, checkers[0])
+            old, res, _c = _check_all(formulas, old_rs, progress, table, checkers[0], rows)
             fallback["old"] = len(res.fallback)
         else:
             old = stored or []
-        new, res, _c = _check_all(formulas, new_rs, progress, table, checkers[1])
+        new, res, _c = _check_all(formulas, new_rs, progress, table, checkers[1], rows)
         fallback["new"] = len(res.fallback)
         verdicts, groups = compare(items, old, new, old_rs, new_rs)
     return verdicts, groups, fallback

@@ -97,8 +97,76 @@ def columns(rs: RuleSet) -> tuple[list[str], dict[str, int]]:
     return cols, {c: j for j, c in enumerate(cols)}
 
 
+class FormulaRows(NamedTuple):
+    """What :func:`compose_formulas` reads of the formulas, whatever the rule set: worked out
+    once for both passes of ``rules impact`` (:func:`formula_rows`)."""
+
+    combos: list[int]  # the first formula of each distinct (product type's fields, base)
+    combo: np.ndarray  # int (n,): each formula's, an index into combos
+    cons_lists: list[int]  # the first formula of each distinct non-empty constraints list
+    cons: np.ndarray  # int (n,): each formula's, an index into cons_lists (len: none)
+    ph: np.ndarray  # float (n,): the target pH written (has_ph)
+    has_ph: np.ndarray  # bool (n,)
+    lens: np.ndarray  # int (n,): rows of each formula
+    start: np.ndarray  # int (n + 1,): where each formula's rows start, flat
+    fid: np.ndarray  # int (rows,): the formula of each row
+    names: list[str]  # the distinct names written
+    name: np.ndarray  # int (rows,): each row's, an index into names
+    fval: np.ndarray  # float (rows,): each row's % (nan: none)
+    fqs: np.ndarray  # bool (rows,): a q.s. row
+
+
+def formula_rows(formulas: Sequence[Formula]) -> FormulaRows:
+    """The formulas' rows and fields as arrays (see :class:`FormulaRows`)."""
+    n = len(formulas)
+    combo_of: dict[tuple, int] = {}
+    firsts: list[int] = []
+    cons_of: dict[tuple, int] = {}
+    cons_firsts: list[int] = []
+    combo = [0] * n
+    cons = [-1] * n
+    ph = [0.0] * n
+    has_ph = [False] * n
+    for i, formula in enumerate(formulas):
+        sp = formula.product_type
+        key = (sp.id, sp.application, sp.area, sp.form, sp.age, formula.base)
+        j = combo_of.get(key)
+        if j is None:
+            j = combo_of[key] = len(firsts)
+            firsts.append(i)
+        combo[i] = j
+        c = formula.constraints
+        if c:
+            j = cons_of.get(c)
+            if j is None:
+                j = cons_of[c] = len(cons_firsts)
+                cons_firsts.append(i)
+            cons[i] = j
+        p = formula.target_ph
+        if p is not None:
+            ph[i] = p
+            has_ph[i] = True
+    cons_a = np.array(cons, np.int64).reshape(n)
+    cons_a[cons_a < 0] = len(cons_firsts)
+    rows_of = list(map(attrgetter("ingredients"), formulas))
+    lens = np.fromiter(map(len, rows_of), np.int64, n)
+    flat = list(chain.from_iterable(rows_of))
+    names = list(map(attrgetter("inci"), flat))
+    distinct = {nm: j for j, nm in enumerate(dict.fromkeys(names))}
+    start = np.zeros(n + 1, np.int64)
+    np.cumsum(lens, out=start[1:])
+    return FormulaRows(
+        firsts, np.array(combo, np.int64).reshape(n), cons_firsts, cons_a,
+        np.array(ph, np.float64).reshape(n), np.array(has_ph, bool).reshape(n), lens, start,
+        np.repeat(np.arange(n), lens), list(distinct),
+        np.fromiter(map(distinct.__getitem__, names), np.int64, len(names)),
+        np.array(list(map(attrgetter("percent"), flat)), dtype=np.float64).reshape(len(flat)),
+        np.array(list(map(attrgetter("qs"), flat)), dtype=bool).reshape(len(flat)))
+
+
 def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
-                     progress: Callable[[int], None] | None = None) -> Designs:
+                     progress: Callable[[int], None] | None = None,
+                     rows: FormulaRows | None = None) -> Designs:
     """Compose each formula once, exactly as :func:`check` does, into a :class:`Designs`.
 
     Names resolved, base expanded, q.s. balanced, and the findings of that stage
@@ -109,7 +177,7 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
     the q.s. line given up as the engine does: bit for bit); every other formula goes
     through the engine's compose one at a time (:func:`_compose_one`). Each distinct
     product type, base and list of constraints is resolved once, by the engine's
-    functions.
+    functions. ``rows``: :func:`formula_rows` of these formulas, if already worked out.
     """
     cols, col = columns(rs)
     m = len(cols)
@@ -120,21 +188,9 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
     cons_pos = {c: i for i, c in enumerate(cons_ids)}
     ings = rs.ingredients
     products: dict[tuple[str, str, str, str], int] = {}
-    pidx = np.zeros(n, np.int32)
-    basev = np.full(n, -1, np.int32)
-    ph = np.full(n, np.nan)
     cons = np.zeros((n, len(cons_ids)), bool)
-    # per formula: what resolving its product, base and constraints said (finding keys)
-    head: list[list[Key] | None] = [None] * n  # product and base findings
-    tail: list[list[Key] | None] = [None] * n  # base-unsuitable, unknown constraints
+    fr = rows if rows is not None else formula_rows(formulas)
     base_memo: dict = {}
-    combo: dict = {}  # (product spec's fields, base name) -> what resolving them gives
-    cons_memo: dict = {}
-    pidx_l = [0] * n
-    basev_l = [-1] * n
-    ph_l = [math.nan] * n
-    cons_r: list[int] = []
-    cons_c: list[int] = []
 
     def resolve(formula: Formula) -> tuple:
         out: list[Finding] = []
@@ -155,65 +211,56 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
         return (k, br[1], head_keys or None, unsuitable,
                 base.ph_target if base is not None else None)
 
-    for i, formula in enumerate(formulas):
-        sp = formula.product_type
-        key = (sp.id, sp.application, sp.area, sp.form, sp.age, formula.base)
-        e = combo.get(key)
-        if e is None:
-            e = combo[key] = resolve(formula)
-        pidx_l[i] = e[0]
-        basev_l[i] = e[1]
-        if e[2] is not None:
-            head[i] = e[2]
-        more = e[3]
-        if formula.constraints:
-            cr = cons_memo.get(formula.constraints)
-            if cr is None:
-                pos, unknown = [], []
-                for cid in formula.constraints:
-                    if cid in cons_pos:
-                        pos.append(cons_pos[cid])
-                    else:
-                        unknown.append(finding_key(Finding("error", "unknown-reference",
-                                                           "constraint", (), "")))
-                cr = cons_memo[formula.constraints] = (pos, unknown)
-            cons_r.extend([i] * len(cr[0]))
-            cons_c.extend(cr[0])
-            if cr[1]:
-                more = more + cr[1]
-        if more:
-            tail[i] = more
-        p = formula.target_ph
-        if p is None:
-            p = e[4]
-        if p is not None:
-            ph_l[i] = p
-    pidx = np.array(pidx_l, np.int32).reshape(n)
-    basev = np.array(basev_l, np.int32).reshape(n)
-    ph = np.array(ph_l, np.float64).reshape(n)
-    cons[cons_r, cons_c] = True
+    # each distinct (product type, base) resolved once, in the order the formulas first
+    # name them (the products' order), then given to every formula naming it
+    combos = [resolve(formulas[i]) for i in fr.combos]
+    combo = fr.combo
+    pidx = np.array([e[0] for e in combos], np.int32)[combo].reshape(n)
+    basev = np.array([e[1] for e in combos], np.int32)[combo].reshape(n)
+    base_ph = np.array([math.nan if e[4] is None else e[4] for e in combos], np.float64)
+    ph = np.where(fr.has_ph, fr.ph, base_ph[combo] if n else fr.ph).reshape(n)
+    # each distinct list of constraints: (their positions, the unknown ones' findings)
+    cons_res = []
+    for i in fr.cons_lists:
+        pos, unknown = [], []
+        for cid in formulas[i].constraints:
+            if cid in cons_pos:
+                pos.append(cons_pos[cid])
+            else:
+                unknown.append(finding_key(Finding("error", "unknown-reference",
+                                                   "constraint", (), "")))
+        cons_res.append((pos, unknown))
+    if cons_res:
+        asks = np.zeros((len(cons_res) + 1, len(cons_ids)), bool)  # (the last: none)
+        for j, (pos, _u) in enumerate(cons_res):
+            asks[j, pos] = True
+        cons = asks[fr.cons]
+    # the rows with a finding of that stage: the product's or base's, base-unsuitable, an
+    # unknown constraint
+    with_head = np.array([e[2] is not None or bool(e[3]) for e in combos], bool)
+    unknown_cons = np.array([bool(u) for _p, u in cons_res] + [False], bool)
+    said = (with_head[combo] | unknown_cons[fr.cons]) if n else np.zeros(0, bool)
     # every row of every formula, flat: its column (-1: no column or unknown), %, q.s.
-    rows_of = list(map(attrgetter("ingredients"), formulas))
-    lens = np.fromiter(map(len, rows_of), np.int64, n)
-    flat = list(chain.from_iterable(rows_of))
-    names = list(map(attrgetter("inci"), flat))
+    lens, start, fid, fval, fqs = fr.lens, fr.start, fr.fid, fr.fval, fr.fqs
     memo = rs.lookup_memo
-    name_col: dict[str, int] = {}
-    for nm in set(names):
+    name_col = np.empty(len(fr.names), np.int64)
+    for j, nm in enumerate(fr.names):
         iid = memo.get(nm, _UNSEEN)
         if iid is _UNSEEN:
             iid = rs.lookup(nm)
-        name_col[nm] = col.get(iid, -1) if iid is not None else -1
-    fcol = np.fromiter(map(name_col.__getitem__, names), np.int64, len(names))
-    fval = np.array(list(map(attrgetter("percent"), flat)), dtype=np.float64)  # None: nan
-    fqs = np.array(list(map(attrgetter("qs"), flat)), dtype=bool).reshape(len(flat))
-    fid = np.repeat(np.arange(n), lens)
-    start = np.zeros(n + 1, np.int64)
-    np.cumsum(lens, out=start[1:])
+        name_col[j] = col.get(iid, -1) if iid is not None else -1
+    fcol = name_col[fr.name]
     odd = (fcol < 0) | fqs | np.isnan(fval)
     slow = np.zeros(n, bool)
     slow[fid[odd]] = True
-    if len(fcol) > 1:  # an ingredient listed twice in a formula
+    pos = np.arange(len(fid)) - start[fid]  # a row's place in its formula
+    kmax = int(lens.max()) if n else 0
+    if len(fcol) > 1 and kmax <= 64:  # an ingredient listed twice in a formula
+        mat = np.full((n, kmax), -1, np.int64)
+        mat[fid, pos] = fcol
+        mat.sort(axis=1)
+        slow |= ((mat[:, 1:] == mat[:, :-1]) & (mat[:, 1:] >= 0)).any(1)
+    elif len(fcol) > 1:  # (a formula of many rows: by one sort of them all)
         order = np.lexsort((fcol, fid))
         sf, sc = fid[order], fcol[order]
         twice = (sf[1:] == sf[:-1]) & (sc[1:] == sc[:-1])
@@ -230,7 +277,6 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
     if nf:
         sel = ~slow[fid]
         r_of = np.cumsum(~slow) - 1  # a fast formula's row among the fast ones
-        pos = np.arange(len(fid)) - start[fid]
         a_ids[r_of[fid[sel]], pos[sel]] = fcol[sel]
         a_vals[r_of[fid[sel]], pos[sel]] = 0.0 + fval[sel]  # as the engine's `0.0 + percent`
     fb = basev[fast]
@@ -301,12 +347,15 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
     bare = np.append(_bare(rs, cols), False)
     lone_rr, lone_kk = np.nonzero(bare[pres_ids] & (pres_vals > 0))  # row by row, in order
     pre: dict[int, list[Key]] = {}
-    for i in sorted({i for i in range(n) if head[i] is not None or tail[i] is not None}
-                    | mid.keys() | slow_keys.keys()):
+    cons_of = fr.cons
+    for i in sorted(set(np.nonzero(said)[0].tolist()) | mid.keys() | slow_keys.keys()):
         if i in slow_keys:
             keys = slow_keys[i]
         else:
-            keys = [*(head[i] or ()), *mid.get(i, ()), *(tail[i] or ())]
+            e = combos[combo[i]]
+            c = cons_of[i]
+            keys = [*(e[2] or ()), *mid.get(i, ()), *e[3],
+                    *(cons_res[c][1] if c < len(cons_res) else ())]
         if keys:
             pre[i] = keys
     if progress:
