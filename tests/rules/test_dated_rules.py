@@ -32,7 +32,9 @@ def _breaking(r) -> dict | None:
                                                           "under-3"),
         (None, "rinse-off", "hand", "hand soap", ""), (None, "rinse-off", "hair", "oxidative hair dye", ""),
         (None, "rinse-off", "hair", "semi-permanent hair dye", ""),
-        (None, "leave-on", "body", "self-tanning lotion", "")]
+        (None, "leave-on", "body", "self-tanning lotion", ""),
+        (None, "rinse-off", "body", "body scrub", ""),  # not a soap: triclosan (Annex V 25)
+        (None, "leave-on", "underarm", "deodorant spray", "")]
     for pid, app, area, form, age in shipped + inline:
         if not r.applies(app, area, form, age):
             continue
