@@ -16,11 +16,17 @@ revision), then, in alternating rounds:
   end-to-end figure per pass;
 * ``impact()`` as a whole with a candidate (``rules impact --rules``: the rules in
   force and the candidate each checked, two passes plus the comparison; its time ÷ 2,
-  per design checked). The candidate is the same rules loaded again from a copy of the
-  folder (other objects, as the command's two loads: every rule compared), unless
-  ``--same-object``.
+  per design checked), twice: with the processes the command uses
+  (``default_workers()``: the CPUs, at most 2; ``--workers`` to choose), which is the
+  command's figure, and in one process (``workers=1``, as the R&D web page runs it), so
+  that what the second process brings is seen beside it. The candidate is the same rules
+  loaded again from a copy of the folder (other objects, as the command's two loads:
+  every rule compared), unless ``--same-object``.
 
-Printed: designs/min of each and its time ÷ the floor's (median of the rounds).
+Printed: designs/min of each and its time ÷ the floor's (median of the rounds), wall
+clock; for the two impact() lines also the CPU time (÷ 2, the forked worker's included);
+the load average before and after (another job on the host slows every line, the
+two-process one most).
 The database read and parse of each revision are not in either figure.
 """
 
@@ -29,6 +35,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import sys
@@ -45,7 +52,13 @@ from bench_impact import Synth  # noqa: E402
 
 from configurator.rules import load_rules  # noqa: E402
 from configurator.tooling.bulk import BulkChecker, compose_arrays, compose_formulas  # noqa: E402
-from configurator.tooling.impact import _check_all, impact  # noqa: E402
+from configurator.tooling.impact import _check_all, default_workers, impact  # noqa: E402
+
+
+def cpu() -> float:
+    """CPU seconds of this process and of its children that ended (the forked workers)."""
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
 
 
 def main() -> int:
@@ -55,7 +68,11 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--same-object", action="store_true",
                     help="the candidate is the very rule set object in force")
+    ap.add_argument("--workers", type=int, default=default_workers(),
+                    help="processes of the command's line (default: the command's, "
+                         f"{default_workers()} here)")
     args = ap.parse_args()
+    load0 = os.getloadavg()[0]
     rs = load_rules()
     if args.same_object:
         cand = rs
@@ -72,10 +89,12 @@ def main() -> int:
              for i in range(n)]
     checker = BulkChecker(rs)
     checker.run(compose_arrays(rs, *arrays), collect=False)  # warm: plans, compiled programs
+    cmd = f"impact() with a candidate, whole ÷ 2, workers={args.workers} (the command)"
+    one = "impact() with a candidate, whole ÷ 2, workers=1"
     times: dict[str, list[float]] = {k: [] for k in (
         "floor: compose_arrays + run(collect=False)", "compose_formulas", "run(collect=True)",
-        "res.keys()", "one pass as the command runs it (_check_all)",
-        "impact() with a candidate, whole ÷ 2")}
+        "res.keys()", "one pass in one process (_check_all)", cmd, one)}
+    cpus: dict[str, list[float]] = {cmd: [], one: []}  # CPU seconds, the children's too
     for r in range(args.rounds):
         order = [0, 1] if r % 2 == 0 else [1, 0]
         for which in order:
@@ -96,22 +115,30 @@ def main() -> int:
                 times["res.keys()"].append(t3 - t2)
                 t = time.perf_counter()
                 _check_all(formulas, rs, None)
-                times["one pass as the command runs it (_check_all)"].append(
-                    time.perf_counter() - t)
-                t = time.perf_counter()
-                out = impact(items, formulas, rs, cand)
-                assert out["designs_changed"] == 0
-                times["impact() with a candidate, whole ÷ 2"].append((time.perf_counter() - t) / 2)
+                times["one pass in one process (_check_all)"].append(time.perf_counter() - t)
+                # the command's processes and one process, in alternating order too
+                ws = [args.workers, 1] if r % 2 == 0 else [1, args.workers]
+                for w in dict.fromkeys(ws):
+                    t, c = time.perf_counter(), cpu()
+                    out = impact(items, formulas, rs, cand, workers=w)
+                    dt, dc = (time.perf_counter() - t) / 2, (cpu() - c) / 2
+                    assert out["designs_changed"] == 0
+                    for name in ((one, cmd) if w == args.workers == 1 else
+                                 (cmd,) if w == args.workers else (one,)):
+                        times[name].append(dt)
+                        cpus[name].append(dc)
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
           f"{platform.python_version()}, numpy {np.__version__}, load average "
-          f"{os.getloadavg()[0]:.2f}; {n:,} designs, {args.rounds} alternating rounds; "
+          f"{load0:.2f} before, {os.getloadavg()[0]:.2f} after; {n:,} designs, "
+          f"{args.rounds} alternating rounds; "
           f"rules: {len(rs.rules)}, ingredient columns: {len(checker.cols)}; candidate: "
           f"{'the same object' if cand is rs else 'a copy of the folder, loaded again'}")
     floor = statistics.median(times["floor: compose_arrays + run(collect=False)"])
     for name, ts in times.items():
         s = statistics.median(ts)
-        print(f"{name:45} {s:7.2f} s  {n / s * 60 / 1e6:6.2f} M designs/min"
-              + ("" if name.startswith("floor") else f"  ({s / floor:.2f} × the floor's time)"))
+        print(f"{name:62} {s:7.2f} s  {n / s * 60 / 1e6:6.2f} M designs/min"
+              + ("" if name.startswith("floor") else f"  ({s / floor:.2f} × the floor's time)")
+              + (f"  [CPU {statistics.median(cpus[name]):.2f} s]" if name in cpus else ""))
     if cand is not rs:
         shutil.rmtree(tmp.parent, ignore_errors=True)
     return 0

@@ -82,10 +82,10 @@ def test_blocks_named_together_are_each_blocks_keys():
         assert nm.any_twice == twice
         R, K = nm.blocks(res.blocks)
         got = Counter(zip(np.concatenate(R).tolist(),
-                          (nm.t.keys[k] for k in np.concatenate(K).tolist())))
+                          (nm.t.keys[k] for k in np.concatenate(K).tolist()), strict=True))
         want = Counter()
         for rows, spec in res.blocks:
             want.update(zip(np.asarray(rows).tolist(),
                             (nm.t.keys[k] for k in nm.walk(rows, spec, spec[2] if spec[0] == "col"
-                                                           else None).tolist())))
+                                                           else None).tolist()), strict=True))
         assert got == want
