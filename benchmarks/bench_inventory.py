@@ -19,6 +19,11 @@ Run: .venv/bin/python benchmarks/bench_inventory.py [--rounds N]
    knows (misspellings of real INCI names), memo emptied, beside the floor: rapidfuzz's
    `process.extract` of each name over the same name list with the same scorer and
    cutoff — the fuzzy search alone, without the annex status and the filters.
+5. **Catalog search** (the designer's name suggestions and R&D's catalog page,
+   `CatalogIndex.search`) over the whole inventory for 12 queries of every kind (a name,
+   a fragment, one letter, a CAS number, a tag, a function, nothing), beside the floor: a
+   plain substring scan of the same folded names for each query — the scan the search
+   starts with, without the prefix, exact-name, tag and function passes or the ranking.
 
 Figures and the host: docs/performance.md.
 """
@@ -163,6 +168,25 @@ def main() -> None:
     n = len(queries)
     print(f"did-you-mean       : {t / n * 1000:7.2f} ms a name   floor (rapidfuzz extract) "
           f"{f / n * 1000:7.2f} ms   ratio {ratio:.2f}   ({n} names over {len(keys)} keys)")
+
+    from configurator.web.catalog_search import catalog_index, fold
+
+    index = catalog_index(rs)
+    terms = ["niacinamide", "a", "e", "glyc", "98-92-0", "bht", "hydroquinone", "zzzz",
+             "preservative", "peg-40", "1,4-dihydroxybenzene", "emollient"]
+
+    def search() -> None:
+        for q in terms:
+            index.search(q)
+
+    def scan() -> None:
+        for q in terms:
+            q = fold(q)
+            [n for n, blob in enumerate(index.names) if q in blob]
+
+    t, f, ratio = paired(search, scan, args.rounds)
+    print(f"catalog search     : {t / len(terms) * 1000:7.2f} ms a query  floor (substring scan) "
+          f"{f / len(terms) * 1000:7.2f} ms   ratio {ratio:.2f}   ({len(index.names)} entries)")
 
 
 if __name__ == "__main__":

@@ -105,14 +105,14 @@ def test_yaml_bombs_are_refused_safely(tmp_path, name):
     text = BOMBS[name].replace("{marker}", str(marker))
     path = tmp_path / f"{name}.yaml"
     path.write_text(text)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a loaded host's waiting is not the parse's
     try:
         parse_formula(loads(text, path.name), path.name)
     except FormulaError as exc:
         assert exc.problems and str(exc)
     else:
         pytest.fail(f"{name} was accepted as a formula")
-    assert time.perf_counter() - start < 5, "refused, not computed"
+    assert time.process_time() - start < 5, "refused, not computed"
     if name in CLI_TOO:  # a process start and a rule load each: a few suffice
         r = cli("check", str(path))
         assert r.returncode == 2, (r.returncode, r.stdout[-500:], r.stderr[-500:])
