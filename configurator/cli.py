@@ -109,6 +109,9 @@ def cmd_repair(args: argparse.Namespace) -> int:
     rs = rules_from(args.rules)
     formula = parse_formula(load_path(args.file), args.file)
     result = repair(formula, rs, Pins.parse(args.pin))
+    for pin in result.unmatched:
+        print(f"configurator: {args.file}: --pin {pin} holds nothing in this formula (ignored)",
+              file=sys.stderr)
     if args.format == "json":
         json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -126,7 +129,7 @@ def cmd_repair(args: argparse.Namespace) -> int:
         if result.conflict is not None:
             print(f"Conflict: {result.conflict.text}")
             for way in result.conflict.ways_out:
-                print(f"  drop {way.drop.text}: "
+                print(f"  drop {way.text}: "
                       + ("; ".join(c.text for c in way.changes) or "nothing else changes"))
         if result.formula is not None:
             print("Repaired formula:")

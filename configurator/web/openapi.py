@@ -312,6 +312,10 @@ def _repair_schemas() -> dict[str, Any]:
                 "changes": {"type": "array", "items": change},
                 "why": {"type": "string", "description": "Why an `unresolved` repair found "
                                                          "no formula."},
+                "unmatched_pins": {"type": "array", "items": {"type": "string"},
+                                   "description": "Pins that hold nothing in this formula "
+                                                  "(a name no row has; ph or base when it "
+                                                  "has none): ignored."},
                 "report": {"oneOf": [{"$ref": "#/components/schemas/Report"},
                                      {"type": "null"}]},
                 "conflict": {"oneOf": [{"type": "null"}, {
@@ -324,8 +328,16 @@ def _repair_schemas() -> dict[str, Any]:
                             "rule": {"type": "string"}, "text": {"type": "string"},
                             "source": {"type": "string"}}}},
                         "ways_out": {"type": "array", "items": {"type": "object", "properties": {
-                            "drop": wish, "changes": {"type": "array", "items": change},
-                            "keeps_warnings": {"type": "boolean"}}}}}}]}}},
+                            "drop": wish,
+                            "also_drop": {"type": "array", "items": wish,
+                                          "description": "Further wishes to give up with "
+                                                         "`drop` (empty: it alone will do)."},
+                            "text": {"type": "string"},
+                            "changes": {"type": "array", "items": change},
+                            "keeps_warnings": {"type": "boolean"}}}},
+                        "also": {"type": "array", "items": {"type": "array", "items": wish},
+                                 "description": "Other sets of wishes that clash on their "
+                                                "own."}}}]}}},
     }
 
 

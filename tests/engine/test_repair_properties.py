@@ -155,4 +155,4 @@ def test_a_conflict_of_a_pinned_ph_and_two_windows():
                  seconds=SECONDS)
     keys = {w.key for w in got.conflict.wishes}
     assert keys in ({"row:1", "ph"}, {"row:0", "row:1"})
-    assert replace(got.conflict, ways_out=()).text.count("+") == 1
+    assert replace(got.conflict, ways_out=(), also=()).text.count("+") == 1

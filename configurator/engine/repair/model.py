@@ -61,12 +61,14 @@ class Task:
     deadline: float = math.inf  # time.monotonic() after which no solve starts
     refused: Report | None = None  # the engine's last report on an answer it refused
     frozen: frozenset[int] = frozenset()  # rows no finding names: held first (see search)
+    solves: int = 0  # programs solved so far (a budget that, unlike time, gives one answer)
 
     def solve(self, built: Built):
         """The program's answer (None: infeasible) within what is left of the deadline."""
         left = self.deadline - time.monotonic()
         if left <= 0:
             raise OutOfTime
+        self.solves += 1
         return built.prog.solve(min(left, 10.0))
 
 
@@ -415,6 +417,12 @@ class _Build:
             handler = _KINDS.get(r.kind)
             if handler is None:
                 continue  # expressions and labelling: the engine checks them on the answer
+            if r.kind == "requires" and r.severity != "error":
+                # "X needs Y" advises an addition, which the repair never makes; dropping or
+                # weakening X to silence the advice is no repair (retinol 1 % in a body
+                # lotion goes to the 0.05 % limit, not out for want of tocopherol): the
+                # warning stays in the report with its fix
+                continue
             concerns = (r.member_set | r.first | r.second | r.then | r.triggers) & here
             if self.group(f"rule:{r.id}", RuleRef(r.id, rule_text(r, rs, here), r.source),
                           concerns | ({"ph"} if r.kind == "ph-window" else set())):
@@ -483,8 +491,10 @@ class _Build:
                 continue
             c = rs.constraints.get(cid)
             name = c.name if c is not None else cid
-            if not self.group(key, RuleRef(f"constraint-{cid}", f"the constraint “{name}”",
-                                           f"Constraint {name}"), (key,)):
+            what = (f"the constraint “{name}”" if c is not None
+                    else f"“{cid}” is not a constraint of the rules (rules/constraints.yaml)")
+            if not self.group(key, RuleRef(f"constraint-{cid}", what, f"Constraint {name}"),
+                              (key,)):
                 continue
             if c is None:  # an unknown constraint id: no formula keeps it
                 p.add({}, lo=1.0)
@@ -597,7 +607,10 @@ def prepare(formula: Formula, rs: RuleSet, pins, before: Report, headroom: float
         if iid in pinned_ids or (iid is None and a.inci.casefold() in pinned_ids):
             pct = "q.s." if a.qs else f"{fmt(a.percent or 0)} %"
             wishes.append(Wish(f"row:{n}", f"{a.inci} {pct}"))
-    bases = candidate_bases(rs, formula.base, product[0], product[1], product[3], pins.base)
+    # every base the product type allows, a pinned one too: the pin is the wish ``base``,
+    # kept by the program (``bases()``) and dropped like any other wish to find a conflict
+    # and its ways out (a vegan lip balm on a pinned beeswax base clashes *with the base*)
+    bases = candidate_bases(rs, formula.base, product[0], product[1], product[3], False)
     if qs_kept is not None:  # an explicit q.s. row of the base's solvent: keep that solvent
         bases = tuple(b for b in bases if b.qs == qs_kept)
     if pins.ph and ph0 is not None:

@@ -21,6 +21,10 @@ PROPERTY_TAGS = frozenset({
     "drying-alcohol", "paraben", "formaldehyde-releaser", "isothiazolinone", "nanomaterial",
     "mineral-oil", "sulfate", "essential-oil", "botanical", "silicone",
 })
+# of those, the ones a client may object to: a swap may take one away (that is often its
+# point: a paraben-free request), never bring one the row did not have (methylparaben is not
+# swapped for a formaldehyde releaser, nor a vegan row for an animal-derived one)
+CONCERN_TAGS = PROPERTY_TAGS - {"vegan", "botanical"}
 MOST_ALTERNATIVES = 3
 
 
@@ -54,15 +58,22 @@ def alternatives(rs: RuleSet, iid: str) -> tuple[str, ...]:
     if got is None:
         ing = rs.ingredients[iid]
         need = ing.tags - PROPERTY_TAGS
+        concerns = ing.tags & CONCERN_TAGS
         found = []
         for k in _by_function(rs).get(ing.functions[0] if ing.functions else "", ()):
             other = rs.ingredients[k]
-            if k != iid and need <= other.tags:
-                shared = len(set(ing.functions) & set(other.functions))
-                price = abs(math.log(((other.cost_per_kg or 0) + 1) / ((ing.cost_per_kg or 0) + 1)))
-                found.append((-shared, price, other.inci, k))
+            if k == iid or not need <= other.tags or not other.tags & CONCERN_TAGS <= concerns:
+                continue
+            if "vegan" in ing.tags and "vegan" not in other.tags:
+                continue
+            shared = len(set(ing.functions) & set(other.functions))
+            # closest first: the most functions shared, then the fewest tags of another kind
+            # (shea butter's nearest is a vegetable butter, not a wax ester), then the price
+            extra = len(other.tags - ing.tags)
+            price = abs(math.log(((other.cost_per_kg or 0) + 1) / ((ing.cost_per_kg or 0) + 1)))
+            found.append((-shared, extra, price, other.inci, k))
         found.sort()
-        got = memo[iid] = tuple(f[3] for f in found[:MOST_ALTERNATIVES])
+        got = memo[iid] = tuple(f[-1] for f in found[:MOST_ALTERNATIVES])
     return got
 
 

@@ -46,9 +46,22 @@ def repair(formula: Formula, rs: RuleSet, pins: Pins | None = None,
     task = prepare(formula, rs, pins or Pins(), before, headroom)
     task.deadline = time.monotonic() + seconds
     try:
-        return _repair(task, before)
+        got = _repair(task, before)
     except OutOfTime:
-        return Repair("unresolved", None, (), before, why="out of time")
+        got = Repair("unresolved", None, (), before, why="out of time")
+    unmatched = _unmatched(formula, rs, pins or Pins(), task)
+    return replace(got, unmatched=unmatched) if unmatched else got
+
+
+def _unmatched(formula: Formula, rs: RuleSet, pins: Pins, task: Task) -> tuple[str, ...]:
+    """The pins that hold nothing: a name no row has, a pH or base the formula lacks."""
+    rows = {rs.lookup(a.inci) or a.inci.casefold() for a in formula.ingredients}
+    out = [p for p in sorted(pins.rows) if (rs.lookup(p) or p.casefold()) not in rows]
+    if pins.ph and task.ph0 is None:
+        out.append("ph")
+    if pins.base and not formula.base:
+        out.append("base")
+    return tuple(out)
 
 
 def _repair(task: Task, before: Report) -> Repair:
@@ -246,26 +259,107 @@ def _infeasible(task: Task, before: Report, keep: frozenset[str], strict: bool) 
     return not isinstance(_search(task, before, keep, strict, hold=False), Answer)
 
 
-def _conflict(task: Task, before: Report, everything: frozenset[str], strict: bool) -> Conflict:
-    """An irreducible infeasible subset of the wishes (deletion filter: a wish leaves the
-    set when the rest is still infeasible without it), its rules and the ways out."""
-    wishes = list(task.wishes)
+def _irreducible(task: Task, before: Report, among: frozenset[str], strict: bool) -> list[Wish]:
+    """An irreducible infeasible subset of the wishes ``among`` (deletion filter: a wish
+    leaves the set when the rest is still infeasible without it)."""
+    wishes = [w for w in task.wishes if w.key in among]
     for w in list(wishes):
         rest = frozenset(v.key for v in wishes if v is not w)
         if _infeasible(task, before, rest, strict):
             wishes.remove(w)
+    return wishes
+
+
+MOST_DROPPED = 4  # wishes a way out gives up at most
+MOST_WAYS = 4  # ways out of more than one wish
+# programs solved looking for ways out of more than one wish (a count, not seconds: the
+# same formula always gets the same answer; ~30-50 ms each)
+EXTRA_SOLVES = 16
+
+
+def _conflict(task: Task, before: Report, everything: frozenset[str], strict: bool) -> Conflict:
+    """An irreducible infeasible subset of the wishes, its rules and the ways out."""
+    wishes = _irreducible(task, before, everything, strict)
     keep = frozenset(w.key for w in wishes)
     rules, per_wish = _rules_behind(task, keep, strict, wishes)
     wishes = [replace(w, rules=per_wish.get(w.key, ())) for w in wishes]
-    ways = []
-    for w in wishes:
-        others = everything - {w.key}
-        for level in (True, False):
-            got = _search(task, before, others, level)
-            if isinstance(got, Answer):
-                ways.append(WayOut(w, got.changes, level))
-                break
-    return Conflict(tuple(wishes), rules, "warning" if strict else "error", tuple(ways))
+    ways, also = _ways_out(task, before, everything, strict, wishes)
+    return Conflict(tuple(wishes), rules, "warning" if strict else "error", ways, also)
+
+
+def _ways_out(task: Task, before: Report, everything: frozenset[str], strict: bool,
+              first: list[Wish]) -> tuple[tuple[WayOut, ...], tuple[tuple[Wish, ...], ...]]:
+    """The fewest wishes to give up, and what the repair gives then: each wish of the
+    conflict alone first; when the rest still clash (Retinol and Salicylic Acid both pinned
+    against "pregnancy-safe": dropping one leaves the other), that wish with one of each
+    further clash (a hitting-set search, breadth first, so every way out is minimal).
+
+    A way out of a ``warning`` conflict must end the warning too: an error-free formula
+    exists already. Returns the ways out and the further clashes met."""
+    if not first:
+        return (), ()
+    levels = (True,) if strict else (True, False)
+    order = {w.key: n for n, w in enumerate(task.wishes)}
+    named = {w.key: w for w in task.wishes} | {w.key: w for w in first}
+    clashes = [frozenset(w.key for w in first)]
+    ways: list[WayOut] = []
+    done: list[frozenset[str]] = []
+    seen: set[frozenset[str]] = set()
+    frontier = [frozenset()]
+    stop = task.solves + EXTRA_SOLVES
+    for size in range(1, MOST_DROPPED + 1):
+        nxt = []
+        for drop in frontier:
+            clash = next(c for c in clashes if not c & drop)
+            for key in sorted(clash, key=order.__getitem__):
+                d = drop | {key}
+                if d in seen or any(f <= d for f in done):
+                    continue
+                seen.add(d)
+                if size > 1 and (len(ways) - len(first) >= MOST_WAYS or task.solves > stop):
+                    return tuple(ways), _more(clashes, named, order)
+                if any(not c & d for c in clashes):  # a known clash still holds
+                    nxt.append(d)
+                    continue
+                try:
+                    got, kept = _way(task, before, everything - d, levels)
+                    if got is None:
+                        clash_d = _irreducible(task, before, everything - d, strict)
+                        if not clash_d:  # cannot be: the conflict's search proved otherwise
+                            continue
+                        clashes.append(frozenset(w.key for w in clash_d))
+                except OutOfTime:
+                    if size == 1:
+                        raise
+                    return tuple(ways), _more(clashes, named, order)
+                if got is None:
+                    nxt.append(d)
+                    continue
+                keys = sorted(d, key=order.__getitem__)
+                ways.append(WayOut(named[keys[0]], got.changes, kept,
+                                   tuple(named[k] for k in keys[1:])))
+                done.append(d)
+        frontier = nxt
+        if not frontier:
+            break
+    return tuple(ways), _more(clashes, named, order)
+
+
+def _way(task: Task, before: Report, keep: frozenset[str],
+         levels: tuple[bool, ...]) -> tuple[Answer | None, bool]:
+    """The repair keeping only the wishes ``keep``: warning-free if it can, else error-free
+    (when ``levels`` allows); None when there is none."""
+    for level in levels:
+        got = _search(task, before, keep, level)
+        if isinstance(got, Answer):
+            return got, level
+    return None, False
+
+
+def _more(clashes: list[frozenset[str]], named: dict[str, Wish],
+          order: dict[str, int]) -> tuple[tuple[Wish, ...], ...]:
+    return tuple(tuple(named[k] for k in sorted(c, key=order.__getitem__))
+                 for c in clashes[1:] if c)
 
 
 def _concerns(task: Task, w: Wish) -> set[str]:

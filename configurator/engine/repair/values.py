@@ -98,14 +98,24 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class WayOut:
-    """Drop one wish of a conflict, and what the repair gives then."""
+    """Drop one wish of a conflict (and, when that one alone is not enough, the wishes
+    ``also`` with it: two pinned actives that each clash with "pregnancy-safe"), and what
+    the repair gives then."""
 
     drop: Wish
     changes: tuple[Change, ...]
     keeps_warnings: bool
+    also: tuple[Wish, ...] = ()  # further wishes to drop with ``drop`` (none: it alone will do)
+
+    @property
+    def text(self) -> str:
+        """The wishes given up, in words: "Retinol 0.3 % and Salicylic Acid 2 %"."""
+        names = [self.drop.text, *(w.text for w in self.also)]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"drop": self.drop.to_dict(), "changes": [c.to_dict() for c in self.changes],
+        return {"drop": self.drop.to_dict(), "also_drop": [w.to_dict() for w in self.also],
+                "text": self.text, "changes": [c.to_dict() for c in self.changes],
                 "keeps_warnings": self.keeps_warnings}
 
 
@@ -122,6 +132,9 @@ class Conflict:
     rules: tuple[RuleRef, ...]
     level: str
     ways_out: tuple[WayOut, ...] = ()
+    # other sets of wishes that clash on their own, found while looking for the ways out
+    # (each irreducible too): dropping one wish of ``wishes`` does not end those
+    also: tuple[tuple[Wish, ...], ...] = ()
 
     @property
     def text(self) -> str:
@@ -129,13 +142,16 @@ class Conflict:
         why = "; ".join(r.text for r in self.rules)
         verdict = ("no formula keeps them all" if self.level == "error"
                    else "no formula keeps them all without a warning")
-        return f"{what}: {verdict}" + (f" ({why})." if why else ".")
+        more = "".join(f" Nor {'do' if len(ws) > 1 else 'does'} {' + '.join(w.text for w in ws)}."
+                       for ws in self.also)
+        return f"{what}: {verdict}" + (f" ({why})." if why else ".") + more
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "level": self.level,
                 "wishes": [w.to_dict() for w in self.wishes],
                 "rules": [r.to_dict() for r in self.rules],
-                "ways_out": [w.to_dict() for w in self.ways_out]}
+                "ways_out": [w.to_dict() for w in self.ways_out],
+                "also": [[w.to_dict() for w in ws] for ws in self.also]}
 
 
 @dataclass(frozen=True)
@@ -157,6 +173,7 @@ class Repair:
     conflict: Conflict | None = None
     rounds: int = 1  # solves until the engine agreed
     why: str = ""  # for ``unresolved``: why no answer came
+    unmatched: tuple[str, ...] = ()  # pins that name no row (or a pH/base the formula lacks)
 
     @property
     def valid(self) -> bool:
@@ -170,4 +187,5 @@ class Repair:
             "report": self.report.to_dict() if self.report is not None else None,
             "conflict": self.conflict.to_dict() if self.conflict is not None else None,
             **({"why": self.why} if self.why else {}),
+            **({"unmatched_pins": list(self.unmatched)} if self.unmatched else {}),
         }
