@@ -244,3 +244,40 @@ def test_a_pin_that_holds_nothing_is_said(rules, tmp_path, capsys):
     out = capsys.readouterr()
     assert json.loads(out.out)["unmatched_pins"] == ["Retinoll"]
     assert "--pin Retinoll holds nothing" in out.err
+
+
+def test_sixty_pinned_rows_two_clashes_get_their_ways_out(rules):
+    """Every row pinned, two separate clashes (retinol over the Annex III limit; dimethicone
+    against silicone-free): the conflict names both and a way out gives up one wish of each;
+    the irreducible sets cost a few solves each, not one per pinned row."""
+    from configurator.engine.repair import search
+
+    names = [k for k, i in sorted(rules.ingredients.items())
+             if i.use_max is not None and not i.tags & {"prohibited-eu", "pregnancy-caution"}
+             and i.solubility == "water" and k not in ("aqua", "dimethicone")]
+    rows = [{"inci": rules.ingredients[k].inci, "percent": 0.5} for k in names[:80]]
+    plain = {"product_type": "face-cream", "ingredients": [{"inci": "Aqua", "qs": True}, *rows]}
+    limited = {n.casefold() for f in check(parse_formula(plain), rules).errors
+               for n in f.ingredients}  # rows over an Annex limit of their own: left out
+    rows = [r for r in rows if r["inci"].casefold() not in limited][:57]
+    rows += [{"inci": "Retinol", "percent": 0.7}, {"inci": "Dimethicone", "percent": 0.7}]
+    doc = {"product_type": "face-cream", "target_ph": 5.5, "constraints": ["silicone-free"],
+           "ingredients": [{"inci": "Aqua", "qs": True}, *rows]}
+    formula = parse_formula(doc)
+    got = repair(formula, rules, Pins.parse([r["inci"] for r in rows]))
+    assert got.status == "conflict"
+    c = got.conflict
+    clashes = [{w.text for w in c.wishes}, *({w.text for w in ws} for ws in c.also)]
+    assert {"Retinol 0.7 %"} in clashes and {"Dimethicone 0.7 %", "Silicone-free"} in clashes
+    ways = {w.text for w in c.ways_out}
+    assert ways == {"Retinol 0.7 % and Dimethicone 0.7 %", "Retinol 0.7 % and Silicone-free"}
+    # the deletion filter over 60 wishes: far fewer solves than wishes
+    from configurator.engine import check as engine_check
+    from configurator.engine.repair.model import prepare
+
+    task = prepare(formula, rules, Pins.parse([r["inci"] for r in rows]),
+                   engine_check(formula, rules))
+    found = search._irreducible(task, engine_check(formula, rules),
+                                frozenset(w.key for w in task.wishes), False)
+    assert [w.text for w in found] in (["Retinol 0.7 %"], ["Dimethicone 0.7 %", "Silicone-free"])
+    assert task.solves < 20

@@ -260,21 +260,31 @@ def _infeasible(task: Task, before: Report, keep: frozenset[str], strict: bool) 
 
 
 def _irreducible(task: Task, before: Report, among: frozenset[str], strict: bool) -> list[Wish]:
-    """An irreducible infeasible subset of the wishes ``among`` (deletion filter: a wish
-    leaves the set when the rest is still infeasible without it)."""
-    wishes = [w for w in task.wishes if w.key in among]
-    for w in list(wishes):
-        rest = frozenset(v.key for v in wishes if v is not w)
-        if _infeasible(task, before, rest, strict):
-            wishes.remove(w)
-    return wishes
+    """An irreducible infeasible subset of the wishes ``among``: a deletion filter (a wish
+    leaves the set when the rest is still infeasible without it) that tries whole runs of
+    wishes first, halving a run that cannot go. Sixty pinned rows of which one clashes cost
+    a dozen solves, not sixty. Every wish kept was tried alone against a superset of the
+    final set, so none of them can go: the set is irreducible."""
+    keep = [w for w in task.wishes if w.key in among]
+    i, size = 0, max(1, len(keep) // 2)
+    while i < len(keep):
+        size = min(size, len(keep) - i)
+        run = {w.key for w in keep[i:i + size]}
+        if _infeasible(task, before, frozenset(w.key for w in keep if w.key not in run), strict):
+            del keep[i:i + size]  # the rest clash without the run: it goes
+        elif size > 1:
+            size //= 2
+        else:  # this wish is part of the clash
+            i += 1
+            size = max(1, (len(keep) - i) // 2)
+    return keep
 
 
-MOST_DROPPED = 4  # wishes a way out gives up at most
+MOST_DROPPED = 6  # wishes a way out gives up at most
 MOST_WAYS = 4  # ways out of more than one wish
 # programs solved looking for ways out of more than one wish (a count, not seconds: the
 # same formula always gets the same answer; ~30-50 ms each)
-EXTRA_SOLVES = 16
+EXTRA_SOLVES = 40
 
 
 def _conflict(task: Task, before: Report, everything: frozenset[str], strict: bool) -> Conflict:
@@ -306,8 +316,10 @@ def _ways_out(task: Task, before: Report, everything: frozenset[str], strict: bo
     done: list[frozenset[str]] = []
     seen: set[frozenset[str]] = set()
     frontier = [frozenset()]
-    stop = task.solves + EXTRA_SOLVES
+    stop = 0
     for size in range(1, MOST_DROPPED + 1):
+        if size == 2:  # the budget counts from the first way out of two wishes
+            stop = task.solves + EXTRA_SOLVES
         nxt = []
         for drop in frontier:
             clash = next(c for c in clashes if not c & drop)
