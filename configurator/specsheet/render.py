@@ -110,6 +110,18 @@ def _stylesheet() -> CSS:
                url_fetcher=SheetFetcher())
 
 
+def warm() -> None:
+    """Compile the sheet's template and parse its stylesheet now (WeasyPrint imported).
+
+    ``configurator serve`` calls this before its workers fork, so that they share the
+    result and no worker's first sheet pays for it (about 1.5 s on a slow host: a ZIP
+    export's first sheet outlived a short gunicorn ``--timeout``). Pango's font map is
+    not made here: it is per thread and made on a thread's first sheet.
+    """
+    _template()
+    _stylesheet()
+
+
 _FONTS = threading.local()  # Pango's font map is not shared between threads
 
 

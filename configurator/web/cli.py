@@ -43,7 +43,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 0
     from gunicorn.app.base import BaseApplication
 
+    from ..specsheet.render import warm
     from .liveness import attach
+
+    warm()  # the sheet's template and stylesheet, shared by the workers (specsheet/render.py)
 
     def _post_fork(_server, worker):
         app.extensions["db_engine"].dispose(close=False)  # no connection shared across a fork

@@ -139,6 +139,7 @@ def zip_chunks(doc: dict):
         z.writestr("designs.json", _dump(doc))
         yield sink.take()
         for item in doc["designs"]:
+            beat()  # alive: the document and the sheets so far are sent
             d = db.session().get(Design, item["id"])
             rev = store.revision(d)
             if rev is None:
