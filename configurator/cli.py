@@ -32,8 +32,10 @@ Adding a command is one line in the table and one function in its module.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +101,27 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.valid else 1
 
 
+@contextlib.contextmanager
+def stdout_to_stderr():
+    """Send what is written to file descriptor 1 meanwhile to 2 instead.
+
+    The repair's MILP solver (HiGHS, inside scipy) now and then prints a line of its own
+    straight to the process's standard output ("HighsMipSolverData::…"), under Python's
+    ``sys.stdout``: in ``repair --format json`` it came before the JSON and broke it for
+    a script reading it. For the one-shot command only: the redirection is the
+    process's, not a thread's.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def cmd_repair(args: argparse.Namespace) -> int:
     import yaml
 
@@ -108,7 +131,8 @@ def cmd_repair(args: argparse.Namespace) -> int:
 
     rs = rules_from(args.rules)
     formula = parse_formula(load_path(args.file), args.file)
-    result = repair(formula, rs, Pins.parse(args.pin))
+    with stdout_to_stderr():  # the MILP solver's own prints are not the answer
+        result = repair(formula, rs, Pins.parse(args.pin))
     for pin in result.unmatched:
         print(f"configurator: {args.file}: --pin {pin} holds nothing in this formula (ignored)",
               file=sys.stderr)

@@ -86,3 +86,22 @@ def test_unreadable_file_in_json_gives_a_json_error_object(tmp_path):
     err = json.loads(proc.stdout)
     assert "cannot be read" in err["error"] and err["details"][0]["line"] == 2
     assert "bad.yaml" in proc.stderr  # the contract's message, as before
+
+
+def test_what_a_library_prints_during_repair_goes_to_stderr_not_into_the_json():
+    """The MILP solver (HiGHS in scipy) prints lines of its own to file descriptor 1 now
+    and then; inside the repair command they go to stderr, and stdout is the answer
+    alone (a line the C library writes, not through sys.stdout, as HiGHS does)."""
+    code = (
+        "import os, sys, json\n"
+        "from configurator.cli import stdout_to_stderr\n"
+        "print('before')\n"
+        "with stdout_to_stderr():\n"
+        "    os.write(1, b'HighsMipSolverData::noise\\n')\n"
+        "    print('python print inside')\n"
+        "print(json.dumps({'ok': True}))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["before", '{"ok": true}'], r.stdout
+    assert "HighsMipSolverData::noise" in r.stderr and "python print inside" in r.stderr
