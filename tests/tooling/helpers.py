@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,3 +22,27 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} is not unique in {path}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+PHENOXYETHANOL_LIMIT = "    ingredients: [Phenoxyethanol]\n    max: 1.0\n"
+
+
+def lowered_phenoxyethanol(dst: Path):
+    """A candidate rule set for ``rules impact``: the shipped rules copied to ``dst`` (their
+    cases left out) with Phenoxyethanol's Annex V limit lowered from 1.0 to 0.5 %, loaded."""
+    from configurator.rules import load_rules
+
+    shutil.copytree(RULES, dst, ignore=shutil.ignore_patterns("tests"))
+    edit(dst / "eu" / "annex-v.yaml", PHENOXYETHANOL_LIMIT,
+         PHENOXYETHANOL_LIMIT.replace("max: 1.0", "max: 0.5"))
+    return load_rules(dst)
+
+
+def phenoxyethanol_formulas(repeat: int = 1) -> list:
+    """Phenoxyethanol alone in a serum at 0.3, 0.6, 0.9 and 1.2 %: on either side of both
+    limits (``repeat`` times over)."""
+    from configurator.engine import parse_formula
+
+    return [parse_formula({"product_type": "face-serum", "base": "light-gel",
+                           "ingredients": [{"inci": "Phenoxyethanol", "percent": p}]})
+            for p in (0.3, 0.6, 0.9, 1.2)] * repeat

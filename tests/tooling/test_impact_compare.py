@@ -6,13 +6,12 @@ with rule sets loaded from two folders, one rule edited, verdicts and findings c
 from __future__ import annotations
 
 import random
-import shutil
 from collections import Counter
 
 from configurator.engine import parse_formula
 from configurator.rules import load_rules
 from configurator.tooling.impact import Key, _check_all, _finding, compare, definition
-from tests.conftest import ROOT
+from tests.tooling.helpers import lowered_phenoxyethanol, phenoxyethanol_formulas
 from tests.tooling.test_impact_bulk import RS, random_doc
 
 
@@ -64,20 +63,11 @@ def reference_compare(items: list[dict], old: list[tuple[bool, list[Key]]], new:
 
 
 def test_compare_is_the_plain_comparison(tmp_path):
-    dst = tmp_path / "candidate"
-    shutil.copytree(ROOT / "rules", dst, ignore=shutil.ignore_patterns("tests"))
-    path = dst / "eu" / "annex-v.yaml"
-    text = path.read_text()
-    old = "    ingredients: [Phenoxyethanol]\n    max: 1.0\n"
-    assert text.count(old) == 1
-    path.write_text(text.replace(old, old.replace("max: 1.0", "max: 0.5")))
-    new_rs = load_rules(dst)
+    new_rs = lowered_phenoxyethanol(tmp_path / "candidate")
     same_rs = load_rules(tmp_path / "candidate")  # (the cache: the same object)
     rnd = random.Random(9)
     formulas = [parse_formula(random_doc(rnd)) for _ in range(1500)]
-    formulas += [parse_formula({"product_type": "face-serum", "base": "light-gel",
-                                "ingredients": [{"inci": "Phenoxyethanol", "percent": p}]})
-                 for p in (0.3, 0.6, 0.9, 1.2)]
+    formulas += phenoxyethanol_formulas()
     items = [{"design": i, "name": f"d{i}", "revision": 1, "status": "draft", "archived": False}
              for i in range(len(formulas))]
     old_side = _check_all(formulas, RS, None)[0]

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 
 import pytest
 
 from configurator.engine import parse_formula
-from configurator.rules import load_rules
 from configurator.tooling import impact as impact_mod
 from configurator.tooling.impact import WorkerDied, _check_all, impact
-from tests.conftest import ROOT
+from tests.tooling.helpers import lowered_phenoxyethanol, phenoxyethanol_formulas
 from tests.tooling.test_impact_bulk import RS, random_doc
 
 pytestmark = pytest.mark.skipif(not impact_mod._can_fork(), reason="no fork on this platform")
@@ -25,22 +23,13 @@ pytestmark = pytest.mark.skipif(not impact_mod._can_fork(), reason="no fork on t
 @pytest.fixture(scope="module")
 def candidate(tmp_path_factory):
     """The shipped rules with Phenoxyethanol's limit lowered (1.0 -> 0.5)."""
-    dst = tmp_path_factory.mktemp("impact-parallel") / "candidate"
-    shutil.copytree(ROOT / "rules", dst, ignore=shutil.ignore_patterns("tests"))
-    path = dst / "eu" / "annex-v.yaml"
-    text = path.read_text()
-    old = "    ingredients: [Phenoxyethanol]\n    max: 1.0\n"
-    assert text.count(old) == 1
-    path.write_text(text.replace(old, old.replace("max: 1.0", "max: 0.5")))
-    return load_rules(dst)
+    return lowered_phenoxyethanol(tmp_path_factory.mktemp("impact-parallel") / "candidate")
 
 
 def designs(n: int, seed: int) -> tuple[list[dict], list]:
     rnd = random.Random(seed)
     formulas = [parse_formula(random_doc(rnd)) for _ in range(n)]
-    formulas += [parse_formula({"product_type": "face-serum", "base": "light-gel",
-                                "ingredients": [{"inci": "Phenoxyethanol", "percent": p}]})
-                 for p in (0.3, 0.6, 0.9, 1.2)] * 5
+    formulas += phenoxyethanol_formulas(5)
     items = [{"design": 1000 + i, "name": f"d{i}", "revision": 1 + i % 3, "status": "draft",
               "archived": False} for i in range(len(formulas))]
     return items, formulas
