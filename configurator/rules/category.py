@@ -109,6 +109,36 @@ _NOT_BODY_LOTION = frozenset({"spray", "mist", "aerosol", "deodorant", "antipers
 _FACE_CREAM_NOT = frozenset({"mask", "peel", "powder", "foundation", "spray", "mist"})
 
 
+# words that deny the word beside them: "fragrance-free", "free of/from perfume",
+# "without fragrance", "sans parfum"
+_DENY_AFTER = frozenset({"without", "sans"})
+
+
+def _affirmed(seq: list[str]) -> list[str]:
+    """The form's words with every denied word turned into its own token ("fragrance",
+    "free" -> "fragrance-free"), so that a "fragrance-free body lotion" or a "lotion
+    without perfume" is not placed by the word it denies (a fine fragrance, not a body
+    lotion) and escapes no rule by it."""
+    out: list[str] = []
+    i = 0
+    while i < len(seq):
+        w = seq[i]
+        nxt = seq[i + 1] if i + 1 < len(seq) else ""
+        if nxt == "free" and w not in ("free", "of", "from"):
+            out.append(f"{w}-free")  # "fragrance-free", "fragrance free"
+            i += 2
+        elif w == "free" and nxt in ("of", "from") and i + 2 < len(seq):
+            out.append(f"{seq[i + 2]}-free")  # "free of fragrance", "free from perfume"
+            i += 3
+        elif w in _DENY_AFTER and nxt:
+            out.append(f"{nxt}-free")  # "without fragrance", "sans parfum"
+            i += 2
+        else:
+            out.append(w)
+            i += 1
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Resolved:
     """The categories a product is in for certain, and those it may be in."""
@@ -135,14 +165,14 @@ def question(category: str) -> str:
 @lru_cache(maxsize=4096)
 def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
     """The categories of a product (memoised: a handful of products recur)."""
-    words = set(_WORD.findall(form.lower()))
     raw = form.strip().lower()
+    seq = _affirmed(_WORD.findall(raw))
+    words = set(seq)
     d: set[str] = {application, area}
     p: set[str] = set()
     if raw:
         d.add(raw)
         d.add(re.sub(r"[\s_]+", "-", raw))  # "body lotion" -> body-lotion: the old form words
-        seq = _WORD.findall(raw)
         d.update(seq)  # "baby shampoo" is a shampoo, "bar soap" a soap
         d.update(f"{a}-{b}" for a, b in zip(seq, seq[1:], strict=False))  # "self-tanning lotion"
     for w in words:
