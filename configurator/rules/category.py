@@ -110,15 +110,16 @@ _FACE_CREAM_NOT = frozenset({"mask", "peel", "powder", "foundation", "spray", "m
 
 
 # words that deny the word beside them: "fragrance-free", "free of/from perfume",
-# "without fragrance", "sans parfum"
+# "without fragrance", "sans parfum", and "non-aerosol" (read as the token "non-aerosol")
 _DENY_AFTER = frozenset({"without", "sans"})
 
 
 def _affirmed(seq: list[str]) -> list[str]:
     """The form's words with every denied word turned into its own token ("fragrance",
-    "free" -> "fragrance-free"), so that a "fragrance-free body lotion" or a "lotion
-    without perfume" is not placed by the word it denies (a fine fragrance, not a body
-    lotion) and escapes no rule by it."""
+    "free" -> "fragrance-free"; "non", "aerosol" -> "non-aerosol"), so that a
+    "fragrance-free body lotion" or a "lotion without perfume" is not placed by the word it
+    denies (a fine fragrance, not a body lotion) and escapes no rule by it, and a
+    "non-aerosol" pump spray is not an aerosol."""
     out: list[str] = []
     i = 0
     while i < len(seq):
@@ -132,6 +133,9 @@ def _affirmed(seq: list[str]) -> list[str]:
             i += 3
         elif w in _DENY_AFTER and nxt:
             out.append(f"{nxt}-free")  # "without fragrance", "sans parfum"
+            i += 2
+        elif w == "non" and nxt:
+            out.append(f"non-{nxt}")  # "non-aerosol" (a pump spray), "non-oxidative"
             i += 2
         else:
             out.append(w)
@@ -209,7 +213,7 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
             d.add("hair-dye")
             if "oxidative" in words and not {"non", "nonoxidative"} & words:
                 d.add("oxidative-hair-dye")
-            elif {"non", "nonoxidative", "semi", "temporary", "direct"} & words:
+            elif {"non", "nonoxidative", "non-oxidative", "semi", "temporary", "direct"} & words:
                 d.add("non-oxidative-hair-dye")
             elif "permanent" in words:
                 d.add("oxidative-hair-dye")
