@@ -101,9 +101,10 @@ _DYE = frozenset({"dye", "colour", "color", "tint", "colorant", "colourant", "co
 # body products of the "body lotion" exposure (see the module docstring)
 _BODY_LOTION = frozenset({"lotion", "milk", "cream", "butter", "oil", "balm", "moisturiser",
                           "moisturizer", "emulsion"})
-# body leave-on forms that are certainly not body lotions
+# body leave-on forms that are certainly not body lotions ("fragrance" is not one: a
+# "fragrance lotion" is a scented body lotion, a "body fragrance" may be one and is asked)
 _NOT_BODY_LOTION = frozenset({"spray", "mist", "aerosol", "deodorant", "antiperspirant", "deo",
-                              "roll", "powder", "perfume", "fragrance", "parfum", "toilette",
+                              "roll", "powder", "perfume", "parfum", "toilette",
                               "cologne", "stick", "self", "tanner", "tanning", "bronzer",
                               "glitter", "paint"})
 _FACE_CREAM_NOT = frozenset({"mask", "peel", "powder", "foundation", "spray", "mist"})
