@@ -281,8 +281,8 @@ def parse_formula(doc: Any, name: str = "<input>") -> Formula:
         cons = []  # `constraints: 0` is not "none": the check below refuses it
     if isinstance(cons, str):
         cons = [cons]
-    if not isinstance(cons, list) or not all(isinstance(c, str) and len(c) <= 64
-                                             and not _not_text(c) for c in cons):
+    if not isinstance(cons, list) or cons and not all(isinstance(c, str) and len(c) <= 64
+                                                      and not _not_text(c) for c in cons):
         p.bad(doc, "constraints", "constraints", "`constraints` must be a list of constraint ids")
         cons = []
     rows = doc.get("ingredients")
@@ -297,7 +297,15 @@ def parse_formula(doc: Any, name: str = "<input>") -> Formula:
     if len(rows) > MAX_INGREDIENTS:
         p.bad(doc, "ingredients", "ingredients", f"more than {MAX_INGREDIENTS} ingredient rows")
         rows = []
+    search = _NOT_TEXT.search
     for i, row in enumerate(rows):
+        if type(row) is dict and len(row) == 2:  # the common row, as saved: {inci, percent}
+            inci, pct = row.get("inci"), row.get("percent")
+            if type(inci) is str and type(pct) is float and 0.0 <= pct <= 100.0:
+                name = inci.strip()
+                if name and len(name) <= MAX_INCI and search(name) is None:
+                    adds.append(Addition(name, pct))  # what _row concludes for such a row
+                    continue
         a = _row(i, row, p, doc)
         if a:
             adds.append(a)

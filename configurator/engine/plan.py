@@ -74,14 +74,20 @@ NO_ENTRY = Entry(-math.inf, math.inf, -math.inf, math.inf, 0.0, None)
 
 
 class _Entries(dict):
-    """A plan's entries; an ingredient built after the plan (an inventory name first met
-    in a formula: no rule names it, no use range, no pH window, no price) gets the empty
-    entry."""
+    """A plan's entries, each worked out the first time a check meets its ingredient and
+    kept: a product's plan costs what its formulas use, not the whole catalog (with the
+    inventory's eager names and the annexes, ~6,000 ingredients some rule names: ~40 ms a
+    product built whole, for a check of ~0.1 ms). What an entry holds does not depend on
+    when it is made (``make`` reads the rule set and this product only), so the lazy plan
+    is the whole one (tests/engine/test_plan_exact.py). An ingredient nothing concerns and
+    that has no profile gets the empty entry. Two threads meeting the same ingredient
+    first make equal entries; either is kept."""
 
-    __slots__ = ()
+    __slots__ = ("make",)
 
     def __missing__(self, iid: str) -> Entry:
-        return NO_ENTRY
+        got = self[iid] = self.make(iid)
+        return got
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,67 +109,111 @@ class Plan:
         from ..rules.kinds import KINDS
         from ..rules.kinds.base import Cap, Pair, PlanContext, Sum
 
-        product = {"application": application, "area": area, "form": form}
-        applicable = frozenset(
-            n for n in rs.applicable(application, area, form, age)
-            # an expression that tests the product first is false for any other product
-            if not rs.rules[n].expr_text
-            or all(product[k] in v for k, v in product_guard(rs.rules[n].expr_text).items()))
-        rules: dict[str, list[int]] = {}
-        pairs: dict[str, list[tuple[int, frozenset[str]]]] = {}
-        cap: dict[str, float] = {}
-        capped: dict[str, list[int]] = {}
-        sums: dict[str, list[tuple[int, float]]] = {}
-        warns: dict[str, list[int]] = {}
-        gate: dict[int, float] = {}
+        applicable = applicable_rules(rs, application, area, form, age)
+        gate: dict[int, float] = {}  # filled as entries are made: a summed rule's gate
+        # is its own (rule and product), whichever of its ingredients sets it
         simples = rs.simple_rules
         ings = rs.ingredients
+        index = rs.rule_index
+        all_rules = rs.rules
+        kinds = KINDS
 
         def contains(iid: str) -> tuple[tuple[str, float], ...]:
             return ings[iid].contains
 
         plain = PlanContext(application, False, contains)
         simple = PlanContext(application, True, contains)
-        for iid, found in rs.rule_index.items():
-            for n in sorted(found & applicable):
-                r = rs.rules[n]
-                if r.label_warning:
-                    warns.setdefault(iid, []).append(n)
-                role = KINDS[r.kind].plan(r, iid, simple if n in simples else plain)
-                if role is None:
-                    continue  # it cannot find anything through this ingredient here
-                if type(role) is Pair:
-                    pairs.setdefault(iid, []).append((n, role.other))
-                elif type(role) is Cap:
-                    cap[iid] = min(cap.get(iid, math.inf), role.at)
-                    capped.setdefault(iid, []).append(n)
-                elif type(role) is Sum:
-                    sums.setdefault(iid, []).append((n, role.factor))
-                    gate[n] = role.gate
-                else:
-                    rules.setdefault(iid, []).append(n)
         use, ph = rs.use_bounds, rs.ph_bounds
         no_window = (-math.inf, math.inf)
-        expr_tags = rs.expr_tags
+        plain_entries, tagged = _unruled(rs)
+
+        def make(iid: str) -> Entry:
+            found = index.get(iid)
+            rules: list[int] = []
+            pairs: list[tuple[int, frozenset[str]]] = []
+            cap = math.inf
+            capped: list[int] = []
+            sums: list[tuple[int, float]] = []
+            warns: list[int] = []
+            if found:
+                for n in sorted(found & applicable):
+                    r = all_rules[n]
+                    if r.label_warning:
+                        warns.append(n)
+                    role = kinds[r.kind].plan(r, iid, simple if n in simples else plain)
+                    if role is None:
+                        continue  # it cannot find anything through this ingredient here
+                    if type(role) is Pair:
+                        pairs.append((n, role.other))
+                    elif type(role) is Cap:
+                        cap = min(cap, role.at)
+                        capped.append(n)
+                    elif type(role) is Sum:
+                        sums.append((n, role.factor))
+                        gate[n] = role.gate
+                    else:
+                        rules.append(n)
+            tags = tagged.get(iid, ())
+            if not (rules or pairs or capped or sums or tags or warns):
+                return plain_entries.get(iid, NO_ENTRY)  # ruled None; no profile: empty
+            i = ings.get(iid)
+            return Entry(*use.get(iid, no_window), *ph.get(iid, no_window),
+                         i.cost_per_kg if i is not None else 0.0,
+                         Ruled(tuple(rules), tuple(pairs), cap, tuple(capped), tuple(sums),
+                               tags, tuple(warns)))
+
         entry = _Entries()
-        for k, i in ings.items():
-            ruled = Ruled(tuple(rules.get(k, ())), tuple(pairs.get(k, ())), cap.get(k, math.inf),
-                          tuple(capped.get(k, ())), tuple(sums.get(k, ())),
-                          tuple(sorted(i.tags & expr_tags)), tuple(warns.get(k, ())))
-            if not (ruled.rules or ruled.pairs or ruled.capped or ruled.sums or ruled.tags
-                    or ruled.warns):
-                if not i.profiled:
-                    continue  # an inventory name no rule concerns: the empty entry (_Entries)
-                ruled = None
-            entry[k] = Entry(*use.get(k, no_window), *ph.get(k, no_window), i.cost_per_kg, ruled)
-        special = {}
-        for n in applicable:
-            r = rs.rules[n]
-            doubts = r.when.doubts(application, area, form, age) if r.when is not None else ()
-            if r.placed_from is not None or doubts:
-                special[n] = (r.placed_from is not None, doubts)
+        entry.make = make
         return Plan(always=rs.always_index & applicable, entry=entry, gate=gate,
-                    checks=tuple(KINDS[r.kind].check for r in rs.rules), special=special)
+                    checks=tuple(KINDS[r.kind].check for r in rs.rules),
+                    special=special_rules(rs, application, area, form, age, applicable))
+
+
+@per_rule_set
+def _unruled(rs: RuleSet) -> tuple[dict[str, Entry], dict[str, tuple[str, ...]]]:
+    """What a plan holds whatever the product: each profiled ingredient's entry while no
+    rule concerns it (use range, pH window, price; ``ruled`` None), and, for each
+    ingredient with tags some expression reads, those tags (sorted). An inventory name
+    that is neither has no entry (the empty one, :class:`_Entries`)."""
+    use, ph = rs.use_bounds, rs.ph_bounds
+    no_window = (-math.inf, math.inf)
+    expr_tags = rs.expr_tags
+    plain: dict[str, Entry] = {}
+    tagged: dict[str, tuple[str, ...]] = {}
+    for k, i in rs.ingredients.items():
+        t = i.tags & expr_tags
+        if t:
+            tagged[k] = tuple(sorted(t))
+        if i.profiled:
+            plain[k] = Entry(*use.get(k, no_window), *ph.get(k, no_window), i.cost_per_kg, None)
+    return plain, tagged
+
+
+def applicable_rules(rs: RuleSet, application: str, area: str, form: str,
+                     age: str = "") -> frozenset[int]:
+    """The positions of the rules that apply to this kind of product: the rule set's
+    categories, less the expression rules whose top-level ``&&`` tests the product and
+    fails for this one (false for any other product)."""
+    product = {"application": application, "area": area, "form": form}
+    return frozenset(
+        n for n in rs.applicable(application, area, form, age)
+        if not rs.rules[n].expr_text
+        or all(product[k] in v for k, v in product_guard(rs.rules[n].expr_text).items()))
+
+
+def special_rules(rs: RuleSet, application: str, area: str, form: str, age: str = "",
+                  applicable: frozenset[int] | None = None) -> dict[int, tuple[bool, tuple[str, ...]]]:
+    """:attr:`Plan.special` of this product, without building the rest of the plan (the bulk
+    checker needs only this: ``tooling/bulk/compose.py``)."""
+    if applicable is None:
+        applicable = applicable_rules(rs, application, area, form, age)
+    special = {}
+    for n in applicable:
+        r = rs.rules[n]
+        doubts = r.when.doubts(application, area, form, age) if r.when is not None else ()
+        if r.placed_from is not None or doubts:
+            special[n] = (r.placed_from is not None, doubts)
+    return special
 
 
 @per_rule_set

@@ -118,7 +118,7 @@ def run_coming(database_url: str, rules_dir: str, on: date, today: date | None =
     try:
         db.upgrade(engine)
         with Session(engine) as session:
-            items, formulas, _stored, unreadable = latest_designs(session)
+            items, formulas, _stored, unreadable = latest_designs(session, stored=False)
         report = coming_impact(items, formulas, rs, on, today, progress)
         report["rules_dir"] = str(rules_dir)
         report["unreadable"] = unreadable

@@ -430,30 +430,42 @@ def _stored_keys(report: dict) -> list[Key]:
     return sorted(out)
 
 
-def latest_designs(session) -> tuple[list[dict], list, list, list[dict]]:
-    """(items, formulas, stored (valid, keys), unreadable) for every design's latest revision."""
+def latest_designs(session, stored: bool = True) -> tuple[list[dict], list, list, list[dict]]:
+    """(items, formulas, stored (valid, keys), unreadable) for every design's latest revision.
+
+    Read as plain rows, only the columns used (no ORM objects: 50,000 designs took ~9 s
+    that way, most of a ``rules impact`` run); with ``stored`` False (the command given a
+    candidate: both sides are checked) the saved verdicts and reports are not read, and
+    the third list is empty."""
     from sqlmodel import select
 
     from ..engine import parse_formula
     from ..errors import ConfiguratorError
     from ..store.models import Design, Revision
 
-    q = (select(Design, Revision)
+    cols = [Design.id, Design.name, Design.status, Design.archived, Revision.number,
+            Revision.document]
+    if stored:
+        cols += [Revision.valid, Revision.report]
+    q = (select(*cols)
          .join(Revision, (Revision.design_id == Design.id) & (Revision.number == Design.version))
          .order_by(Design.id))
-    items, formulas, stored, unreadable = [], [], [], []
-    for design, rev in session.exec(q):
-        item = {"design": design.id, "name": design.name, "revision": rev.number,
-                "status": design.status, "archived": design.archived}
-        try:
-            formula = parse_formula(rev.document, f"design {design.id} revision {rev.number}")
-        except ConfiguratorError as exc:
-            unreadable.append({**item, "problem": str(exc)})
-            continue
-        items.append(item)
-        formulas.append(formula)
-        stored.append((bool(rev.valid), _stored_keys(rev.report or {})))
-    return items, formulas, stored, unreadable
+    items, formulas, saved, unreadable = [], [], [], []
+    with paused():  # (tens of thousands of new objects kept: no collection pays off)
+        for row in session.connection().execute(q):
+            did, number = row[0], row[4]
+            item = {"design": did, "name": row[1], "revision": number, "status": row[2],
+                    "archived": row[3]}
+            try:
+                formula = parse_formula(row[5], f"design {did} revision {number}")
+            except ConfiguratorError as exc:
+                unreadable.append({**item, "problem": str(exc)})
+                continue
+            items.append(item)
+            formulas.append(formula)
+            if stored:
+                saved.append((bool(row[6]), _stored_keys(row[7] or {})))
+    return items, formulas, saved, unreadable
 
 
 def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | None = None,
@@ -474,7 +486,7 @@ def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | No
         else:
             old_rs, new_rs = None, load_rules(in_force)
         with Session(engine, expire_on_commit=False) as session:
-            items, formulas, stored, unreadable = latest_designs(session)
+            items, formulas, stored, unreadable = latest_designs(session, old_rs is None)
             passes = (2 if old_rs is not None else 1) * 2 * len(formulas)
             bar = Progress(passes, "rules impact", stream) if progress and formulas else None
             report = impact(items, formulas, old_rs, new_rs, stored, bar, workers=workers)

@@ -22,7 +22,7 @@ import numpy as np
 from ...engine.compose import TOLERANCE, compose
 from ...engine.engine import base_suits, resolve_base, resolve_product
 from ...engine.formula import Addition, Formula, ProductSpec
-from ...engine.plan import plan_for
+from ...engine.plan import special_rules
 from ...engine.report import Finding, Report
 from ...rules.model import RuleSet
 
@@ -505,10 +505,9 @@ def _unprofiled_keys(rs: RuleSet, cols: list[str]) -> Callable[[int], Key]:
 def _special_triggers(rs: RuleSet, product: tuple[str, str, str, str]) -> frozenset[str]:
     """The ingredients that trigger a dated or category-uncertain rule of this product
     ("*" stands for every ingredient, when such a rule has no trigger)."""
-    plan = plan_for(rs, *product)
     out: set[str] = set()
     today = date.today()  # the engine's default day (a rule in force since is no special case)
-    for n, (dated, doubts) in plan.special.items():
+    for n, (dated, doubts) in special_rules(rs, *product).items():
         r = rs.rules[n]
         if doubts or (dated and r.placed_from is not None and r.placed_from > today):
             out |= r.triggers or {"*"}
