@@ -1,4 +1,8 @@
-"""`rules impact` on the command's own path, beside the check-only path of bench_impact.py.
+"""`rules impact`'s stages on formulas in memory, beside the check-only path of bench_impact.py.
+
+Not the command end to end: the designs are already ``Formula`` values here, so the
+database read and the parse of each revision, the imports and the rule loads are
+outside every figure. ``bench_impact_command.py`` times the command as typed.
 
     .venv/bin/python benchmarks/bench_impact_path.py [--designs 50000] [--rounds 3]
 
@@ -89,7 +93,7 @@ def main() -> int:
              for i in range(n)]
     checker = BulkChecker(rs)
     checker.run(compose_arrays(rs, *arrays), collect=False)  # warm: plans, compiled programs
-    cmd = f"impact() with a candidate, whole ÷ 2, workers={args.workers} (the command)"
+    cmd = f"impact() with a candidate, whole ÷ 2, workers={args.workers} (the command's)"
     one = "impact() with a candidate, whole ÷ 2, workers=1"
     times: dict[str, list[float]] = {k: [] for k in (
         "floor: compose_arrays + run(collect=False)", "compose_formulas", "run(collect=True)",

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ...derived import per_rule_set
 from ...engine.compose import TOLERANCE, compose
 from ...engine.engine import base_suits, resolve_base, resolve_product
 from ...engine.formula import Addition, Formula, ProductSpec
@@ -502,11 +503,28 @@ def _unprofiled_keys(rs: RuleSet, cols: list[str]) -> Callable[[int], Key]:
     return key
 
 
+@per_rule_set
+def _triggers_memo(rs: RuleSet) -> dict:
+    return {}
+
+
 def _special_triggers(rs: RuleSet, product: tuple[str, str, str, str]) -> frozenset[str]:
     """The ingredients that trigger a dated or category-uncertain rule of this product
-    ("*" stands for every ingredient, when such a rule has no trigger)."""
-    out: set[str] = set()
+    ("*" stands for every ingredient, when such a rule has no trigger); kept per rule set,
+    product and day (each pass asks it of every product it meets)."""
     today = date.today()  # the engine's default day (a rule in force since is no special case)
+    memo = _triggers_memo(rs)
+    got = memo.get((product, today))
+    if got is None:
+        if len(memo) > 4_096:
+            memo.clear()
+        got = memo[(product, today)] = _special_triggers_of(rs, product, today)
+    return got
+
+
+def _special_triggers_of(rs: RuleSet, product: tuple[str, str, str, str],
+                         today: date) -> frozenset[str]:
+    out: set[str] = set()
     for n, (dated, doubts) in special_rules(rs, *product).items():
         r = rs.rules[n]
         if doubts or (dated and r.placed_from is not None and r.placed_from > today):
