@@ -42,6 +42,7 @@ from .model import (
     TagMax,
     When,
     find_name,
+    inci_spelling,
 )
 
 CATEGORIES = tuple(CATEGORY_NAMES)
@@ -449,7 +450,11 @@ def _one_substance(m: LineDict, k: int, rid: str, incis: list[str], names_: list
     """Resolve (or create) one substance and register its aliases (see _substances)."""
     names, ings, inv = res.names, res.ingredients, res.inventory
     cas = [c for c in numbers if re.match(r"^\d{2,7}-\d{2}-\d$", c)]
-    aliases = [*incis, *names_, *numbers]
+    # each name also as INCI spells it, right after it: the annexes write "Nickel
+    # sulphate", "Aluminium chloride", labels and the inventory "Nickel Sulfate",
+    # "Aluminum Chloride"; the substance is found by, and answers to, both
+    aliases = list(dict.fromkeys(x for a in (*incis, *names_, *numbers)
+                                 for x in (a, inci_spelling(a))))
     iid = None
     for a in aliases:  # INCI names first, then the chemical name, then numbers
         key = a.strip().casefold()

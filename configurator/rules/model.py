@@ -491,16 +491,29 @@ def find_name(names: Any, name: str) -> str | None:
 def _loose(name: str) -> str:
     out = unicodedata.normalize("NFKC", name).translate(_DASHES)
     out = _MARKS.sub("", out)
-    return _BRITISH.sub(lambda m: _BRITISH_TO[m.group(0).lower()], out)
+    return inci_spelling(out)
 
 
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
                          "\u2014": "-", "\u2212": "-", "\u2019": "'", "\u2018": "'"})
 _MARKS = re.compile(r"\s*[*\u2020\u2021\u00b0\u00b9\u00b2\u00b3]+\s*$")
-_BRITISH_TO = {"sulphate": "sulfate", "sulphite": "sulfite", "sulphide": "sulfide",
-               "sulphonate": "sulfonate", "sulphur": "sulfur", "sulpho": "sulfo",
-               "aluminium": "aluminum", "caesium": "cesium"}
+# INCI (and the inventory) spell "sulf-" in every word (sulfate, sulfide, sulfonate,
+# sulfonyl, sulfamoyl, sulfanilamide, disulfide, sulfur): the annexes and labels' "sulph-"
+_BRITISH_TO = {"sulph": "sulf", "aluminium": "aluminum", "caesium": "cesium"}
 _BRITISH = re.compile("|".join(sorted(_BRITISH_TO, key=len, reverse=True)), re.IGNORECASE)
+
+
+def inci_spelling(name: str) -> str:
+    """A name with the annexes' British spellings made INCI's: "Nickel sulphate" ->
+    "Nickel sulfate", "Aluminium chloride" -> "Aluminum chloride" (the case of each
+    word's first letter kept)."""
+    return _BRITISH.sub(_american, name)
+
+
+def _american(m: re.Match) -> str:
+    word = m.group(0)
+    out = _BRITISH_TO[word.lower()]
+    return out.upper() if word.isupper() else out.capitalize() if word[0].isupper() else out
 
 
 def _find_name(names: Any, name: str) -> str | None:
