@@ -478,9 +478,9 @@ _TAIL_PARENS = re.compile(r"^([^()]+?)\s*\([^()]*?\b([a-z]+)\s*\)$")
 
 def find_name(names: Any, name: str) -> str | None:
     """See :func:`_find_name`; then, once, the name as labels print it less strictly:
-    Unicode dashes and quotes, a trailing organic or footnote mark (``Aloe Barbadensis
-    Leaf Juice*``, a dagger, a degree sign) and British spellings (sulphate, aluminium)
-    made INCI's."""
+    Unicode dashes and quotes, backslashes for slashes (``Water\\Aqua\\Eau``), a
+    trailing organic or footnote mark (``Aloe Barbadensis Leaf Juice*``, a dagger, a
+    degree sign) and British spellings (sulphate, aluminium) made INCI's."""
     iid = _find_name(names, name)
     if iid is not None:
         return iid
@@ -489,7 +489,9 @@ def find_name(names: Any, name: str) -> str | None:
 
 
 def _loose(name: str) -> str:
-    out = unicodedata.normalize("NFKC", name).translate(_DASHES)
+    # the Estée Lauder group's labels (Clinique, Estée Lauder, MAC) separate the names of
+    # one material with backslashes: "Water\\Aqua\\Eau" is the slash list "Water/Aqua/Eau"
+    out = unicodedata.normalize("NFKC", name).translate(_DASHES).replace("\\", "/")
     out = _MARKS.sub("", out)
     return inci_spelling(out)
 
