@@ -246,11 +246,18 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None, None)):
-    """(verdict changes, groups, fallback rows) of one process over these designs."""
+def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None, None),
+              documents: bool = False):
+    """(verdict changes, groups, fallback rows, unreadable, designs checked) of one process
+    over these designs (``documents``: ``formulas`` are stored documents, parsed here)."""
     from .bulk.compose import formula_rows
     from .bulk.naming import KeyTable
 
+    unreadable: list[dict] = []
+    if documents:
+        items, formulas, stored, unreadable = parsed(items, formulas, stored)
+        if unreadable and progress is not None:  # (the bar counted every design's passes)
+            progress(len(unreadable) * (2 if old_rs is not None else 1) * 2)
     fallback = {}
     with paused():  # (as in _check_all: the comparison too)
         table = KeyTable()  # both passes: equal keys are one object, compared by identity
@@ -263,16 +270,17 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
         new, res, _c = _check_all(formulas, new_rs, progress, table, checkers[1], rows)
         fallback["new"] = len(res.fallback)
         verdicts, groups = compare(items, old, new, old_rs, new_rs)
-    return verdicts, groups, fallback
+    return verdicts, groups, fallback, unreadable, len(items)
 
 
-def merge(parts: list[tuple[list[dict], list[dict], dict]]) -> tuple[list[dict], list[dict], dict]:
+def merge(parts: list[tuple]) -> tuple[list[dict], list[dict], dict, list[dict], int]:
     """The results of :func:`_compared` over consecutive slices of the designs, as one
-    process over them all gives it (sorted as :func:`compare` sorts)."""
+    process over them all gives it (sorted as :func:`compare` sorts; the unreadable
+    designs in the slices' order)."""
     verdicts = [v for p in parts for v in p[0]]
     verdicts.sort(key=lambda v: (v["now_valid"], v["design"]))
     by_group: dict[str, dict] = {}
-    for _v, groups, _f in parts:
+    for _v, groups, *_rest in parts:
         for g in groups:
             got = by_group.setdefault(g["rule"], {})
             for e in g["designs"]:
@@ -284,23 +292,25 @@ def merge(parts: list[tuple[list[dict], list[dict], dict]]) -> tuple[list[dict],
                     "designs": rows})
     out.sort(key=lambda g: (-g["verdict_changes"], -len(g["designs"]), g["rule"]))
     fallback: dict[str, int] = {}
-    for _v, _g, f in parts:
-        for k, v in f.items():
+    for p in parts:
+        for k, v in p[2].items():
             fallback[k] = fallback.get(k, 0) + v
-    return verdicts, out, fallback
+    return (verdicts, out, fallback, [u for p in parts for u in p[3]],
+            sum(p[4] for p in parts))
 
 
 class WorkerDied(RuntimeError):
     """A forked worker of ``rules impact`` stopped without its result."""
 
 
-def _child(conn, items, formulas, old_rs, new_rs, stored, report_progress, checkers) -> None:
+def _child(conn, items, formulas, old_rs, new_rs, stored, report_progress, checkers,
+           documents) -> None:
     """A forked worker: its slice's result (or its error) through ``conn``; progress too."""
     import traceback
 
     try:
         progress = (lambda k: conn.send(("progress", k))) if report_progress else None
-        out = _compared(items, formulas, old_rs, new_rs, stored, progress, checkers)
+        out = _compared(items, formulas, old_rs, new_rs, stored, progress, checkers, documents)
         conn.send(("result", out))
     except BaseException as exc:  # noqa: BLE001 (told to the parent, which raises)
         conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
@@ -308,7 +318,8 @@ def _child(conn, items, formulas, old_rs, new_rs, stored, report_progress, check
         conn.close()
 
 
-def _forked(items, formulas, old_rs, new_rs, stored, progress, workers: int):
+def _forked(items, formulas, old_rs, new_rs, stored, progress, workers: int,
+            documents: bool = False):
     """:func:`_compared` over ``workers`` consecutive slices of the designs, the first in
     this process, each other one in a forked child; merged (:func:`merge`). The rule sets'
     checkers are built once, before the fork, and shared by all."""
@@ -317,10 +328,11 @@ def _forked(items, formulas, old_rs, new_rs, stored, progress, workers: int):
     with paused():  # (the children's results too: many small objects, none in a cycle)
         return _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers,
                               (BulkChecker(old_rs) if old_rs is not None else None,
-                               BulkChecker(new_rs)))
+                               BulkChecker(new_rs)), documents)
 
 
-def _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers, checkers):
+def _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers, checkers,
+                   documents=False):
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -338,7 +350,8 @@ def _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers, c
     try:
         for k in range(1, workers):
             recv, send = ctx.Pipe(duplex=False)
-            p = ctx.Process(target=_child, args=(send, *part(k), progress is not None, checkers),
+            p = ctx.Process(target=_child, args=(send, *part(k), progress is not None, checkers,
+                                                 documents),
                             name=f"rules-impact-{k}", daemon=True)
             p.start()
             send.close()  # (the child holds the only writing end: its death is an EOF here)
@@ -375,7 +388,8 @@ def _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers, c
             progress(k)
             drain(False)
 
-        results[0] = _compared(*part(0), mine if progress is not None else None, checkers)
+        results[0] = _compared(*part(0), mine if progress is not None else None, checkers,
+                               documents)
         drain(True)
     finally:
         for p, recv, _k in children:
@@ -387,7 +401,8 @@ def _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers, c
 
 
 def impact(items: list[dict], formulas: list, old_rs, new_rs, stored: list | None = None,
-           progress: Callable[[int], None] | None = None, workers: int = 1) -> dict:
+           progress: Callable[[int], None] | None = None, workers: int = 1,
+           documents: bool = False) -> dict:
     """The impact report of ``new_rs`` over ``formulas`` (one per item), against ``old_rs``.
 
     ``items`` describe the designs (``design``, ``name``, ``revision``,
@@ -400,26 +415,34 @@ def impact(items: list[dict], formulas: list, old_rs, new_rs, stored: list | Non
     this one); only the comparisons travel back, merged into the very report one process
     gives (tests/tooling/test_impact_parallel.py). A worker that dies raises
     :class:`WorkerDied`.
+
+    ``documents`` (the command): ``formulas`` are the documents as stored
+    (:func:`latest_designs` with ``parse=False``), parsed in each slice, so that the
+    workers share the parse too; the unreadable ones are left out of the check and listed
+    under ``unreadable`` in the report.
     """
     t0 = time.perf_counter()
     workers = max(1, min(workers, len(items) // max(1, PARALLEL_MIN // 2)))
     if workers > 1 and len(items) >= PARALLEL_MIN and _can_fork():
-        verdicts, groups, fallback = _forked(items, formulas, old_rs, new_rs, stored, progress,
-                                             workers)
+        verdicts, groups, fallback, unreadable, checked = _forked(
+            items, formulas, old_rs, new_rs, stored, progress, workers, documents)
     else:
-        verdicts, groups, fallback = _compared(items, formulas, old_rs, new_rs, stored,
-                                               progress)
+        verdicts, groups, fallback, unreadable, checked = _compared(
+            items, formulas, old_rs, new_rs, stored, progress, documents=documents)
     changed = {e["design"] for g in groups for e in g["designs"]}
-    return {
+    report = {
         "old_version": old_rs.version if old_rs is not None else "(as saved)",
         "new_version": new_rs.version,
-        "designs_checked": len(items),
+        "designs_checked": checked,
         "designs_changed": len(changed),
         "verdict_changes": verdicts,
         "groups": groups,
         "fallback_rows": fallback,
         "seconds": round(time.perf_counter() - t0, 3),
     }
+    if documents:
+        report["unreadable"] = unreadable
+    return report
 
 
 def _stored_keys(report: dict) -> list[Key]:
@@ -430,13 +453,16 @@ def _stored_keys(report: dict) -> list[Key]:
     return sorted(out)
 
 
-def latest_designs(session, stored: bool = True) -> tuple[list[dict], list, list, list[dict]]:
+def latest_designs(session, stored: bool = True,
+                   parse: bool = True) -> tuple[list[dict], list, list, list[dict]]:
     """(items, formulas, stored (valid, keys), unreadable) for every design's latest revision.
 
     Read as plain rows, only the columns used (no ORM objects: 50,000 designs took ~9 s
     that way, most of a ``rules impact`` run); with ``stored`` False (the command given a
     candidate: both sides are checked) the saved verdicts and reports are not read, and
-    the third list is empty."""
+    the third list is empty. With ``parse`` False the second list holds the documents as
+    stored and unreadable is empty: :func:`impact` with ``documents=True`` parses them in
+    each worker's slice (:func:`parsed`)."""
     from sqlmodel import select
 
     from ..engine import parse_formula
@@ -456,6 +482,12 @@ def latest_designs(session, stored: bool = True) -> tuple[list[dict], list, list
             did, number = row[0], row[4]
             item = {"design": did, "name": row[1], "revision": number, "status": row[2],
                     "archived": row[3]}
+            if not parse:
+                items.append(item)
+                formulas.append(row[5])
+                if stored:
+                    saved.append((bool(row[6]), _stored_keys(row[7] or {})))
+                continue
             try:
                 formula = parse_formula(row[5], f"design {did} revision {number}")
             except ConfiguratorError as exc:
@@ -466,6 +498,30 @@ def latest_designs(session, stored: bool = True) -> tuple[list[dict], list, list
             if stored:
                 saved.append((bool(row[6]), _stored_keys(row[7] or {})))
     return items, formulas, saved, unreadable
+
+
+def parsed(items: list[dict], documents: list, stored: list | None
+           ) -> tuple[list[dict], list, list | None, list[dict]]:
+    """(items, formulas, stored, unreadable) of a slice read with ``parse=False``: each
+    document parsed as :func:`latest_designs` parses it; an unreadable one leaves the
+    slice, with its problem."""
+    from ..engine import parse_formula
+    from ..errors import ConfiguratorError
+
+    keep, formulas, unreadable = [], [], []
+    with paused():
+        for i, (item, doc) in enumerate(zip(items, documents, strict=True)):
+            try:
+                formulas.append(parse_formula(
+                    doc, f"design {item['design']} revision {item['revision']}"))
+            except ConfiguratorError as exc:
+                unreadable.append({**item, "problem": str(exc)})
+                continue
+            keep.append(i)
+    if len(keep) == len(items):
+        return items, formulas, stored, unreadable
+    return ([items[i] for i in keep], formulas,
+            None if stored is None else [stored[i] for i in keep], unreadable)
 
 
 def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | None = None,
@@ -486,10 +542,13 @@ def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | No
         else:
             old_rs, new_rs = None, load_rules(in_force)
         with Session(engine, expire_on_commit=False) as session:
-            items, formulas, stored, unreadable = latest_designs(session, old_rs is None)
-            passes = (2 if old_rs is not None else 1) * 2 * len(formulas)
-            bar = Progress(passes, "rules impact", stream) if progress and formulas else None
-            report = impact(items, formulas, old_rs, new_rs, stored, bar, workers=workers)
+            # the documents are parsed in the workers' slices (documents=True)
+            items, docs, stored, _none = latest_designs(session, old_rs is None, parse=False)
+            passes = (2 if old_rs is not None else 1) * 2 * len(docs)
+            bar = Progress(passes, "rules impact", stream) if progress and docs else None
+            report = impact(items, docs, old_rs, new_rs, stored if old_rs is None else None,
+                            bar, workers=workers, documents=True)
+            unreadable = report.pop("unreadable")
             report["rules_dir"] = str(in_force)
             report["candidate_dir"] = str(candidate_dir or in_force)
             report["unreadable"] = unreadable

@@ -155,3 +155,26 @@ def test_same_rules_change_nothing_and_bad_input_is_a_message(app, saved, tmp_pa
 def test_no_impact_run_yet(app):
     with _session(app.config["DATABASE_URL"]) as s:
         assert latest_impact_run(s) is None
+
+
+def test_an_unreadable_revision_is_listed_not_checked(app, saved, tightened):
+    """A stored document today's parser refuses (written before a stricter parser, or by
+    hand): the run lists it with its problem and checks the others, with a candidate (the
+    documents parsed in the run's slices) and against the stored verdicts alike."""
+    from sqlalchemy import update
+
+    from configurator.store.models import Revision
+
+    url = app.config["DATABASE_URL"]
+    victim = saved[0.7]
+    with _session(url) as s:
+        s.exec(update(Revision).where(Revision.design_id == victim).values(
+            document={"product_type": "serum", "ingredients": [{"inci": "Aqua", "percent": 250}]}))
+        s.commit()
+    for candidate in (str(tightened), None):
+        report = run_impact(url, candidate, rules_dir=str(ROOT / "rules"), progress=False,
+                            save=False)
+        assert report["designs_checked"] == len(LEVELS) + 1
+        assert [u["design"] for u in report["unreadable"]] == [victim]
+        assert "250" in report["unreadable"][0]["problem"]
+        assert victim not in {e["design"] for g in report["groups"] for e in g["designs"]}

@@ -49,7 +49,7 @@ def forks(monkeypatch):
     real = impact_mod._forked
 
     def counted(*args, **kw):
-        calls.append(args[-1])
+        calls.append(args[6])  # (items, formulas, old_rs, new_rs, stored, progress, workers, …)
         return real(*args, **kw)
 
     monkeypatch.setattr(impact_mod, "_forked", counted)
@@ -141,3 +141,34 @@ def test_the_command_uses_at_most_two_processes(monkeypatch):
     for cpus, want in ((None, 1), (1, 1), (2, 2), (64, 2)):
         monkeypatch.setattr(os, "cpu_count", lambda cpus=cpus: cpus)
         assert impact_mod.default_workers() == want
+
+
+def test_documents_parsed_in_the_slices_give_the_parse_first_report(candidate, forks,
+                                                                      monkeypatch):
+    """The command reads the stored documents and each worker parses its own slice
+    (``documents=True``): the report is the one of parsing first, the unreadable
+    documents listed with their problem (in design order) and left out of the check, the
+    progress bar still counting every design's passes."""
+    from configurator.errors import ConfiguratorError
+
+    monkeypatch.setattr(impact_mod, "PARALLEL_MIN", 200)
+    items, formulas = designs(700, 15)
+    docs = [f.to_document() for f in formulas]
+    for i in (3, 350, 351, 699):  # unreadable, in both halves
+        docs[i] = {"product_type": "serum", "ingredients": [{"inci": "Aqua", "percent": 250}]}
+    keep = [i for i in range(len(docs)) if i not in (3, 350, 351, 699)]
+    want = impact([items[i] for i in keep], [formulas[i] for i in keep], RS, candidate)
+    for w in (1, 2, 3):
+        got_progress: list[int] = []
+        got = impact(items, docs, RS, candidate, progress=got_progress.append, workers=w,
+                     documents=True)
+        unreadable = got.pop("unreadable")
+        same_report(want, got)
+        assert [u["design"] for u in unreadable] == [items[i]["design"] for i in (3, 350, 351, 699)]
+        for u in unreadable:
+            with pytest.raises(ConfiguratorError) as exc:
+                parse_formula(docs[[it["design"] for it in items].index(u["design"])],
+                              f"design {u['design']} revision {u['revision']}")
+            assert u["problem"] == str(exc.value)
+        assert sum(got_progress) == 2 * 2 * len(docs)
+    assert forks == [2, 3]
