@@ -460,9 +460,10 @@ def latest_designs(session, stored: bool = True,
     Read as plain rows, only the columns used (no ORM objects: 50,000 designs took ~9 s
     that way, most of a ``rules impact`` run); with ``stored`` False (the command given a
     candidate: both sides are checked) the saved verdicts and reports are not read, and
-    the third list is empty. With ``parse`` False the second list holds the documents as
-    stored and unreadable is empty: :func:`impact` with ``documents=True`` parses them in
-    each worker's slice (:func:`parsed`)."""
+    the third list is empty. With ``parse`` False the second list holds the documents'
+    JSON text as stored and unreadable is empty: :func:`impact` with ``documents=True``
+    decodes and parses them in each worker's slice (:func:`parsed`)."""
+    from sqlalchemy import Text, cast
     from sqlmodel import select
 
     from ..engine import parse_formula
@@ -470,7 +471,8 @@ def latest_designs(session, stored: bool = True,
     from ..store.models import Design, Revision
 
     cols = [Design.id, Design.name, Design.status, Design.archived, Revision.number,
-            Revision.document]
+            # unparsed: the JSON text too, decoded in the workers' slices (parsed())
+            Revision.document if parse else cast(Revision.document, Text)]
     if stored:
         cols += [Revision.valid, Revision.report]
     q = (select(*cols)
@@ -503,17 +505,24 @@ def latest_designs(session, stored: bool = True,
 def parsed(items: list[dict], documents: list, stored: list | None
            ) -> tuple[list[dict], list, list | None, list[dict]]:
     """(items, formulas, stored, unreadable) of a slice read with ``parse=False``: each
-    document parsed as :func:`latest_designs` parses it; an unreadable one leaves the
-    slice, with its problem."""
+    document (its JSON text, or already a mapping) parsed as :func:`latest_designs` parses
+    it; an unreadable one (not JSON, or not a formula) leaves the slice, with its problem."""
     from ..engine import parse_formula
     from ..errors import ConfiguratorError
 
     keep, formulas, unreadable = [], [], []
     with paused():
         for i, (item, doc) in enumerate(zip(items, documents, strict=True)):
+            where = f"design {item['design']} revision {item['revision']}"
+            if isinstance(doc, str):  # the JSON text as stored
+                try:
+                    doc = json.loads(doc)
+                except ValueError:
+                    unreadable.append({**item, "problem": f"{where}: the stored document is "
+                                                          "not JSON"})
+                    continue
             try:
-                formulas.append(parse_formula(
-                    doc, f"design {item['design']} revision {item['revision']}"))
+                formulas.append(parse_formula(doc, where))
             except ConfiguratorError as exc:
                 unreadable.append({**item, "problem": str(exc)})
                 continue

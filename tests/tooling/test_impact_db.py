@@ -178,3 +178,32 @@ def test_an_unreadable_revision_is_listed_not_checked(app, saved, tightened):
         assert [u["design"] for u in report["unreadable"]] == [victim]
         assert "250" in report["unreadable"][0]["problem"]
         assert victim not in {e["design"] for g in report["groups"] for e in g["designs"]}
+
+
+def test_a_stored_document_that_is_not_json_is_listed_not_a_crash(app, saved, tightened):
+    """The command decodes each stored document in its worker: text that is not JSON (a
+    damaged SQLite file, a hand edit) is an unreadable design with that problem, not a
+    traceback. PostgreSQL's json type refuses such text in the first place."""
+    import sqlalchemy as sa
+
+    url = app.config["DATABASE_URL"]
+    victim = saved[0.85]
+    engine = db.make_engine(url)
+    try:
+        with engine.begin() as conn:
+            stmt = sa.text("UPDATE revisions SET document = :d WHERE design_id = :i")
+            if engine.dialect.name != "sqlite":
+                with pytest.raises(sa.exc.DBAPIError):
+                    with conn.begin_nested():
+                        conn.execute(stmt, {"d": '{"product_type": "serum", ', "i": victim})
+                return
+            conn.execute(stmt, {"d": '{"product_type": "serum", ', "i": victim})
+    finally:
+        engine.dispose()
+    report = run_impact(url, str(tightened), rules_dir=str(ROOT / "rules"), progress=False,
+                        save=False)
+    assert report["designs_checked"] == len(LEVELS) + 1
+    assert report["unreadable"] == [{"design": victim, "name": report["unreadable"][0]["name"],
+                                     "revision": 1, "status": "draft", "archived": False,
+                                     "problem": f"design {victim} revision 1: the stored "
+                                                "document is not JSON"}]
