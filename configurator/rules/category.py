@@ -108,6 +108,12 @@ _NOT_BODY_LOTION = frozenset({"spray", "mist", "aerosol", "deodorant", "antipers
                               "cologne", "stick", "self", "tanner", "tanning", "bronzer",
                               "glitter", "paint"})
 _FACE_CREAM_NOT = frozenset({"mask", "peel", "powder", "foundation", "spray", "mist"})
+# the other ways labels write the make-up forms the annexes name (Annex III entries 98 and
+# 324: eye shadow, eyeliner, lipstick): one word, two words, the kohl pencils
+_SPELLED = {"eyeshadow": "eye-shadow", "eyeshadows": "eye-shadow", "eye-shadows": "eye-shadow",
+            "eye-liner": "eyeliner", "eyeliners": "eyeliner", "kohl": "eyeliner",
+            "khol": "eyeliner", "kajal": "eyeliner", "eye-pencil": "eyeliner",
+            "lip-stick": "lipstick", "lipsticks": "lipstick"}
 
 
 # words that deny the word beside them: "fragrance-free", "free of/from perfume",
@@ -182,6 +188,7 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         d.update(f"{a}-{b}" for a, b in zip(seq, seq[1:], strict=False))  # "self-tanning lotion"
     for w in words:
         d.update(_FORM_WORDS.get(w, ()))
+    d.update(_SPELLED[k] for k in d & _SPELLED.keys())
     if "roll" in words and ({"on"} & words or "roll-on" in raw):
         d.add("roll-on")
     if area in _SKIN:

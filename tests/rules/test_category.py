@@ -48,3 +48,20 @@ def test_a_rule_on_a_category_applies_when_the_product_may_be_in_it_and_asks():
     assert not only.holds("rinse-off", "hair", "shampoo") and other.holds("rinse-off", "hair", "shampoo")
     assert When(age=frozenset({"under-3"})).holds("leave-on", "body", "lotion", "under-3")
     assert not When(age=frozenset({"under-3"})).holds("leave-on", "body", "lotion")
+
+
+@pytest.mark.parametrize("form, want", [
+    ("eyeshadow powder", "eye-shadow"), ("eye shadow", "eye-shadow"), ("Eyeshadow", "eye-shadow"),
+    ("eye liner", "eyeliner"), ("liquid eyeliner", "eyeliner"), ("kohl pencil", "eyeliner"),
+    ("kajal", "eyeliner"), ("eye pencil", "eyeliner"), ("lip stick", "lipstick"),
+])
+def test_make_up_forms_however_the_label_spells_them(form, want):
+    """Annex III entries 98 (c) and 324 name eye shadow, eyeliner and lipstick: a label's
+    "eyeshadow", "eye liner" or "kohl pencil" is the same product (a missed 0.5 % limit
+    for salicylic acid otherwise)."""
+    assert want in resolve("leave-on", "eye" if want != "lipstick" else "lip", form).definite
+
+
+def test_a_word_that_only_contains_a_form_is_not_that_form():
+    assert "eyeliner" not in resolve("leave-on", "eye", "eye cream").definite
+    assert "eye-shadow" not in resolve("leave-on", "eye", "eye serum").definite
