@@ -584,7 +584,18 @@ def _find_name(names: Any, name: str) -> str | None:
         if len(parts) == 2 and parts[0] is not None and parts[1] is None \
                 and " / " in _SPACES.sub(" ", name) and name.count("/") == 1:
             return parts[0]
+        # "Iron Oxides/CI 77491", "CI 77491/Iron Oxides": a Colour Index number and a name
+        # that is no INCI name of its own (nor a nanomaterial), spaces or not, either order:
+        # the CI number is the name, as in "Iron Oxides (CI 77491)"
+        if len(parts) == 2 and None in parts and "(nano)" not in key:
+            bare_ci = [p for p, part in zip(parts, key.split("/"), strict=True)
+                       if p is not None and _CI_NAME.fullmatch(part.strip())]
+            if bare_ci:
+                return bare_ci[0]
     return None
+
+
+_CI_NAME = re.compile(r"ci ?\d{5}")
 
 
 class _Known:

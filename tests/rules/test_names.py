@@ -25,6 +25,9 @@ RS = load_rules(ROOT / "rules")
     ("Caprylic/ Capric Triglyceride", "caprylic-capric-triglyceride"),
     ("sodium   HYALURONATE ", "sodium-hyaluronate"),
     ("Iron Oxides (CI 77491)", "ci-77491"),
+    ("Iron Oxides/CI 77491", "ci-77491"),  # the CI number beside a name that is no INCI
+    ("CI 77492/Iron Oxides", "ci-77492"),
+    ("CI 77491 / Iron Oxides", "ci-77491"),
     ("Iron Oxides (CI 77499)", "ci-77499"),
     ("Zinc Oxide (nano)", "zinc-oxide-nano"),
     ("Titanium Dioxide (Nano)", "titanium-dioxide-nano"),
@@ -39,6 +42,9 @@ def test_label_spellings_resolve(written, iid):
     "Glyceryl Stearate/Unicorn Tears",  # a list with a name the catalog does not know
     "Caprylic/Capric/Unicornic Triglyceride",  # a material nobody lists
     "Iron Oxides",  # three CI numbers: which one?
+    "Iron Oxides (CI 77491, CI 77492, CI 77499)",  # three colourants, one row: which one?
+    "Mica/CI 77891",  # two INCI names: a blend (pearl pigment), not one ingredient
+    "Unicorn Tears/CI 99999",  # a CI number nothing knows
     "Unknown Red (CI 99999)",
     "Unicorn Tears (Aqua)",  # the parentheses never stand for the name
 ])
