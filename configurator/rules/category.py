@@ -113,7 +113,8 @@ _FACE_CREAM_NOT = frozenset({"mask", "peel", "powder", "foundation", "spray", "m
 _SPELLED = {"eyeshadow": "eye-shadow", "eyeshadows": "eye-shadow", "eye-shadows": "eye-shadow",
             "eye-liner": "eyeliner", "eyeliners": "eyeliner", "kohl": "eyeliner",
             "khol": "eyeliner", "kajal": "eyeliner", "eye-pencil": "eyeliner",
-            "lip-stick": "lipstick", "lipsticks": "lipstick"}
+            "lip-stick": "lipstick", "lipsticks": "lipstick", "lipgloss": "lip-gloss",
+            "lipliner": "lip-liner"}
 
 
 # words that deny the word beside them: "fragrance-free", "free of/from perfume",
