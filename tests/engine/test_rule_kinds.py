@@ -156,3 +156,25 @@ def test_base_cannot_carry_more_than_its_qs(run, mini):
 def test_totals(run, mini, rows, total_ok):
     r = run({"product_type": "serum", "ingredients": rows}, mini)
     assert (not any(f.code == "totals" for f in r.findings)) is total_ok
+
+
+def test_a_rules_own_sentence_is_not_said_twice():
+    """A rule whose message begins with what its kind says (the generated Annex II rules:
+    "X is prohibited in cosmetic products (Annex II entry N)") gives that sentence once;
+    a rule whose words add something keeps both (Mercury: the kind's, then the rule's)."""
+    from configurator.engine import check, parse_formula
+    from configurator.rules import load_rules
+    from tests.conftest import ROOT
+
+    rs = load_rules(ROOT / "rules")
+    r = check(parse_formula({
+        "product_type": {"application": "leave-on", "area": "body", "form": "lotion"},
+        "ingredients": [{"inci": "Aqua", "qs": True},
+                        {"inci": "Nickel Sulfate", "percent": 0.1},
+                        {"inci": "Mercury", "percent": 0.1}]}), rs)
+    by = {f.ingredients[0]: f.message for f in r.findings if f.code == "prohibited"}
+    nickel = next(m for k, m in by.items() if k.lower().startswith("nickel"))
+    assert nickel.count("is prohibited in cosmetic products") == 1, nickel
+    assert "Annex II entry 1100" in nickel
+    assert by["Mercury"].startswith("Mercury is prohibited in cosmetic products. Mercury and "
+                                    "its compounds"), by["Mercury"]

@@ -108,7 +108,15 @@ def where(rule: Rule) -> str:
 
 def finding(rule: Rule, code: str, ings: tuple[str, ...], message: str, fix: str,
             action: FixAction | None = None) -> Finding:
-    msg = f"{message} {rule.message}".strip() if rule.message else message
+    # the rule's own words after the kind's, unless they say the same first ("Nickel
+    # sulphate is prohibited in cosmetic products. Nickel sulphate is prohibited in
+    # cosmetic products (Annex II entry 1100)": the rule's sentence alone)
+    if not rule.message:
+        msg = message
+    elif rule.message.startswith(message.rstrip(".")):
+        msg = rule.message.strip()
+    else:
+        msg = f"{message} {rule.message}".strip()
     return Finding(rule.severity, code, rule.id, ings, msg, rule.source, rule.fix or fix, action)
 
 
