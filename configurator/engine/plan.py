@@ -123,8 +123,6 @@ class Plan:
 
         plain = PlanContext(application, False, contains)
         simple = PlanContext(application, True, contains)
-        use, ph = rs.use_bounds, rs.ph_bounds
-        no_window = (-math.inf, math.inf)
         plain_entries, tagged = _unruled(rs)
 
         def make(iid: str) -> Entry:
@@ -157,10 +155,9 @@ class Plan:
             if not (rules or pairs or capped or sums or tags or warns):
                 return plain_entries.get(iid, NO_ENTRY)  # ruled None; no profile: empty
             i = ings.get(iid)
-            return Entry(*use.get(iid, no_window), *ph.get(iid, no_window),
-                         i.cost_per_kg if i is not None else 0.0,
-                         Ruled(tuple(rules), tuple(pairs), cap, tuple(capped), tuple(sums),
-                               tags, tuple(warns)))
+            return _entry(rs, iid, i.cost_per_kg if i is not None else 0.0,
+                          Ruled(tuple(rules), tuple(pairs), cap, tuple(capped), tuple(sums),
+                                tags, tuple(warns)))
 
         entry = _Entries()
         entry.make = make
@@ -175,8 +172,6 @@ def _unruled(rs: RuleSet) -> tuple[dict[str, Entry], dict[str, tuple[str, ...]]]
     rule concerns it (use range, pH window, price; ``ruled`` None), and, for each
     ingredient with tags some expression reads, those tags (sorted). An inventory name
     that is neither has no entry (the empty one, :class:`_Entries`)."""
-    use, ph = rs.use_bounds, rs.ph_bounds
-    no_window = (-math.inf, math.inf)
     expr_tags = rs.expr_tags
     plain: dict[str, Entry] = {}
     tagged: dict[str, tuple[str, ...]] = {}
@@ -185,8 +180,18 @@ def _unruled(rs: RuleSet) -> tuple[dict[str, Entry], dict[str, tuple[str, ...]]]
         if t:
             tagged[k] = tuple(sorted(t))
         if i.profiled:
-            plain[k] = Entry(*use.get(k, no_window), *ph.get(k, no_window), i.cost_per_kg, None)
+            plain[k] = _entry(rs, k, i.cost_per_kg, None)
     return plain, tagged
+
+
+_NO_WINDOW = (-math.inf, math.inf)
+
+
+def _entry(rs: RuleSet, iid: str, price: float, ruled: Ruled | None) -> Entry:
+    """An ingredient's entry: its use range and pH window (open when the catalog gives
+    none), its price and what the product's rules ask of it."""
+    return Entry(*rs.use_bounds.get(iid, _NO_WINDOW), *rs.ph_bounds.get(iid, _NO_WINDOW),
+                 price, ruled)
 
 
 def applicable_rules(rs: RuleSet, application: str, area: str, form: str,

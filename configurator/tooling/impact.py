@@ -246,6 +246,12 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def passes(old_rs) -> int:
+    """Progress steps per design: two stages (compose, check) of each rule set checked
+    (the stored side is not checked)."""
+    return (2 if old_rs is not None else 1) * 2
+
+
 def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None, None),
               documents: bool = False):
     """(verdict changes, groups, fallback rows, unreadable, designs checked) of one process
@@ -257,7 +263,7 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
     if documents:
         items, formulas, stored, unreadable = parsed(items, formulas, stored)
         if unreadable and progress is not None:  # (the bar counted every design's passes)
-            progress(len(unreadable) * (2 if old_rs is not None else 1) * 2)
+            progress(len(unreadable) * passes(old_rs))
     fallback = {}
     with paused():  # (as in _check_all: the comparison too)
         table = KeyTable()  # both passes: equal keys are one object, compared by identity
@@ -460,46 +466,33 @@ def latest_designs(session, stored: bool = True,
     Read as plain rows, only the columns used (no ORM objects: 50,000 designs took ~9 s
     that way, most of a ``rules impact`` run); with ``stored`` False (the command given a
     candidate: both sides are checked) the saved verdicts and reports are not read, and
-    the third list is empty. With ``parse`` False the second list holds the documents'
-    JSON text as stored and unreadable is empty: :func:`impact` with ``documents=True``
-    decodes and parses them in each worker's slice (:func:`parsed`)."""
+    the third list is empty. The documents are read as their JSON text and parsed by
+    :func:`parsed`; with ``parse`` False the second list holds that text and unreadable
+    is empty: :func:`impact` with ``documents=True`` parses them in each worker's slice."""
     from sqlalchemy import Text, cast
     from sqlmodel import select
 
-    from ..engine import parse_formula
-    from ..errors import ConfiguratorError
     from ..store.models import Design, Revision
 
     cols = [Design.id, Design.name, Design.status, Design.archived, Revision.number,
-            # unparsed: the JSON text too, decoded in the workers' slices (parsed())
-            Revision.document if parse else cast(Revision.document, Text)]
+            cast(Revision.document, Text)]
     if stored:
         cols += [Revision.valid, Revision.report]
     q = (select(*cols)
          .join(Revision, (Revision.design_id == Design.id) & (Revision.number == Design.version))
          .order_by(Design.id))
-    items, formulas, saved, unreadable = [], [], [], []
+    items, docs, saved = [], [], []
     with paused():  # (tens of thousands of new objects kept: no collection pays off)
         for row in session.connection().execute(q):
-            did, number = row[0], row[4]
-            item = {"design": did, "name": row[1], "revision": number, "status": row[2],
-                    "archived": row[3]}
-            if not parse:
-                items.append(item)
-                formulas.append(row[5])
-                if stored:
-                    saved.append((bool(row[6]), _stored_keys(row[7] or {})))
-                continue
-            try:
-                formula = parse_formula(row[5], f"design {did} revision {number}")
-            except ConfiguratorError as exc:
-                unreadable.append({**item, "problem": str(exc)})
-                continue
-            items.append(item)
-            formulas.append(formula)
+            items.append({"design": row[0], "name": row[1], "revision": row[4],
+                          "status": row[2], "archived": row[3]})
+            docs.append(row[5])
             if stored:
                 saved.append((bool(row[6]), _stored_keys(row[7] or {})))
-    return items, formulas, saved, unreadable
+    if not parse:
+        return items, docs, saved, []
+    items, formulas, kept, unreadable = parsed(items, docs, saved if stored else None)
+    return items, formulas, kept or [], unreadable
 
 
 def parsed(items: list[dict], documents: list, stored: list | None
@@ -553,8 +546,8 @@ def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | No
         with Session(engine, expire_on_commit=False) as session:
             # the documents are parsed in the workers' slices (documents=True)
             items, docs, stored, _none = latest_designs(session, old_rs is None, parse=False)
-            passes = (2 if old_rs is not None else 1) * 2 * len(docs)
-            bar = Progress(passes, "rules impact", stream) if progress and docs else None
+            bar = (Progress(passes(old_rs) * len(docs), "rules impact", stream)
+                   if progress and docs else None)
             report = impact(items, docs, old_rs, new_rs, stored if old_rs is None else None,
                             bar, workers=workers, documents=True)
             unreadable = report.pop("unreadable")
