@@ -159,7 +159,7 @@ class Inventory:
         phase = "C" if tags & {"fragrance", "preservative"} else "B" if oily else "A"
         return Ingredient(
             id=iid, inci=label_case(row.inci), cas=row.cas,
-            synonyms=tuple(n for n in (row.inn, row.ph_eur) if n),
+            synonyms=tuple(dict.fromkeys(a for n in (row.inn, row.ph_eur) for a in _other_names(n))),
             trade_names=(), functions=tuple(kebab(f) for f in row.functions),
             solubility="", phase=phase, use_min=None, use_max=None, ph_min=None,
             ph_max=None, max_temp=None, tags=tags, cost_per_kg=0.0, density=1.0,
@@ -183,13 +183,13 @@ def read_inventory(path: Path, raw: bytes | None = None) -> Inventory:
     got = _MEMO.get(digest)
     if got is not None:
         return got
-    index = diskcache.get(digest, "inventory-index")
+    index = diskcache.get(digest, _INDEX_KIND)
     if isinstance(index, dict):  # its rows are read when first used (Inventory.rows)
         got = Inventory(None, index, digest, raw)
     else:
         rows, index = _parse(raw)
         got = Inventory(rows, index, digest)
-        diskcache.put(digest, index, "inventory-index")
+        diskcache.put(digest, index, _INDEX_KIND)
         diskcache.put(digest, rows, "inventory-rows")
     if len(_MEMO) > 4:
         _MEMO.clear()
@@ -240,15 +240,37 @@ def _parse(raw: bytes) -> tuple[dict[str, Row], dict[str, str]]:
             cas_seen[c] = iid if c not in cas_seen else None
     for iid, row in rows.items():  # INN and Ph. Eur. names never take an INCI name's place
         for name in (row.inn, row.ph_eur):
-            if name:
-                index.setdefault(name.casefold(), iid)
+            for alias in _other_names(name):
+                index.setdefault(alias.casefold(), iid)
     for c, iid in cas_seen.items():
         if iid is not None:
             index.setdefault(c, iid)
     return rows, index
 
 
+# 35 INN fields end with the lists that give the name: "sucralfate [USAN:INN:BAN:JAN]",
+# "Adenosine [USAN:BAN}"; one holds two names, "Politefum; Polytef [USAN]"
+_NAME_SOURCES = re.compile(r"\s*\[[^\[\]{}]*[\]}]\s*$")
+
+
+def _other_names(name: str) -> tuple[str, ...]:
+    """An INN or Ph. Eur. field's names as labels print them: the field itself, and
+    without the trailing name-source list in brackets ("sucralfate [USAN:INN:BAN:JAN]" is
+    also "sucralfate"), each of several names split at semicolons."""
+    if not name:
+        return ()
+    names = [name]
+    bare = _NAME_SOURCES.sub("", name).strip()
+    names += [part.strip() for part in bare.split(";") if part.strip()]
+    return tuple(dict.fromkeys(names))
+
+
 _EAGER: dict[bytes, dict[str, Ingredient]] = {}
+# the disk cache's kinds for what _parse and Inventory.ingredient derive from the file: a
+# change to how names are read (the INN fields' bracketed sources, 2) is a new kind, so an
+# index cached before it is never read again
+_INDEX_KIND = "inventory-index-2"
+_EAGER_KIND = "eager-2"
 
 
 def eager_ingredients(inv: Inventory) -> dict[str, Ingredient]:
@@ -257,10 +279,10 @@ def eager_ingredients(inv: Inventory) -> dict[str, Ingredient]:
     got = _EAGER.get(inv.digest)
     if got is not None:
         return got
-    got = diskcache.get(inv.digest, "eager")
+    got = diskcache.get(inv.digest, _EAGER_KIND)
     if got is None:
         got = {iid: inv.ingredient(iid) for iid in inv.eager()}
-        diskcache.put(inv.digest, got, "eager")
+        diskcache.put(inv.digest, got, _EAGER_KIND)
     if len(_EAGER) > 4:
         _EAGER.clear()
     _EAGER[inv.digest] = got

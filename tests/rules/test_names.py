@@ -144,9 +144,21 @@ def test_a_nanomaterial_is_labelled_name_then_nano_once():
     ("PEG\u201140 Hydrogenated Castor Oil", "peg-40-hydrogenated-castor-oil"),  # a Unicode dash
     ("123-31-9", "hydroquinone"),  # a CAS number finds the catalog's material, not a copy
     ("1,4-Dihydroxybenzene", "hydroquinone"),  # Annex II entry 1339's own name
+    ("Avene Thermal Spring Water (Avene Aqua)", "aqua"),  # Pierre Fabre's spring water
 ])
 def test_labels_as_printed_resolve(written, iid):
     assert RS.lookup(written) == iid
+
+
+@pytest.mark.parametrize("written,inci", [
+    # the inventory's INN field "sucralfate [USAN:INN:BAN:JAN]": the name without its sources
+    ("Sucralfate", "Aluminum Sucrose Octasulfate"),
+    ("Polytef", "PTFE"),  # "Politefum; Polytef [USAN]": each of its two names
+    ("Politefum", "PTFE"),
+])
+def test_an_inn_name_is_found_without_its_bracketed_sources(written, inci):
+    assert RS.lookup(written) is not None
+    assert RS.resolve(written).inci.casefold() == inci.casefold()
 
 
 @pytest.mark.parametrize("written", [
