@@ -26,10 +26,12 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 
+from . import split as _split
 from .conditions import flat, phrase_condition
 from .names import NO_NAMES, Names
 from .read import Entry
 from .restricted import fmt, label, raw_material, source, substance_dict  # noqa: F401  (fmt re-exported for colourants)
+from ...rules.loader import substance_aliases
 
 _HAIR_DYE = re.compile(r",?\s*when used as (?:a )?substances? in hair (and eyelash )?dye products?"
                        r"(,? including eyebrow dye products,? and eyelash dye products)?\.?", re.I)
@@ -86,9 +88,12 @@ def _elsewhere(annexes: dict, wanted: set[str]) -> tuple[dict[str, str], dict[st
     return names, numbers
 
 
-def _substance(rows: tuple[Entry, ...], annexes: dict, notes: list[str]) -> list[dict]:
-    """The substances of one entry (one per row), with the exclusions its text asks for."""
-    subs = []
+def _substance(rows: tuple[Entry, ...], annexes: dict, notes: list[str],
+               names_: Names = NO_NAMES) -> list[dict]:
+    """The substances of one entry (one per row), with the exclusions its text asks for, then
+    the further names its cell writes (split.py: "A; B", "A [1]; B [2]", "Colouring agent
+    CI N", "X (A; B)"), each with the CAS number it is paired with."""
+    subs, more = [], []
     for e in rows:
         text = flat(e.chemical_name)
         names = [n for n in e.identified if n]
@@ -123,8 +128,35 @@ def _substance(rows: tuple[Entry, ...], annexes: dict, notes: list[str]) -> list
                 notes.append(f"CAS/EC {', '.join(cas + ec)} are the bulk material's: left out, so that only the "
                              f"nano form is caught")
             cas, ec = [], []
-        subs.append(substance_dict(name, list(dict.fromkeys(label(n) for n in names)), cas, ec))
+        sub = substance_dict(name, list(dict.fromkeys(label(n) for n in names)), cas, ec)
+        subs.append(sub)
+        if not _NANO.search(text):
+            more += _pieces(e, name, sub, names_)
+    seen = {write_key(s) for s in subs}
+    subs += [s for s in more if write_key(s) not in seen and not seen.add(write_key(s))]
     return subs
+
+
+def write_key(sub: dict) -> tuple:
+    return (sub["name"].casefold(), tuple(sub.get("cas", ())))
+
+
+def _pieces(e: Entry, name: str, sub: dict, names_: Names) -> list[dict]:
+    """The names split.py reads in the row's core name that its substance does not already
+    give (the loader's reading of the whole name, its INCI names), as substances carrying
+    the CAS numbers they pair with (numbers the exclusions removed are not used)."""
+    have = {a.casefold() for a in substance_aliases(name)}
+    have |= {n.casefold() for n in sub.get("inci", ())}
+    out = []
+    for piece in _split.split(e, name, names_):
+        if piece.name.casefold() in have:
+            continue
+        cas = [c for c in piece.cas if c in sub.get("cas", ())]
+        if piece.cas and not cas:
+            continue  # its number was excluded (another annex's substance)
+        have.add(piece.name.casefold())
+        out.append(substance_dict(piece.name, [], cas, []))
+    return out
 
 
 def encode(rows: tuple[Entry, ...], annexes: dict, names: Names = NO_NAMES) -> dict:
@@ -141,7 +173,7 @@ def encode(rows: tuple[Entry, ...], annexes: dict, names: Names = NO_NAMES) -> d
     first = rows[0]
     text = flat(first.chemical_name)
     notes: list[str] = []
-    subs = _substance(rows, annexes, notes)
+    subs = _substance(rows, annexes, notes, names)
     name = short_name(first, subs)
     ref = first.ref
     rule: dict = {"id": f"eu-annex-ii-{ref.lower()}", "kind": "prohibited"}

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from ...rules.inventory import Inventory, label_case, read_inventory
+from ...rules.model import inci_spelling
 
 _CITE = re.compile(r"(?<![A-Z])(II|III|IV|VI|V)/(\d+[a-z]?)(?![0-9a-z])")
 
@@ -25,9 +26,11 @@ _CITE = re.compile(r"(?<![A-Z])(II|III|IV|VI|V)/(\d+[a-z]?)(?![0-9a-z])")
 class Names:
     """Known names → the INCI name the loaded ingredient carries (None when unknown)."""
 
-    def __init__(self, catalog: dict[str, str], inventory: Inventory | None):
+    def __init__(self, catalog: dict[str, str], inventory: Inventory | None,
+                 catalog_cas: dict[str, frozenset[str]] | None = None):
         self._catalog = catalog  # casefolded name → the catalog's INCI name
         self._inventory = inventory
+        self._catalog_cas = catalog_cas or {}  # the catalog's INCI name → its CAS numbers
         self._cited: dict[tuple[str, str], list[str]] | None = None
 
     @classmethod
@@ -35,6 +38,7 @@ class Names:
         """The catalog of `rules_dir` and the first inventory found (cosing_dir, rules/cosing)."""
         rules_dir = Path(rules_dir)
         catalog: dict[str, str] = {}
+        catalog_cas: dict[str, frozenset[str]] = {}
         for path in sorted((rules_dir / "catalog").rglob("*.yaml")):
             try:
                 doc = yaml.load(path.read_text(encoding="utf-8"),
@@ -49,13 +53,15 @@ class Names:
                 for alias in aliases:
                     if isinstance(alias, str):
                         catalog.setdefault(alias.casefold(), ing["inci"])  # the first file wins
+                catalog_cas.setdefault(ing["inci"], frozenset(
+                    c for c in ing.get("cas") or [] if isinstance(c, str)))
         inventory = None
         for folder in [Path(cosing_dir)] if cosing_dir else []:
             if (folder / "inventory.csv.gz").is_file():
                 inventory = read_inventory(folder / "inventory.csv.gz")
         if inventory is None and (rules_dir / "cosing" / "inventory.csv.gz").is_file():
             inventory = read_inventory(rules_dir / "cosing" / "inventory.csv.gz")
-        return cls(catalog, inventory)
+        return cls(catalog, inventory, catalog_cas)
 
     def exact(self, name: str) -> str | None:
         """The INCI name `pct[…]` must use for `name`, or None when nothing known is it."""
@@ -69,6 +75,30 @@ class Names:
             return None
         inci = self._inventory.rows[iid].inci
         return self._catalog.get(inci.casefold(), label_case(inci))
+
+    def identity(self, name: str) -> tuple[str, frozenset[str], frozenset[tuple[str, str]]] | None:
+        """(INCI name, CAS numbers, (annex, ref) the inventory cites) of the ingredient the
+        catalog or the inventory knows by `name` (or its INCI spelling: "sulphate" →
+        "sulfate"), None when neither knows it. A CAS number alone is not looked up."""
+        for variant in dict.fromkeys((name, inci_spelling(name))):
+            key = " ".join(str(variant).split()).casefold()
+            inci = self._catalog.get(key)
+            row = None
+            if self._inventory is not None:
+                iid = self._inventory.get(inci.casefold() if inci else key)
+                if iid is not None and (inci is None or self._inventory.rows[iid].inci.casefold()
+                                        == inci.casefold()):
+                    row = self._inventory.rows[iid]
+            if inci is None and row is None:
+                continue
+            cas = set(self._catalog_cas.get(inci, ())) if inci else set()
+            cites: set[tuple[str, str]] = set()
+            if row is not None:
+                cas |= set(row.cas)
+                cites = set(_CITE.findall(row.restriction))
+                inci = inci or label_case(row.inci)
+            return inci, frozenset(cas), frozenset(cites)
+        return None
 
     def citing(self, annex: str, ref: str) -> list[str]:
         """The inventory's INCI names whose restriction column cites "<annex>/<ref>", exact."""
