@@ -31,7 +31,8 @@ Decisions (also written in rules/product_types.yaml):
 - Age: a form naming babies (baby, infant, newborn, toddler, nappy, diaper) is for
   children under 3; "nappy"/"diaper" is also the nappy area. A form naming
   children (kids, children, child, junior) is for children under 6, and *may* be
-  for children under 3. A product type or formula may say ``age`` itself.
+  for children under 3. A product type or formula may say ``age`` itself; ``under-6``
+  (children under 6) likewise *may* be for children under 3, who are among them.
 """
 
 from __future__ import annotations
@@ -238,8 +239,10 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
             d.add("nappy")
     elif age == "under-6" or words & _CHILD:
         d.add("under-6")
-        if age != "under-6":
-            p.add("under-3")  # "kids": may be used on a two-year-old
+        # "kids", or a product for children under 6: children under 3 are among them, so it
+        # "might be used for children under 3" (Annex III 98 / V 3) and may be a toothpaste
+        # "intended for children under 3" (V 25): asked, never the permissive reading
+        p.add("under-3")
     if application == "leave-on" and area == "body" and "under-3" in d and "nappy" not in d:
         if {"cream", "balm", "ointment", "paste", "barrier"} & words and not (
                 {"lotion", "milk", "oil", "wash", "shampoo"} & words):

@@ -65,3 +65,17 @@ def test_make_up_forms_however_the_label_spells_them(form, want):
 def test_a_word_that_only_contains_a_form_is_not_that_form():
     assert "eyeliner" not in resolve("leave-on", "eye", "eye cream").definite
     assert "eye-shadow" not in resolve("leave-on", "eye", "eye serum").definite
+
+
+@pytest.mark.parametrize("app,area,form,age", [
+    ("rinse-off", "oral", "toothpaste", "under-6"),   # the kids-toothpaste product type
+    ("leave-on", "body", "lotion", "under-6"),
+    ("leave-on", "body", "kids lotion", ""),
+])
+def test_a_product_for_children_under_6_may_be_for_children_under_3(app, area, form, age):
+    """Children under 3 are among the children under 6: such a product "might be used for
+    children under 3" (Annex III 98, Annex V 3) and may be a toothpaste "intended for children
+    under 3" (Annex V 25), so the rules for them apply and the client is asked. An explicit
+    ``age: under-6`` once settled it as not under 3: triclosan in the kids' toothpaste was valid."""
+    r = resolve(app, area, form, age)
+    assert "under-6" in r.definite and "under-3" in r.possible and "under-3" not in r.definite
