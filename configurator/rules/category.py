@@ -244,7 +244,10 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         # "intended for children under 3" (V 25): asked, never the permissive reading
         p.add("under-3")
     if application == "leave-on" and area == "body" and "under-3" in d and "nappy" not in d:
-        if {"cream", "balm", "ointment", "paste", "barrier"} & words and not (
-                {"lotion", "milk", "oil", "wash", "shampoo"} & words):
-            p.add("nappy")  # a baby cream or balm may be a nappy cream
+        if {"cream", "balm", "ointment", "paste", "barrier", "wipe", "wipes", "powder",
+                "bottom", "bum"} & words and not ({"lotion", "milk", "oil", "wash", "shampoo"} & words):
+            # a baby cream or balm may be a nappy cream; baby wipes and baby powder are used
+            # at the nappy change (Annex V entry 12a: "leave-on products designed for
+            # application on the nappy area"): asked, never the permissive reading
+            p.add("nappy")
     return Resolved(frozenset(d), frozenset(p - d))

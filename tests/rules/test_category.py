@@ -79,3 +79,14 @@ def test_a_product_for_children_under_6_may_be_for_children_under_3(app, area, f
     ``age: under-6`` once settled it as not under 3: triclosan in the kids' toothpaste was valid."""
     r = resolve(app, area, form, age)
     assert "under-6" in r.definite and "under-3" in r.possible and "under-3" not in r.definite
+
+
+@pytest.mark.parametrize("form, nappy", [
+    ("baby wipes", True), ("baby powder", True), ("baby cream", True), ("baby bottom balm", True),
+    ("baby oil", False), ("baby lotion", False), ("baby body wash", False),
+])
+def test_baby_products_used_at_the_nappy_change_may_be_nappy_area_products(form, nappy):
+    """Annex V entry 12a: not in leave-on products designed for the nappy area of children
+    under 3. Baby wipes and baby powder are used there: asked, as a baby cream is (propylparaben
+    in baby wipes was valid)."""
+    assert ("nappy" in resolve("leave-on", "body", form).possible) == nappy
