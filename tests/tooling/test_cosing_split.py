@@ -9,7 +9,7 @@ from configurator.rules.model import find_name
 from configurator.tooling.cosing import annex_ii
 from configurator.tooling.cosing.names import NO_NAMES, Names
 from configurator.tooling.cosing.read import Entry, read_all
-from configurator.tooling.cosing.split import clean, loader_safe, plausible, split
+from configurator.tooling.cosing.split import capital, clean, loader_safe, plausible, split
 from tests.tooling.helpers import RULES
 
 COSING = RULES / "cosing"
@@ -117,7 +117,9 @@ def test_a_piece_that_is_no_name_keeps_the_cell_whole():
     assert pieces("Reaction mass of: dimethyl phosphonate; diethyl phosphonate") == []
 
 
-def test_clean_and_plausible():
+def test_clean_plausible_capital():
+    assert capital("bunsenite") == "Bunsenite" and capital("nickel oxide") == "Nickel oxide"
+    assert capital("n-Propyl bromide") == "n-Propyl bromide" and capital("dl-menthol") == "dl-menthol"
     assert clean("thiram (ISO) (INN)") == "thiram"
     assert clean("(2-Methyl-1,3-butadiene)") == "2-Methyl-1,3-butadiene"
     assert clean("Isoprene (stabilized)") == "Isoprene"
@@ -153,7 +155,10 @@ def test_generated_entries_list_the_names_beside_the_unchanged_substance(annexes
     subs = substances(annexes, names, "123")
     assert subs[0] == {"name": "Clofenotane (INN); DDT (ISO)", "cas": ["50-29-3"], "ec": ["200-024-3"]}
     assert subs[1:] == [{"name": "Clofenotane", "cas": ["50-29-3"]}, {"name": "DDT", "cas": ["50-29-3"]}]
-    assert [s["name"] for s in substances(annexes, names, "455")[1:]] == ["Nickel monoxide", "nickel oxide", "bunsenite"]
+    # items paired with one number each are substances of their own: no number (with it, the
+    # loader would fold them into the row's substance, which holds all three)
+    assert substances(annexes, names, "455")[1:] == [
+        {"name": "Nickel monoxide"}, {"name": "Nickel oxide"}, {"name": "Bunsenite"}]
     assert substances(annexes, names, "378")[1:] == [{"name": "CI 12140", "cas": ["3118-97-6"]}]
     assert len(substances(annexes, names, "1146")) == 1  # "Diphenylether; Octabromo derivate": whole
 
@@ -167,6 +172,8 @@ def test_shipped_rules_know_the_split_names():
 
     assert "eu-annex-ii-123" in rules_of("DDT") and "eu-annex-ii-123" in rules_of("Clofenotane")
     assert "eu-annex-ii-455" in rules_of("Bunsenite") and "eu-annex-ii-455" in rules_of("Nickel oxide")
+    assert find_name(rs.names, "Bunsenite") != find_name(rs.names, "Nickel oxide")  # two substances
+    assert find_name(rs.names, "Clofenotane") == find_name(rs.names, "DDT") == find_name(rs.names, "50-29-3")
     assert "eu-annex-ii-378" in rules_of("CI 12140")
     assert "eu-annex-ii-362" in rules_of("Versalide")
     # what a bad split would have prohibited stays allowed (Annex II 1720's

@@ -143,19 +143,26 @@ def write_key(sub: dict) -> tuple:
 
 def _pieces(e: Entry, name: str, sub: dict, names_: Names) -> list[dict]:
     """The names split.py reads in the row's core name that its substance does not already
-    give (the loader's reading of the whole name, its INCI names), as substances carrying
-    the CAS numbers they pair with (numbers the exclusions removed are not used)."""
+    give (the loader's reading of the whole name, its INCI names), as substances.
+
+    A name of the whole cell's substance (the cell's CAS numbers, all of them: "Clofenotane
+    (INN); DDT (ISO)") carries them, so that the loader makes it a name of the row's
+    substance. A name paired with one number of several ("bunsenite [3]") is its own
+    substance and carries none: with its number it would fall into the row's substance,
+    which holds every number, and two different items of one formula would read as one
+    ingredient listed twice. A piece whose numbers the exclusions removed is left out."""
     have = {a.casefold() for a in substance_aliases(name)}
     have |= {n.casefold() for n in sub.get("inci", ())}
+    mine = list(sub.get("cas", ()))
     out = []
     for piece in _split.split(e, name, names_):
         if piece.name.casefold() in have:
             continue
-        cas = [c for c in piece.cas if c in sub.get("cas", ())]
-        if piece.cas and not cas:
+        if piece.cas and not set(piece.cas) & set(mine):
             continue  # its number was excluded (another annex's substance)
         have.add(piece.name.casefold())
-        out.append(substance_dict(piece.name, [], cas, []))
+        whole = bool(piece.cas) and set(piece.cas) == set(mine)
+        out.append(substance_dict(_split.capital(piece.name), [], mine if whole else [], []))
     return out
 
 

@@ -147,6 +147,15 @@ def clean(piece: str) -> str:
     return " ".join(text.split())
 
 
+def capital(name: str) -> str:
+    """The name as a label prints it: a first word of lower-case letters capitalised
+    ("bunsenite", "nickel oxide"); locants and prefixes ("n-Propyl", "dl-menthol") kept."""
+    first = name.split(" ", 1)[0]
+    if len(first) >= 3 and first.isalpha() and first.islower():
+        return name[0].upper() + name[1:]
+    return name
+
+
 def plausible(name: str) -> bool:
     """Whether a piece reads as a substance name by itself (see the module docstring)."""
     if not name or not _balanced(name) or len(re.findall(r"[A-Za-zα-ω]", name)) < 3:
