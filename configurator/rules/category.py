@@ -38,6 +38,7 @@ Decisions (also written in rules/product_types.yaml):
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -118,6 +119,21 @@ _SPELLED = {"eyeshadow": "eye-shadow", "eyeshadows": "eye-shadow", "eye-shadows"
             "lipliner": "lip-liner"}
 
 
+# the words of French and German labels that name who a product is for and the body-lotion
+# forms, read as their English word (accents are dropped first: "bébé" is "bebe"), so that a
+# "lait hydratant bébé" is a baby milk and a "Kinder Sonnenmilch" a kids' product
+_FOREIGN = {"bebe": "baby", "bebes": "baby", "nourrisson": "infant", "nourrissons": "infant",
+            "saugling": "infant", "enfant": "kids", "enfants": "kids", "kinder": "kids",
+            "windel": "nappy", "lait": "milk", "milch": "milk", "creme": "cream", "baume": "balm",
+            "huile": "oil"}
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents ("Crème bébé" -> "creme bebe")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower())
+                   if not unicodedata.combining(c))
+
+
 # words that deny the word beside them: "fragrance-free", "free of/from perfume",
 # "without fragrance", "sans parfum", and "non-aerosol" (read as the token "non-aerosol")
 _DENY_AFTER = frozenset({"without", "sans"})
@@ -179,7 +195,7 @@ def question(category: str) -> str:
 def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
     """The categories of a product (memoised: a handful of products recur)."""
     raw = form.strip().lower()
-    seq = _affirmed(_WORD.findall(raw))
+    seq = [_FOREIGN.get(w, w) for w in _affirmed(_WORD.findall(_plain(raw)))]
     words = set(seq)
     d: set[str] = {application, area}
     p: set[str] = set()

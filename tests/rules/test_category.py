@@ -90,3 +90,17 @@ def test_baby_products_used_at_the_nappy_change_may_be_nappy_area_products(form,
     under 3. Baby wipes and baby powder are used there: asked, as a baby cream is (propylparaben
     in baby wipes was valid)."""
     assert ("nappy" in resolve("leave-on", "body", form).possible) == nappy
+
+
+@pytest.mark.parametrize("form, age_cat", [
+    ("lait hydratant bébé", "under-3"), ("Crème bébé", "under-3"), ("lotion enfants", "under-6"),
+    ("Kinder Sonnenmilch", "under-6"),
+])
+def test_french_and_german_labels_name_babies_and_children(form, age_cat):
+    """A form written as a French or German label writes it ("bébé" with its accents, "enfants",
+    "Kinder"): salicylic acid in a "lait hydratant bébé" was valid (Annex III 98 / V 3)."""
+    assert age_cat in resolve("leave-on", "body", form).definite
+
+
+def test_a_french_baby_milk_is_a_body_lotion():
+    assert "body-lotion" in resolve("leave-on", "body", "lait hydratant bébé").definite
