@@ -480,7 +480,11 @@ def find_name(names: Any, name: str) -> str | None:
     """See :func:`_find_name`; then, once, the name as labels print it less strictly:
     Unicode dashes and quotes, backslashes for slashes (``Water\\Aqua\\Eau``), a
     trailing organic or footnote mark (``Aloe Barbadensis Leaf Juice*``, a dagger, a
-    degree sign) and British spellings (sulphate, aluminium) made INCI's."""
+    degree sign, a superscript digit: ``Linalool**¹``, and the list's full stop after it:
+    ``Eugenol*.``), the "may contain" mark of colour lists (``+/- CI 77491``,
+    ``[+/- CI 77891]``, ``± CI 77499``), square brackets used as parentheses
+    (``Aqua [Water]``; ``[nano]`` stays the nano mark) and British spellings (sulphate,
+    aluminium) made INCI's."""
     iid = _find_name(names, name)
     if iid is not None:
         return iid
@@ -491,14 +495,29 @@ def find_name(names: Any, name: str) -> str | None:
 def _loose(name: str) -> str:
     # the Estée Lauder group's labels (Clinique, Estée Lauder, MAC) separate the names of
     # one material with backslashes: "Water\\Aqua\\Eau" is the slash list "Water/Aqua/Eau"
-    out = unicodedata.normalize("NFKC", name).translate(_DASHES).replace("\\", "/")
+    out = _MARKS.sub("", name)  # before NFKC, which makes a superscript mark a digit
+    out = unicodedata.normalize("NFKC", out).translate(_DASHES).replace("\\", "/")
     out = _MARKS.sub("", out)
+    may = _MAY_CONTAIN.match(out)
+    if may:  # "[+/- CI 77891": the colour list's mark and the bracket that opens the list
+        out = out[may.end():]
+    if out.rstrip().endswith("]") and "[" not in out:  # "CI 77499]": the list's last name
+        out = out.rstrip()[:-1]
+    out = _SQUARE.sub(r"(\1)", out)
     return inci_spelling(out)
 
 
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
                          "\u2014": "-", "\u2212": "-", "\u2019": "'", "\u2018": "'"})
-_MARKS = re.compile(r"\s*[*\u2020\u2021\u00b0\u00b9\u00b2\u00b3]+\s*$")
+_MARKS = re.compile(r"\s*[*\u2020\u2021\u00b0\u00b9\u00b2\u00b3]+\s*[.,;]?\s*$")
+# "+/-", "±" or "(+/-)" at the start, with "may contain" words, in the bracket that opens
+# the list or not: the shade list of colour cosmetics, never part of a name
+_MAY_WORDS = r"(?:may contain|peut contenir|kann enthalten|puede contener|pu[oò] contenere)\s*:?\s*"
+_MAY_CONTAIN = re.compile(
+    r"^\s*(\[)?\s*(?:(?:\(\s*\+\s*/\s*-\s*\)|\+\s*/\s*-|\u00b1)\s*(?:" + _MAY_WORDS + r")?|"
+    + _MAY_WORDS + r")", re.IGNORECASE)
+# square brackets used as parentheses ("Aqua [Water]"); "[nano]" is the nano mark
+_SQUARE = re.compile(r"\[(?!\s*nano\s*\])([^\[\]]*)\]", re.IGNORECASE)
 # INCI (and the inventory) spell "sulf-" in every word (sulfate, sulfide, sulfonate,
 # sulfonyl, sulfamoyl, sulfanilamide, disulfide, sulfur): the annexes and labels' "sulph-"
 _BRITISH_TO = {"sulph": "sulf", "aluminium": "aluminum", "caesium": "cesium"}

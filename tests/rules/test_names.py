@@ -145,6 +145,20 @@ def test_a_nanomaterial_is_labelled_name_then_nano_once():
     ("123-31-9", "hydroquinone"),  # a CAS number finds the catalog's material, not a copy
     ("1,4-Dihydroxybenzene", "hydroquinone"),  # Annex II entry 1339's own name
     ("Avene Thermal Spring Water (Avene Aqua)", "aqua"),  # Pierre Fabre's spring water
+    ("Linalool**\u00b9", "linalool"),  # a superscript footnote mark (NFKC made it a digit)
+    ("Eugenol*.", "eugenol"),  # the list's full stop after the mark
+    ("+/- CI 77491", "ci-77491"),  # the "may contain" list of colour cosmetics
+    ("[+/- CI 77891", "ci-77891"),
+    ("[+/- May contain: CI 77891", "ci-77891"),
+    ("CI 77499]", "ci-77499"),  # the list's last name and its closing bracket
+    ("\u00b1 CI 77492", "ci-77492"),
+    ("(+/-) Mica", "mica"),
+    ("Peut contenir: CI 77891", "ci-77891"),
+    ("Aqua [Water]", "aqua"),  # square brackets as parentheses
+    ("Zinc Oxide [Nano]", "zinc-oxide-nano"),  # ... but "[nano]" stays the nano mark
+    ("CI 77891 / Titanium Dioxide", "ci-77891"),  # Annex IV 143's glossary pair
+    ("Titanium Dioxide/CI 77891", "ci-77891"),
+    ("CI 26100 / Solvent Red 23", "cosing-32744"),  # Annex IV 51's pair: the CI entry
 ])
 def test_labels_as_printed_resolve(written, iid):
     assert RS.lookup(written) == iid
@@ -159,6 +173,11 @@ def test_labels_as_printed_resolve(written, iid):
 def test_an_inn_name_is_found_without_its_bracketed_sources(written, inci):
     assert RS.lookup(written) is not None
     assert RS.resolve(written).inci.casefold() == inci.casefold()
+
+
+@pytest.mark.parametrize("written", ["Unicorn [Tears]", "+/- Unicorn Tears"])
+def test_a_loosened_label_name_that_names_nothing_stays_unknown(written):
+    assert RS.lookup(written) is None
 
 
 @pytest.mark.parametrize("written", [
