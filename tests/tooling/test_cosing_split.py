@@ -181,3 +181,25 @@ def test_shipped_rules_know_the_split_names():
     assert rs.inventory.get("acetic acid") and not any(r.startswith("eu-annex-ii") for r in rules_of("Acetic Acid"))
     assert "eu-annex-ii-1720" in rules_of("Pentetic Acid")
     assert find_name(rs.names, "Diphenylether") is None
+
+
+def test_a_list_of_kinds_is_no_name():
+    # Annex III 154: "Myroxylon balsamum var. pereirae; extracts and distillates; …"
+    assert not plausible("extracts and distillates")
+    assert pieces("Myroxylon balsamum var. pereirae; extracts and distillates; Balsam Peru oil",
+                  ["8007-00-9"], annex="III") == []
+
+
+def test_annex_iii_synonyms_alias_what_the_rules_name(names):
+    from configurator.tooling.cosing import _encode
+
+    annexes = read_all(COSING)
+    allyl = next(e for e in annexes["III"] if e.ref == "135")
+    rules = _encode("III", (allyl,), annexes, frozenset(), names)[0]
+    assert {"name": "2-Propenyl Butanoate", "cas": ["2051-78-7"]} in rules[0]["_aliases"]
+    # a limit's substances are untouched: the synonyms never add a substance to a limit
+    assert all("2-Propenyl Butanoate" not in str(r.get("substances", "")) for r in rules)
+    rs = load_rules(RULES)
+    iid = find_name(rs.names, "2-Propenyl Butanoate")
+    assert iid is not None and iid == find_name(rs.names, "Allyl Butyrate")
+    assert "eu-annex-iii-135-raw-material" in {r.id for r in rs.by_ingredient[iid]}

@@ -21,6 +21,8 @@ import yaml
 from . import annex_ii, colourants, restricted, write
 from .names import Names
 from .read import ANNEXES, Entry, ExportError, annex_version, export_path, read_all
+from .split import capital as split_capital
+from ...rules.loader import substance_aliases
 
 GENERATED_DIR = Path("eu") / "generated"
 TITLES = {
@@ -136,7 +138,37 @@ def _encode(annex: str, rows: tuple[Entry, ...], annexes: dict, inventory: froze
         enc = colourants.encode(rows[0], inventory)
         return list(enc.rules), enc.reason, enc.conditions
     enc = restricted.encode(rows[0], annexes, names)  # Annexes III, V and VI
-    return list(enc.rules), enc.reason or ("" if enc.rules else "no rule read"), True
+    rules = list(enc.rules)
+    if rules:
+        rules[0] = _with_split_names(rules, rows[0], names)
+    return rules, enc.reason or ("" if enc.rules else "no rule read"), True
+
+
+def _with_split_names(rules: list[dict], entry: Entry, names: Names) -> dict:
+    """The entry's first rule with the further names its chemical-name cell writes
+    (split.py: "Allyl butyrate; 2-Propenyl Butanoate") as annex names (`_aliases`, listed
+    in annex-names.yaml): names of what the rules already name, found by the CAS number they
+    pair with. An Annex III-VI rule names its substances by INCI name (with factors); the
+    chemical name's synonyms only alias them, they never add a substance to a limit."""
+    from .split import split
+
+    have = {a.casefold() for a in substance_aliases(entry.chemical_name)}
+    for r in rules:
+        for sub in (*r.get("substances", ()), *r.get("_aliases", ())):
+            have |= {a.casefold() for a in substance_aliases(sub["name"])} if sub.get("name") else set()
+            have |= {n.casefold() for n in sub.get("inci", ())}
+        have |= {(n if isinstance(n, str) else str(n.get("ingredient", ""))).casefold()
+                 for n in r.get("ingredients", ())}
+    have |= {n.casefold() for n in (*entry.inci, *entry.identified)}
+    extra = []
+    for piece in split(entry, None, names):
+        if piece.name.casefold() in have or not piece.cas:
+            continue  # known already; or no number to find its substance by
+        have.add(piece.name.casefold())
+        extra.append({"name": split_capital(piece.name), "cas": list(piece.cas)})
+    if not extra:
+        return rules[0]
+    return {**rules[0], "_aliases": [*rules[0].get("_aliases", ()), *extra]}
 
 
 def _gone(annex: str, rows: tuple[Entry, ...], annexes: dict) -> tuple[str, str] | None:
@@ -233,7 +265,9 @@ def plan(cosing_dir: str | Path, rules_dir: str | Path) -> Plan:
              "# makes them aliases of what the hand-written rule names, so a label or supplier",
              "# name (1,4-Dihydroxybenzene, 123-31-9) finds the override's substance. An",
              "# `expression` rule cannot carry `substances:`: the raw-material conditions'",
-             "# substances are listed here for the same reason."]
+             "# substances are listed here for the same reason. The further names an Annex III-VI",
+             "# chemical-name cell writes (\"Allyl butyrate; 2-Propenyl Butanoate\", split.py) are",
+             "# listed under the entry's first rule: aliases of what it names, by their CAS numbers."]
     body = [*head, "", "substances:" if named else "substances: []"]
     for block in named:
         body += ["", *block]

@@ -164,7 +164,26 @@ def plausible(name: str) -> bool:
         return False
     if name.endswith(("-", ",")) or name.startswith((",", "-")):
         return False
+    if any(" and " in part for part in _top_level(name)):
+        return False  # a list ("extracts and distillates"), not one name
     return True
+
+
+def _top_level(text: str) -> list[str]:
+    """The text outside brackets, in runs."""
+    out, depth, cur = [], 0, []
+    for ch in text:
+        if ch in "([{":
+            if depth == 0:
+                out.append("".join(cur))
+                cur = []
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            cur.append(ch)
+    out.append("".join(cur))
+    return out
 
 
 _TRAILING = re.compile(r"^(.*\S) \(([^()]+)\)$")
