@@ -63,6 +63,9 @@ _ACRONYMS = frozenset({
     "CI", "PVP", "VP", "VA", "DMDM", "PCA", "AMP", "SD", "UV", "HCL", "DNA", "RNA", "EGF", "FGF",
     "II", "III", "IV", "HDI", "IPDI", "TDI", "MDI", "PVM", "MA", "PG", "DMAPA", "PABA", "MCT",
     "PEI", "PTFE", "PET", "PMMA", "PVA", "ATP", "CAS", "HEC", "HPMC", "CMC", "SCI", "SLS",
+    # HEMA and Di-HEMA Trimethylhexyl Dicarbamate (Annex III 313, 314: the gel polishes'
+    # labels printed "Hema"), the HC dyes (HC Blue No. 2, 64 names), Fast Green FCF
+    "HEMA", "HC", "FCF",
 })
 _WORDS = re.compile(r"[A-Za-z]+")
 _SPACES = re.compile(r"\s+")
@@ -267,10 +270,10 @@ def _other_names(name: str) -> tuple[str, ...]:
 
 _EAGER: dict[bytes, dict[str, Ingredient]] = {}
 # the disk cache's kinds for what _parse and Inventory.ingredient derive from the file: a
-# change to how names are read (the INN fields' bracketed sources, 2) is a new kind, so an
-# index cached before it is never read again
+# change to how names are read (the INN fields' bracketed sources, 2; acronyms kept in the
+# label case, 3) is a new kind, so an index or entries cached before it are never read again
 _INDEX_KIND = "inventory-index-2"
-_EAGER_KIND = "eager-2"
+_EAGER_KIND = "eager-3"
 
 
 def eager_ingredients(inv: Inventory) -> dict[str, Ingredient]:
