@@ -128,6 +128,7 @@ def test_clean_plausible_capital():
     assert not plausible(clean("Bromoxynil (ISO) 3,5-Dibromo-4-hydroxybenzonitrile"))  # two names in one
     assert not plausible("Dinitrotoluene, technical grade") and not plausible("and its acetate")
     assert plausible("Nitric acid, nickel salt") and plausible("DDT")
+    assert plausible("a-(diethoxy-phosphinothioylimino) phenylacetonitrile")  # "a-" is a locant, not "a "
 
 
 def test_a_piece_the_loader_would_cut_at_its_own_parentheses_is_left_out():

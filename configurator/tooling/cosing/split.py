@@ -76,7 +76,7 @@ _NOT_A_NAME = re.compile(
     r"\bother than\b|\bwhen\b|\bif\b|\bunless\b|\bfor\b|\bused\b|\bparticle|\bdiameter|\bCAS\b|"
     r"\bEINECS\b|\bEC\b|\bnano\b|[%<>≥≤=]|\bspecified\b|\belsewhere\b|\bAnnex\b|\bentry\b",
     re.I)
-_CONNECTOR = re.compile(r"^(?:and|or|of|in|as|to|the|a|an)\b", re.I)
+_CONNECTOR = re.compile(r"^(?:and|or|of|in|as|to|the|a|an)\s", re.I)  # not "a-(diethoxy…)"
 _SKIP_CELL = re.compile(r"^\s*(?:a\s+)?(?:reaction mass|mixture|reaction products?)\b|\(nano\)|"
                         r"\bincluding\s*:", re.I)
 _CI = re.compile(r"\bColou?ring agent\s+C\.?\s?I\.?\s*(\d{5}(?::\d)?)", re.I)
@@ -279,7 +279,8 @@ def _numbered(text, markers, all_cas, entry, names) -> list[Piece]:
 
 def _semicolon(text, all_cas, entry, names) -> list[Piece]:
     raw = [p for p in _depth_split(text) if p.strip(" ;,/")]
-    synonyms = [clean(p) for p in raw]
+    # a bracketed piece of several names ("…; (Acid Green 1; CI 10020)") gives each of them
+    synonyms = [q for p in raw for q in (clean(x) for x in _depth_split(clean(p))) if q]
     if len(synonyms) < 2 or not all(plausible(s) for s in synonyms):
         return []  # a piece that is no name by itself: the semicolon is no separator
     if len(all_cas) == len(synonyms) and len(all_cas) > 1:
