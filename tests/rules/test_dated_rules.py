@@ -24,7 +24,9 @@ def _breaking(r) -> dict | None:
     pick = (r.triggers & r.member_set) or r.triggers  # an expression names its triggers only
     if not pick:
         return None
-    iid = min(pick)
+    # the rule's own substance first (the highest factor): an Annex III limit also counts the
+    # essential oils that carry the substance, at a fraction (methyl salicylate, entry 324)
+    iid = min(pick, key=lambda i: (-r.members.get(i, 1.0), i))
     shipped = [(p.id, p.application, p.area, p.form, p.age)
                for p in sorted(RS.product_types.values(), key=lambda p: p.id)]
     inline = [(None, "rinse-off", "oral", f, "") for f in ("toothpaste", "mouthwash")] + [
@@ -34,7 +36,12 @@ def _breaking(r) -> dict | None:
         (None, "rinse-off", "hair", "semi-permanent hair dye", ""),
         (None, "leave-on", "body", "self-tanning lotion", ""),
         (None, "rinse-off", "body", "body scrub", ""),  # not a soap: triclosan (Annex V 25)
-        (None, "leave-on", "underarm", "deodorant spray", "")]
+        (None, "leave-on", "underarm", "deodorant spray", ""),
+        # the product types of Annex III entry 324 (methyl salicylate, from 17 Dec 2022)
+        (None, "leave-on", "face", "foundation", ""), (None, "leave-on", "hair", "hair spray", ""),
+        (None, "leave-on", "body", "body lotion spray", ""),
+        (None, "leave-on", "body", "eau de toilette", ""),
+        (None, "leave-on", "oral", "mouth spray", "")]
     for pid, app, area, form, age in shipped + inline:
         if not r.applies(app, area, form, age):
             continue
