@@ -18,11 +18,11 @@ from pathlib import Path
 
 import yaml
 
+from ...rules.loader import substance_aliases
 from . import annex_ii, colourants, restricted, write
 from .names import Names
 from .read import ANNEXES, Entry, ExportError, annex_version, export_path, read_all
 from .split import capital as split_capital
-from ...rules.loader import substance_aliases
 
 GENERATED_DIR = Path("eu") / "generated"
 TITLES = {

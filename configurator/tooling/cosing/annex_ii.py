@@ -26,12 +26,12 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 
+from ...rules.loader import substance_aliases
 from . import split as _split
 from .conditions import flat, phrase_condition
 from .names import NO_NAMES, Names
 from .read import Entry
 from .restricted import fmt, label, raw_material, source, substance_dict  # noqa: F401  (fmt re-exported for colourants)
-from ...rules.loader import substance_aliases
 
 _HAIR_DYE = re.compile(r",?\s*when used as (?:a )?substances? in hair (and eyelash )?dye products?"
                        r"(,? including eyebrow dye products,? and eyelash dye products)?\.?", re.I)
