@@ -254,8 +254,113 @@ def _batch(doc: dict, p: _P) -> Batch | None:
     return Batch(size, units, fill)
 
 
+def _plain_row(row: Any) -> Addition | None:
+    """The common row as saved, ``{inci, percent}`` (a float) or ``{inci, qs: true}``, read
+    as :func:`_row` reads it; None for any other row (then :func:`_row` decides)."""
+    if type(row) is not dict or len(row) != 2:
+        return None
+    inci = row.get("inci")
+    if type(inci) is not str:
+        return None
+    pct = row.get("percent")
+    if type(pct) is float:
+        if not 0.0 <= pct <= 100.0:
+            return None
+    elif row.get("qs") is not True:
+        return None
+    name = inci.strip()
+    if not name or len(name) > MAX_INCI or _NOT_TEXT.search(name) is not None:
+        return None
+    return Addition(name, pct) if pct is not None else Addition(name, None, True)
+
+
+_SAVED_KEYS = frozenset(("name", "product_type", "base", "age", "target_ph", "constraints",
+                         "ingredients", "notes"))
+
+
+def _plain_text(v: Any, limit: int = MAX_TEXT) -> str | None:
+    """A text field as :meth:`_P.text` reads a str (stripped, within ``limit``, no control
+    character); None for anything else, which only the full parse may judge."""
+    if type(v) is not str:
+        return None
+    s = v.strip()
+    return s if len(s) <= limit and _NOT_TEXT.search(s) is None else None
+
+
+def _as_saved(doc: Any) -> Formula | None:
+    """The formula of a plain document as :meth:`Formula.to_document` writes one (a product
+    type id, text fields, float percentages or q.s., no batch): what the full parse gives
+    it, without the full parse's bookkeeping. None for any other document, or anything in
+    it the full parse would complain of: then the full parse runs and says why. A saved
+    revision is such a document (`rules impact` parses tens of thousands; issue 19);
+    tests/engine/test_formula_saved.py holds the two parses equal."""
+    if type(doc) is not dict or not _SAVED_KEYS.issuperset(doc):
+        return None
+    pt = doc.get("product_type")
+    if type(pt) is not str or len(pt) > MAX_TEXT or _NOT_TEXT.search(pt) is not None:
+        return None  # (an id is checked before it is stripped, unlike the text fields)
+    pt = pt.strip()
+    if not pt:
+        return None
+    product = ProductSpec(id=pt)
+    age = doc.get("age")
+    if age is not None:
+        age = _plain_text(age)
+        if age is None or age and age not in AGES:
+            return None
+        if age:
+            product = ProductSpec(id=pt, age=age)
+    ph = doc.get("target_ph")
+    if ph is not None:
+        if type(ph) is not float and type(ph) is not int or not 0 <= ph <= 14 \
+                or not math.isfinite(ph):
+            return None
+        ph = float(ph)
+    base = doc.get("base")
+    if base is not None:
+        base = _plain_text(base)
+        if base is None:
+            return None
+    cons = doc.get("constraints")
+    if cons is None:
+        cons = ()
+    else:
+        if type(cons) is str:
+            cons = [cons]
+        if type(cons) is not list or not all(type(c) is str and len(c) <= 64
+                                             and _NOT_TEXT.search(c) is None for c in cons):
+            return None
+        cons = tuple(dict.fromkeys(c.strip() for c in cons))
+    rows = doc.get("ingredients")
+    if type(rows) is not list or len(rows) > MAX_INGREDIENTS:
+        return None
+    adds = []
+    for row in rows:
+        a = _plain_row(row)
+        if a is None:
+            return None
+        adds.append(a)
+    title = notes = ""
+    if "name" in doc and doc["name"] is not None:
+        title = _plain_text(doc["name"])
+        if title is None:
+            return None
+    if "notes" in doc and doc["notes"] is not None:
+        notes = _plain_text(doc["notes"], 5000)
+        if notes is None:
+            return None
+    return Formula(product_type=product, ingredients=tuple(adds), name=title,
+                   base=base or None, target_ph=ph, constraints=cons, notes=notes)
+
+
 def parse_formula(doc: Any, name: str = "<input>") -> Formula:
     """Turn a contract §1 document (already loaded from YAML/JSON) into a :class:`Formula`."""
+    got = _as_saved(doc)
+    return got if got is not None else _parse(doc, name)
+
+
+def _parse(doc: Any, name: str) -> Formula:
+    """:func:`parse_formula`, every field checked and every problem named."""
     p = _P(name)
     if not isinstance(doc, dict):
         raise FormulaError([Problem(name, getattr(doc, "line", None) or 1,
@@ -297,16 +402,8 @@ def parse_formula(doc: Any, name: str = "<input>") -> Formula:
     if len(rows) > MAX_INGREDIENTS:
         p.bad(doc, "ingredients", "ingredients", f"more than {MAX_INGREDIENTS} ingredient rows")
         rows = []
-    search = _NOT_TEXT.search
     for i, row in enumerate(rows):
-        if type(row) is dict and len(row) == 2:  # the common row, as saved: {inci, percent}
-            inci, pct = row.get("inci"), row.get("percent")
-            if type(inci) is str and type(pct) is float and 0.0 <= pct <= 100.0:
-                name = inci.strip()
-                if name and len(name) <= MAX_INCI and search(name) is None:
-                    adds.append(Addition(name, pct))  # what _row concludes for such a row
-                    continue
-        a = _row(i, row, p, doc)
+        a = _plain_row(row) or _row(i, row, p, doc)
         if a:
             adds.append(a)
     batch = _batch(doc, p)

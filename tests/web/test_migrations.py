@@ -96,6 +96,12 @@ def _head() -> str:
         .get_current_head()
 
 
+def test_file_head_is_alembics_head():
+    """upgrade() leaves a schema at file_head() alone without asking Alembic: the two must
+    agree, or a new migration would be skipped."""
+    assert dbmod.file_head() == _head()
+
+
 def test_upgrade_old_database_with_data(tmp_path):
     url = database_url(tmp_path)
     _fill_at_0001(url)
