@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from configurator.engine import check, parse_formula
 from configurator.engine.repair import Pins, repair
 from configurator.engine.repair.options import profiled
-from configurator.engine.repair.search import ENGINE
+from configurator.engine.repair.search import ENGINE, NO_CHANGE
 from configurator.rules import load_rules
 from tests.conftest import ROOT
 
@@ -29,6 +29,9 @@ PROFILED = sorted(k for k, i in RS.ingredients.items() if profiled(i) and k != "
 TYPES = sorted(RS.product_types)
 CONSTRAINTS = sorted(RS.constraints)
 EXPRESSIONS = {r.id for r in RS.rules if r.kind == "expression"}
+# rules an addition may be needed for: a sum of members over a floor, a presence
+NEEDS_ADDITION = EXPRESSIONS | {r.id for r in RS.rules
+                                if r.kind in ("requires", "min-concentration", "group-total")}
 KEPT_WARNINGS = ("ph-window", "use-range", "base-unsuitable")  # codes the program keeps
 
 
@@ -90,9 +93,17 @@ def _ph(doc_or_formula, rs=RS):
 @settings(SETTINGS, max_examples=200)
 @given(formulas())
 def test_the_answer_validates_and_keeps_the_pins(case):
+    """(The repair's answer for a body sunscreen of 1 % retinoate, water and no UV filter,
+    pinned, on a budget, is test_no_change_keeps_every_rule's.)"""
     doc, pins = case
     formula = parse_formula(doc)
     got = repair(formula, RS, Pins.parse(pins), seconds=SECONDS)
+    if got.status == "unresolved" and got.why == NO_CHANGE:
+        # proved with every wish given up: a rule needs an ingredient the rows lack (a
+        # body sunscreen of retinoate and water and no UV filter)
+        assert got.report.errors and any(f.rule in NEEDS_ADDITION
+                                         for f in got.report.errors), got
+        return
     if got.status == "unresolved":  # only for errors of rules the program cannot express
         assert got.why == ENGINE, got
         assert got.report.errors and all(f.rule in EXPRESSIONS for f in got.report.errors), got
@@ -156,3 +167,19 @@ def test_a_conflict_of_a_pinned_ph_and_two_windows():
     keys = {w.key for w in got.conflict.wishes}
     assert keys in ({"row:1", "ph"}, {"row:0", "row:1"})
     assert replace(got.conflict, ways_out=(), also=()).text.count("+") == 1
+
+
+def test_no_change_keeps_every_rule():
+    """A body sunscreen with no UV filter: no change of its rows keeps the lab's UV-filter
+    rule, whatever wish is given up; the repair says what is missing, not that no formula
+    of the product type exists (found by the property above once the catalog grew)."""
+    doc = {"product_type": "sunscreen-body", "constraints": ["budget-15"], "ingredients": [
+        {"inci": "Hydroxypinacolone Retinoate", "percent": 1.0}, {"inci": "Aqua", "qs": True}]}
+    got = repair(parse_formula(doc), RS, Pins.parse(["Hydroxypinacolone Retinoate", "ph"]),
+                 seconds=SECONDS)
+    assert (got.status, got.why) == ("unresolved", NO_CHANGE)
+    assert "lab-expr-sunscreen-without-uv-filter" in {f.rule for f in got.report.errors}
+    with_filter = {**doc, "ingredients": [{"inci": "Ethylhexyl Triazone", "percent": 3.0},
+                                          *doc["ingredients"]]}
+    assert repair(parse_formula(with_filter), RS, Pins.parse([]), seconds=SECONDS).status \
+        != "unresolved"

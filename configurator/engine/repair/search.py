@@ -85,20 +85,27 @@ def _repair(task: Task, before: Report) -> Repair:
             return Repair("unresolved", None, (), task.refused, why=ENGINE)
         if _infeasible(task, before, frozenset(), False):
             return Repair("unresolved", None, (), before,
-                          why="no formula of this product type keeps every rule")
+                          why=NO_CHANGE)
         conflict = _conflict(task, before, everything, strict=False)
         if conflict.wishes:
             return Repair("conflict", None, (), None, conflict)
         if task.refused is not None:  # refusals met while looking for the conflict
             return Repair("unresolved", None, (), task.refused, why=ENGINE)
         return Repair("unresolved", None, (), before, conflict,
-                      why="no formula of this product type keeps every rule")
+                      why=NO_CHANGE)
     # the engine kept finding errors that no change of rows, pH or base removes (a rule
     # only an addition could keep, e.g. a sunscreen without a UV filter): say which
     return Repair("unresolved", None, (), lenient.report, why=ENGINE)
 
 
 ENGINE = "the engine finds errors no change of the rows, the pH or the base removes"
+# the program proved it: with every wish given up (pins, constraints), no change of the
+# rows, the pH or the base keeps every rule. The repair only changes what the formula
+# lists, so what is missing is an ingredient (a sunscreen with no UV filter) or another
+# product type. (It said "no formula of this product type keeps every rule", which was
+# not true: a sunscreen with a UV filter keeps them.)
+NO_CHANGE = ("no change of the rows, the pH or the base keeps every rule: an ingredient "
+             "the formula does not list is needed, or another product type")
 
 
 @dataclass(frozen=True)
