@@ -159,6 +159,7 @@ def test_a_nanomaterial_is_labelled_name_then_nano_once():
     ("CI 77891 / Titanium Dioxide", "ci-77891"),  # Annex IV 143's glossary pair
     ("Titanium Dioxide/CI 77891", "ci-77891"),
     ("CI 26100 / Solvent Red 23", "cosing-32744"),  # Annex IV 51's pair: the CI entry
+    ("Padimate O", "cosing-33875"),  # Annex VI 21's own USAN name (Ethylhexyl Dimethyl PABA)
 ])
 def test_labels_as_printed_resolve(written, iid):
     assert RS.lookup(written) == iid
