@@ -206,6 +206,13 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         d.update(f"{a}-{b}" for a, b in zip(seq, seq[1:], strict=False))  # "self-tanning lotion"
     for w in words:
         d.update(_FORM_WORDS.get(w, ()))
+        # a word the label writes in one piece or in the plural: "hairspray", "deospray",
+        # "bodymist", "sprays", "aerosols" (the methyl salicylate hair-spray 0.009 % of Annex
+        # III entry 324, the inhalation bans of entries 98, 321 and Annex VI, missed before)
+        if w.endswith(("spray", "sprays")) or (w.endswith(("mist", "mists")) and "chemist" not in w):
+            d.add("spray")
+        elif w.endswith(("aerosol", "aerosols")) and not w.startswith("non-"):
+            d.update(("spray", "aerosol"))
     d.update(_SPELLED[k] for k in d & _SPELLED.keys())
     if "roll" in words and ({"on"} & words or "roll-on" in raw):
         d.add("roll-on")
@@ -219,8 +226,17 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
     if area == "underarm":
         d.add("deodorant")
     if area == "oral" and "toothpaste" not in d and "mouthwash" not in d:
-        p.update(("toothpaste", "mouthwash"))  # an oral product of no named form: either
-    if area == "face" and application == "leave-on" and not words & _FACE_CREAM_NOT:
+        # a mouth rinse is a mouthwash; a tooth gel or tooth powder a toothpaste (dentifrice)
+        if words & {"rinse", "mouthrinse", "wash"}:
+            d.add("mouthwash")
+        elif words & {"toothgel", "toothpowder"} or ("tooth" in words and words & {"gel", "powder"}):
+            d.add("toothpaste")
+        else:
+            p.update(("toothpaste", "mouthwash"))  # an oral product of no named form: either
+    if area in ("hair", "scalp") and "dry" in words and "shampoo" in words and "spray" not in d:
+        p.update(("spray", "aerosol"))  # a dry shampoo is mostly an aerosol: asked
+    if area == "face" and application == "leave-on" and not words & _FACE_CREAM_NOT \
+            and "spray" not in d:
         d.add("face-cream")
     if area == "hand" and application == "leave-on" and (words & _BODY_LOTION or not words):
         d.add("hand-cream")

@@ -104,3 +104,31 @@ def test_french_and_german_labels_name_babies_and_children(form, age_cat):
 
 def test_a_french_baby_milk_is_a_body_lotion():
     assert "body-lotion" in resolve("leave-on", "body", "lait hydratant bébé").definite
+
+
+@pytest.mark.parametrize("area, form", [
+    ("hair", "hairspray"), ("underarm", "deospray"), ("body", "bodymist"), ("face", "facemist"),
+    ("body", "sprays"), ("hair", "aerosols"),
+])
+def test_a_spray_written_in_one_word_or_the_plural_is_a_spray(area, form):
+    """Labels write "hairspray", "bodymist": Annex III entry 324 (d) (methyl salicylate in hair
+    sprays, 0.009 %) and the inhalation bans (Annex III 98, 321, Annex VI 27a …) missed them."""
+    r = resolve("leave-on", area, form)
+    assert "spray" in r.definite and "face-cream" not in r.definite and "body-lotion" not in r.definite
+
+
+def test_a_non_aerosol_spray_is_still_no_aerosol():
+    assert "aerosol" not in resolve("leave-on", "body", "non-aerosol pump spray").definite
+
+
+@pytest.mark.parametrize("form, cat", [
+    ("mouth rinse", "mouthwash"), ("mouthrinse", "mouthwash"), ("mouth wash", "mouthwash"),
+    ("tooth gel", "toothpaste"), ("toothpowder", "toothpaste"),
+])
+def test_oral_forms_labels_write(form, cat):
+    r = resolve("rinse-off", "oral", form)
+    assert cat in r.definite and not r.possible & {"toothpaste", "mouthwash"}
+
+
+def test_a_dry_shampoo_may_be_an_aerosol():
+    assert {"spray", "aerosol"} <= resolve("leave-on", "hair", "dry shampoo").possible
