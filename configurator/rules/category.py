@@ -235,6 +235,8 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
             p.update(("toothpaste", "mouthwash"))  # an oral product of no named form: either
     if area in ("hair", "scalp") and "dry" in words and "shampoo" in words and "spray" not in d:
         p.update(("spray", "aerosol"))  # a dry shampoo is mostly an aerosol: asked
+    if area == "face" and "powder" in words:
+        d.add("face-powder")  # "pressed/compact/setting powder" on the face (Annex V entry 25)
     if area == "face" and application == "leave-on" and not words & _FACE_CREAM_NOT \
             and "spray" not in d:
         d.add("face-cream")

@@ -132,3 +132,10 @@ def test_oral_forms_labels_write(form, cat):
 
 def test_a_dry_shampoo_may_be_an_aerosol():
     assert {"spray", "aerosol"} <= resolve("leave-on", "hair", "dry shampoo").possible
+
+
+@pytest.mark.parametrize("form", ["pressed powder", "compact powder", "setting powder", "face powder"])
+def test_a_powder_on_the_face_is_a_face_powder(form):
+    """Annex V entry 25 allows triclosan in "face powders": a pressed powder is one (it was
+    prohibited there unless the form said "face powder")."""
+    assert "face-powder" in resolve("leave-on", "face", form).definite
