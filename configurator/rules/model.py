@@ -483,8 +483,10 @@ def find_name(names: Any, name: str) -> str | None:
     degree sign, a superscript digit: ``Linalool**¹``, and the list's full stop after it:
     ``Eugenol*.``), the "may contain" mark of colour lists (``+/- CI 77491``,
     ``[+/- CI 77891]``, ``± CI 77499``), square brackets used as parentheses
-    (``Aqua [Water]``; ``[nano]`` stays the nano mark) and British spellings (sulphate,
-    aluminium) made INCI's."""
+    (``Aqua [Water]``; ``[nano]`` stays the nano mark), the head and separators of a
+    pasted list (``Ingredients: Aqua``, ``Limonene,``, ``Tocopherol.``; a name that ends
+    with a full stop, ``Alcohol Denat.``, is found as written first) and British
+    spellings (sulphate, aluminium) made INCI's."""
     iid = _find_name(names, name)
     if iid is not None:
         return iid
@@ -497,7 +499,8 @@ def _loose(name: str) -> str:
     # one material with backslashes: "Water\\Aqua\\Eau" is the slash list "Water/Aqua/Eau"
     out = _MARKS.sub("", name)  # before NFKC, which makes a superscript mark a digit
     out = unicodedata.normalize("NFKC", out).translate(_DASHES).replace("\\", "/")
-    out = _MARKS.sub("", out)
+    out = _MARKS.sub("", _LIST_HEAD.sub("", out))
+    out = _LIST_PUNCT.sub("", out)
     may = _MAY_CONTAIN.match(out)
     if may:  # "[+/- CI 77891": the colour list's mark and the bracket that opens the list
         out = out[may.end():]
@@ -516,6 +519,12 @@ _MAY_WORDS = r"(?:may contain|peut contenir|kann enthalten|puede contener|pu[oò
 _MAY_CONTAIN = re.compile(
     r"^\s*(\[)?\s*(?:(?:\(\s*\+\s*/\s*-\s*\)|\+\s*/\s*-|\u00b1)\s*(?:" + _MAY_WORDS + r")?|"
     + _MAY_WORDS + r")", re.IGNORECASE)
+# the head of a pasted list ("Ingredients: Aqua", "INCI: Aqua", "Ingrédients : Aqua",
+# "Inhaltsstoffe: Aqua") and the list's separator left on a name ("Limonene,", "Tocopherol.")
+_LIST_HEAD = re.compile(
+    r"^\s*(?:ingredients?|ingr[eé]dients?|inci|inhaltsstoffe|ingredientes|ingredienti|"
+    r"composition|zutaten)\s*(?:\([^()]*\))?\s*:\s*", re.IGNORECASE)
+_LIST_PUNCT = re.compile(r"\s*[,;.]\s*$")
 # square brackets used as parentheses ("Aqua [Water]"); "[nano]" is the nano mark
 _SQUARE = re.compile(r"\[(?!\s*nano\s*\])([^\[\]]*)\]", re.IGNORECASE)
 # INCI (and the inventory) spell "sulf-" in every word (sulfate, sulfide, sulfonate,

@@ -160,6 +160,12 @@ def test_a_nanomaterial_is_labelled_name_then_nano_once():
     ("Titanium Dioxide/CI 77891", "ci-77891"),
     ("CI 26100 / Solvent Red 23", "cosing-32744"),  # Annex IV 51's pair: the CI entry
     ("Padimate O", "cosing-33875"),  # Annex VI 21's own USAN name (Ethylhexyl Dimethyl PABA)
+    ("Ingredients: Aqua", "aqua"),  # the head of a pasted list
+    ("Ingr\u00e9dients : Aqua/Water/Eau", "aqua"),
+    ("Inhaltsstoffe: Aqua", "aqua"),
+    ("Limonene,", "limonene"),  # the list's separator left on the name
+    ("Tocopherol.", "tocopherol"),
+    ("Alcohol Denat.", "alcohol-denat"),  # its own full stop: found as written
 ])
 def test_labels_as_printed_resolve(written, iid):
     assert RS.lookup(written) == iid
@@ -176,7 +182,7 @@ def test_an_inn_name_is_found_without_its_bracketed_sources(written, inci):
     assert RS.resolve(written).inci.casefold() == inci.casefold()
 
 
-@pytest.mark.parametrize("written", ["Unicorn [Tears]", "+/- Unicorn Tears"])
+@pytest.mark.parametrize("written", ["Unicorn [Tears]", "+/- Unicorn Tears", "Ingredients: Unicorn,"])
 def test_a_loosened_label_name_that_names_nothing_stays_unknown(written):
     assert RS.lookup(written) is None
 
