@@ -110,6 +110,13 @@ _NOT_BODY_LOTION = frozenset({"spray", "mist", "aerosol", "deodorant", "antipers
                               "cologne", "stick", "self", "tanner", "tanning", "bronzer",
                               "glitter", "paint"})
 _FACE_CREAM_NOT = frozenset({"mask", "peel", "powder", "foundation", "spray", "mist"})
+# form words that make a product an eye or a lip product whatever area it was given ("a
+# mascara" filed under area face is an eye product: Annex IV's "not to be used in eye
+# products", "products applied on mucous membranes", and no face cream)
+_EYE_WORDS = frozenset({"eye", "eyes", "mascara", "eyeliner", "kohl", "khol", "kajal", "eyebrow",
+                        "eyebrows", "brow", "brows", "lash", "lashes", "eyelash", "eyelashes",
+                        "eyeshadow", "eyeshadows"})
+_LIP_WORDS = frozenset({"lip", "lips", "lipstick", "lipsticks", "lipgloss", "lipliner", "lipbalm"})
 # the other ways labels write the make-up forms the annexes name (Annex III entries 98 and
 # 324: eye shadow, eyeliner, lipstick): one word, two words, the kohl pencils
 _SPELLED = {"eyeshadow": "eye-shadow", "eyeshadows": "eye-shadow", "eye-shadows": "eye-shadow",
@@ -221,7 +228,11 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
     if area in ("hair", "scalp"):
         d.add("hair")
         d.add("hair-" + application)
-    if area in ("lip", "oral", "eye"):
+    if words & _EYE_WORDS or d & {"eye-shadow", "eyeliner"}:
+        d.add("eye")
+    if words & _LIP_WORDS:
+        d.add("lip")
+    if area in ("lip", "oral", "eye") or d & {"eye", "lip"}:
         d.add("mucous-membrane")
     if area == "underarm":
         d.add("deodorant")
@@ -238,7 +249,7 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
     if area == "face" and "powder" in words:
         d.add("face-powder")  # "pressed/compact/setting powder" on the face (Annex V entry 25)
     if area == "face" and application == "leave-on" and not words & _FACE_CREAM_NOT \
-            and "spray" not in d:
+            and not d & {"spray", "eye", "lip"}:  # eye and lip products are no face creams
         d.add("face-cream")
     if area == "hand" and application == "leave-on" and (words & _BODY_LOTION or not words):
         d.add("hand-cream")

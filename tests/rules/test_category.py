@@ -139,3 +139,15 @@ def test_a_powder_on_the_face_is_a_face_powder(form):
     """Annex V entry 25 allows triclosan in "face powders": a pressed powder is one (it was
     prohibited there unless the form said "face powder")."""
     assert "face-powder" in resolve("leave-on", "face", form).definite
+
+
+@pytest.mark.parametrize("form, cat", [
+    ("mascara", "eye"), ("eyebrow pencil", "eye"), ("kohl", "eye"), ("eye cream", "eye"),
+    ("lipstick", "lip"), ("lip balm", "lip"),
+])
+def test_eye_and_lip_make_up_filed_under_the_face_are_eye_and_lip_products(form, cat):
+    """A mascara or a lipstick whose area says "face" is an eye or a lip product, applied on
+    mucous membranes, and no face cream (Annex IV's eye and mucous-membrane bans were missed,
+    alpha-arbutin got a face cream's 2 %)."""
+    r = resolve("leave-on", "face", form)
+    assert {cat, "mucous-membrane"} <= r.definite and "face-cream" not in r.definite
