@@ -132,7 +132,10 @@ _SPELLED = {"eyeshadow": "eye-shadow", "eyeshadows": "eye-shadow", "eye-shadows"
 _FOREIGN = {"bebe": "baby", "bebes": "baby", "nourrisson": "infant", "nourrissons": "infant",
             "saugling": "infant", "enfant": "kids", "enfants": "kids", "kinder": "kids",
             "windel": "nappy", "lait": "milk", "milch": "milk", "creme": "cream", "baume": "balm",
-            "huile": "oil"}
+            "huile": "oil", "poudre": "powder", "puder": "powder", "brume": "mist",
+            "shampooing": "shampoo", "lingette": "wipe", "lingettes": "wipes",
+            "zahnpasta": "toothpaste", "zahncreme": "toothpaste", "mundwasser": "mouthwash",
+            "mundspulung": "mouthwash", "douche": "shower"}
 
 
 def _plain(text: str) -> str:

@@ -151,3 +151,14 @@ def test_eye_and_lip_make_up_filed_under_the_face_are_eye_and_lip_products(form,
     alpha-arbutin got a face cream's 2 %)."""
     r = resolve("leave-on", "face", form)
     assert {cat, "mucous-membrane"} <= r.definite and "face-cream" not in r.definite
+
+
+@pytest.mark.parametrize("app, area, form, cat", [
+    ("leave-on", "body", "poudre bébé", "powder"), ("rinse-off", "hair", "shampooing bébé", "shampoo"),
+    ("rinse-off", "oral", "Kinder Zahnpasta", "toothpaste"), ("rinse-off", "oral", "Mundspülung", "mouthwash"),
+    ("leave-on", "face", "brume visage", "spray"),
+])
+def test_french_and_german_form_words(app, area, form, cat):
+    """The salts of salicylic acid are allowed in a baby shampoo (Annex V entry 3): a
+    "shampooing bébé" is one; a "brume" is a mist (the inhalation bans)."""
+    assert cat in resolve(app, area, form).definite
