@@ -262,6 +262,11 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
             d.add("body-lotion")
         else:
             p.add("body-lotion")  # a body product of an unknown form: ask
+    elif area in ("hand", "face", "foot") and application == "leave-on" and "body" in words \
+            and words & _BODY_LOTION and not (words & _NOT_BODY_LOTION or d & {"spray", "deodorant"}):
+        # a "hand & body lotion" or "face and body cream" filed under another area is spread on
+        # the body too: a body lotion (Annex III 376 retinol 0.05 % RE, 377 alpha-arbutin 0.5 %)
+        d.add("body-lotion")
     if area == "body" and application == "leave-on" and "sunscreen" in d:
         p.add("body-lotion")  # a body sunscreen is spread like a lotion
     if words & _DYE:

@@ -162,3 +162,14 @@ def test_french_and_german_form_words(app, area, form, cat):
     """The salts of salicylic acid are allowed in a baby shampoo (Annex V entry 3): a
     "shampooing bébé" is one; a "brume" is a mist (the inhalation bans)."""
     assert cat in resolve(app, area, form).definite
+
+
+@pytest.mark.parametrize("area, form", [("hand", "hand and body lotion"), ("face", "face & body cream")])
+def test_a_body_lotion_filed_under_another_area_is_a_body_lotion(area, form):
+    """A "hand and body lotion" is spread on the body: Annex III entry 376's 0.05 % RE for body
+    lotions (it got the 0.3 % of other products when filed under area hand)."""
+    assert "body-lotion" in resolve("leave-on", area, form).definite
+
+
+def test_a_hand_cream_stays_no_body_lotion():
+    assert "body-lotion" not in resolve("leave-on", "hand", "hand cream").definite
