@@ -373,14 +373,49 @@ _SALTS = re.compile(r"\s*,?\s+and (?:its|their)\s+(?:salts|esters|ethers|isomers
                     re.IGNORECASE | re.DOTALL)
 _INN = re.compile(r"\s*\((?:INN|INNM|USAN|BAN|JAN)\)", re.IGNORECASE)
 _FOOTNOTE = re.compile(r"\s*\(\*+\)|\*+$")
-_SUFFIX_PARENS = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
 _NANO = re.compile(r"\(\s*nano\s*\)", re.IGNORECASE)
+# a last "(...)" group after a space: "Allyl chloride (3-Chloropropene)"; never the tail of
+# one chemical name ("Cobalt di(acetate)", "4,4'-Methylenebis(2-ethylaniline)")
+_SUFFIX_PARENS = re.compile(r"^(.*?)\s+\(([^()]+)\)\s*$")
+# ... which is no name of the substance when it only says where the name comes from
+# ("DDT (ISO)", "Pentetic Acid (INCI)", "(USAN:BAN)"), qualifies it ("(polymeric)", "(1:1)",
+# "(III)", "(E,Z)", "(essential oil)", "(leaves, roots and galenical preparations)") or is
+# a clause ("(e.g. trioxysalen ...)", "(CAS No ...)", "(with diameter < 3 µm ...)")
+_SOURCE = (r"(?:[pr]?INNM?|ISO|INCI|IUPAC|USAN|BAN|JAN|DCF|DCI|EC|EU|CAS|EINECS|ELINCS|CTFA"
+           r"|USP|Ph\.?\s?Eur\.?)")
+_NOT_A_NAME = re.compile(rf"""^(?:
+    {_SOURCE}(?:\s*[:;,/]\s*{_SOURCE})*          # sources: ISO, INCI, USAN:BAN
+  | \d+\s*:\s*\d+ | \d*\s*[+-]                  # a ratio, a charge
+  | (?-i:[IVX]+ | [EZRS](?:\s*[,/]?\s*[EZRS])*)  # an oxidation state, a stereo descriptor
+  | (?:e\.\s?g\.|i\.\s?e\.|(?:with|without|containing|including|excluding|except|see|as
+      |CAS|principal|branched|linear)\b).*       # a clause
+)$""", re.IGNORECASE | re.VERBOSE)
+_QUALIFIER_WORDS = frozenset("""
+    polymeric monomeric stabilized stabilised racemic anhydrous hydrated technical natural
+    synthetic free base acid salt salts powder oil oils essential fruit fruits leaf leaves
+    seed seeds root roots rhizome bark flower flowers herb resin gum juice wood stem stems
+    plant whole aerial parts galenical preparation preparations extract extracts tincture
+    petroleum coal tar nano mixed isomers isomer mixture solution aqueous pure crude
+    refined grade form label professional general use and or of the
+""".split())
+
+
+def _names_a_substance(group: str) -> bool:
+    """Whether a name's last bracket group is another name of its substance (see
+    _NOT_A_NAME): "Hydroquinone", "AETT; Versalide", "LSD", "Calomel" are; "ISO" is not."""
+    group = group.strip()
+    if len(group) <= 2 or _NOT_A_NAME.match(group):
+        return False
+    words = re.split(r"[\s,;]+", group.casefold())
+    return not all(w in _QUALIFIER_WORDS for w in words if w)
 
 
 def substance_aliases(name: str) -> list[str]:
     """The names an annex's chemical name gives a substance: "1,4-Dihydroxybenzene
     (Hydroquinone), with the exception of entry 14 in Annex III" is found as written,
-    as "1,4-Dihydroxybenzene (Hydroquinone)", "1,4-Dihydroxybenzene" and "Hydroquinone"."""
+    as "1,4-Dihydroxybenzene (Hydroquinone)", "1,4-Dihydroxybenzene" and "Hydroquinone".
+    A last bracket group that is no name ("Clofenotane (INN); DDT (ISO)", "Maneb ...
+    (polymeric)") is no alias: a formula row "ISO" must not read as DDT."""
     name = " ".join(name.split())
     out = [name]
     name = _FOOTNOTE.sub("", name).strip()  # "(chloroatranol)(*)": the annex's footnote mark
@@ -389,7 +424,10 @@ def substance_aliases(name: str) -> list[str]:
     out.append(core)
     m = _SUFFIX_PARENS.match(core)
     if m and m.group(2).strip().casefold() != "nano":  # "CI 77266 (nano)" is not CI 77266
-        out.extend((m.group(1).strip(), _INN.sub("", m.group(2)).strip()))
+        out.append(m.group(1).strip())  # "DDT (ISO)": "DDT"
+        group = _INN.sub("", m.group(2)).strip()
+        if _names_a_substance(group):  # "... (Hydroquinone)", never "ISO" nor "polymeric"
+            out.append(group)
     return [a for a in dict.fromkeys(out) if len(a) > 2]
 
 

@@ -170,3 +170,76 @@ def test_a_base_says_its_emulsion_type_or_nothing(rulesdir):
     line = src.splitlines().index("    qs: Aqua") + 2
     got = problems(rulesdir)
     assert len(got) == 1 and got[0].startswith(f"types.yaml:{line}:") and "o/w or w/o" in got[0]
+
+
+@pytest.mark.parametrize(("name", "aliases"), [
+    # a source tag is no name: the name before it is, the tag never
+    ("Clofenotane (INN); DDT (ISO)", ["Clofenotane (INN); DDT (ISO)", "Clofenotane; DDT (ISO)",
+                                     "Clofenotane; DDT"]),
+    ("Aldrin (ISO)", ["Aldrin (ISO)", "Aldrin"]),
+    ("Pentetic Acid (INCI)", ["Pentetic Acid (INCI)", "Pentetic Acid"]),
+    ("Foo (USAN:BAN)", ["Foo (USAN:BAN)", "Foo"]),
+    # nor is a qualifier, a ratio, a plant part or a clause
+    ("Maneb (ISO); manganese ethylenebis(dithiocarbamate) (polymeric)",
+     ["Maneb (ISO); manganese ethylenebis(dithiocarbamate) (polymeric)",
+      "Maneb (ISO); manganese ethylenebis(dithiocarbamate)"]),
+    ("Toluidine sulphate (1:1)", ["Toluidine sulphate (1:1)", "Toluidine sulphate"]),
+    ("Croton tiglium L. (oil)", ["Croton tiglium L. (oil)", "Croton tiglium L."]),
+    ("Foots oil (petroleum)", ["Foots oil (petroleum)", "Foots oil"]),
+    ("Aconitum napellus L. (leaves, roots and galenical preparations)",
+     ["Aconitum napellus L. (leaves, roots and galenical preparations)", "Aconitum napellus L."]),
+    ("Alanroot oil (Inula helenium L.) (CAS No 97676-35-2)",
+     ["Alanroot oil (Inula helenium L.) (CAS No 97676-35-2)", "Alanroot oil (Inula helenium L.)"]),
+    ("Furocoumarines (e.g. trioxysalen (INN), 8-methoxypsoralen)",
+     ["Furocoumarines (e.g. trioxysalen (INN), 8-methoxypsoralen)",
+      "Furocoumarines (e.g. trioxysalen, 8-methoxypsoralen)", "Furocoumarines"]),
+    # a bracket without a space before it is part of one chemical name
+    ("Cobalt di(acetate)", ["Cobalt di(acetate)"]),
+    ("Nickel bis(tetrafluoroborate)", ["Nickel bis(tetrafluoroborate)"]),
+    # a group that reads as a name is one: a synonym, a trade name, an abbreviation
+    ("1,4-Dihydroxybenzene (Hydroquinone), with the exception of entry 14 in Annex III",
+     ["1,4-Dihydroxybenzene (Hydroquinone), with the exception of entry 14 in Annex III",
+      "1,4-Dihydroxybenzene (Hydroquinone)", "1,4-Dihydroxybenzene", "Hydroquinone"]),
+    ("Mercurous Chloride (Calomel)", ["Mercurous Chloride (Calomel)", "Mercurous Chloride",
+                                      "Calomel"]),
+    ("Lysergide (INN) (LSD) and its salts", ["Lysergide (INN) (LSD) and its salts",
+                                             "Lysergide (LSD)", "Lysergide", "LSD"]),
+    ("3'-Ethyl-5',6',7',8'-tetrahydro-5',5',8',8'-tetramethyl-2'-acetonaphthone (AETT; Versalide)",
+     ["3'-Ethyl-5',6',7',8'-tetrahydro-5',5',8',8'-tetramethyl-2'-acetonaphthone (AETT; Versalide)",
+      "3'-Ethyl-5',6',7',8'-tetrahydro-5',5',8',8'-tetramethyl-2'-acetonaphthone",
+      "AETT; Versalide"]),
+    ("Nigrosine (CI 50420)", ["Nigrosine (CI 50420)", "Nigrosine", "CI 50420"]),
+    ("3,5,5-Trimethylcyclohex-2-enone (Isophorone)",  # "Iso…" is no source tag
+     ["3,5,5-Trimethylcyclohex-2-enone (Isophorone)", "3,5,5-Trimethylcyclohex-2-enone",
+      "Isophorone"]),
+])
+def test_substance_aliases_read_a_last_bracket_group_as_a_name_only_when_it_is_one(name, aliases):
+    from configurator.rules.loader import substance_aliases
+
+    assert substance_aliases(name) == aliases
+
+
+def test_a_source_tag_merges_no_substances_and_names_none(rulesdir):
+    """Every "X (ISO)" of Annex II once gave the alias "ISO", so the first such entry (DDT)
+    took the others' names and numbers (aldrin, II/1057) and a formula row "ISO" read as
+    DDT; "Pentetic Acid (INCI)" made "INCI" a prohibited substance."""
+    (rulesdir / "annex.yaml").write_text(
+        "rules:\n"
+        "  - id: ban-ddt\n    kind: prohibited\n"
+        "    substances: [{name: \"Clofenotane (INN); DDT (ISO)\", cas: [50-29-3]}]\n"
+        "    source: Regulation (EC) No 1223/2009, Annex II, entry 123\n"
+        "  - id: ban-aldrin\n    kind: prohibited\n"
+        "    substances: [{name: Aldrin (ISO), cas: [309-00-2]}]\n"
+        "    source: Regulation (EC) No 1223/2009, Annex II, entry 1057\n"
+        "  - id: ban-maneb\n    kind: prohibited\n"
+        "    substances: [{name: Maneb (ISO); manganese ethylenebis(dithiocarbamate) (polymeric)}]\n"
+        "    source: Regulation (EC) No 1223/2009, Annex II, entry 1403\n")
+    rs = load_rules(rulesdir)
+    for tag in ("ISO", "iso", "INCI", "polymeric"):
+        assert rs.lookup(tag) is None, tag
+    ddt, aldrin = rs.lookup("50-29-3"), rs.lookup("309-00-2")
+    assert ddt and aldrin and ddt != aldrin
+    assert rs.lookup("Clofenotane; DDT") == ddt and rs.lookup("Aldrin") == aldrin
+    rules = {r.id: r for r in rs.rules}
+    assert set(rules["ban-ddt"].members) == {ddt} and set(rules["ban-aldrin"].members) == {aldrin}
+    assert rs.lookup("Maneb (ISO); manganese ethylenebis(dithiocarbamate)") in rules["ban-maneb"].members

@@ -208,3 +208,42 @@ def test_a_suggestion_never_swaps_one_regulated_substance_for_an_isomer():
     near = " ".join(RS.suggest("1,4-Dihydroxybenzen"))
     assert "Resorcinol" not in near  # 1,3-dihydroxybenzene: Annex III, another entry
     assert all("(" in s for s in RS.suggest("Hydroquinon"))  # annex status beside each
+
+
+@pytest.mark.parametrize("written", [
+    "ISO", "INCI", "polymeric",  # "DDT (ISO)", "Pentetic Acid (INCI)", "Maneb … (polymeric)"
+    "oil", "essential oil", "fruit",  # "Croton tiglium L. (oil)", "… (essential oil)"
+    "1:1", "acetate", "Cobalt di",  # "Toluidine sulphate (1:1)", "Cobalt di(acetate)"
+])
+def test_an_annex_names_source_tag_or_qualifier_names_nothing(written):
+    """An annex name's last bracket group is a name only when it reads as one."""
+    assert RS.lookup(written) is None
+
+
+@pytest.mark.parametrize(("written", "also"), [
+    ("AETT", "Versalide"),  # II/362 "… (AETT; Versalide)"
+    ("Calomel", "Mercurous Chloride"),  # II/221 "Mercurous Chloride (Calomel)"
+    ("LSD", "Lysergide"),  # II/127 "Lysergide (INN) (LSD) and its salts"
+    ("TCDD", "2,3,7,8-Tetrachlorodibenzo-p-dioxin"),
+    ("Glycidol", "2,3-Epoxypropan-1-ol"),
+    ("Isophorone", "3,5,5-Trimethylcyclohex-2-enone"),
+    ("DDT", "Clofenotane"),
+    ("Maneb", "Maneb (ISO); manganese ethylenebis(dithiocarbamate)"),
+])
+def test_an_annex_names_bracketed_synonym_still_names_its_substance(written, also):
+    iid = RS.lookup(written)
+    assert iid is not None and RS.lookup(also) == iid
+    assert any(r.kind == "prohibited" for r in RS.by_ingredient[iid])
+
+
+def test_the_iso_pesticides_are_not_one_substance():
+    """Every "X (ISO)" of Annex II once named "ISO": DDT (II/123) took the names and numbers
+    of 21 later entries (alachlor, benomyl, aldrin, …), so they all read as DDT."""
+    ddt = RS.lookup("DDT")
+    others = {RS.lookup(n) for n in ("Alachlor", "Benomyl", "Aldrin", "Diuron", "309-00-2")}
+    assert None not in others and ddt not in others and len(others) == 4
+    assert RS.lookup("Aldrin") == RS.lookup("309-00-2")
+    # "Foots oil (petroleum)", "Slack wax (petroleum)" (II/786, 894) were Petroleum Distillates
+    petroleum = RS.lookup("Petroleum Distillates")
+    assert RS.lookup("Foots oil") not in (None, petroleum)
+    assert RS.lookup("Slack wax") not in (None, petroleum, RS.lookup("Foots oil"))
