@@ -41,7 +41,8 @@ def _breaking(r) -> dict | None:
         (None, "leave-on", "face", "foundation", ""), (None, "leave-on", "hair", "hair spray", ""),
         (None, "leave-on", "body", "body lotion spray", ""),
         (None, "leave-on", "body", "eau de toilette", ""),
-        (None, "leave-on", "oral", "mouth spray", "")]
+        (None, "leave-on", "oral", "mouth spray", ""),
+        (None, "leave-on", "face", "lip balm", "")]  # a lip product filed under the face
     for pid, app, area, form, age in shipped + inline:
         if not r.applies(app, area, form, age):
             continue
