@@ -173,3 +173,11 @@ def test_a_body_lotion_filed_under_another_area_is_a_body_lotion(area, form):
 
 def test_a_hand_cream_stays_no_body_lotion():
     assert "body-lotion" not in resolve("leave-on", "hand", "hand cream").definite
+
+
+@pytest.mark.parametrize("form", ["make-up remover", "make up remover", "eye make-up remover",
+                                  "démaquillant"])
+def test_a_make_up_remover_however_written(form):
+    """Annex III entry 324 (c): eye make-up and make-up remover, methyl salicylate 0.002 %; a
+    "make-up remover" (hyphen) got the 0.06 % of leave-on skin products."""
+    assert "makeup-remover" in resolve("leave-on", "face", form).definite
