@@ -251,13 +251,22 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         d.add("mucous-membrane")
     if area == "underarm":
         d.add("deodorant")
+    if words & {"whitening", "bleaching", "whitener"} and (
+            words & {"tooth", "teeth", "dental"} or (area == "oral" and "toothpaste" not in d
+                                                      and "mouthwash" not in d)):
+        # "teeth whitening kit", "tooth bleaching gel", "whitening strips" (oral): Annex III
+        # entry 12 (e), tooth whitening or bleaching products (a "whitening toothpaste" stays
+        # a toothpaste)
+        if "toothpaste" not in d:
+            d.add("tooth-whitening")
     if area == "oral" and "toothpaste" not in d and "mouthwash" not in d:
         # a mouth rinse is a mouthwash; a tooth gel or tooth powder a toothpaste (dentifrice)
         if words & {"rinse", "mouthrinse", "wash"}:
             d.add("mouthwash")
-        elif words & {"toothgel", "toothpowder"} or ("tooth" in words and words & {"gel", "powder"}):
+        elif "tooth-whitening" not in d and (words & {"toothgel", "toothpowder"} or (
+                "tooth" in words and words & {"gel", "powder"})):
             d.add("toothpaste")
-        else:
+        elif "tooth-whitening" not in d:
             p.update(("toothpaste", "mouthwash"))  # an oral product of no named form: either
     if area in ("hair", "scalp") and "dry" in words and "shampoo" in words and "spray" not in d:
         p.update(("spray", "aerosol"))  # a dry shampoo is mostly an aerosol: asked

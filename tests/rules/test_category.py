@@ -181,3 +181,19 @@ def test_a_make_up_remover_however_written(form):
     """Annex III entry 324 (c): eye make-up and make-up remover, methyl salicylate 0.002 %; a
     "make-up remover" (hyphen) got the 0.06 % of leave-on skin products."""
     assert "makeup-remover" in resolve("leave-on", "face", form).definite
+
+
+@pytest.mark.parametrize("form", ["teeth whitening kit", "tooth bleaching gel", "whitening strips",
+                                  "tooth whitening gel"])
+def test_tooth_whitening_however_written(form):
+    """Annex III entry 12 (e): tooth whitening or bleaching products, > 0.1 % to 6 % H2O2 sold to
+    dentists. A "teeth whitening kit" was an oral product of (d), 0.1 %: a false error for the
+    professional kit."""
+    r = resolve("leave-on", "oral", form)
+    assert "tooth-whitening" in r.definite and "toothpaste" not in r.definite
+    assert not r.possible & {"toothpaste", "mouthwash"}
+
+
+def test_a_whitening_toothpaste_stays_a_toothpaste():
+    r = resolve("rinse-off", "oral", "whitening toothpaste")
+    assert "toothpaste" in r.definite and "tooth-whitening" not in r.definite
