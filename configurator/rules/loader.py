@@ -770,11 +770,20 @@ def _constraint(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) ->
 _ANNEX_II_ENTRY = re.compile(r"Annex II, entr(?:y|ies) (\d+[a-z]?)")
 
 
+# An inventory citation of an Annex II entry with a condition on the material itself:
+# "II/1388 (Only when Cyclomethicone contains D4)", "II/904 (except if the full refining
+# history is known ...)". Whether the raw material meets it is not in a formula.
+_ON_THE_MATERIAL = re.compile(r"\s*\(\s*(only when|only if|except)\b", re.IGNORECASE)
+
+
 def _annex_ii_members(rules: list[Rule], inventory: Inventory, names: dict[str, str],
                       ingredients: dict[str, Ingredient]) -> None:
     """Every inventory name that CosIng cites under Annex II entry N joins the prohibition
     of entry N (an entry for a class, "Glucocorticoids", names a few examples only; the
-    inventory lists the members it knows: clobetasol propionate under II/300)."""
+    inventory lists the members it knows: clobetasol propionate under II/300). A citation
+    whose condition is on the material ("II/1388 (Only when Cyclomethicone contains D4)")
+    does not: Cyclomethicone is sold D4-free, and the inventory's warning asks for it
+    (it was an error in every product listing it, Moroccanoil Treatment among them)."""
     by_entry: dict[str, list[int]] = {}
     for n, r in enumerate(rules):
         m = _ANNEX_II_ENTRY.search(r.source)
@@ -785,7 +794,10 @@ def _annex_ii_members(rules: list[Rule], inventory: Inventory, names: dict[str, 
     for iid, row in inventory.rows.items():
         if "II/" not in row.restriction:
             continue
-        for entry in re.findall(r"(?<![IV])II/(\d+[a-z]?)", row.restriction):
+        for entry, cond in re.findall(r"(?<![IV])II/(\d+[a-z]?)(\s*\([^)]*\))?",
+                                      row.restriction):
+            if _ON_THE_MATERIAL.match(cond):
+                continue  # the inventory's own warning says it; no product condition can
             for n in by_entry.get(entry, ()):
                 r = rules[n]
                 target = names.get(row.inci.casefold(), iid)

@@ -243,3 +243,23 @@ def test_a_source_tag_merges_no_substances_and_names_none(rulesdir):
     rules = {r.id: r for r in rs.rules}
     assert set(rules["ban-ddt"].members) == {ddt} and set(rules["ban-aldrin"].members) == {aldrin}
     assert rs.lookup("Maneb (ISO); manganese ethylenebis(dithiocarbamate)") in rules["ban-maneb"].members
+
+
+def test_inventory_citation_with_a_condition_on_the_material_joins_no_prohibition():
+    """The inventory cites Cyclomethicone under Annex II entry 1388 (D4) "only when
+    Cyclomethicone contains D4": a condition on the raw material, so it is no member of the
+    prohibition (it was, and every formula listing it had an error); Cyclotetrasiloxane, cited
+    without a condition, is."""
+    from configurator.rules.loader import _ON_THE_MATERIAL
+
+    rs = load_rules(Path(__file__).resolve().parents[2] / "rules")
+    d4 = [r for r in rs.rules if r.source and "Annex II, entry 1388" in r.source
+          and r.kind == "prohibited"]
+    assert d4
+    members = {rs.ingredients[i].inci for r in d4 for i in r.members}
+    assert "Cyclotetrasiloxane" in members
+    assert "Cyclomethicone" not in members
+    assert _ON_THE_MATERIAL.match(" (Only when Cyclomethicone contains D4)")
+    assert _ON_THE_MATERIAL.match("(except if the full refining history is known)")
+    assert not _ON_THE_MATERIAL.match(" (when used as a substance in hair dye products)")
+    assert not _ON_THE_MATERIAL.match("")

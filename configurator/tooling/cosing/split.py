@@ -34,8 +34,9 @@ Safety (a wrong split would prohibit a harmless ingredient, or add noise):
   another, possibly harmless, ingredient and is not added;
 * where CAS numbers and items do not pair (count differs), only pieces that match a
   known name carrying one of the entry's CAS numbers are added;
-* a piece the loader would cut at its own last parentheses ("Nickel di(acetate)" →
-  "acetate", "…tetra(acetic acid)" → "acetic acid") is left out (`loader_safe`);
+* a piece the loader would read as other names than itself (`loader_safe`: it asks the
+  loader) is left out. Since the loader cuts only a last "(…)" group after a space that
+  reads as a name, "Nickel di(acetate)" and "…tetra(acetic acid)" are kept whole;
 * nanomaterial cells ("(nano) [INCI]") are left to annex_ii.py.
 
 `split` returns only the NEW names, each with the CAS numbers it is paired with; the
@@ -191,11 +192,12 @@ _TRAILING = re.compile(r"^(.*\S) \(([^()]+)\)$")
 
 def loader_safe(name: str) -> bool:
     """Whether the loader reads `name` as itself (configurator/rules/loader.py,
-    ``substance_aliases``): it cuts a last "(…)" group into two more names, also where the
-    group is part of the chemical name ("Nickel di(acetate)" → "Nickel di", "acetate";
-    "…tetra(acetic acid)" → "acetic acid"; "hydroxylamine sulfate (2:1)" → "2:1"). Such a
-    piece is left out. A synonym group after a space ("isobutyl methyl ketone (MIBK)") is
-    the reading wanted and is kept."""
+    ``substance_aliases``), or as more names than the ones wanted. The loader cuts a last
+    "(…)" group after a space into two more names when the group reads as a name; it once
+    cut any last group too, also one that is part of the chemical name ("Nickel
+    di(acetate)" → "Nickel di", "acetate"), and this check kept such pieces out. A synonym
+    group after a space ("isobutyl methyl ketone (MIBK)") is the reading wanted and is
+    kept."""
     from ...rules.loader import substance_aliases
 
     extra = [a for a in substance_aliases(name) if a != name]
