@@ -27,11 +27,13 @@ import re
 from collections import OrderedDict
 
 from ...rules.loader import substance_aliases
+from . import readings
 from . import split as _split
 from .conditions import flat, phrase_condition
 from .names import NO_NAMES, Names
 from .read import Entry
-from .restricted import fmt, label, raw_material, source, substance_dict  # noqa: F401  (fmt re-exported for colourants)
+from .restricted import amending, fmt, label, raw_material, source, substance_dict  # noqa: F401  (fmt re-exported for colourants)
+from .restricted import market_dates as _market_dates
 
 _HAIR_DYE = re.compile(r",?\s*when used as (?:a )?substances? in hair (and eyelash )?dye products?"
                        r"(,? including eyebrow dye products,? and eyelash dye products)?\.?", re.I)
@@ -166,6 +168,36 @@ def _pieces(e: Entry, name: str, sub: dict, names_: Names) -> list[dict]:
     return out
 
 
+def market_dates(rows: tuple[Entry, ...]) -> tuple[dict, str]:
+    """(placed_from / available_from, the comment saying where they come from) of an entry.
+
+    The export's own footnote first ("(*) From 3 September 2021 hair and eyelash dye
+    products containing those substances shall not be placed on the Union market. From 3
+    June 2022 … made available", entries 1642-1644, in the "Chemical/IUPAC Name" column);
+    else the day the amending act applies from (readings.ANNEX_II_DATES), for the entries
+    it added. An older entry the act replaced or corrected (1580 by 2025/877, 1024 by
+    2023/1490) prohibited its substance before the act: it stays undated. ({}, "") when
+    neither gives a date."""
+    first = rows[0]
+    for e in rows:
+        found = _market_dates(e.iupac) or _market_dates(e.chemical_name)
+        if found:
+            return found, f"dates: the export's own footnote to the entry ({amending(first)})"
+    act = readings.ANNEX_II_DATES.get(first.regulation)
+    if act is None:
+        return {}, ""
+    number = re.match(r"\d+", first.ref)
+    if number is None or int(number.group()) < act.first:
+        return {}, (f"not dated: an older entry that {amending(first)} replaced or corrected "
+                    f"(its new entries apply from {act.placed}); the entry prohibited its "
+                    f"substance before that act, and its earlier wording is not encoded")
+    unsure = act.source[act.source.index("NOT SURE"):] if "NOT SURE" in act.source else ""
+    note = f"dates: {amending(first)} (configurator/tooling/cosing/readings.py, ANNEX_II_DATES)"
+    if unsure:
+        note += f"; {unsure}"
+    return {"placed_from": act.placed, "available_from": act.available}, note
+
+
 def encode(rows: tuple[Entry, ...], annexes: dict, names: Names = NO_NAMES) -> dict:
     """The rule of one Annex II entry (its rows), as a mapping for write.py.
 
@@ -181,6 +213,7 @@ def encode(rows: tuple[Entry, ...], annexes: dict, names: Names = NO_NAMES) -> d
     text = flat(first.chemical_name)
     notes: list[str] = []
     subs = _substance(rows, annexes, notes, names)
+    dates, dated = market_dates(rows)
     name = short_name(first, subs)
     ref = first.ref
     rule: dict = {"id": f"eu-annex-ii-{ref.lower()}", "kind": "prohibited"}
@@ -215,6 +248,9 @@ def encode(rows: tuple[Entry, ...], annexes: dict, names: Names = NO_NAMES) -> d
         if known:
             rule = raw_material(rule["id"], known, name, f"Annex II entry {ref}", condition, source(first),
                                 lead="prohibited in cosmetic products")
+            rule.update(dates)
+            if dated:
+                rule["#"] = dated
             rule["_aliases"] = subs
             return rule
         message = (f"{name} is prohibited in cosmetic products {condition} (Annex II entry {ref}): "
@@ -229,10 +265,13 @@ def encode(rows: tuple[Entry, ...], annexes: dict, names: Names = NO_NAMES) -> d
             message = f"{name} is prohibited as a fragrance ingredient (Annex II entry {ref})"
             notes.append("NOT SURE: the annex bans it as a fragrance ingredient only; a formula does not "
                          "say why a substance is in it, so it is prohibited whatever the use")
+    rule.update(dates)
     rule["substances"] = subs
     rule["message"] = flat(message)
     rule["fix"] = fix
     rule["source"] = source(first)
+    if dated:
+        notes.append(dated)
     if notes:
         rule["#"] = "; ".join(dict.fromkeys(notes))
     return rule

@@ -51,6 +51,10 @@ class Entry:
     identified: tuple[str, ...]
     updated: str  # dd/mm/yyyy as the export writes it
     line: int  # 1-based line of the row's start in the export
+    # Annex II's "Chemical/IUPAC Name" column: the name again, and where an act set market
+    # dates, its footnote ("(*) From 3 September 2021 … shall not be placed on the Union
+    # market", entries 1642-1644); "" for the other annexes
+    iupac: str = ""
 
 
 class ExportError(ValueError, ConfiguratorError):
@@ -73,6 +77,7 @@ _COLUMNS = {
     "regulation": ("Regulation",),
     "identified": ("Identified INGREDIENTS or substances e.g.",),
     "updated": ("Update Date",),
+    "iupac": ("Chemical/IUPAC Name",),
 }
 
 _ANNEX_HEADER = re.compile(r"^ANNEX\s+([IV]+)$")
@@ -236,6 +241,7 @@ def read_annex(path: str | Path) -> tuple[Entry, ...]:
             identified=split_identified(cell("identified")),
             updated=cell("updated"),
             line=line,
+            iupac=cell("iupac"),
         ))
     return tuple(entries)
 

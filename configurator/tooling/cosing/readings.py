@@ -8,7 +8,7 @@ reason. Keys: (annex, reference as cited, first INCI name or chemical name in up
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 # Factors for "(acid)" / "as …" limits where the molar masses are known exactly:
 # (label name in upper case, basis) → (factor, the masses). Basis "acid" is the entry's
@@ -82,6 +82,91 @@ REGULATION: dict[tuple[str, str], str] = {
     # Homosalate's 7.34 % in face products is Regulation (EU) 2022/2195; the export's
     # column still says the base regulation.
     ("VI", "3"): "(EU) 2022/2195",
+}
+
+@dataclass(frozen=True)
+class ActDates:
+    """When the Annex II entries an amending act added apply: `placed` (not placed on the
+    Union market from that day) and `available` (not made available from that day), ISO
+    dates. `first` is the act's first new entry: an entry it names below that number is an
+    older entry it replaced or corrected, which prohibited its substance before the act,
+    so it is left undated (`amended` says why in the rule's comment). `source` says where
+    the dates come from."""
+
+    placed: str
+    available: str
+    first: int
+    source: str
+
+
+# Annex II: the day each amending act's new entries apply from, keyed by the export's
+# Regulation column. The export states no date for them (only entries 1642-1644 carry the
+# act's own footnote, read from their "Chemical/IUPAC Name" column, annex_ii.market_dates):
+# these are the acts' own articles, as cited. Before that day a check gives a coming-rule
+# warning instead of the error (rules/README.md, `placed_from`). A substance the act moved
+# from Annex III, V or VI was allowed within that annex's limits until then; that older
+# limit is not encoded. (EC) 2009/1223 and (EC) 2013/344 (which applies from 11 July 2013,
+# the day the Regulation itself does, and carries over the Directive 76/768/EEC bans) give
+# no date. 2024/996 (entry 1730) and 2021/1099 (entry 1657) are hand-written overrides
+# only (rules/eu/annex-ii.yaml).
+ANNEX_II_DATES: dict[str, ActDates] = {
+    "(EU) 2013/658": ActDates(
+        "2013-09-01", "2013-09-01", 1373,
+        "Regulation (EU) No 658/2013, recital 3: applies from 1 September 2013, the day "
+        "Implementing Directive 2012/21/EU applied"),
+    "(EU) 2014/358": ActDates(
+        "2014-10-30", "2015-07-30", 1374,
+        "Regulation (EU) No 358/2014: not placed on the Union market from 30 October 2014, not made "
+        "available from 30 July 2015 (as summarised by MSL and KFT, 2014-2015)"),
+    "(EU) 2015/1298": ActDates(
+        "2016-02-18", "2016-02-18", 1379,
+        "Regulation (EU) 2015/1298: only compliant products placed on the market and made available "
+        "from 18 February 2016 (six months after entry into force; Premium Beauty News, Biorius)"),
+    "(EU) 2017/1410": ActDates(
+        "2019-08-23", "2021-08-23", 1380,
+        "Regulation (EU) 2017/1410: not placed on the Union market from 23 August 2019, not made "
+        "available from 23 August 2021 (as rules/eu/annex-ii.yaml's entry 1380, the same article)"),
+    "(EU) 2018/978": ActDates(
+        "2019-05-01", "2019-08-01", 1383,
+        "Regulation (EU) 2018/978, the Annex's footnotes to entry 1383: not placed on the Union market "
+        "from 1 May 2019, not made available from 1 August 2019"),
+    "(EU) 2019/681": ActDates(
+        "2019-11-22", "2020-02-22", 1384,
+        "Regulation (EU) 2019/681: hair dye products not placed on the Union market from 22 November "
+        "2019, not made available from 22 February 2020 (CIRS summary of the act)"),
+    "(EU) 2019/831": ActDates(
+        "2019-06-12", "2019-06-12", 1385,
+        "Regulation (EU) 2019/831 (OJ L 137, 23.5.2019): in force on the twentieth day following its "
+        "publication, 12 June 2019, no transition (SGS, Obelis). NOT SURE: one summary (CIRS) says 11 June"),
+    "(EU) 2019/1966": ActDates(
+        "2020-05-01", "2020-05-01", 1612,
+        "Regulation (EU) 2019/1966: the new Annex II entries apply from 1 May 2020 (UL, "
+        "Cosmetics Observatory, CEPRA summaries)"),
+    "(EU) 2021/850": ActDates(
+        "2021-10-01", "2021-10-01", 1645,
+        "Regulation (EU) 2021/850: applies from 1 October 2021, the day the CMR classification of "
+        "Delegated Regulation (EU) 2020/217 applies (Cosmetics Observatory; the WTO TBT notification "
+        "of the draft). NOT SURE: one secondary source only"),
+    "(EU) 2021/1902": ActDates(
+        "2022-03-01", "2022-03-01", 1658,
+        "Regulation (EU) 2021/1902: applies from 1 March 2022, the day the CMR classification of "
+        "Delegated Regulation (EU) 2020/1182 applies (AITEX; rules/eu/annex-ii.yaml, entries 1666, 1670)"),
+    "(EU) 2022/1531": ActDates(
+        "2022-12-17", "2022-12-17", 1681,
+        "Regulation (EU) 2022/1531: applies from 17 December 2022 (Critical Catalyst, ChemLinked)"),
+    "(EU) 2023/1490": ActDates(
+        "2023-12-01", "2023-12-01", 1695,
+        "Regulation (EU) 2023/1490: applies from 1 December 2023, the day the CMR classification of "
+        "Regulation (EU) 2022/692 applies (UL; rules/eu/annex-ii.yaml, entries 1703, 1721)"),
+    "(EU) 2024/858": ActDates(
+        "2025-02-01", "2025-11-01", 1725,
+        "Regulation (EU) 2024/858: not placed on the Union market from 1 February 2025, not made "
+        "available from 1 November 2025 (BAV, Keller and Heckman; rules/eu/annex-ii.yaml, entry 1727)"),
+    "(EU) 2025/877": ActDates(
+        "2025-09-01", "2025-09-01", 1731,
+        "Regulation (EU) 2025/877: applies from 1 September 2025, the day the CMR classification of "
+        "Delegated Regulation (EU) 2024/197 applies; no sell-off period (EUR-Lex summary; "
+        "rules/eu/annex-ii.yaml, entries 1731, 1745)"),
 }
 
 # Entries left to a chemist, and why.
