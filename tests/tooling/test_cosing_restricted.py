@@ -271,3 +271,24 @@ def test_unreadable_text_is_left_to_a_chemist(annexes):
     [entry] = [e for e in annexes["III"] if e.ref == "324"]
     result = encode(entry, annexes)
     assert result.rules == () and result.reason.startswith("condition needs a chemist's reading: ")
+
+
+def test_wording_of_a_branch_with_no_maximum_is_a_label_line(annexes, names):
+    # Annex III 313 (HEMA): nail products, professional use only, no maximum: the wording
+    # comes as the engine's label-warning finding, in professional nail products only
+    hema = rules_of(annexes, "III", "313", names)
+    label = hema["eu-annex-iii-313-label"]
+    assert (label["kind"], label["severity"], label["code"]) == ("expression", "info", "label-warning")
+    assert label["message"] == "The label must carry: “For professional use only. Can cause an allergic reaction.”"
+    assert label["ingredients"] == ["HEMA"] and label["expr"] == 'pct["HEMA"] > 0.0'
+    assert label["when"] == {"area": ["nail"], "category": ["professional"]}
+    assert "max" not in label and not [r for r in hema.values() if r["kind"] == "max-concentration"]
+    # a branch with a limit keeps the wording on its max-concentration rule, and gets no label rule
+    lime = rules_of(annexes, "III", "15c", names)
+    assert lime["eu-annex-iii-15c-a"]["label_warning"].startswith("Contains alkali")
+    assert "eu-annex-iii-15c-a-label" not in lime and lime["eu-annex-iii-15c-b-label"]["when"] == {
+        "category": ["depilatory"]}
+    # the essential oils' wording cell is a footnote, not label text
+    assert not [i for i in rules_of(annexes, "III", "103", names) if i.endswith("label")]
+    # without names for the substance, no label rule (an expression cannot name it)
+    assert "eu-annex-iii-313-label" not in rules_of(annexes, "III", "313")

@@ -693,6 +693,8 @@ def _rules(entry, annexes: dict, names: Names = NO_NAMES) -> list[dict]:
             if w is not None:
                 rules.append(_prohibited(entry, annexes, _suffix(b, "not-professional", len(branches) > 1), w,
                                          f"{b.words} that are not for professional use", subs, name, common))
+        if b.limit is None and _is_label(wording.get(b.letter)):
+            rules += _label_rule(entry, annexes, b, wording[b.letter], name, names, common, len(branches) > 1)
     for when, words in prohibited:
         rules.append(_prohibited(entry, annexes, _when_suffix(when), when, words, subs, name, common))
     rules += _outside(entry, annexes, branches, subs, name, common)
@@ -839,6 +841,47 @@ def _max_rule(entry, annexes, b: Branch, subs, name, warning, common, several) -
     if notes:
         rule["#"] = "; ".join(notes)
     return rule
+
+
+LABEL = "label-warning"  # the engine's code for a label line a rule's `label_warning` asks for
+
+
+def _is_label(text: str | None) -> bool:
+    """True when a wording cell is label text (not the footnote "This limit applies to the
+    substance and not to the finished cosmetic product" of the essential oils, 103-132)."""
+    return bool(text) and not re.search(r"applies to the substance and not to the finished", text, re.I)
+
+
+def _label_rule(entry, annexes, b: Branch, wording: str, name: str, names: Names, common: dict,
+                several: bool) -> list[dict]:
+    """The label line of a branch with no maximum ("Nail products, professional use only":
+    HEMA, Di-HEMA Trimethylhexyl Dicarbamate, Annex III 313 and 314).
+
+    A max-concentration rule carries the wording as `label_warning`; a branch with no limit
+    has no such rule, and no limit is invented for it. The line is an `expression` info
+    finding with the engine's own code and words ("label-warning", "The label must carry:
+    …"), due whenever one of the substances is in a product of the branch (and, for a
+    professional-use branch, a professional product: elsewhere the substance is prohibited).
+    It names the substances by the names the rule set knows; none known: no rule."""
+    known = names.known(n for n in (*entry.inci, *entry.identified, *entry.cas) if n and n != "-")
+    known += [n for n in names.citing(entry.annex, ref_text(entry)) if n not in known]
+    if not known:
+        return []
+    when = b.when
+    if "professional" in b.notes:
+        try:
+            when = cond.conjoin(b.when, {"category": ("professional",)}) or b.when
+        except cond.Unsayable:
+            when = b.when  # the label line is then asked in every product of the branch
+    rule = {"id": rule_id(entry, annexes, _suffix(b, "label", several)), "kind": "expression",
+            "severity": "info", "code": LABEL, "ingredients": known,
+            "expr": " || ".join(f'pct["{n}"] > 0.0' for n in known)}
+    if when:
+        rule["when"] = _when_yaml(when)
+    return [{**rule, "message": f"The label must carry: “{wording}”",
+             "fix": "Add the warning to the label artwork.", **common,
+             "#": f"{name}: {b.words} have no maximum, so no max-concentration rule carries the "
+                  f"annex's wording (label_warning); this rule gives the label line alone"}]
 
 
 def _prohibited(entry, annexes, suffix, when, words, subs, name, common) -> dict:
