@@ -482,7 +482,8 @@ def find_name(names: Any, name: str) -> str | None:
     trailing organic or footnote mark (``Aloe Barbadensis Leaf Juice*``, a dagger, a
     degree sign, a superscript digit: ``Linalool**¹``, and the list's full stop after it:
     ``Eugenol*.``), the "may contain" mark of colour lists (``+/- CI 77491``,
-    ``[+/- CI 77891]``, ``± CI 77499``), square brackets used as parentheses
+    ``[+/- CI 77891]``, ``± CI 77499``), a Colour Index number with its word spelt out
+    (``Colour 42090``, ``Color 17200``: "CI 42090"), square brackets used as parentheses
     (``Aqua [Water]``; ``[nano]`` stays the nano mark), the head and separators of a
     pasted list (``Ingredients: Aqua``, ``Limonene,``, ``Tocopherol.``; a name that ends
     with a full stop, ``Alcohol Denat.``, is found as written first) and British
@@ -507,6 +508,9 @@ def _loose(name: str) -> str:
     if out.rstrip().endswith("]") and "[" not in out:  # "CI 77499]": the list's last name
         out = out.rstrip()[:-1]
     out = _SQUARE.sub(r"(\1)", out)
+    # Lush's UK labels print a colourant as "Colour 42090" (also "Color 17200"): the Colour
+    # Index number with the word spelt out, which is "CI 42090"
+    out = _COLOUR_WORD.sub(r"CI \1", out)
     return inci_spelling(out)
 
 
@@ -525,6 +529,8 @@ _LIST_HEAD = re.compile(
     r"^\s*(?:ingredients?|ingr[eé]dients?|inci|inhaltsstoffe|ingredientes|ingredienti|"
     r"composition|zutaten)\s*(?:\([^()]*\))?\s*:\s*", re.IGNORECASE)
 _LIST_PUNCT = re.compile(r"\s*[,;.]\s*$")
+# "Colour 42090", "Color 17200", "Colour Index 45410": a whole name that is a Colour Index number
+_COLOUR_WORD = re.compile(r"^\s*colou?r(?:\s+index)?(?:\s+no\.?)?\s+(\d{5})\s*$", re.IGNORECASE)
 # square brackets used as parentheses ("Aqua [Water]"); "[nano]" is the nano mark
 _SQUARE = re.compile(r"\[(?!\s*nano\s*\])([^\[\]]*)\]", re.IGNORECASE)
 # INCI (and the inventory) spell "sulf-" in every word (sulfate, sulfide, sulfonate,

@@ -166,6 +166,11 @@ def test_a_nanomaterial_is_labelled_name_then_nano_once():
     ("Limonene,", "limonene"),  # the list's separator left on the name
     ("Tocopherol.", "tocopherol"),
     ("Alcohol Denat.", "alcohol-denat"),  # its own full stop: found as written
+    ("Colour 42090", "ci-42090"),  # Lush's UK labels: the CI number with its word spelt out
+    ("Color 17200", "cosing-32730"),
+    ("Colour Index 77891", "ci-77891"),
+    ("Flavor (Aroma)", "aroma"),  # the US label's flavour: "Flavor" is no INCI name
+    ("Flavouring", "aroma"),
 ])
 def test_labels_as_printed_resolve(written, iid):
     assert RS.lookup(written) == iid
@@ -182,7 +187,8 @@ def test_an_inn_name_is_found_without_its_bracketed_sources(written, inci):
     assert RS.resolve(written).inci.casefold() == inci.casefold()
 
 
-@pytest.mark.parametrize("written", ["Unicorn [Tears]", "+/- Unicorn Tears", "Ingredients: Unicorn,"])
+@pytest.mark.parametrize("written", ["Unicorn [Tears]", "+/- Unicorn Tears", "Ingredients: Unicorn,",
+                                     "Colour 99999", "Colour Red", "Colour 42090 Lake Blend"])
 def test_a_loosened_label_name_that_names_nothing_stays_unknown(written):
     assert RS.lookup(written) is None
 
