@@ -42,7 +42,10 @@ def _breaking(r) -> dict | None:
         (None, "leave-on", "body", "body lotion spray", ""),
         (None, "leave-on", "body", "eau de toilette", ""),
         (None, "leave-on", "oral", "mouth spray", ""),
-        (None, "leave-on", "face", "lip balm", "")]  # a lip product filed under the face
+        (None, "leave-on", "face", "lip balm", ""),  # a lip product filed under the face
+        # Annex III entries 313 and 314 (HEMA, Di-HEMA TMHDC: nail products, professional use only)
+        (None, "leave-on", "nail", "uv gel nail polish", ""),
+        (None, "leave-on", "nail", "professional uv gel nail polish", "")]
     for pid, app, area, form, age in shipped + inline:
         if not r.applies(app, area, form, age):
             continue

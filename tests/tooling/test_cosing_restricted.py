@@ -292,3 +292,12 @@ def test_wording_of_a_branch_with_no_maximum_is_a_label_line(annexes, names):
     assert not [i for i in rules_of(annexes, "III", "103", names) if i.endswith("label")]
     # without names for the substance, no label rule (an expression cannot name it)
     assert "eu-annex-iii-313-label" not in rules_of(annexes, "III", "313")
+
+
+def test_market_dates_from_the_footnote_in_the_chemical_name_column(annexes, names):
+    # Annex III 313 (2020/1682) and 323 (2022/135) keep their transition in a footnote of the
+    # "Chemical/IUPAC Name" column, not in "Other"
+    for rule in rules_of(annexes, "III", "313", names).values():
+        assert (rule["placed_from"], rule["available_from"]) == ("2021-06-03", "2021-09-03")
+    for rule in rules_of(annexes, "III", "323").values():
+        assert (rule["placed_from"], rule["available_from"]) == ("2022-08-21", "2022-11-21")

@@ -676,7 +676,10 @@ def _rules(entry, annexes: dict, names: Names = NO_NAMES) -> list[dict]:
     prohibited, dates, comments = read_other(entry, branches)
     subs = substances(entry)
     name = display_name(entry, subs)
-    common = {"source": source(entry), **dates}
+    # the Other column's transition clause; else the footnote the export keeps in the
+    # "Chemical/IUPAC Name" column ("2-Hydroxyethyl Methacrylate* … *From 3 June 2021 …
+    # shall not be placed on the Union market", entries 313, 314, 323)
+    common = {"source": source(entry), **(dates or market_dates(entry.iupac))}
     note = readings.NOTES.get(_key(entry))
     for annex, ref in readings.JOIN.get(_key(entry), ()):
         for other in annexes.get(annex, ()):
@@ -915,7 +918,10 @@ def _outside(entry, annexes, branches, subs, name, common) -> list[dict]:
             return []
         allowed += [b.when for b in more]
         words += [f"{b.words} (Annex {other.annex} entry {ref_text(other)})" for b in more]
-    options = cond.outside(allowed)
+    # "neither leave-on nor rinse-off" is no product: an entry allowed in both (323) has no
+    # outside (a rule there could never apply)
+    options = [w for w in cond.outside(allowed)
+               if not {"leave-on", "rinse-off"} <= set(w.get("not_category", ()))]
     listed = ", ".join(dict.fromkeys(words))
     rules = []
     for i, when in enumerate(options, 1):
