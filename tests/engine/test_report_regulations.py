@@ -23,7 +23,11 @@ def test_reach_and_the_cosmetics_regulation_are_grouped_apart():
 
 def test_before_its_day_a_rule_warns_with_the_day_and_its_act():
     d = check(parse_formula(SHAMPOO), RS, on=date(2020, 1, 31)).to_dict()
-    coming = [f for f in d["findings"] if f["code"] == "coming-rule"]
-    assert coming and coming[0]["rule"] == "reach-xvii-70-d5-wash-off"
-    assert coming[0]["message"].startswith("From 1 Feb 2020 this design breaks REACH Annex XVII entry 70")
-    assert coming[0]["severity"] == "warning"
+    coming = {f["rule"]: f for f in d["findings"] if f["code"] == "coming-rule"}
+    # (zinc pyrithione's ban is dated too: Regulation (EU) 2021/1902, from 1 March 2022)
+    assert set(coming) == {"reach-xvii-70-d5-wash-off", "eu-annex-ii-1670-zinc-pyrithione"}
+    reach = coming["reach-xvii-70-d5-wash-off"]
+    assert reach["message"].startswith("From 1 Feb 2020 this design breaks REACH Annex XVII entry 70")
+    assert reach["severity"] == "warning"
+    assert coming["eu-annex-ii-1670-zinc-pyrithione"]["message"].startswith("From 1 Mar 2022")
+    assert d["valid"]
