@@ -500,6 +500,11 @@ def _loose(name: str) -> str:
     # one material with backslashes: "Water\\Aqua\\Eau" is the slash list "Water/Aqua/Eau"
     out = _MARKS.sub("", name)  # before NFKC, which makes a superscript mark a digit
     out = unicodedata.normalize("NFKC", out).translate(_DASHES).replace("\\", "/")
+    # the trilingual labels (Estée Lauder group, Bioderma, Garnier) end a slash list with the
+    # French name: "Mineral Oil\\Paraffinum Liquidum\\Huile Minérale", "Hordeum Vulgare
+    # (Barley) Extract\\Extrait D'Orge": a last part that opens with a French material word
+    # is a gloss, dropped; the names before it must still be known and agree
+    out = _FRENCH_GLOSS.sub("", out)
     out = _MARKS.sub("", _LIST_HEAD.sub("", out))
     out = _LIST_PUNCT.sub("", out)
     may = _MAY_CONTAIN.match(out)
@@ -529,6 +534,10 @@ _LIST_HEAD = re.compile(
     r"^\s*(?:ingredients?|ingr[eé]dients?|inci|inhaltsstoffe|ingredientes|ingredienti|"
     r"composition|zutaten)\s*(?:\([^()]*\))?\s*:\s*", re.IGNORECASE)
 _LIST_PUNCT = re.compile(r"\s*[,;.]\s*$")
+# the French name that ends a trilingual slash list ("/Huile Minérale", "/Extrait D'Orge")
+_FRENCH_GLOSS = re.compile(
+    r"\s*/\s*(?:huile|extrait|beurre|cire|jus|poudre|feuilles?|fleurs?|racine|graines?|"
+    r"[eé]corce|hydrolat|eau florale|parfum de)\b[^/()]*$", re.IGNORECASE)
 # "Colour 42090", "Color 17200", "Colour Index 45410": a whole name that is a Colour Index number
 _COLOUR_WORD = re.compile(r"^\s*colou?r(?:\s+index)?(?:\s+no\.?)?\s+(\d{5})\s*$", re.IGNORECASE)
 # square brackets used as parentheses ("Aqua [Water]"); "[nano]" is the nano mark

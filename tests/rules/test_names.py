@@ -253,3 +253,24 @@ def test_the_iso_pesticides_are_not_one_substance():
     petroleum = RS.lookup("Petroleum Distillates")
     assert RS.lookup("Foots oil") not in (None, petroleum)
     assert RS.lookup("Slack wax") not in (None, petroleum, RS.lookup("Foots oil"))
+
+
+@pytest.mark.parametrize(("written", "means"), [
+    # the trilingual labels of the Estée Lauder group (backslashes) and Bioderma / Garnier
+    # (slashes) end the list of one material's names with its French name
+    ("Mineral Oil\\Paraffinum Liquidum\\Huile Minérale", "Paraffinum Liquidum"),
+    ("Paraffinum Liquidum / Mineral Oil / Huile Minérale", "Paraffinum Liquidum"),
+    ("Hordeum Vulgare (Barley) Extract\\Extrait D\u2019Orge", "Hordeum Vulgare Extract"),
+    ("Butyrospermum Parkii Butter / Shea Butter / Beurre de Karité", "Butyrospermum Parkii Butter"),
+])
+def test_a_french_gloss_ending_a_slash_list_is_dropped(written, means):
+    assert RS.lookup(written) is not None and RS.lookup(written) == RS.lookup(means)
+
+
+@pytest.mark.parametrize("written", [
+    "Huile Minérale",  # the gloss alone names nothing known
+    "Glyceryl Stearate/PEG-100 Stearate/Huile Minérale",  # a blend stays a blend
+    "Unicorn Tears\\Huile Minérale",
+])
+def test_a_french_gloss_does_not_make_an_unknown_name_known(written):
+    assert RS.lookup(written) is None
