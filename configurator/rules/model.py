@@ -524,10 +524,15 @@ _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": 
 _MARKS = re.compile(r"\s*[*\u2020\u2021\u00b0\u00b9\u00b2\u00b3]+\s*[.,;]?\s*$")
 # "+/-", "±" or "(+/-)" at the start, with "may contain" words, in the bracket that opens
 # the list or not: the shade list of colour cosmetics, never part of a name
-_MAY_WORDS = r"(?:may contain|peut contenir|kann enthalten|puede contener|pu[oò] contenere)\s*:?\s*"
+_MAY_MARK = r"(?:\(\s*\+\s*/\s*-\s*\)|\+\s*/\s*-|\u00b1)"
+# one head: the mark, the words, the words in parentheses ("(May Contain)"); the multilingual
+# labels chain them with slashes: "May Contain / Peut Contenir / +/-: Mica" (L'Oréal's NYX),
+# "[+/- (May Contain): CI 77891" (Coty's Rimmel)
+_MAY_ONE = (r"(?:" + _MAY_MARK + r"|\(\s*(?:may contain|peut contenir|kann enthalten|"
+            r"puede contener|pu[oò] contenere)\s*\)|(?:may contain|peut contenir|kann enthalten|"
+            r"puede contener|pu[oò] contenere))")
 _MAY_CONTAIN = re.compile(
-    r"^\s*(\[)?\s*(?:(?:\(\s*\+\s*/\s*-\s*\)|\+\s*/\s*-|\u00b1)\s*(?:" + _MAY_WORDS + r")?|"
-    + _MAY_WORDS + r")", re.IGNORECASE)
+    r"^\s*(\[)?\s*" + _MAY_ONE + r"(?:\s*/?\s*" + _MAY_ONE + r")*\s*:?\s*", re.IGNORECASE)
 # the head of a pasted list ("Ingredients: Aqua", "INCI: Aqua", "Ingrédients : Aqua",
 # "Inhaltsstoffe: Aqua") and the list's separator left on a name ("Limonene,", "Tocopherol.")
 _LIST_HEAD = re.compile(

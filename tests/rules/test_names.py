@@ -274,3 +274,22 @@ def test_a_french_gloss_ending_a_slash_list_is_dropped(written, means):
 ])
 def test_a_french_gloss_does_not_make_an_unknown_name_known(written):
     assert RS.lookup(written) is None
+
+
+@pytest.mark.parametrize(("written", "means"), [
+    ("May Contain / Peut Contenir / +/-: Mica", "Mica"),  # NYX's multilingual shade list
+    ("[+/- (May Contain): CI 77891 (Titanium Dioxide)", "CI 77891"),  # Rimmel's
+    ("Peut Contenir / May Contain: CI 77491", "CI 77491"),
+])
+def test_multilingual_may_contain_heads(written, means):
+    assert RS.lookup(written) is not None and RS.lookup(written) == RS.lookup(means)
+
+
+@pytest.mark.parametrize("written", [
+    "Red 7 (CI 15850, CI 45410)",  # two colourants of different conditions: no single reading
+    "Iron Oxides (CI 77491, CI 15850)",
+    "May Contain / Peut Contenir: Unicorn Tears",
+    "Mayonnaise",
+])
+def test_colour_lines_that_name_no_single_colourant_stay_unknown(written):
+    assert RS.lookup(written) is None
