@@ -504,6 +504,7 @@ def _loose(name: str) -> str:
     # French name: "Mineral Oil\\Paraffinum Liquidum\\Huile Minérale", "Hordeum Vulgare
     # (Barley) Extract\\Extrait D'Orge": a last part that opens with a French material word
     # is a gloss, dropped; the names before it must still be known and agree
+    out = _QUOTED.sub(r"\1", out)  # a name pasted in quotes: “Aqua”, "Glycerin", «Parfum»
     out = _FRENCH_GLOSS.sub("", out)
     out = _MARKS.sub("", _LIST_HEAD.sub("", out))
     out = _LIST_PUNCT.sub("", out)
@@ -539,6 +540,8 @@ _LIST_HEAD = re.compile(
     r"^\s*(?:ingredients?|ingr[eé]dients?|inci|inhaltsstoffe|ingredientes|ingredienti|"
     r"composition|zutaten)\s*(?:\([^()]*\))?\s*:\s*", re.IGNORECASE)
 _LIST_PUNCT = re.compile(r"\s*[,;.]\s*$")
+# a whole name in quotes, straight or typographic (the apostrophe inside "Extrait D'Orge" stays)
+_QUOTED = re.compile(r"^\s*[\"\u201c\u201e\u00ab\u2018']\s*(.+?)\s*[\"\u201d\u00bb\u2019']\s*$")
 # the French name that ends a trilingual slash list ("/Huile Minérale", "/Extrait D'Orge")
 _FRENCH_GLOSS = re.compile(
     r"\s*/\s*(?:huile|extrait|beurre|cire|jus|poudre|feuilles?|fleurs?|racine|graines?|"

@@ -293,3 +293,17 @@ def test_multilingual_may_contain_heads(written, means):
 ])
 def test_colour_lines_that_name_no_single_colourant_stay_unknown(written):
     assert RS.lookup(written) is None
+
+
+@pytest.mark.parametrize(("written", "means"), [
+    ("\u201cAqua\u201d", "Aqua"),  # a name pasted in typographic quotes
+    ('"Glycerin"', "Glycerin"),
+    ("\u00abParfum\u00bb", "Parfum"),
+    ("\u2018Limonene\u2019", "Limonene"),
+])
+def test_a_name_in_quotes_is_the_name(written, means):
+    assert RS.lookup(written) is not None and RS.lookup(written) == RS.lookup(means)
+
+
+def test_a_quoted_unknown_name_stays_unknown():
+    assert RS.lookup("\u201cUnicorn Tears\u201d") is None
