@@ -517,6 +517,9 @@ def _loose(name: str) -> str:
     # Lush's UK labels print a colourant as "Colour 42090" (also "Color 17200"): the Colour
     # Index number with the word spelt out, which is "CI 42090"
     out = _COLOUR_WORD.sub(r"CI \1", out)
+    # INCI names are unaccented (CosIng spells them in ASCII capitals): French labels'
+    # accents ("Avène Thermal Spring Water (Avène Aqua)", "Huile Minérale") fall away
+    out = "".join(c for c in unicodedata.normalize("NFKD", out) if not unicodedata.combining(c))
     return inci_spelling(out)
 
 

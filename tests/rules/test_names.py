@@ -307,3 +307,9 @@ def test_a_name_in_quotes_is_the_name(written, means):
 
 def test_a_quoted_unknown_name_stays_unknown():
     assert RS.lookup("\u201cUnicorn Tears\u201d") is None
+
+
+def test_accents_of_french_labels_fall_away():
+    assert RS.lookup("Avène Thermal Spring Water (Avène Aqua)") == RS.lookup("Aqua")
+    assert RS.lookup("Glycérine") == RS.lookup("Glycerin")
+    assert RS.lookup("Unicorn Téars") is None
