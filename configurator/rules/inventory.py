@@ -132,6 +132,11 @@ class Inventory:
         """The id for a casefolded name (the interface ``find_name`` reads)."""
         return self.index.get(key)
 
+    def eu_of(self, iid: str) -> str | None:
+        """The id of the EU INCI name of the material a US name's entry ``iid`` names, as
+        its description gives it ("SEA SALT": "Maris Sal (EU)"), or None."""
+        return self.index.get(EU_OF + iid)
+
     def tags(self, row: Row) -> frozenset[str]:
         """The catalog tags an entry's functions, annex references and name imply."""
         tags = {FUNCTION_TAGS[f] for f in row.functions if f in FUNCTION_TAGS}
@@ -209,6 +214,7 @@ def _parse(raw: bytes) -> tuple[dict[str, Row], dict[str, str]]:
     rows: dict[str, Row] = {}
     index: dict[str, str] = {}
     cas_seen: dict[str, str | None] = {}
+    us_names: list[tuple[str, str]] = []  # (a US name's id, the EU name its row gives)
     for r in reader:
         if len(r) < len(header):
             continue
@@ -238,6 +244,8 @@ def _parse(raw: bytes) -> tuple[dict[str, Row], dict[str, str]]:
             continue
         rows[iid] = row
         index[inci.casefold()] = iid
+        for eu in _EU_NAME.findall(r[col["chem_iupac_name___description"]]):
+            us_names.append((iid, eu.strip()))
         for c in row.cas:
             # a CAS number shared by several INCI names names none of them
             cas_seen[c] = iid if c not in cas_seen else None
@@ -248,7 +256,19 @@ def _parse(raw: bytes) -> tuple[dict[str, Row], dict[str, str]]:
     for c, iid in cas_seen.items():
         if iid is not None:
             index.setdefault(c, iid)
+    for iid, eu in us_names:  # "HONEY": "Mel (EU)"; "SEA SALT": "Maris Sal (EU),Pink Salt"
+        eu_iid = index.get(eu.casefold())
+        if eu_iid is not None and eu_iid != iid:
+            index[EU_OF + iid] = eu_iid
     return rows, index
+
+
+# A US (PCPC) name's row whose description gives the EU INCI name of the same material:
+# "HONEY" — "Mel (EU)", "MILK" — "Cow's Milk,Lac (EU)", "SEA SALT" — "Maris Sal (EU)". The
+# index keeps the link under EU_OF + the US entry's id (a key no casefolded label name can
+# be: labels with control characters are refused), read by Inventory.eu_of.
+_EU_NAME = re.compile(r"([^,()]+?) \(EU\)")
+EU_OF = "\x1feu-of:"
 
 
 # 35 INN fields end with the lists that give the name: "sucralfate [USAN:INN:BAN:JAN]",
@@ -271,8 +291,8 @@ def _other_names(name: str) -> tuple[str, ...]:
 _EAGER: dict[bytes, dict[str, Ingredient]] = {}
 # the disk cache's kinds for what _parse and Inventory.ingredient derive from the file: a
 # change to how names are read (the INN fields' bracketed sources, 2; acronyms kept in the
-# label case, 3) is a new kind, so an index or entries cached before it are never read again
-_INDEX_KIND = "inventory-index-2"
+# label case, 3; the US names' EU names, index 3) is a new kind, so an index or entries cached before it are never read again
+_INDEX_KIND = "inventory-index-3"
 _EAGER_KIND = "eager-3"
 
 

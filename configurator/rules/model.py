@@ -632,6 +632,13 @@ def _find_name(names: Any, name: str) -> str | None:
         found = set(parts)
         if len(found) == 1 and None not in found:
             return found.pop()
+        # "Maris Sal / Sea Salt", "Lac / Milk": the EU and the US name of one material, two
+        # entries of the inventory (the US one's description names the EU one)
+        same = getattr(names, "same_material", None)
+        if len(parts) == 2 and len(found) == 2 and None not in found and same is not None:
+            eu = same(*(part.strip() for part in key.split("/")))
+            if eu is not None:
+                return eu
         # "Oryza Sativa Cera / Rice Bran Wax": the dual label of an INCI name and its common
         # name, written with spaces around one slash; the second part names nothing known
         # (a second INCI name would be a blend, and stays unknown)
@@ -669,3 +676,15 @@ class _Known:
             if iid is not None:
                 iid = self.names.get(self.inventory.rows[iid].inci.casefold(), iid)
         return iid
+
+    def same_material(self, a: str, b: str) -> str | None:
+        """For two casefolded names, the EU one's id when the other is the US name of the
+        same material in the inventory ("SEA SALT": "Maris Sal (EU)"), else None."""
+        inv = self.inventory
+        ia, ib = inv.get(a), inv.get(b)
+        if ia is None or ib is None or not hasattr(inv, "eu_of"):
+            return None
+        for us, eu in ((ia, ib), (ib, ia)):
+            if inv.eu_of(us) == eu:
+                return self.get(inv.rows[eu].inci.casefold())
+        return None

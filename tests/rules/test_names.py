@@ -313,3 +313,20 @@ def test_accents_of_french_labels_fall_away():
     assert RS.lookup("Avène Thermal Spring Water (Avène Aqua)") == RS.lookup("Aqua")
     assert RS.lookup("Glycérine") == RS.lookup("Glycerin")
     assert RS.lookup("Unicorn Téars") is None
+
+
+@pytest.mark.parametrize(("written", "inci"), [
+    ("Maris Sal / Sea Salt", "Maris Sal"), ("Sea Salt/Maris Sal", "Maris Sal"),
+    ("Lac / Milk", "Lac"), ("Milk/Lac", "Lac"),
+])
+def test_the_eu_and_us_names_of_one_material_are_one_ingredient(written, inci):
+    """The inventory keeps the EU and the US (PCPC) name of some materials as two entries,
+    the US one's description naming the EU one ("SEA SALT": "Maris Sal (EU)"); a label
+    writing both is that one material, named as the EU name (unknown before: two entries)."""
+    iid = RS.lookup(written)
+    assert iid is not None and RS.ingredients[iid].inci == inci
+
+
+@pytest.mark.parametrize("written", ["Sea Salt / Glycerin", "Lac / Mel", "Maris Sal / Milk"])
+def test_two_materials_stay_unknown(written):
+    assert RS.lookup(written) is None
