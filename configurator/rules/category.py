@@ -138,9 +138,10 @@ _FOREIGN = {"bebe": "baby", "bebes": "baby", "nourrisson": "infant", "nourrisson
             "mundspulung": "mouthwash", "douche": "shower", "demaquillant": "makeup-remover"}
 
 
-def _plain(text: str) -> str:
-    """Lower case without accents ("Crème bébé" -> "creme bebe")."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower())
+def unaccented(text: str) -> str:
+    """``text`` without accents ("Crème bébé" -> "Creme bebe"): INCI names are ASCII, and
+    French and German labels are read by their plain letters (model.find_name too)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
                    if not unicodedata.combining(c))
 
 
@@ -217,7 +218,7 @@ def question(category: str) -> str:
 def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
     """The categories of a product (memoised: a handful of products recur)."""
     raw = form.strip().lower()
-    seq = _joined([_FOREIGN.get(w, w) for w in _affirmed(_WORD.findall(_plain(raw)))])
+    seq = _joined([_FOREIGN.get(w, w) for w in _affirmed(_WORD.findall(unaccented(raw)))])
     words = set(seq)
     d: set[str] = {application, area}
     p: set[str] = set()

@@ -291,7 +291,8 @@ def _other_names(name: str) -> tuple[str, ...]:
 _EAGER: dict[bytes, dict[str, Ingredient]] = {}
 # the disk cache's kinds for what _parse and Inventory.ingredient derive from the file: a
 # change to how names are read (the INN fields' bracketed sources, 2; acronyms kept in the
-# label case, 3; the US names' EU names, index 3) is a new kind, so an index or entries cached before it are never read again
+# label case, eager 3; the US names' EU names, index 3) is a new kind, so an index or
+# entries cached before it are never read again
 _INDEX_KIND = "inventory-index-3"
 _EAGER_KIND = "eager-3"
 

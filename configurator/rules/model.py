@@ -16,7 +16,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from .category import CATEGORY_NAMES, resolve
+from .category import CATEGORY_NAMES, resolve, unaccented
 
 APPLICATIONS = ("leave-on", "rinse-off")
 AREAS = (
@@ -519,7 +519,7 @@ def _loose(name: str) -> str:
     out = _COLOUR_WORD.sub(r"CI \1", out)
     # INCI names are unaccented (CosIng spells them in ASCII capitals): French labels'
     # accents ("Avène Thermal Spring Water (Avène Aqua)", "Huile Minérale") fall away
-    out = "".join(c for c in unicodedata.normalize("NFKD", out) if not unicodedata.combining(c))
+    out = unaccented(out)
     return inci_spelling(out)
 
 
@@ -682,7 +682,7 @@ class _Known:
         same material in the inventory ("SEA SALT": "Maris Sal (EU)"), else None."""
         inv = self.inventory
         ia, ib = inv.get(a), inv.get(b)
-        if ia is None or ib is None or not hasattr(inv, "eu_of"):
+        if ia is None or ib is None:
             return None
         for us, eu in ((ia, ib), (ib, ia)):
             if inv.eu_of(us) == eu:
