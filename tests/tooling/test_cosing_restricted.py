@@ -301,3 +301,24 @@ def test_market_dates_from_the_footnote_in_the_chemical_name_column(annexes, nam
         assert (rule["placed_from"], rule["available_from"]) == ("2021-06-03", "2021-09-03")
     for rule in rules_of(annexes, "III", "323").values():
         assert (rule["placed_from"], rule["available_from"]) == ("2022-08-21", "2022-11-21")
+
+
+def test_as_from_dates_the_limit_not_the_prohibition_outside(annexes):
+    # "As from 3 September 2017: 0,5 %" in the maximum column (Annex III 298, 2017/237) and
+    # "As from 3 June 2021, after mixing under oxidative conditions … 2 %" in "Other" (316,
+    # 2020/1683): the limit applies from that day; the prohibition outside the listed product
+    # types stays undated (the export does not date it)
+    red = rules_of(annexes, "III", "298")
+    assert red["eu-annex-iii-298"]["max"] == 0.5
+    assert (red["eu-annex-iii-298"]["placed_from"], red["eu-annex-iii-298"]["available_from"]) == (
+        "2017-09-03", "2017-09-03")
+    assert "placed_from" not in red["eu-annex-iii-298-outside"]
+    imid = rules_of(annexes, "III", "316")
+    assert imid["eu-annex-iii-316"]["max"] == 2 and imid["eu-annex-iii-316"]["placed_from"] == "2021-06-03"
+    assert "placed_from" not in imid["eu-annex-iii-316-outside"]
+    # each branch its own: 8c (a) in "Other", (b) in the maximum column, both 3 Sep 2017
+    both = rules_of(annexes, "III", "8c")
+    assert {(r["max"], r["placed_from"]) for r in both.values() if r["kind"] == "max-concentration"} == {
+        (1, "2017-09-03"), (1.5, "2017-09-03")}
+    # an undated limit stays undated
+    assert "placed_from" not in rules_of(annexes, "III", "9a")["eu-annex-iii-9a-a"]
