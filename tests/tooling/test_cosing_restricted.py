@@ -322,3 +322,11 @@ def test_as_from_dates_the_limit_not_the_prohibition_outside(annexes):
         (1, "2017-09-03"), (1.5, "2017-09-03")}
     # an undated limit stays undated
     assert "placed_from" not in rules_of(annexes, "III", "9a")["eu-annex-iii-9a-a"]
+
+
+def test_ph_conditions_of_the_other_column_are_windows(annexes):
+    # "pH > 6" (Annex V 45) and "(b) pH < 4" (Annex III 44, nail products) were comments only
+    oxa = rules_of(annexes, "V", "45")["eu-annex-v-45-ph"]
+    assert (oxa["kind"], oxa["min"], oxa["severity"]) == ("ph-window", 6.0, "error") and "when" not in oxa
+    dmetu = rules_of(annexes, "III", "44")["eu-annex-iii-44-ph"]
+    assert (dmetu["max"], dmetu["when"]) == (4.0, {"category": ["nail"]})

@@ -282,6 +282,10 @@ _read(("V", "32", "CLIMBAZOLE"),
                 ("b", {"category": ("face-cream",)}, "face creams", "0,2 %"),
                 ("c", {"area": ("foot",)}, "foot care products", "0,2 %"),
                 ("d", {"form": ("shampoo",)}, "rinse-off shampoos", "0,5 %")])
+_read(("V", "45", "DIMETHYL OXAZOLIDINE"), other="",
+      ph=[({}, "all products", 6.0, None)],
+      note="'pH > 6' (the export's Other column) is checked as at least 6 (the grammar's window is "
+           "closed): a product at exactly pH 6 passes")
 _read(("V", "51", "SODIUM HYDROXYMETHYLGLYCINATE"), other="",
       note="not to be used when the releasable formaldehyde of the mixture, whatever its source, is 0,1 % "
            "or more: that sum over every formaldehyde releaser is not generated here")
@@ -349,6 +353,10 @@ _read(("III", "17", "SODIUM NITRITE"), branches=[("", {}, "all products (as a ru
       note="the annex allows it as a rust inhibitor; the purpose is not checked")
 _read(("III", "18", "NITROMETHANE"), branches=[("", {}, "all products (as a rust inhibitor)", "0,3 %")],
       note="the annex allows it as a rust inhibitor; the purpose is not checked")
+_read(("III", "44", "DIMETHYLOL ETHYLENE THIOUREA"),
+      ph=[({"category": ("nail",)}, "nail products", None, 4.0)],
+      note="(b) 'pH < 4' (the export's Other column) is checked as at most 4 (the grammar's window is "
+           "closed): a nail product at exactly pH 4 passes")
 _read(("III", "45", "BENZYL ALCOHOL"), branches=[("", {}, "all products (as a solvent or fragrance)", "")])
 _read(("III", "186", "DIETHYLENE GLYCOL"), branches=[("", {}, "all products (as traces from ingredients)", "0,1 %")])
 _read(("III", "187", "BUTOXYDIGLYCOL"), branches=[("", {"category": ("hair-dye",)}, "hair dyes (as a solvent)", "9 %")])
