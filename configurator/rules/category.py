@@ -237,6 +237,15 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         elif w.endswith(("aerosol", "aerosols")) and not w.startswith("non-"):
             d.update(("spray", "aerosol"))
     d.update(_SPELLED[k] for k in d & _SPELLED.keys())
+    if words & {"callus", "calluses", "callosity", "callosities"} or (
+            {"hard", "skin"} <= words and words & {"remover", "softener", "removal"}):
+        # Annex III entry 15d, "callosity softener/remover" (1.5 % NaOH/KOH): a callus
+        # softener, a callus cream, a hard-skin remover are one, whatever else the form says
+        d.add("callus-remover")
+    if words & {"cuticle", "cuticles"} and words & {"remover", "solvent", "softener", "eliminator",
+                                                    "removal"}:
+        # Annex III entry 15a (a), "nail cuticle solvent" (5 %): removers and softeners alike
+        d.add("cuticle-remover")
     if "roll" in words and ({"on"} & words or "roll-on" in raw):
         d.add("roll-on")
     if area in _SKIN:

@@ -197,3 +197,20 @@ def test_tooth_whitening_however_written(form):
 def test_a_whitening_toothpaste_stays_a_toothpaste():
     r = resolve("rinse-off", "oral", "whitening toothpaste")
     assert "toothpaste" in r.definite and "tooth-whitening" not in r.definite
+
+
+@pytest.mark.parametrize("area,form,want", [
+    ("foot", "callus softener", "callus-remover"), ("foot", "callosity softener", "callus-remover"),
+    ("foot", "hard skin remover", "callus-remover"), ("foot", "callus cream", "callus-remover"),
+    ("foot", "callus remover", "callus-remover"), ("nail", "cuticle softener", "cuticle-remover"),
+    ("nail", "cuticle remover gel", "cuticle-remover"), ("nail", "cuticle solvent", "cuticle-remover")])
+def test_callosity_and_cuticle_products_of_annex_iii_15a_15d(area, form, want):
+    # Annex III entry 15a (a) nail cuticle solvent 5 %, 15d callosity softener/remover 1.5 %
+    assert want in resolve("leave-on", area, form).definite
+
+
+@pytest.mark.parametrize("area,form", [("foot", "foot cream"), ("nail", "cuticle oil"),
+                                       ("face", "skin softener")])
+def test_not_callus_or_cuticle_removers(area, form):
+    d = resolve("leave-on", area, form).definite
+    assert "callus-remover" not in d and "cuticle-remover" not in d
