@@ -41,6 +41,11 @@ FACTORS: dict[tuple[str, str], tuple[float, str]] = {
     ("SODIUM ETHYLPARABEN", "acid"): (0.7341, "138.12 / 188.15"),
     ("SODIUM PROPYLPARABEN", "acid"): (0.6832, "138.12 / 202.18"),
     ("SODIUM BUTYLPARABEN", "acid"): (0.6388, "138.12 / 216.21"),
+    # strontium "(as strontium)" (Annex III 63, 64): Sr = 87.62; counted at factor 1 before, so
+    # a professional bleach with 6 % strontium peroxide (4.4 % Sr, under 64's 4.5 %) was an error
+    ("STRONTIUM HYDROXIDE", "strontium"): (0.7204, "M(Sr) / M(Sr(OH)2) = 87.62 / 121.63 (the anhydrous "
+                                           "hydroxide; the octahydrate counted so over-counts, safe)"),
+    ("STRONTIUM PEROXIDE", "strontium"): (0.7325, "M(Sr) / M(SrO2) = 87.62 / 119.62"),
     # fluorides "calculated as F": F = 19.00
     ("SODIUM FLUORIDE", "f"): (0.4525, "M(F) / M(NaF) = 19.00 / 41.99"),
     ("POTASSIUM FLUORIDE", "f"): (0.3270, "19.00 / 58.10"),
