@@ -74,6 +74,7 @@ CATEGORY_NAMES = {
     "spray": "sprayable products that may lead to exposure of the lungs by inhalation",
     "aerosol": "aerosol products",
     "sunscreen": "sun protection products",
+    "sun-exposure": "products marketed for exposure to natural or artificial UV light",
     "professional": "products for professional use",
     "mucous-membrane": "products applied on mucous membranes",
     "under-6": "products for children under 6 years",
@@ -246,6 +247,15 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
                                                     "removal"}:
         # Annex III entry 15a (a), "nail cuticle solvent" (5 %): removers and softeners alike
         d.add("cuticle-remover")
+    if "sunscreen" in d or ((words & {"tanning", "solarium", "sunbed", "sunbeds", "sunbathing", "suntan"}
+                             or ("tan" in words and words & {"accelerator", "activator", "intensifier",
+                                                             "oil"}))
+                            and not words & {"self", "selftanning", "selftan", "sunless", "after",
+                                             "aftersun", "gradual", "instant", "dha"}):
+        # Annex III entry 323 (a): "sunscreen products and products marketed for exposure to
+        # natural or artificial UV light": a tanning oil, a tan accelerator, a solarium lotion
+        # (not a self-tanner, which tans without UV, nor an after-sun product)
+        d.add("sun-exposure")
     if "roll" in words and ({"on"} & words or "roll-on" in raw):
         d.add("roll-on")
     if area in _SKIN:

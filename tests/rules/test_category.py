@@ -214,3 +214,14 @@ def test_callosity_and_cuticle_products_of_annex_iii_15a_15d(area, form, want):
 def test_not_callus_or_cuticle_removers(area, form):
     d = resolve("leave-on", area, form).definite
     assert "callus-remover" not in d and "cuticle-remover" not in d
+
+
+@pytest.mark.parametrize("form,want", [
+    ("tanning oil", True), ("tan accelerator", True), ("solarium tanning lotion", True),
+    ("sunbed lotion", True), ("sunscreen lotion", True), ("day cream SPF 15", True),
+    ("self-tanning lotion", False), ("gradual tanning lotion", False), ("after sun lotion", False),
+    ("sunless tanning mousse", False), ("bronzing powder", False), ("lotion", False)])
+def test_products_marketed_for_uv_exposure(form, want):
+    # Annex III entries 308, 309, 323: "products marketed for exposure to natural or artificial
+    # UV light" (sunscreens and tanning products; a self-tanner tans without UV)
+    assert ("sun-exposure" in resolve("leave-on", "body", form).definite) == want

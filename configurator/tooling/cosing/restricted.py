@@ -354,7 +354,7 @@ _PROHIBIT_TARGETS: list[tuple[str, dict, str]] = [
     (r"oral and lip products", {"category": ("oral", "lip")}, "oral care and lip products"),
     (r"body lotion and body cream(?: \(\d+\))?", {"category": ("body-lotion",)}, "body lotions and creams"),
     (r"eye products and oral products", {"category": ("eye", "oral")}, "eye and oral care products"),
-    (r"products marketed for exposure to natural(?:/| or )artificial uv light", {"category": ("sunscreen",)}, "products for sun exposure"),
+    (r"products marketed for exposure to natural(?:/| or )artificial uv light", {"category": ("sun-exposure",)}, "products for sun exposure"),
     (r"sunscreen products", {"category": ("sunscreen",)}, "sunscreens"),
     (r"(?:all|any) (?:cosmetic )?products", {}, "any product"),
     (r"(?:on )?eyebrows", {"category": ("eye",)}, "eyebrow products"),
