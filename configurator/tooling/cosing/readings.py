@@ -41,6 +41,11 @@ FACTORS: dict[tuple[str, str], tuple[float, str]] = {
     ("SODIUM ETHYLPARABEN", "acid"): (0.7341, "138.12 / 188.15"),
     ("SODIUM PROPYLPARABEN", "acid"): (0.6832, "138.12 / 202.18"),
     ("SODIUM BUTYLPARABEN", "acid"): (0.6388, "138.12 / 216.21"),
+    # Annex III 206 (b), eyelash dyes "1,75 % (calculated as free base)": the sulphate counted at
+    # its own mass made 2.5 % (1.52 % free base) an error. 2-(2,5-diaminophenyl)ethanol C8H12N2O
+    # 152.19; its sulphate (1:1, CAS 93841-25-9) 250.27
+    ("HYDROXYETHYL-P-PHENYLENE-DIAMINE SULFATE", "free base"): (0.6081, "M(free base) / M(sulphate) = "
+                                                                "152.19 / 250.27"),
     # strontium "(as strontium)" (Annex III 63, 64): Sr = 87.62; counted at factor 1 before, so
     # a professional bleach with 6 % strontium peroxide (4.4 % Sr, under 64's 4.5 %) was an error
     ("STRONTIUM HYDROXIDE", "strontium"): (0.7204, "M(Sr) / M(Sr(OH)2) = 87.62 / 121.63 (the anhydrous "
