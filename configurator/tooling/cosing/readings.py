@@ -46,6 +46,9 @@ FACTORS: dict[tuple[str, str], tuple[float, str]] = {
     # 152.19; its sulphate (1:1, CAS 93841-25-9) 250.27
     ("HYDROXYETHYL-P-PHENYLENE-DIAMINE SULFATE", "free base"): (0.6081, "M(free base) / M(sulphate) = "
                                                                 "152.19 / 250.27"),
+    # Annex III 51, "(0,3 % as base)" / "(0,03 % as base)": bis(8-hydroxyquinolinium) sulphate,
+    # (C9H7NO)2.H2SO4 = 2 x 145.16 + 98.07 = 388.39, holds 290.32 of the base
+    ("OXYQUINOLINE SULFATE", "base"): (0.7475, "M(2 x 8-hydroxyquinoline) / M(sulphate) = 290.32 / 388.39"),
     # strontium "(as strontium)" (Annex III 63, 64): Sr = 87.62; counted at factor 1 before, so
     # a professional bleach with 6 % strontium peroxide (4.4 % Sr, under 64's 4.5 %) was an error
     ("STRONTIUM HYDROXIDE", "strontium"): (0.7204, "M(Sr) / M(Sr(OH)2) = 87.62 / 121.63 (the anhydrous "
