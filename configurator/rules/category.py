@@ -310,6 +310,14 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         d.add("body-lotion")
     if area == "body" and application == "leave-on" and "sunscreen" in d:
         p.add("body-lotion")  # a body sunscreen is spread like a lotion
+    elif area == "body" and application == "leave-on" and "spray" in d and "body-lotion" not in d \
+            and words & _BODY_LOTION and not (d & {"deodorant"} or words & {"self", "tanner", "tanning",
+                                                                            "perfume", "parfum", "toilette",
+                                                                            "cologne"}):
+        # a "body milk spray", "spray lotion", "dry oil spray" is a body lotion sprayed (Annex III
+        # entry 324 names "spray/aerosol body lotion"): asked, so retinol meets 0.05 % RE and
+        # alpha-arbutin the ban outside body lotions unless the client says it is none
+        p.add("body-lotion")
     if words & _DYE:
         if area == "eye" or {"eyelash", "eyebrow", "lash", "brow"} & words:
             d.add("eyelash-dye")

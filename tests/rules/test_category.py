@@ -225,3 +225,13 @@ def test_products_marketed_for_uv_exposure(form, want):
     # Annex III entries 308, 309, 323: "products marketed for exposure to natural or artificial
     # UV light" (sunscreens and tanning products; a self-tanner tans without UV)
     assert ("sun-exposure" in resolve("leave-on", "body", form).definite) == want
+
+
+@pytest.mark.parametrize("form,want", [("body milk spray", True), ("spray lotion", True),
+                                       ("dry oil spray", True), ("fragrance mist", False),
+                                       ("deodorant spray", False), ("self-tanning mist", False)])
+def test_a_sprayed_body_lotion_may_be_a_body_lotion(form, want):
+    # Annex III 324 names "spray/aerosol body lotion": a lotion, milk or oil sprayed on the body
+    # is asked (retinol 0.05 % RE, alpha-arbutin 0.5 %), never given the permissive reading
+    r = resolve("leave-on", "body", form)
+    assert "body-lotion" not in r.definite and ("body-lotion" in r.possible) == want
