@@ -318,6 +318,11 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         # entry 324 names "spray/aerosol body lotion"): asked, so retinol meets 0.05 % RE and
         # alpha-arbutin the ban outside body lotions unless the client says it is none
         p.add("body-lotion")
+    if area in ("hair", "scalp") and words & {"henna", "indigo"} and not words & _DYE \
+            and not words & {"shampoo", "conditioner", "oil", "serum"}:  # a henna shampoo: no dye
+        # a henna or indigo hair powder (Lawsonia, Indigofera: Annex III entry 320) colours
+        # without oxidation: a non-oxidative hair dye, though its form names no "colour"
+        d.update(("hair-dye", "non-oxidative-hair-dye"))
     if words & _DYE:
         if area == "eye" or {"eyelash", "eyebrow", "lash", "brow"} & words:
             d.add("eyelash-dye")
@@ -325,7 +330,8 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
             d.add("hair-dye")
             if "oxidative" in words and not {"non", "nonoxidative"} & words:
                 d.add("oxidative-hair-dye")
-            elif {"non", "nonoxidative", "non-oxidative", "semi", "temporary", "direct"} & words:
+            elif {"non", "nonoxidative", "non-oxidative", "semi", "temporary", "direct", "henna",
+                  "indigo"} & words:
                 d.add("non-oxidative-hair-dye")
             elif "permanent" in words:
                 d.add("oxidative-hair-dye")

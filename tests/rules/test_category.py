@@ -235,3 +235,11 @@ def test_a_sprayed_body_lotion_may_be_a_body_lotion(form, want):
     # is asked (retinol 0.05 % RE, alpha-arbutin 0.5 %), never given the permissive reading
     r = resolve("leave-on", "body", form)
     assert "body-lotion" not in r.definite and ("body-lotion" in r.possible) == want
+
+
+@pytest.mark.parametrize("form,want", [("indigo hair powder", True), ("henna", True),
+                                       ("black henna hair powder", True), ("henna hair colour", True),
+                                       ("henna shampoo", False)])
+def test_henna_and_indigo_hair_powders_are_non_oxidative_hair_dyes(form, want):
+    # Annex III entry 320 (Indigofera tinctoria, non-oxidative hair dye products, 25 %)
+    assert ("non-oxidative-hair-dye" in resolve("rinse-off", "hair", form).definite) == want
