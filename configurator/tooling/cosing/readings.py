@@ -385,9 +385,12 @@ _read(("III", "22", "RESORCINOL"),
       other="(b) Professional use only",
       note="(c) hair lotions and shampoos read as all hair products (hair dyes are also (a)'s)")
 _read(("III", "25", "ZINC PHENOLSULFONATE"),
-      branches=[("", {"category": ("deodorant",)}, "deodorants and antiperspirants",
+      branches=[("a", {"category": ("deodorant",)}, "deodorants and antiperspirants",
+                 "6 % (as % of anhydrous substance)"),
+                ("b", {"form": ("astringent",)}, "astringent lotions",
                  "6 % (as % of anhydrous substance)")],
-      note="astringent lotions have no category: they fall under the outside rule (stricter)")
+      note="astringent lotions have no category of their own: a form naming 'astringent' is one "
+           "(an astringent toner or lotion); other toners fall under the outside rule")
 _read(("III", "50", "ALUMINIUM ZIRCONIUM CHLORIDE HYDROXIDE COMP"),
       branches=[("", {"category": ("deodorant",)}, "antiperspirants",
                  "20 % (as anhydrous aluminium zirconium chloride hydroxide)")],
