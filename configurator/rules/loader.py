@@ -795,6 +795,17 @@ _CITES_III = re.compile(r"(?<![IV])III/(\d+[a-z]?)")
 _NAMED_BEFORE = re.compile(r"([^\s:;/()][^:;/()]*?)\s*:\s*$")
 # an INCI name of a polymer ("... Crosspolymer", "... Copolymer", "... Polymer")
 _POLYMER = re.compile(r"polymer\b", re.IGNORECASE)
+# Annex II 419 ("Category 1 material and Category 2 material [animal by-products] … and
+# ingredients derived therefrom") is about where a material comes from. A name the inventory
+# cites under it joins the prohibition when the name itself says it is such an animal
+# material (CALF BLOOD EXTRACT, HYDROLYZED PIG PLACENTA EXTRACT, DEER FAT); a substance named
+# by its chemistry (SQUALENE, cited "II/419" for shark-liver squalene) is made from olives,
+# amaranth or by fermentation too, which the formula cannot show: it does not join (it stays
+# an unprofiled name whose warning says "regulated: II/419").
+_ORIGIN_NAMES = {"419": re.compile(
+    r"\b(calf|cow|bovine|ox|deer|antler|pig|porcine|swine|sheep|ovine|goat|caprine|horse|"
+    r"equine|blood|plasma|serum|placenta\w*|amnion|bile|femur|bone|intestine|artery|trachea|"
+    r"brain|spinal|tallow|fat|milk|red blood cells?)\b", re.IGNORECASE)}
 
 
 def _material_citations(restriction: str, inci: str) -> set[str]:
@@ -854,6 +865,10 @@ def _annex_ii_members(rules: list[Rule], inventory: Inventory, names: dict[str, 
       on furocoumarins in sun products, CUMINUM CYMINUM FRUIT OIL "II/358 III/156") still
       asks it.
 
+    * Annex II 419 (animal by-products "and ingredients derived therefrom"): only a name
+      that says it is such a material (_ORIGIN_NAMES); SQUALENE, cited for shark liver, is
+      made from olives too, and was an error in every product listing it.
+
     What the annex row names itself (its INCI, identified ingredients, CAS and EC numbers)
     is the generated rule's, not this join's, and stays."""
     by_entry: dict[str, list[int]] = {}
@@ -879,6 +894,9 @@ def _annex_ii_members(rules: list[Rule], inventory: Inventory, names: dict[str, 
         for entry in dict.fromkeys(_CITES_II.findall(row.restriction)):
             if entry in material:
                 continue  # the inventory's own words say it; no product condition can
+            origin = _ORIGIN_NAMES.get(entry)
+            if origin is not None and not origin.search(row.inci):
+                continue  # an entry about the source, a name that does not tell it (above)
             for n in by_entry.get(entry, ()):
                 r = rules[n]
                 if target in r.members:
