@@ -143,16 +143,18 @@ def test_titanium_dioxide_colourant(annexes):
 
 def test_colourant_fields_of_application(annexes):
     (rinse,) = colourants.encode(iv(annexes, "1")).rules
-    assert rinse["when"] == {"category": ["leave-on"]} and rinse["substances"][0]["name"] == "CI 10006"
+    # Article 14(2): Annex IV's conditions do not bind products colouring only hair
+    not_dye = {"not_category": ["hair-dye"]}
+    assert rinse["when"] == {"category": ["leave-on"], **not_dye} and rinse["substances"][0]["name"] == "CI 10006"
     (mucous,) = colourants.encode(iv(annexes, "2")).rules
-    assert mucous["when"] == {"category": ["mucous-membrane"]}
+    assert mucous["when"] == {"category": ["mucous-membrane"], **not_dye}
     (eye,) = colourants.encode(iv(annexes, "3")).rules
-    assert eye["when"] == {"category": ["eye"]}
+    assert eye["when"] == {"category": ["eye"], **not_dye}
     limit, spray = colourants.encode(iv(annexes, "126a")).rules
-    assert limit["max"] == 10 and spray["when"] == {"category": ["spray"]}
+    assert limit["max"] == 10 and spray["when"] == {"category": ["spray"]} and limit["when"] == not_dye
     assert limit["substances"] == [{"name": "CI 77266 (nano)", "inci": ["CI 77266 (nano)"]}]
     lip, _ = colourants.encode(iv(annexes, "77"), frozenset({"CI 45396"})).rules
-    assert lip["max"] == 1 and lip["when"] == {"category": ["lip"]}
+    assert lip["max"] == 1 and lip["when"] == {"category": ["lip"], **not_dye}
     none = colourants.encode(iv(annexes, "7"))
     assert none.rules == () and not none.conditions
 

@@ -221,15 +221,27 @@ def _parts(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+# Article 14(2): "Subject to a decision of the Commission to extend the scope of Annex IV to hair
+# colouring products, points (c)(i) and (c)(ii) of paragraph 1 shall not apply to cosmetic
+# products containing colorants intended only to colour hair." Annex IV's conditions of use do
+# not bind a hair dye product (its colourants are Annex II/III's hair dye entries): the field
+# and maximum rules apply unless the product certainly is a hair dye. An eyelash tint is no hair
+# product (preamble to Annexes II-VI, 1(c)) and stays under them. The inhalation ban of 126a is
+# kept in hair dyes too (NOT SURE: Article 14(2) would lift it; the stricter reading is kept).
+_NOT_HAIR_DYE = {"not_category": ["hair-dye"]}
+
+
 def _field_rule(part, base, subs, name, where, entry) -> dict | None:
     if _RINSE_OFF.match(part):
-        return {"id": f"{base}-leave-on", "kind": "prohibited", "when": {"category": ["leave-on"]},
+        return {"id": f"{base}-leave-on", "kind": "prohibited",
+                "when": {"category": ["leave-on"], **_NOT_HAIR_DYE},
                 "substances": subs,
                 "message": f"{name} is allowed only in rinse-off products ({where})",
                 "fix": f"Remove {name}, or make the product a rinse-off one.", "source": source(entry)}
     for pattern, category, words, suffix in _FIELDS:
         if pattern.fullmatch(part.rstrip(". ")) or pattern.fullmatch(part):
-            return {"id": f"{base}-{suffix}", "kind": "prohibited", "when": {"category": category},
+            when = {"category": category, **(_NOT_HAIR_DYE if suffix != "spray" else {})}
+            return {"id": f"{base}-{suffix}", "kind": "prohibited", "when": when,
                     "substances": subs,
                     "message": f"{name} must not be used in {words} ({where})",
                     "fix": f"Remove {name}.", "source": source(entry)}
@@ -243,9 +255,10 @@ def _max_rule(part, base, subs, name, where, entry) -> dict | None:
     value = float(m.group(1).replace(",", ".")) * (1e-4 if m.group(2).lower() == "ppm" else 1)
     rule: dict = {"id": f"{base}-max", "kind": "max-concentration", "substances": subs, "max": value}
     words = "cosmetic products"
+    rule["when"] = dict(_NOT_HAIR_DYE)
     if m.group(3):
         category, words = _CATEGORY_WORDS[m.group(3).lower()]
-        rule["when"] = {"category": [category]}
+        rule["when"] = {"category": [category], **_NOT_HAIR_DYE}
     rule["message"] = f"{name} is limited to {fmt(value)} % in {words} ({where})"
     rule["fix"] = f"Lower {name} to {fmt(value)} % or less."
     rule["source"] = source(entry)
