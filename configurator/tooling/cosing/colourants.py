@@ -112,6 +112,10 @@ US_NAMES = {
     ("Ext. D&C", "Violet", 2): "CI 60730", ("Ext. D&C", "Yellow", 7): "CI 10316",
 }
 _US_LAKES = ("Lake", "Aluminum Lake", "Calcium Lake", "Barium Lake")
+# the US INCI names of mineral colourants that name one Annex IV entry each (the CTFA/PCPC
+# dictionary's names; "Iron Oxides" names CI 77491, 77492 and 77499 at once and is left out)
+US_MINERAL_NAMES = {"CI 77000": ("Aluminum Powder",), "CI 77288": ("Chromium Oxide Greens",),
+                    "CI 77400": ("Copper Powder",)}
 
 
 def _ci(entry: Entry) -> str | None:
@@ -145,7 +149,7 @@ def salt_and_lake_names(entry: Entry) -> list[str]:
     out: list[str] = []
     if ":" not in ci and int(ci[3:]) < 77000:
         out += [f"{ci}:{k}" for k in SALT_NUMBERS] + [f"{ci} {lake}" for lake in LAKES]
-    out += us_names(ci)
+    out += us_names(ci) + list(US_MINERAL_NAMES.get(ci, ()))
     return list(dict.fromkeys(out))
 
 
