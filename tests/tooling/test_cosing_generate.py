@@ -172,6 +172,8 @@ def test_colourant_salts_lakes_and_us_names(annexes):
     assert colourants.salt_and_lake_names(iv(annexes, "126a")) == []
     assert not any("Black 2" in n for n in colourants.salt_and_lake_names(iv(annexes, "126")))
     assert "Aluminum Powder" in colourants.salt_and_lake_names(iv(annexes, "117"))  # CI 77000
+    # entry 77: "only in free acid form, when used in lip products": no salt or lake names
+    assert colourants.salt_and_lake_names(iv(annexes, "77")) == []
     subs = colourants.alias_substances(iv(annexes, "27"))
     assert {"name": "CI 15850:1", "inci": ["CI 15850"]} in subs
     # a US name the inventory holds itself (YELLOW 11, CI 47000) joins the entry's rule instead

@@ -147,7 +147,10 @@ def salt_and_lake_names(entry: Entry) -> list[str]:
     if ci is None:
         return []
     out: list[str] = []
-    if ":" not in ci and int(ci[3:]) < 77000:
+    # entry 77 (CI 45396): "Only in free acid form, when used in lip products": a salt or lake
+    # of it is not that colourant everywhere, so none is named after it (it stays unknown)
+    free_acid = any("free acid form" in t.lower() for t in _texts(entry))
+    if ":" not in ci and int(ci[3:]) < 77000 and not free_acid:
         out += [f"{ci}:{k}" for k in SALT_NUMBERS] + [f"{ci} {lake}" for lake in LAKES]
     out += us_names(ci) + list(US_MINERAL_NAMES.get(ci, ()))
     return list(dict.fromkeys(out))
