@@ -17,6 +17,14 @@ texts are read by what they say, not by the column they sit in:
   (code raw-material-condition, like Annexes II and III's conditions on the raw material).
 
 An entry with none of these sets no condition of use: it is encoded with no rule.
+
+The field and maximum rules do not bind hair dye products (`not_category: [hair-dye]`,
+Article 14(2)). A colourant includes its salts and lakes (the annex's preamble): their names
+("CI 15850:1", "CI 45410 Aluminum Lake") and the US names of the certified colours ("Red 7
+Lake") are written to annex-names.yaml as aliases of the entry's CI name (`alias_substances`).
+"Products applied on mucous membranes" and "eye products" are read by configurator/rules/
+category.py (preamble to Annexes II-VI, 1(i) and 1(j): a mascara is no mucous-membrane
+product, a kohl is).
 """
 
 from __future__ import annotations
