@@ -333,3 +333,27 @@ def test_inventory_citations_about_the_material_join_no_prohibition():
     assert {"polyurethane-18", "polyurethane-19", "polyurethane-84"} <= members("201")
     assert "oxyquinoline sulfate" not in {rs.ingredients[i].inci.casefold() for r in rs.rules
                                           if r.id == "eu-annex-ii-395" for i in r.members}
+
+
+def test_colourants_not_in_annex_iv_join_the_positive_list_rule():
+    """Article 14(1)(c): the ingredients whose INCI name is a Colour Index number and that
+    Annex IV does not list join eu-annex-iv-not-listed (loader._not_in_annex_iv): in the
+    2025 inventory CI 12150, CI 20170 and CI 27290. Not an Annex IV colourant written as an
+    Annex II hair-dye ban names it ("CI 42051 /Acid Blue 3", entry 60), nor the nano entry
+    126a, nor Mica (printed "CI 77019", a synonym, not its INCI name), nor a plant extract
+    whose function lists COLORANT."""
+    from configurator.rules.loader import POSITIVE_LIST_RULE, _CI_NAME
+
+    rs = load_rules(Path(__file__).resolve().parents[2] / "rules")
+    rule = next(r for r in rs.rules if r.id == POSITIVE_LIST_RULE)
+    names = {rs.ingredients[i].inci for i in rule.members}
+    assert names == {"CI 12150", "CI 20170", "CI 27290"}
+    assert rule.triggers == rule.member_set
+    assert rule.when is not None and "hair-dye" in rule.when.not_category
+    assert "Article 14(1)(c)" in rule.source and "Annex IV" in rule.source
+    for listed in ("CI 42051 /Acid Blue 3", "CI 77266 (nano)", "CI 15985", "Mica"):
+        iid = rs.names.get(listed.casefold()) or next(
+            i for i, g in rs.ingredients.items() if g.inci == listed)
+        assert iid not in rule.members, listed
+    assert _CI_NAME.match("CI 15850:1") and _CI_NAME.match("ci 77266 (nano)")
+    assert not _CI_NAME.match("Iron Oxides (CI 77491)") and not _CI_NAME.match("CI 123456")
