@@ -472,6 +472,7 @@ _ANNEX_ENTRY = re.compile(r"Annex ([IVX]+), entry (\w+)")
 _SLASH = re.compile(r"\s*/\s*")
 _PARENS = re.compile(r"\s*\([^()]*\)")
 _CI = re.compile(r"\(\s*ci\s*(\d{5})\s*\)")
+_CI_ANY = re.compile(r"\bci\s*(\d{5})\b")  # every Colour Index number written
 _NANO_BRACKET = re.compile(r"\s*\[\s*nano\s*\]")
 _TAIL_PARENS = re.compile(r"^([^()]+?)\s*\([^()]*?\b([a-z]+)\s*\)$")
 
@@ -613,6 +614,11 @@ def _find_name(names: Any, name: str) -> str | None:
         bare = _SPACES.sub(" ", _PARENS.sub("", key)).strip()
         iid = names.get(bare)
         if iid is not None:
+            # "Red 7 (CI 15850, CI 45410)": parentheses naming colourants other than the
+            # name's own are no single reading (each has its own Annex IV conditions)
+            if any(names.get("ci " + c) not in (None, iid) for c in _CI_ANY.findall(key)) \
+                    and len(_CI_ANY.findall(key)) > 1:
+                return None
             return iid
         colour = _CI.findall(key)  # "Iron Oxides (CI 77491)": the CI number is the name
         if len(colour) == 1:
