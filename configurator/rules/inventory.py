@@ -222,6 +222,7 @@ def _parse(raw: bytes) -> tuple[dict[str, Row], dict[str, str]]:
     index: dict[str, str] = {}
     cas_seen: dict[str, str | None] = {}
     us_names: list[tuple[str, str]] = []  # (a US name's id, the EU name its row gives)
+    ci_seen: dict[str, str | None] = {}  # a hair dye's Colour Index number -> its id (_HAIR_DYE_CI)
     for r in reader:
         if len(r) < len(header):
             continue
@@ -253,6 +254,11 @@ def _parse(raw: bytes) -> tuple[dict[str, Row], dict[str, str]]:
         index[inci.casefold()] = iid
         for eu in _EU_NAME.findall(r[col["chem_iupac_name___description"]]):
             us_names.append((iid, eu.strip()))
+        if "HAIR DYEING" in row.functions:
+            found = set(_HAIR_DYE_CI.findall(r[col["chem_iupac_name___description"]]))
+            if len(found) == 1:
+                ci = found.pop()
+                ci_seen[ci] = iid if ci_seen.get(ci, iid) == iid else None
         for c in row.cas:
             # a CAS number shared by several INCI names names none of them
             cas_seen[c] = iid if c not in cas_seen else None
@@ -263,6 +269,9 @@ def _parse(raw: bytes) -> tuple[dict[str, Row], dict[str, str]]:
     for c, iid in cas_seen.items():
         if iid is not None:
             index.setdefault(c, iid)
+    for ci, iid in ci_seen.items():  # after every other name: "CI 12150" stays CI 12150's
+        if iid is not None:
+            index.setdefault("ci " + ci, iid)
     for iid, eu in us_names:  # "HONEY": "Mel (EU)"; "SEA SALT": "Maris Sal (EU),Pink Salt"
         eu_iid = index.get(eu.casefold())
         if eu_iid is not None and eu_iid != iid:
@@ -276,6 +285,17 @@ def _parse(raw: bytes) -> tuple[dict[str, Row], dict[str, str]]:
 # be: labels with control characters are refused), read by Inventory.eu_of.
 _EU_NAME = re.compile(r"([^,()]+?) \(EU\)")
 EU_OF = "\x1feu-of:"
+
+# A hair dye's Colour Index number as its description gives it, the only place the
+# inventory writes it: BASIC RED 76 "[7-Hydroxy-8-[(2-methoxyphenyl)azo]-2-naphthyl]
+# trimethylammonium chloride (CI 12245)". It names the entry (index "ci 12245"), so a label
+# writing "CI 12245" finds Basic Red 76 and its Annex III entry, when (a) the row's
+# functions list HAIR DYEING, (b) its description gives one CI number, (c) no other such
+# row gives that number (the salts of one dye share it: P-PHENYLENEDIAMINE HCL and
+# SULFATE, CI 76060, name neither) and (d) no other name is that key already (an INCI
+# name "CI 45410" stays the Annex IV colourant's). Not for other functions: TALC's
+# description says CI 77718, MICA's none; a filler is not its pigment grade.
+_HAIR_DYE_CI = re.compile(r"\(\s*C\.?\s?I\.?\s?(\d{5})\s*\)")
 
 
 # 35 INN fields end with the lists that give the name: "sucralfate [USAN:INN:BAN:JAN]",
@@ -299,9 +319,9 @@ _EAGER: dict[bytes, dict[str, Ingredient]] = {}
 # the disk cache's kinds for what _parse and Inventory.ingredient derive from the file: a
 # change to how names are read (the INN fields' bracketed sources, 2; acronyms kept in the
 # label case, eager 3; the US names' EU names, index 3; SURFACTANT - EMULSIFYING tagged
-# `emulsifier`, eager 4) is a new kind, so an index or entries cached before it are never
-# read again
-_INDEX_KIND = "inventory-index-3"
+# `emulsifier`, eager 4; a hair dye's CI number, index 4) is a new kind, so an index or
+# entries cached before it are never read again
+_INDEX_KIND = "inventory-index-4"
 _EAGER_KIND = "eager-4"
 
 

@@ -914,12 +914,20 @@ def _annex_ii_members(rules: list[Rule], inventory: Inventory, names: dict[str, 
 
 # Article 14(1)(c): the rule that a colourant Annex IV does not list joins (rules/eu/annex-iv.yaml)
 POSITIVE_LIST_RULE = "eu-annex-iv-not-listed"
+# … and the one that the inventory's hair dyes known by a CI number join (not in hair products)
+HAIR_DYE_LIST_RULE = "eu-annex-iv-not-listed-hair-dye-substance"
 # an INCI name that is a Colour Index number: "CI 12150", "CI 15850:1", "CI 77266 (nano)",
 # "CI 45410 Aluminum Lake" (not "Iron Oxides (CI 77491)": that name is the material's)
 _CI_NAME = re.compile(r"^CI ?\d{5}(?::\d)?(?!\d)", re.IGNORECASE)
 _ANNEX_IV_ENTRY = re.compile(r"\bAnnex IV, entr(?:y|ies) \d")
 _CITES_IV = re.compile(r"\bIV/\d")
 _NANO_WORD = re.compile(r"\bnano\b", re.IGNORECASE)
+# the Colour Index's oxidation bases (CI 76000-76999: p-phenylenediamine, resorcinol,
+# 1-naphthol): precursors of oxidative hair colorants, which Article 2(1)(m) deems
+# colorants, but their Annex II/III entries are the whole of their law outside hair dyes
+# too: Resorcinol (CI 76505) is allowed in hair lotions and shampoos (Annex III entry 22
+# (b)), where it is no colourant. Not joined (NOT SURE: a strict reading joins them).
+_OXIDATION_BASE = re.compile(r"^ci 76\d{3}\b")
 
 
 def _not_in_annex_iv(rules: list[Rule], inventory: Inventory, names: dict[str, str],
@@ -937,7 +945,12 @@ def _not_in_annex_iv(rules: list[Rule], inventory: Inventory, names: dict[str, s
 
     A colourant by its name: its INCI name (the catalog's, else the inventory's) is a
     Colour Index number (_CI_NAME), with a salt suffix (":1"), a "(nano)" form or a trailing
-    name. Not a synonym or label spelling: Mica is printed "CI 77019" on colour cosmetics but
+    name. A hair dye the inventory names by its CI number (BASIC RED 76 is "CI 12245",
+    inventory._HAIR_DYE_CI), not an oxidation base (CI 76xxx, _OXIDATION_BASE), joins
+    HAIR_DYE_LIST_RULE instead, which leaves every hair product alone: a dye whose function
+    is hair dyeing, in a toning shampoo, is a colorant intended to colour hair (Article
+    14(2)) though the form may not say "colour"; elsewhere (a lipstick) it is an error, beside
+    its Annex III entry's own (267 for Basic Red 76). Not a synonym or label spelling: Mica is printed "CI 77019" on colour cosmetics but
     is a filler that Annex IV does not list, and its INCI name is Mica. Not a substance whose
     inventory function merely lists COLORANT (plant extracts, caramel-like materials, "Acid
     Red 87" US or generic names): the name alone does not tell that it is used as a colourant
@@ -952,7 +965,8 @@ def _not_in_annex_iv(rules: list[Rule], inventory: Inventory, names: dict[str, s
     ingredient and never reach this rule; a CI name absent from the catalog, the inventory
     and the aliases is an unknown ingredient (an error) already."""
     at = next((n for n, r in enumerate(rules) if r.id == POSITIVE_LIST_RULE), None)
-    if at is None:
+    at_dye = next((n for n, r in enumerate(rules) if r.id == HAIR_DYE_LIST_RULE), None)
+    if at is None or at_dye is None:
         return
     listed = {i for r in rules if _ANNEX_IV_ENTRY.search(r.source) for i in r.members}
 
@@ -979,19 +993,29 @@ def _not_in_annex_iv(rules: list[Rule], inventory: Inventory, names: dict[str, s
         return bool(key) and cited(names.get(key) or inventory.get(key))
 
     found: list[str] = []
-    for iid, row in inventory.rows.items():
+    dyes: list[str] = []
+    rows = inventory.rows
+    for iid, row in rows.items():
         if _CI_NAME.match(row.inci) and not _CITES_IV.search(row.restriction):
-            target = names.get(row.inci.casefold(), iid)
-            if target not in ingredients:
-                ingredients[target] = inventory.ingredient(target)
-            found.append(target)
+            found.append(names.get(row.inci.casefold(), iid))
+    for key, iid in inventory.index.items():
+        # a hair dye the inventory names by its CI number too ("ci 12245": BASIC RED 76,
+        # inventory._HAIR_DYE_CI): a colourant by that name, whatever its INCI name says
+        row = rows.get(iid)
+        if row is not None and _CI_NAME.match(key) and not _CI_NAME.match(row.inci) \
+                and not _OXIDATION_BASE.match(key):
+            dyes.append(names.get(row.inci.casefold(), iid))
+    for target in found + dyes:
+        if target not in ingredients:
+            ingredients[target] = inventory.ingredient(target)
     found += [iid for iid, ing in ingredients.items() if _CI_NAME.match(ing.inci)]
-    r = rules[at]
-    members = dict(r.members)
-    for iid in dict.fromkeys(found):
-        if iid not in members and not in_annex_iv(ingredients[iid]):
-            members[iid] = 1.0
-    rules[at] = replace(r, members=members, triggers=r.triggers | set(members))
+    for n, ids in ((at, found), (at_dye, dyes)):
+        r = rules[n]
+        members = dict(r.members)
+        for iid in dict.fromkeys(ids):
+            if iid not in members and not in_annex_iv(ingredients[iid]):
+                members[iid] = 1.0
+        rules[n] = replace(r, members=members, triggers=r.triggers | set(members))
 
 
 def load_rules(directory: str | Path | None = None) -> RuleSet:

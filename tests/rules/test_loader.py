@@ -357,3 +357,26 @@ def test_colourants_not_in_annex_iv_join_the_positive_list_rule():
         assert iid not in rule.members, listed
     assert _CI_NAME.match("CI 15850:1") and _CI_NAME.match("ci 77266 (nano)")
     assert not _CI_NAME.match("Iron Oxides (CI 77491)") and not _CI_NAME.match("CI 123456")
+
+
+def test_hair_dyes_named_by_a_ci_number_join_the_hair_dye_positive_list_rule():
+    """The inventory's description gives a hair dye's CI number ("... (CI 12245)" for BASIC
+    RED 76): it is a name of the entry (inventory._HAIR_DYE_CI) and the dye joins
+    eu-annex-iv-not-listed-hair-dye-substance (not in hair products). An oxidation base
+    (Resorcinol, CI 76505; Annex III 22 allows it in shampoos) is found but joins nothing; a
+    CI number several salts share (CI 76060, p-phenylenediamine HCl and sulfate) names none;
+    Talc's CI 77718 (no hair dye) is no name."""
+    from configurator.rules.loader import HAIR_DYE_LIST_RULE, POSITIVE_LIST_RULE
+
+    rs = load_rules(Path(__file__).resolve().parents[2] / "rules")
+    inv = rs.inventory
+    assert inv.rows[inv.get("ci 12245")].inci == "BASIC RED 76"
+    assert inv.rows[inv.get("ci 76505")].inci == "RESORCINOL"
+    assert inv.get("ci 76060") is None and inv.get("ci 77718") is None
+    assert inv.rows[inv.get("ci 45410")].inci == "CI 45410"  # an INCI name keeps its key
+    dye = next(r for r in rs.rules if r.id == HAIR_DYE_LIST_RULE)
+    listed = {rs.ingredients[i].inci for i in dye.members}
+    assert {"Basic Red 76", "Basic Blue 99", "Acid Red 184", "Lawsone"} <= listed
+    assert not {"Resorcinol", "1-Naphthol", "CI 12150"} & listed
+    assert dye.when is not None and {"hair", "hair-dye"} <= dye.when.not_category
+    assert not dye.member_set & next(r for r in rs.rules if r.id == POSITIVE_LIST_RULE).member_set
