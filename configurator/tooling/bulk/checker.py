@@ -266,8 +266,14 @@ class BulkChecker:
     # -- run time ---------------------------------------------------------------
 
     def run(self, designs: Designs, chunk: int | None = None, collect: bool = True,
-            fallback: bool = True, progress: Callable[[int], None] | None = None) -> BulkResult:
-        """Check every design; ``collect`` keeps the findings (else only the verdicts)."""
+            fallback: bool = True, progress: Callable[[int], None] | None = None,
+            only: Iterable[int] | None = None) -> BulkResult:
+        """Check every design; ``collect`` keeps the findings (else only the verdicts).
+
+        ``only``: the positions (in the rule set's ``rules``) of the rules to check, and no
+        check of no rule (use ranges, pH windows, the base, constraints): what ``rules
+        impact`` asks of the rules a candidate changed (:func:`..impact.scope`). Its
+        verdicts then say only whether those rules find an error."""
         if designs.rs is not self.rs and designs.cols != self.cols:
             raise ValueError("designs composed against another catalog")
         n = designs.n
@@ -277,9 +283,11 @@ class BulkChecker:
         unsure = np.zeros(n, bool)
         res = BulkResult(designs, valid, np.zeros(0, np.int64), names=self.inci)
         appl = self.applicable(designs.products)
+        plans = None if only is None else [self.plans[k] for k in sorted(set(only))]
         for lo in range(0, n, chunk):
             hi = min(n, lo + chunk)
-            err, unc = self._chunk(designs, lo, hi, appl, res.blocks if collect else None)
+            err, unc = self._chunk(designs, lo, hi, appl, res.blocks if collect else None,
+                                   plans)
             valid[lo:hi] = ~err & ~designs.pre_error[lo:hi]
             unsure[lo:hi] = unc
             if progress:
@@ -297,7 +305,8 @@ class BulkChecker:
         return res
 
     def _chunk(self, d: Designs, lo: int, hi: int, appl_prod: np.ndarray,
-               blocks: list[Block] | None) -> tuple[np.ndarray, np.ndarray]:
+               blocks: list[Block] | None, plans: list[RulePlan] | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
         ch = Chunk(self, d, lo, hi, appl_prod, blocks)
         C = hi - lo
         # each rule's `when`, per product: for every product of the chunk, for none, or for some
@@ -308,8 +317,10 @@ class BulkChecker:
         ones = np.ones(C, bool)
         ones.flags.writeable = False  # shared by every rule applying to the whole chunk
         present, present_l, label = ch.present, ch.present.tolist(), self._label
-        for p, trig_cols, one in zip(self.plans, self._trig_cols, self._trig_one, strict=True):
+        trig_all, one_all = self._trig_cols, self._trig_one
+        for p in self.plans if plans is None else plans:
             n = p.n
+            trig_cols, one = trig_all[n], one_all[n]
             if not some[n]:
                 continue
             if one is not None:
@@ -329,7 +340,8 @@ class BulkChecker:
                 if not trig.any():
                     continue
             p.kind.bulk(rule, p.own, ch, trig, app)  # the kind's vectorized check
-        self._builtins(ch, d, lo, hi)
+        if plans is None:
+            self._builtins(ch, d, lo, hi)
         return ch.err, ch.unc
 
     def _builtins(self, ch: Chunk, d: Designs, lo: int, hi: int) -> None:
