@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import json
 import os
 import sys
@@ -778,6 +779,11 @@ def cmd_rules_impact(args: argparse.Namespace) -> int:
     try:
         if args.on is not None:  # the designs a coming date breaks (tooling/coming.py)
             return _coming(url, args)
+        # a command that ends when its report is out: no cyclic collection for its whole
+        # run. Each full one walked both rule sets, the inventory and every design read,
+        # ~0.2 s at 50,000 designs, where reference counting frees all that a run makes
+        # (issue 19)
+        gc.disable()
         report = run_impact(url, args.rules, progress=not args.quiet, workers=default_workers())
     except ConfiguratorError:
         raise
