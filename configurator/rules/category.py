@@ -74,6 +74,7 @@ CATEGORY_NAMES = {
     "spray": "sprayable products that may lead to exposure of the lungs by inhalation",
     "aerosol": "aerosol products",
     "sunscreen": "sun protection products",
+    "sun-exposure": "products marketed for exposure to natural or artificial UV light",
     "professional": "products for professional use",
     "mucous-membrane": "products applied on mucous membranes",
     "under-6": "products for children under 6 years",
@@ -237,6 +238,24 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         elif w.endswith(("aerosol", "aerosols")) and not w.startswith("non-"):
             d.update(("spray", "aerosol"))
     d.update(_SPELLED[k] for k in d & _SPELLED.keys())
+    if words & {"callus", "calluses", "callosity", "callosities"} or (
+            {"hard", "skin"} <= words and words & {"remover", "softener", "removal"}):
+        # Annex III entry 15d, "callosity softener/remover" (1.5 % NaOH/KOH): a callus
+        # softener, a callus cream, a hard-skin remover are one, whatever else the form says
+        d.add("callus-remover")
+    if words & {"cuticle", "cuticles"} and words & {"remover", "solvent", "softener", "eliminator",
+                                                    "removal"}:
+        # Annex III entry 15a (a), "nail cuticle solvent" (5 %): removers and softeners alike
+        d.add("cuticle-remover")
+    if "sunscreen" in d or ((words & {"tanning", "solarium", "sunbed", "sunbeds", "sunbathing", "suntan"}
+                             or ("tan" in words and words & {"accelerator", "activator", "intensifier",
+                                                             "oil"}))
+                            and not words & {"self", "selftanning", "selftan", "sunless", "after",
+                                             "aftersun", "gradual", "instant", "dha"}):
+        # Annex III entry 323 (a): "sunscreen products and products marketed for exposure to
+        # natural or artificial UV light": a tanning oil, a tan accelerator, a solarium lotion
+        # (not a self-tanner, which tans without UV, nor an after-sun product)
+        d.add("sun-exposure")
     if "roll" in words and ({"on"} & words or "roll-on" in raw):
         d.add("roll-on")
     if area in _SKIN:
@@ -291,6 +310,19 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         d.add("body-lotion")
     if area == "body" and application == "leave-on" and "sunscreen" in d:
         p.add("body-lotion")  # a body sunscreen is spread like a lotion
+    elif area == "body" and application == "leave-on" and "spray" in d and "body-lotion" not in d \
+            and words & _BODY_LOTION and not (d & {"deodorant"} or words & {"self", "tanner", "tanning",
+                                                                            "perfume", "parfum", "toilette",
+                                                                            "cologne"}):
+        # a "body milk spray", "spray lotion", "dry oil spray" is a body lotion sprayed (Annex III
+        # entry 324 names "spray/aerosol body lotion"): asked, so retinol meets 0.05 % RE and
+        # alpha-arbutin the ban outside body lotions unless the client says it is none
+        p.add("body-lotion")
+    if area in ("hair", "scalp") and words & {"henna", "indigo"} and not words & _DYE \
+            and not words & {"shampoo", "conditioner", "oil", "serum"}:  # a henna shampoo: no dye
+        # a henna or indigo hair powder (Lawsonia, Indigofera: Annex III entry 320) colours
+        # without oxidation: a non-oxidative hair dye, though its form names no "colour"
+        d.update(("hair-dye", "non-oxidative-hair-dye"))
     if words & _DYE:
         if area == "eye" or {"eyelash", "eyebrow", "lash", "brow"} & words:
             d.add("eyelash-dye")
@@ -298,7 +330,8 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
             d.add("hair-dye")
             if "oxidative" in words and not {"non", "nonoxidative"} & words:
                 d.add("oxidative-hair-dye")
-            elif {"non", "nonoxidative", "non-oxidative", "semi", "temporary", "direct"} & words:
+            elif {"non", "nonoxidative", "non-oxidative", "semi", "temporary", "direct", "henna",
+                  "indigo"} & words:
                 d.add("non-oxidative-hair-dye")
             elif "permanent" in words:
                 d.add("oxidative-hair-dye")

@@ -197,3 +197,49 @@ def test_tooth_whitening_however_written(form):
 def test_a_whitening_toothpaste_stays_a_toothpaste():
     r = resolve("rinse-off", "oral", "whitening toothpaste")
     assert "toothpaste" in r.definite and "tooth-whitening" not in r.definite
+
+
+@pytest.mark.parametrize("area,form,want", [
+    ("foot", "callus softener", "callus-remover"), ("foot", "callosity softener", "callus-remover"),
+    ("foot", "hard skin remover", "callus-remover"), ("foot", "callus cream", "callus-remover"),
+    ("foot", "callus remover", "callus-remover"), ("nail", "cuticle softener", "cuticle-remover"),
+    ("nail", "cuticle remover gel", "cuticle-remover"), ("nail", "cuticle solvent", "cuticle-remover")])
+def test_callosity_and_cuticle_products_of_annex_iii_15a_15d(area, form, want):
+    # Annex III entry 15a (a) nail cuticle solvent 5 %, 15d callosity softener/remover 1.5 %
+    assert want in resolve("leave-on", area, form).definite
+
+
+@pytest.mark.parametrize("area,form", [("foot", "foot cream"), ("nail", "cuticle oil"),
+                                       ("face", "skin softener")])
+def test_not_callus_or_cuticle_removers(area, form):
+    d = resolve("leave-on", area, form).definite
+    assert "callus-remover" not in d and "cuticle-remover" not in d
+
+
+@pytest.mark.parametrize("form,want", [
+    ("tanning oil", True), ("tan accelerator", True), ("solarium tanning lotion", True),
+    ("sunbed lotion", True), ("sunscreen lotion", True), ("day cream SPF 15", True),
+    ("self-tanning lotion", False), ("gradual tanning lotion", False), ("after sun lotion", False),
+    ("sunless tanning mousse", False), ("bronzing powder", False), ("lotion", False)])
+def test_products_marketed_for_uv_exposure(form, want):
+    # Annex III entries 308, 309, 323: "products marketed for exposure to natural or artificial
+    # UV light" (sunscreens and tanning products; a self-tanner tans without UV)
+    assert ("sun-exposure" in resolve("leave-on", "body", form).definite) == want
+
+
+@pytest.mark.parametrize("form,want", [("body milk spray", True), ("spray lotion", True),
+                                       ("dry oil spray", True), ("fragrance mist", False),
+                                       ("deodorant spray", False), ("self-tanning mist", False)])
+def test_a_sprayed_body_lotion_may_be_a_body_lotion(form, want):
+    # Annex III 324 names "spray/aerosol body lotion": a lotion, milk or oil sprayed on the body
+    # is asked (retinol 0.05 % RE, alpha-arbutin 0.5 %), never given the permissive reading
+    r = resolve("leave-on", "body", form)
+    assert "body-lotion" not in r.definite and ("body-lotion" in r.possible) == want
+
+
+@pytest.mark.parametrize("form,want", [("indigo hair powder", True), ("henna", True),
+                                       ("black henna hair powder", True), ("henna hair colour", True),
+                                       ("henna shampoo", False)])
+def test_henna_and_indigo_hair_powders_are_non_oxidative_hair_dyes(form, want):
+    # Annex III entry 320 (Indigofera tinctoria, non-oxidative hair dye products, 25 %)
+    assert ("non-oxidative-hair-dye" in resolve("rinse-off", "hair", form).definite) == want

@@ -85,6 +85,20 @@ def test_an_annex_nanomaterial_is_not_its_bulk_material():
     assert {"eu-annex-iv-126a-max", "eu-annex-iv-126a-spray"} <= rules
 
 
+def test_a_nanomaterial_of_no_annex_is_its_own_entry_too():
+    """L'Oréal's "Silica Dimethyl Silylate [Nano]" (Hydra Genius, rules/tests/real/): a legal
+    nanomaterial in no annex (SCCS/1545/15), labelled "(nano)" by Article 19(1)(g). It was an
+    unknown-ingredient error (the nano mark is never dropped to the bulk silica); the catalog
+    now holds the nano form, which keeps its mark on the label."""
+    nano = RS.lookup("Silica Dimethyl Silylate [Nano]")
+    assert nano not in (None, RS.lookup("Silica Dimethyl Silylate"))
+    r = check(parse_formula({"product_type": "gel-cream", "ingredients": [
+        {"inci": "Aqua", "qs": True}, {"inci": "Silica Dimethyl Silylate [Nano]", "percent": 0.3},
+        {"inci": "Phenoxyethanol", "percent": 0.8}]}), RS)
+    assert not [f for f in r.findings if f.code == "unknown-ingredient"]
+    assert "Silica Dimethyl Silylate (nano)" in r.label.split(", ")
+
+
 def test_a_formula_written_as_on_a_label_checks_like_the_catalog_names():
     label = {"product_type": "face-cream", "target_ph": 5.5, "ingredients": [
         {"inci": "Aqua (Water)", "qs": True},
@@ -262,6 +276,11 @@ def test_the_iso_pesticides_are_not_one_substance():
     ("Paraffinum Liquidum / Mineral Oil / Huile Minérale", "Paraffinum Liquidum"),
     ("Hordeum Vulgare (Barley) Extract\\Extrait D\u2019Orge", "Hordeum Vulgare Extract"),
     ("Butyrospermum Parkii Butter / Shea Butter / Beurre de Karité", "Butyrospermum Parkii Butter"),
+    # MAC's lipstick label (rules/tests/real/mac-macximal-silky-matte-lipstick.yaml): the
+    # older EU name "Candelilla Cera" is a CosIng entry of its own (same CAS and EC as
+    # Euphorbia Cerifera Cera); unknown before, as two entries
+    ("Euphorbia Cerifera (Candelilla) Wax\\Candelilla Cera\\Cire De Candelilla",
+     "Euphorbia Cerifera Cera"),
 ])
 def test_a_french_gloss_ending_a_slash_list_is_dropped(written, means):
     assert RS.lookup(written) is not None and RS.lookup(written) == RS.lookup(means)

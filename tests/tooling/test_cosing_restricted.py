@@ -301,3 +301,32 @@ def test_market_dates_from_the_footnote_in_the_chemical_name_column(annexes, nam
         assert (rule["placed_from"], rule["available_from"]) == ("2021-06-03", "2021-09-03")
     for rule in rules_of(annexes, "III", "323").values():
         assert (rule["placed_from"], rule["available_from"]) == ("2022-08-21", "2022-11-21")
+
+
+def test_as_from_dates_the_limit_not_the_prohibition_outside(annexes):
+    # "As from 3 September 2017: 0,5 %" in the maximum column (Annex III 298, 2017/237) and
+    # "As from 3 June 2021, after mixing under oxidative conditions … 2 %" in "Other" (316,
+    # 2020/1683): the limit applies from that day; the prohibition outside the listed product
+    # types stays undated (the export does not date it)
+    red = rules_of(annexes, "III", "298")
+    assert red["eu-annex-iii-298"]["max"] == 0.5
+    assert (red["eu-annex-iii-298"]["placed_from"], red["eu-annex-iii-298"]["available_from"]) == (
+        "2017-09-03", "2017-09-03")
+    assert "placed_from" not in red["eu-annex-iii-298-outside"]
+    imid = rules_of(annexes, "III", "316")
+    assert imid["eu-annex-iii-316"]["max"] == 2 and imid["eu-annex-iii-316"]["placed_from"] == "2021-06-03"
+    assert "placed_from" not in imid["eu-annex-iii-316-outside"]
+    # each branch its own: 8c (a) in "Other", (b) in the maximum column, both 3 Sep 2017
+    both = rules_of(annexes, "III", "8c")
+    assert {(r["max"], r["placed_from"]) for r in both.values() if r["kind"] == "max-concentration"} == {
+        (1, "2017-09-03"), (1.5, "2017-09-03")}
+    # an undated limit stays undated
+    assert "placed_from" not in rules_of(annexes, "III", "9a")["eu-annex-iii-9a-a"]
+
+
+def test_ph_conditions_of_the_other_column_are_windows(annexes):
+    # "pH > 6" (Annex V 45) and "(b) pH < 4" (Annex III 44, nail products) were comments only
+    oxa = rules_of(annexes, "V", "45")["eu-annex-v-45-ph"]
+    assert (oxa["kind"], oxa["min"], oxa["severity"]) == ("ph-window", 6.0, "error") and "when" not in oxa
+    dmetu = rules_of(annexes, "III", "44")["eu-annex-iii-44-ph"]
+    assert (dmetu["max"], dmetu["when"]) == (4.0, {"category": ["nail"]})

@@ -41,6 +41,19 @@ FACTORS: dict[tuple[str, str], tuple[float, str]] = {
     ("SODIUM ETHYLPARABEN", "acid"): (0.7341, "138.12 / 188.15"),
     ("SODIUM PROPYLPARABEN", "acid"): (0.6832, "138.12 / 202.18"),
     ("SODIUM BUTYLPARABEN", "acid"): (0.6388, "138.12 / 216.21"),
+    # Annex III 206 (b), eyelash dyes "1,75 % (calculated as free base)": the sulphate counted at
+    # its own mass made 2.5 % (1.52 % free base) an error. 2-(2,5-diaminophenyl)ethanol C8H12N2O
+    # 152.19; its sulphate (1:1, CAS 93841-25-9) 250.27
+    ("HYDROXYETHYL-P-PHENYLENE-DIAMINE SULFATE", "free base"): (0.6081, "M(free base) / M(sulphate) = "
+                                                                "152.19 / 250.27"),
+    # Annex III 51, "(0,3 % as base)" / "(0,03 % as base)": bis(8-hydroxyquinolinium) sulphate,
+    # (C9H7NO)2.H2SO4 = 2 x 145.16 + 98.07 = 388.39, holds 290.32 of the base
+    ("OXYQUINOLINE SULFATE", "base"): (0.7475, "M(2 x 8-hydroxyquinoline) / M(sulphate) = 290.32 / 388.39"),
+    # strontium "(as strontium)" (Annex III 63, 64): Sr = 87.62; counted at factor 1 before, so
+    # a professional bleach with 6 % strontium peroxide (4.4 % Sr, under 64's 4.5 %) was an error
+    ("STRONTIUM HYDROXIDE", "strontium"): (0.7204, "M(Sr) / M(Sr(OH)2) = 87.62 / 121.63 (the anhydrous "
+                                           "hydroxide; the octahydrate counted so over-counts, safe)"),
+    ("STRONTIUM PEROXIDE", "strontium"): (0.7325, "M(Sr) / M(SrO2) = 87.62 / 119.62"),
     # fluorides "calculated as F": F = 19.00
     ("SODIUM FLUORIDE", "f"): (0.4525, "M(F) / M(NaF) = 19.00 / 41.99"),
     ("POTASSIUM FLUORIDE", "f"): (0.3270, "19.00 / 58.10"),
@@ -282,6 +295,10 @@ _read(("V", "32", "CLIMBAZOLE"),
                 ("b", {"category": ("face-cream",)}, "face creams", "0,2 %"),
                 ("c", {"area": ("foot",)}, "foot care products", "0,2 %"),
                 ("d", {"form": ("shampoo",)}, "rinse-off shampoos", "0,5 %")])
+_read(("V", "45", "DIMETHYL OXAZOLIDINE"), other="",
+      ph=[({}, "all products", 6.0, None)],
+      note="'pH > 6' (the export's Other column) is checked as at least 6 (the grammar's window is "
+           "closed): a product at exactly pH 6 passes")
 _read(("V", "51", "SODIUM HYDROXYMETHYLGLYCINATE"), other="",
       note="not to be used when the releasable formaldehyde of the mixture, whatever its source, is 0,1 % "
            "or more: that sum over every formaldehyde releaser is not generated here")
@@ -349,6 +366,10 @@ _read(("III", "17", "SODIUM NITRITE"), branches=[("", {}, "all products (as a ru
       note="the annex allows it as a rust inhibitor; the purpose is not checked")
 _read(("III", "18", "NITROMETHANE"), branches=[("", {}, "all products (as a rust inhibitor)", "0,3 %")],
       note="the annex allows it as a rust inhibitor; the purpose is not checked")
+_read(("III", "44", "DIMETHYLOL ETHYLENE THIOUREA"),
+      ph=[({"category": ("nail",)}, "nail products", None, 4.0)],
+      note="(b) 'pH < 4' (the export's Other column) is checked as at most 4 (the grammar's window is "
+           "closed): a nail product at exactly pH 4 passes")
 _read(("III", "45", "BENZYL ALCOHOL"), branches=[("", {}, "all products (as a solvent or fragrance)", "")])
 _read(("III", "186", "DIETHYLENE GLYCOL"), branches=[("", {}, "all products (as traces from ingredients)", "0,1 %")])
 _read(("III", "187", "BUTOXYDIGLYCOL"), branches=[("", {"category": ("hair-dye",)}, "hair dyes (as a solvent)", "9 %")])
@@ -364,9 +385,12 @@ _read(("III", "22", "RESORCINOL"),
       other="(b) Professional use only",
       note="(c) hair lotions and shampoos read as all hair products (hair dyes are also (a)'s)")
 _read(("III", "25", "ZINC PHENOLSULFONATE"),
-      branches=[("", {"category": ("deodorant",)}, "deodorants and antiperspirants",
+      branches=[("a", {"category": ("deodorant",)}, "deodorants and antiperspirants",
+                 "6 % (as % of anhydrous substance)"),
+                ("b", {"form": ("astringent",)}, "astringent lotions",
                  "6 % (as % of anhydrous substance)")],
-      note="astringent lotions have no category: they fall under the outside rule (stricter)")
+      note="astringent lotions have no category of their own: a form naming 'astringent' is one "
+           "(an astringent toner or lotion); other toners fall under the outside rule")
 _read(("III", "50", "ALUMINIUM ZIRCONIUM CHLORIDE HYDROXIDE COMP"),
       branches=[("", {"category": ("deodorant",)}, "antiperspirants",
                  "20 % (as anhydrous aluminium zirconium chloride hydroxide)")],

@@ -45,6 +45,9 @@ class Limit:
     value: float
     expressed_as: str | None = None
     salt: float | None = None
+    # the day the limit applies from, where the annex dates it ("As from 3 September 2017:
+    # 0,5 %", "As from 3 June 2021, after mixing under oxidative conditions … 2 %"): ISO
+    since: str | None = None
 
 
 @dataclass
@@ -87,17 +90,28 @@ def expressed_as(text: str) -> str | None:
     return None
 
 
-def one_limit(text: str) -> Limit:
-    """The single limit a maximum text states (repeats of the same number allowed)."""
+_AS_FROM = re.compile(r"^\s*as from (\d{1,2}) (\w+) (\d{4})\s*[:,]?\s*", re.I)
+
+
+def as_from(text: str) -> str | None:
+    """The day an "As from 3 September 2017: …" text opens with (ISO), or None."""
+    m = _AS_FROM.match(cond.flat(text))
+    return _date(*m.groups()).isoformat() if m else None
+
+
+def one_limit(text: str, since: str | None = None) -> Limit:
+    """The single limit a maximum text states (repeats of the same number allowed), with the
+    day it applies from when the text opens with "As from <day>:" (or `since` says it)."""
+    since = as_from(text) or since
     t = re.sub(r"^\s*as from \d+ \w+ \d{4}\s*:\s*", "", cond.flat(text), flags=re.I)
     m = re.fullmatch(r"\(?(\d+(?:[.,]\d+)?\s*%)\s*\(?(?:calculated )?as free base\)?\s*(?:\(|or\s+)"
                      r"(\d+(?:[.,]\d+)?\s*%)\s*\(?(?:calculated )?as [\w -]*?(?:salt|chloride|sulfate|sulphate)\)?\)?\.?", t, re.I)
     if m:
-        return Limit(quantities(m.group(1))[0], "free base", quantities(m.group(2))[0])
+        return Limit(quantities(m.group(1))[0], "free base", quantities(m.group(2))[0], since)
     values = set(quantities(t))
     if len(values) != 1:
         raise Unread(f"maximum: {cond.flat(text)}")
-    return Limit(values.pop(), expressed_as(t))
+    return Limit(values.pop(), expressed_as(t), since=since)
 
 
 def fmt(value: float) -> str:
@@ -340,7 +354,7 @@ _PROHIBIT_TARGETS: list[tuple[str, dict, str]] = [
     (r"oral and lip products", {"category": ("oral", "lip")}, "oral care and lip products"),
     (r"body lotion and body cream(?: \(\d+\))?", {"category": ("body-lotion",)}, "body lotions and creams"),
     (r"eye products and oral products", {"category": ("eye", "oral")}, "eye and oral care products"),
-    (r"products marketed for exposure to natural(?:/| or )artificial uv light", {"category": ("sunscreen",)}, "products for sun exposure"),
+    (r"products marketed for exposure to natural(?:/| or )artificial uv light", {"category": ("sun-exposure",)}, "products for sun exposure"),
     (r"sunscreen products", {"category": ("sunscreen",)}, "sunscreens"),
     (r"(?:all|any) (?:cosmetic )?products", {}, "any product"),
     (r"(?:on )?eyebrows", {"category": ("eye",)}, "eyebrow products"),
@@ -511,7 +525,9 @@ def _take_oxidative(body: str, mine: list[Branch]) -> str:
     m = _OXIDATIVE.search(body)
     if not m:
         return body
-    limit = one_limit(m.group(1))
+    # "As from 3 September 2017, after mixing …": the clause's day dates the limit
+    opening = re.search(r"as from (\d{1,2}) (\w+) (\d{4})\s*,?\s*$", body[: m.start()], re.I)
+    limit = one_limit(m.group(1), _date(*opening.groups()).isoformat() if opening else None)
     targets = [b for b in mine if b.when.get("category", ("",))[0] in ("oxidative-hair-dye", "eyelash-dye", "hair-dye")]
     for b in targets or mine:
         if b.limit is not None and b.limit.value != limit.value:
@@ -838,9 +854,18 @@ def _max_rule(entry, annexes, b: Branch, subs, name, warning, common, several) -
     if warning:
         rule["label_warning"] = warning
     limit = f"{fmt(b.limit.value)} %" + (f" ({b.limit.expressed_as})" if b.limit.expressed_as else "")
-    rule["message"] = f"{name} is limited to {limit} in {b.words} ({where(entry)})"
+    since = ""
+    if b.limit.since and "placed_from" not in common:
+        day = date.fromisoformat(b.limit.since)
+        since = f" as from {day.day} {day:%B %Y}"
+    rule["message"] = f"{name} is limited to {limit} in {b.words}{since} ({where(entry)})"
     rule["fix"] = f"Lower {name} to {fmt(b.limit.value)} % or less"
     rule.update(common)
+    if since:
+        # the annex dates the limit itself ("As from 3 September 2017: 0,5 %"): before that
+        # day a product over it is a coming rule, not an error; the export states one day,
+        # for placing on and making available on the market alike
+        rule["placed_from"] = rule["available_from"] = b.limit.since
     if notes:
         rule["#"] = "; ".join(notes)
     return rule
