@@ -359,12 +359,13 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
 def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
              ) -> tuple[list[int], tuple]:
     """(the designs in which a rule of ``scoped`` finds something under either rule set,
-    or which the bulk checker leaves to the engine for any rule: positions, ascending;
+    or which the bulk checker leaves to the engine for one of those rules: positions, ascending;
     every design composed under each set). Every other design has the same findings under
     both (:func:`scope`)."""
     import numpy as np
 
     from .bulk import BulkChecker, compose_formulas
+    from .bulk.compose import special_rows
 
     if not scoped.ids:  # the same rules, catalog and all: no design can change
         if progress is not None:
@@ -381,7 +382,11 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
         res = checker.run(designs, fallback=False, progress=progress, only=only)
         for found, _spec in res.blocks:
             hit[found] = True
-        hit[res.fallback] = True  # (rows it cannot decide, and those composed for the engine)
+        hit[res.undecided] = True  # rows the checks of these rules cannot decide
+        # rows composed for the engine on account of these rules (a day to come, a category
+        # in doubt) or of a name without a column; those forced for other rules only are
+        # decided exactly for these
+        hit |= special_rows(designs, only)
     return np.nonzero(hit)[0].tolist(), tuple(composed)
 
 

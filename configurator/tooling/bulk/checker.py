@@ -83,6 +83,9 @@ class BulkResult:
     fallback_keys: dict[int, list[Key]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     names: list[str] | None = None  # the INCI name of each column
+    # the rows the checks could not decide (the fallback's rows but those composed for the
+    # engine, Designs.force)
+    undecided: np.ndarray | None = None
 
     def keys(self, table: KeyTable | None = None) -> list[list[Key]]:
         """Every row's findings as sorted (severity, code, rule, ingredients) keys (``table``:
@@ -292,6 +295,7 @@ class BulkChecker:
             unsure[lo:hi] = unc
             if progress:
                 progress(hi - lo)
+        res.undecided = np.nonzero(unsure)[0]
         if designs.force is not None:
             unsure |= designs.force
         res.fallback = np.nonzero(unsure)[0]
