@@ -229,7 +229,10 @@ class Scope:
 def _same_catalog(a, b) -> bool:
     """Whether two rule sets compose and name every formula alike and give the same
     findings of no rule: the same catalog entries, inventory, names, bases, product
-    types and constraints."""
+    types and constraints (bases and constraints in the same order too: a composed design
+    numbers them so)."""
+    if list(a.bases) != list(b.bases) or list(a.constraints) != list(b.constraints):
+        return False
     if a.loaded != b.loaded or a.names != b.names or a.all_tags != b.all_tags:
         return False
     ia, ib = a.inventory, b.inventory
@@ -343,6 +346,7 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
             if not formulas:
                 return [], [], {"old": 0, "new": 0}, unreadable, checked, 0
             composed = tuple(d.take(keep) for d in composed)
+            checkers = (None, None)  # (those of the changed rules only, if any: the whole sets)
         if old_rs is not None:
             old, res, _c = _check_all(formulas, old_rs, progress, table, checkers[0], rows,
                                       composed[0])
@@ -372,13 +376,18 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
             progress(len(formulas) * passes(old_rs))
         return [], (None, None)
     hit = np.zeros(len(formulas), bool)
-    composed = []
-    for rs, checker, only in ((old_rs, checkers[0], scoped.old),
-                              (new_rs, checkers[1], scoped.new)):
-        designs = compose_formulas(formulas, rs, progress=progress, rows=rows)
-        composed.append(designs)
+    # the same catalog, bases, product types and constraints (scope()): the formulas
+    # compose alike under both sets, but for the rows each leaves to the engine
+    new_d = compose_formulas(formulas, new_rs, progress=progress, rows=rows)
+    old_d = dataclasses.replace(new_d, rs=old_rs)
+    old_d.force = special_rows(old_d, range(len(old_rs.rules)))  # (as composing gives it)
+    if progress is not None:
+        progress(len(formulas))
+    composed = (old_d, new_d)
+    for rs, designs, checker, only in ((old_rs, old_d, checkers[0], scoped.old),
+                                       (new_rs, new_d, checkers[1], scoped.new)):
         if checker is None:
-            checker = BulkChecker(rs)
+            checker = BulkChecker(rs, only=only)
         res = checker.run(designs, fallback=False, progress=progress, only=only)
         for found, _spec in res.blocks:
             hit[found] = True
@@ -387,7 +396,7 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
         # in doubt) or of a name without a column; those forced for other rules only are
         # decided exactly for these
         hit |= special_rows(designs, only)
-    return np.nonzero(hit)[0].tolist(), tuple(composed)
+    return np.nonzero(hit)[0].tolist(), composed
 
 
 def merge(parts: list[tuple]) -> tuple[list[dict], list[dict], dict, list[dict], int, int]:
@@ -444,9 +453,15 @@ def _forked(items, formulas, old_rs, new_rs, stored, progress, workers: int,
     from .bulk import BulkChecker
 
     with paused():  # (the children's results too: many small objects, none in a cycle)
+        if scoped is None:
+            checkers = (BulkChecker(old_rs) if old_rs is not None else None, BulkChecker(new_rs))
+        elif scoped.ids:  # the changed rules only (a worker with designs to check in full
+            # compiles both sets whole: _compared)
+            checkers = (BulkChecker(old_rs, only=scoped.old), BulkChecker(new_rs, only=scoped.new))
+        else:
+            checkers = (None, None)  # nothing to check
         return _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers,
-                              (BulkChecker(old_rs) if old_rs is not None else None,
-                               BulkChecker(new_rs)), documents, scoped)
+                              checkers, documents, scoped)
 
 
 def _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers, checkers,

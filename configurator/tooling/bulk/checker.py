@@ -98,8 +98,12 @@ class BulkResult:
 class BulkChecker:
     """One rule set compiled for bulk validation: ``BulkChecker(rs).run(designs)``."""
 
-    def __init__(self, rs: RuleSet):
+    def __init__(self, rs: RuleSet, only: Iterable[int] | None = None):
+        """``only``: compile just the rules at these positions (in ``rs.rules``); such a
+        checker runs only with ``run(only=...)`` over some of them (``rules impact``
+        checks a candidate's changed rules alone; the rest of the set is not compiled)."""
         self.rs = rs
+        self.compiled = None if only is None else frozenset(only)
         self.cols, self.col = columns(rs)
         m = self.m = len(self.cols)
         ings = [rs.ingredients[c] for c in self.cols]
@@ -170,14 +174,23 @@ class BulkChecker:
         self._big_cols: dict[bytes, int] = {}
         from ...rules.kinds import KINDS  # read when compiled: a kind added to the table counts
 
-        self.plans = [self._plan(KINDS[r.kind], n, r) for n, r in enumerate(rs.rules)]
+        compiled = self.compiled
+        self.plans = [self._plan(KINDS[r.kind], n, r) for n, r in enumerate(rs.rules)
+                      if compiled is None or n in compiled]
+        self._by_n = {p.n: p for p in self.plans}
         self.F = (np.stack(self._F, axis=1) if self._F else np.zeros((m, 0)))
         self.F_sparse = sp.csr_matrix(self.F)  # a few thousand nonzeros in m x ~80
         # what the loop over rules reads first: the trigger columns (None: no trigger), the
         # single one as an int, whether the rule names its members on the label
-        self._trig_cols = [p.trig if len(p.trig) else None for p in self.plans]
-        self._trig_one = [int(p.trig[0]) if len(p.trig) == 1 else None for p in self.plans]
-        self._label = [bool(p.rule.label_warning) for p in self.plans]
+        # (each indexed by the rule's position; None/False for a rule not compiled)
+        nr = len(rs.rules)
+        self._trig_cols: list[np.ndarray | None] = [None] * nr
+        self._trig_one: list[int | None] = [None] * nr
+        self._label = [False] * nr
+        for p in self.plans:
+            self._trig_cols[p.n] = p.trig if len(p.trig) else None
+            self._trig_one[p.n] = int(p.trig[0]) if len(p.trig) == 1 else None
+            self._label[p.n] = bool(p.rule.label_warning)
         self._applicable: dict[tuple[str, str, str], np.ndarray] = {}
         self.why: Counter[str] = Counter()  # rule id -> rows it sent to the engine (uncertain)
         self._forbid_keys: dict[int, PerColumn] = {}
@@ -286,7 +299,11 @@ class BulkChecker:
         unsure = np.zeros(n, bool)
         res = BulkResult(designs, valid, np.zeros(0, np.int64), names=self.inci)
         appl = self.applicable(designs.products)
-        plans = None if only is None else [self.plans[k] for k in sorted(set(only))]
+        if only is None and self.compiled is not None:
+            raise ValueError("a checker compiled for some rules checks only some rules")
+        if only is not None and self.compiled is not None and not self.compiled.issuperset(only):
+            raise ValueError("rules asked for that this checker did not compile")
+        plans = None if only is None else [self._by_n[k] for k in sorted(set(only))]
         for lo in range(0, n, chunk):
             hi = min(n, lo + chunk)
             err, unc = self._chunk(designs, lo, hi, appl, res.blocks if collect else None,
