@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
-import scipy.sparse as sp
 
 from ...engine.formula import Formula
 from ...rules.kinds import Kind
@@ -179,7 +179,6 @@ class BulkChecker:
                       if compiled is None or n in compiled]
         self._by_n = {p.n: p for p in self.plans}
         self.F = (np.stack(self._F, axis=1) if self._F else np.zeros((m, 0)))
-        self.F_sparse = sp.csr_matrix(self.F)  # a few thousand nonzeros in m x ~80
         # what the loop over rules reads first: the trigger columns (None: no trigger), the
         # single one as an int, whether the rule names its members on the label
         # (each indexed by the rule's position; None/False for a rule not compiled)
@@ -197,6 +196,14 @@ class BulkChecker:
         self.solubility = Solubility(self.bases, self.inci)
         self._members_of: dict[str, np.ndarray] = {}
         self._pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    @cached_property
+    def F_sparse(self):
+        """F as a sparse matrix (a few thousand nonzeros in m × ~80), made when a chunk first
+        reads its sums (:attr:`Chunk.T`)."""
+        import scipy.sparse as sp
+
+        return sp.csr_matrix(self.F)
 
     def _members(self, rule: Rule) -> np.ndarray:
         """A rule's member columns in the rule's own order (what its label warning names)."""
@@ -543,13 +550,6 @@ class Chunk:
         # the weighted sums (one column of F each): the sparse rows times F, a few terms a row
         # instead of the whole catalog's columns (issue 19); a sum in another order than the
         # engine's, as any matrix product (see the package docstring: `band`)
-        if checker.F.shape[1]:
-            indptr = np.zeros(C + 1, np.int64)
-            np.cumsum(ent.sum(1), out=indptr[1:])
-            self.T = (sp.csr_matrix((pv[ent], pid[ent], indptr), shape=(C, m))
-                      @ checker.F_sparse).toarray()
-        else:
-            self.T = np.zeros((C, 0))
         self.err = np.zeros(C, bool)
         self.unc = np.zeros(C, bool)
         self.names = checker.inci
@@ -559,6 +559,23 @@ class Chunk:
         self._tags: dict[str, np.ndarray] = {}
         self._bounds: dict[str, np.ndarray] = {}
         self._env: Env | None = None
+
+    @cached_property
+    def T(self) -> np.ndarray:
+        """(rows, columns of F): the weighted sums, the sparse rows times F (a few terms a row
+        instead of the whole catalog's columns, issue 19); a sum in another order than the
+        engine's, as any matrix product (see the package docstring: `band`). Made when first
+        read: a check of rules that read no sum (``rules impact`` against a changed limit on
+        one ingredient) makes none, and imports no scipy."""
+        checker, C, ent, pid, pv = self.checker, self.C, self.ent, self.pid, self.pv
+        if not checker.F.shape[1]:
+            return np.zeros((C, 0))
+        import scipy.sparse as sp  # (0.13 s to import: only where a sum is read)
+
+        indptr = np.zeros(C + 1, np.int64)
+        np.cumsum(ent.sum(1), out=indptr[1:])
+        return (sp.csr_matrix((pv[ent], pid[ent], indptr), shape=(C, checker.m))
+                @ checker.F_sparse).toarray()
 
     @property
     def A(self) -> np.ndarray:

@@ -8,9 +8,9 @@ arrays (a base plus additions), the same composition vectorized.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterable, Sequence
-import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
