@@ -117,6 +117,11 @@ _FACE_CREAM_NOT = frozenset({"mask", "peel", "powder", "foundation", "spray", "m
 _EYE_WORDS = frozenset({"eye", "eyes", "mascara", "eyeliner", "kohl", "khol", "kajal", "eyebrow",
                         "eyebrows", "brow", "brows", "lash", "lashes", "eyelash", "eyelashes",
                         "eyeshadow", "eyeshadows"})
+# worn on the rim of the eyes (the waterline): products applied on mucous membranes
+_RIM = frozenset({"kohl", "khol", "kajal", "kajals", "kohls", "waterline", "tightline",
+                  "tightlining", "surma", "kuhl"})
+# products for the external genital organs (applied on mucous membranes)
+_GENITAL = frozenset({"intimate", "genital", "vaginal", "vulva", "vulvar", "feminine"})
 _LIP_WORDS = frozenset({"lip", "lips", "lipstick", "lipsticks", "lipgloss", "lipliner", "lipbalm"})
 # the other ways labels write the make-up forms the annexes name (Annex III entries 98 and
 # 324: eye shadow, eyeliner, lipstick): one word, two words, the kohl pencils
@@ -267,8 +272,22 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         d.add("eye")
     if words & _LIP_WORDS:
         d.add("lip")
-    if area in ("lip", "oral", "eye") or d & {"eye", "lip"}:
+    # "product applied on mucous membranes" (preamble to Annexes II to VI, point 1(i)): on
+    # the mucous membranes of the oral cavity, on the rim of the eyes, or of the external
+    # genital organs. Lip products are read as such (their wearer licks and swallows them;
+    # Annex IV's "not on mucous membranes" colourants have always been kept out of
+    # lipsticks). An eye product is applied "in the vicinity of the eyes" (1(j)), which is
+    # not the rim: a mascara, an eye shadow, an eyebrow pencil or an eye cream is no
+    # mucous-membrane product, or Annex IV's field "not in eye products" would be the same
+    # as "not on mucous membranes". Kohl and kajal are worn on the rim (the waterline):
+    # they are; any other eyeliner or eye pencil *may* be (asked).
+    if area in ("lip", "oral") or "lip" in d or words & _RIM or "rim" in words and "eye" in d:
         d.add("mucous-membrane")
+    elif "eye" in d and (words & {"eyeliner", "eyeliners", "liner", "liners", "pencil", "pencils"}
+                         or "eyeliner" in d) and not words & {"brow", "brows", "eyebrow", "eyebrows"}:
+        p.add("mucous-membrane")
+    if words & _GENITAL:
+        d.add("mucous-membrane")  # "intimate wash", "feminine wash gel" (1(i)'s genital organs)
     if area == "underarm":
         d.add("deodorant")
     if words & {"whitening", "bleaching", "whitener"} and (

@@ -768,41 +768,144 @@ def _constraint(m: LineDict, ctx: _Ctx, res: _Resolver, seen: dict[str, str]) ->
 
 
 _ANNEX_II_ENTRY = re.compile(r"Annex II, entr(?:y|ies) (\d+[a-z]?)")
+_ANNEX_III_ENTRY = re.compile(r"Annex III, entr(?:y|ies) (\d+[a-z]?)")
 
 
-# An inventory citation of an Annex II entry with a condition on the material itself:
-# "II/1388 (Only when Cyclomethicone contains D4)", "II/904 (except if the full refining
-# history is known ...)". Whether the raw material meets it is not in a formula.
-_ON_THE_MATERIAL = re.compile(r"\s*\(\s*(only when|only if|except)\b", re.IGNORECASE)
+# An inventory citation of an Annex II entry that speaks of the raw material, not of the
+# substance (the CosIng inventory's restriction column, read as written):
+# - a condition on the material: "II/1388 (Only when Cyclomethicone contains D4)", "II/904
+#   (except if the full refining history is known ...)", "II/778. Distillates ..., if they
+#   contain > 3 % w/w DMSO extract", "CANNABINOIDS ... shall be prohibited ... (II/306), if
+#   prepared from a substance controlled in Schedule I" (synthetic cannabinoids are not);
+# - a residue, a monomer, an impurity or traces in it.
+# Whether the raw material meets it is not in a formula: the supplier's certificate shows it.
+_ON_THE_MATERIAL = re.compile(
+    r"\(\s*(?:only when|only if|except)\b|\bonly (?:when|if)\b|\bexcept if\b"
+    r"|\bif (?:it|they)\s+contains?\b|\bif prepared from\b|\bif [\w\s,-]{1,60}? is present\b"
+    r"|\bresidu(?:e|al)s?\b|\bmonomers?\b|\bimpurit(?:y|ies)\b|\btraces?\b",
+    re.IGNORECASE)
+
+# Any annex citation ("II/395", "III/51", "IV/18"), and an Annex II one with its entry.
+_CITATION = re.compile(r"\b(?:II|III|IV|VI|V)/\d+[a-z]?")
+_CITES_II = re.compile(r"(?<![IV])II/(\d+[a-z]?)")
+_CITES_III = re.compile(r"(?<![IV])III/(\d+[a-z]?)")
+# "N-Vinyl Pyrrolidone: II/1113 and CMR2 III/66" (ACRYLATES/VP CROSSPOLYMER): the citation
+# names, before it, the substance that the entry regulates and the material holds (its
+# residual monomer), not the material itself.
+_NAMED_BEFORE = re.compile(r"([^\s:;/()][^:;/()]*?)\s*:\s*$")
+# an INCI name of a polymer ("... Crosspolymer", "... Copolymer", "... Polymer")
+_POLYMER = re.compile(r"polymer\b", re.IGNORECASE)
+# Annex II 419 ("Category 1 material and Category 2 material [animal by-products] … and
+# ingredients derived therefrom") is about where a material comes from. A name the inventory
+# cites under it joins the prohibition when the name itself says it is such an animal
+# material (CALF BLOOD EXTRACT, HYDROLYZED PIG PLACENTA EXTRACT, DEER FAT); a substance named
+# by its chemistry (SQUALENE, cited "II/419" for shark-liver squalene) is made from olives,
+# amaranth or by fermentation too, which the formula cannot show: it does not join (it stays
+# an unprofiled name whose warning says "regulated: II/419").
+_ORIGIN_NAMES = {"419": re.compile(
+    r"\b(calf|cow|bovine|ox|deer|antler|pig|porcine|swine|sheep|ovine|goat|caprine|horse|"
+    r"equine|blood|plasma|serum|placenta\w*|amnion|bile|femur|bone|intestine|artery|trachea|"
+    r"brain|spinal|tallow|fat|milk|red blood cells?)\b", re.IGNORECASE)}
+
+
+def _material_citations(restriction: str, inci: str) -> set[str]:
+    """The Annex II entries that an inventory row's restriction text cites for something in
+    or about the raw material rather than for the material itself (see _ON_THE_MATERIAL and
+    _NAMED_BEFORE): each citation's own text runs from it to the next annex citation, its
+    prefix from the one before. An entry cited once so is the material's for all its
+    citations in the row (CANNABINOL: "II/306 CANNABINOL ... (II/306), if prepared from")."""
+    found = list(_CITATION.finditer(restriction))
+    out: set[str] = set()
+    for k, m in enumerate(found):
+        c = _CITES_II.fullmatch(m.group(0))
+        if c is None:
+            continue
+        before = restriction[found[k - 1].end() if k else 0:m.start()]
+        after = restriction[m.end():found[k + 1].start() if k + 1 < len(found) else None]
+        named = _NAMED_BEFORE.search(before)
+        if _ON_THE_MATERIAL.search(after) or (
+                named and named.group(1).strip().casefold() != inci.strip().casefold()):
+            out.add(c.group(1))
+    return out
+
+
+def _of_its_monomer(polymer: str, own: list[str]) -> bool:
+    """Whether a polymer's citation under an entry whose own rule names `own` is for its
+    monomer: the entry names one substance, no polymer, and the polymer's INCI name is no
+    salt of it (INCI names a salt "<base>-<acid>": DEA-Styrene/Acrylates/DVB Copolymer is a
+    DEA salt, a member of II/411's "secondary alkanolamines and their salts")."""
+    if len(own) != 1 or _POLYMER.search(own[0]):
+        return False
+    base = own[0].strip().casefold()
+    return not polymer.strip().casefold().startswith((base + "-", base + " "))
 
 
 def _annex_ii_members(rules: list[Rule], inventory: Inventory, names: dict[str, str],
                       ingredients: dict[str, Ingredient]) -> None:
     """Every inventory name that CosIng cites under Annex II entry N joins the prohibition
     of entry N (an entry for a class, "Glucocorticoids", names a few examples only; the
-    inventory lists the members it knows: clobetasol propionate under II/300). A citation
-    whose condition is on the material ("II/1388 (Only when Cyclomethicone contains D4)")
-    does not: Cyclomethicone is sold D4-free, and the inventory's warning asks for it
-    (it was an error in every product listing it, Moroccanoil Treatment among them)."""
+    inventory lists the members it knows: clobetasol propionate under II/300), except:
+
+    * a citation about the raw material (_material_citations): "II/1388 (Only when
+      Cyclomethicone contains D4)", "N-Vinyl Pyrrolidone: II/1113" on ACRYLATES/VP
+      CROSSPOLYMER (its residual monomer), CANNABINOL's "if prepared from" a controlled
+      plant. Cyclomethicone is sold D4-free; it was an error in every product listing it
+      (Moroccanoil Treatment among them), the crosspolymer in every styling gel.
+    * a polymer cited under the entry of one substance that is no polymer (ethylene oxide
+      II/182, 1-vinyl-2-pyrrolidone II/1113): a polymer is not its monomer, it is cited for
+      the monomer left in it (DIMETHICONE/PEG-3/PPG-15 CROSSPOLYMER under II/182). A class
+      entry (II/411 "secondary alkanolamines and their salts": DEA-Styrene/Acrylates/DVB
+      Copolymer is a DEA salt; II/201 "hydrazine, its derivatives", whose own row names
+      Polyurethane-18 and -19) keeps what it is cited for.
+    * a name the row also cites under Annex III entry M, whose own rules name it, does not
+      join an error-level prohibition: the Annex II entry excepts what Annex III allows
+      ("Hydroxy-8-quinoline and its sulphate, except for the uses of the sulphate provided
+      for in entry 51 of Annex III": OXYQUINOLINE SULFATE, "II/395 III/51", was an Annex II
+      error in the hair developers entry 51 is written for). A warning (entry 358's question
+      on furocoumarins in sun products, CUMINUM CYMINUM FRUIT OIL "II/358 III/156") still
+      asks it.
+
+    * Annex II 419 (animal by-products "and ingredients derived therefrom"): only a name
+      that says it is such a material (_ORIGIN_NAMES); SQUALENE, cited for shark liver, is
+      made from olives too, and was an error in every product listing it.
+
+    What the annex row names itself (its INCI, identified ingredients, CAS and EC numbers)
+    is the generated rule's, not this join's, and stays."""
     by_entry: dict[str, list[int]] = {}
+    annex_iii: dict[str, set[str]] = {}
     for n, r in enumerate(rules):
         m = _ANNEX_II_ENTRY.search(r.source)
         if m and r.kind == "prohibited" and r.triggers == r.member_set:
             by_entry.setdefault(m.group(1), []).append(n)
+        m = _ANNEX_III_ENTRY.search(r.source)
+        if m:
+            annex_iii.setdefault(m.group(1), set()).update(r.members)
     if not by_entry:
         return
+    # each rule's own members, before any citation joined it
+    own = {n: frozenset(rules[n].members) for ns in by_entry.values() for n in ns}
     for iid, row in inventory.rows.items():
         if "II/" not in row.restriction:
             continue
-        for entry, cond in re.findall(r"(?<![IV])II/(\d+[a-z]?)(\s*\([^)]*\))?",
-                                      row.restriction):
-            if _ON_THE_MATERIAL.match(cond):
-                continue  # the inventory's own warning says it; no product condition can
+        material = _material_citations(row.restriction, row.inci)
+        target = names.get(row.inci.casefold(), iid)
+        in_iii = any(target in annex_iii.get(e, ()) for e in _CITES_III.findall(row.restriction))
+        polymer = bool(_POLYMER.search(row.inci))
+        for entry in dict.fromkeys(_CITES_II.findall(row.restriction)):
+            if entry in material:
+                continue  # the inventory's own words say it; no product condition can
+            origin = _ORIGIN_NAMES.get(entry)
+            if origin is not None and not origin.search(row.inci):
+                continue  # an entry about the source, a name that does not tell it (above)
             for n in by_entry.get(entry, ()):
                 r = rules[n]
-                target = names.get(row.inci.casefold(), iid)
                 if target in r.members:
                     continue
+                if in_iii and r.severity == "error":
+                    continue  # Annex III's entry allows it (see above)
+                if polymer and _of_its_monomer(row.inci, [ingredients[i].inci for i in own[n]
+                                                          if i in ingredients]):
+                    continue  # a polymer cited under its monomer's entry
                 if target not in ingredients:
                     ingredients[target] = inventory.ingredient(target)
                 rules[n] = replace(r, members={**r.members, target: 1.0},

@@ -259,7 +259,77 @@ def test_inventory_citation_with_a_condition_on_the_material_joins_no_prohibitio
     members = {rs.ingredients[i].inci for r in d4 for i in r.members}
     assert "Cyclotetrasiloxane" in members
     assert "Cyclomethicone" not in members
-    assert _ON_THE_MATERIAL.match(" (Only when Cyclomethicone contains D4)")
-    assert _ON_THE_MATERIAL.match("(except if the full refining history is known)")
-    assert not _ON_THE_MATERIAL.match(" (when used as a substance in hair dye products)")
-    assert not _ON_THE_MATERIAL.match("")
+    assert _ON_THE_MATERIAL.search(" (Only when Cyclomethicone contains D4)")
+    assert _ON_THE_MATERIAL.search("(except if the full refining history is known)")
+    assert not _ON_THE_MATERIAL.search(" (when used as a substance in hair dye products)")
+    assert not _ON_THE_MATERIAL.search("")
+
+
+def test_material_citations_read_the_inventory_text():
+    """The Annex II entries a restriction text cites for the raw material (a condition on
+    it, a residue, another substance named before the citation), not for the material."""
+    from configurator.rules.loader import _material_citations as mc
+
+    assert mc("II/1388 (Only when Cyclomethicone contains D4)", "CYCLOMETHICONE") == {"1388"}
+    assert mc("II/904 (except if the full refining history is known and it can be shown "
+              "that the substance from which it is produced is not a carcinogen)",
+              "PETROLATUM") == {"904"}
+    # the residual monomer, named before its citation, with an Annex III one after
+    assert mc("N-Vinyl Pyrrolidone: II/1113 and CMR2 III/66",
+              "ACRYLATES/VP CROSSPOLYMER") == {"1113"}
+    # the material's own name before the citation is the material
+    assert mc("Zinc Pyrithione: II/1670", "ZINC PYRITHIONE") == set()
+    # a condition in free text after the citation, the entry cited twice
+    assert mc("II/306 CANNABINOL, as such, is not listed in the Schedules of the 1961 Single "
+              "Convention on Narcotic Drugs. However, it shall be prohibited from use in "
+              "cosmetic products (II/306), if prepared from a substance controlled in "
+              "Schedule I of the 1961 Single Convention", "CANNABINOL") == {"306"}
+    assert mc("II/335 if free cholecalciferol is present",
+              "CHOLECALCIFEROL/YEAST POLYPEPTIDE") == {"335"}
+    # the entry's own words, a use condition, a bare citation, other annexes: the material
+    assert mc("II/306 = Narcotics, natural and synthetic: All substances listed in Tables I "
+              "and II of the single Convention on narcotic drugs", "CANNABIS SATIVA EXTRACT") == set()
+    assert mc("II/191 Hydrofluoric acid, its normal salts, its complexes and hydrofluorides "
+              "with the exception of those given in Annex III.", "PEG-2 OLEAMINE HYDROFLUORIDE") == set()
+    assert mc("IV/18 ( CI 14700) II/1341 (Ponceau SX; CI 14700: when used as a substance in "
+              "hair dye products)", "CI 14700") == set()
+    assert mc("II/395 III/51", "OXYQUINOLINE SULFATE") == set()
+    assert mc("CMR2 II/1118, II/1119, II/1120", "X") == set()
+    assert mc("III/51 (only when ...) II/395", "X") == set()  # the condition is III/51's
+
+
+def test_of_its_monomer():
+    """A polymer cited under the entry of its one, non-polymer monomer is cited for the
+    monomer left in it; a salt of the entry's substance ("DEA-..."), a class entry naming
+    several substances, or an entry naming a polymer, keeps it."""
+    from configurator.rules.loader import _of_its_monomer as om
+
+    assert om("DIMETHICONE/PEG-3/PPG-15 CROSSPOLYMER", ["Ethylene oxide"])
+    assert om("ACRYLATES/VP CROSSPOLYMER", ["N-Vinyl Pyrrolidone"])
+    assert not om("DEA-STYRENE/ACRYLATES/DVB COPOLYMER", ["DEA"])
+    assert not om("POLYURETHANE-84 COPOLYMER", ["Polyurethane-18", "Hydrazine"])
+    assert not om("X COPOLYMER", ["Y Crosspolymer"])
+
+
+def test_inventory_citations_about_the_material_join_no_prohibition():
+    """Citations for a residue, a monomer or a condition on the material do not make the
+    material an Annex II member; class members cited without one (and what the annex row
+    names itself) stay (rules/tests: *-not-annex-ii, violations/annex-ii-306-*, -411-*)."""
+    rs = load_rules(Path(__file__).resolve().parents[2] / "rules")
+
+    def members(entry):
+        return {rs.ingredients[i].inci.casefold() for r in rs.rules if r.kind == "prohibited"
+                and r.source and r.source.endswith(f"Annex II, entry {entry}")
+                for i in r.members}
+
+    assert "acrylates/vp crosspolymer" not in members("1113")
+    assert "n-vinyl pyrrolidone" in members("1113")
+    assert "dimethicone/peg-3/ppg-15 crosspolymer" not in members("182")
+    assert "ethylene oxide" in members("182")
+    assert {"cannabinol", "cannabinoids"}.isdisjoint(members("306"))
+    assert "cannabis sativa flower extract" in members("306")
+    assert "dea-styrene/acrylates/dvb copolymer" in members("411")
+    assert "dea-cetyl phosphate" in members("411")
+    assert {"polyurethane-18", "polyurethane-19", "polyurethane-84"} <= members("201")
+    assert "oxyquinoline sulfate" not in {rs.ingredients[i].inci.casefold() for r in rs.rules
+                                          if r.id == "eu-annex-ii-395" for i in r.members}

@@ -143,18 +143,41 @@ def test_titanium_dioxide_colourant(annexes):
 
 def test_colourant_fields_of_application(annexes):
     (rinse,) = colourants.encode(iv(annexes, "1")).rules
-    assert rinse["when"] == {"category": ["leave-on"]} and rinse["substances"][0]["name"] == "CI 10006"
+    # Article 14(2): Annex IV's conditions do not bind products colouring only hair
+    not_dye = {"not_category": ["hair-dye"]}
+    assert rinse["when"] == {"category": ["leave-on"], **not_dye} and rinse["substances"][0]["name"] == "CI 10006"
     (mucous,) = colourants.encode(iv(annexes, "2")).rules
-    assert mucous["when"] == {"category": ["mucous-membrane"]}
+    assert mucous["when"] == {"category": ["mucous-membrane"], **not_dye}
     (eye,) = colourants.encode(iv(annexes, "3")).rules
-    assert eye["when"] == {"category": ["eye"]}
+    assert eye["when"] == {"category": ["eye"], **not_dye}
     limit, spray = colourants.encode(iv(annexes, "126a")).rules
-    assert limit["max"] == 10 and spray["when"] == {"category": ["spray"]}
+    assert limit["max"] == 10 and spray["when"] == {"category": ["spray"]} and limit["when"] == not_dye
     assert limit["substances"] == [{"name": "CI 77266 (nano)", "inci": ["CI 77266 (nano)"]}]
     lip, _ = colourants.encode(iv(annexes, "77"), frozenset({"CI 45396"})).rules
-    assert lip["max"] == 1 and lip["when"] == {"category": ["lip"]}
+    assert lip["max"] == 1 and lip["when"] == {"category": ["lip"], **not_dye}
     none = colourants.encode(iv(annexes, "7"))
     assert none.rules == () and not none.conditions
+
+
+def test_colourant_salts_lakes_and_us_names(annexes):
+    """Annex IV's preamble: a colorant includes its salts and lakes. "CI 15850:1", "CI 45410
+    Aluminum Lake", "Red 7 Lake" were unknown ingredients (an error) in a lipstick."""
+    red7 = colourants.salt_and_lake_names(iv(annexes, "27"))
+    assert {"CI 15850:1", "CI 15850 Aluminum Lake", "Red 6", "Red 7 Lake", "D&C Red No. 7 Calcium Lake"} <= set(red7)
+    assert {"Red 28 Lake", "CI 45410:2", "D&C Red No. 27"} <= set(colourants.salt_and_lake_names(iv(annexes, "79")))
+    assert "Ext. Violet 2" in colourants.salt_and_lake_names(iv(annexes, "90"))  # CI 60730
+    assert "Violet 2" not in colourants.salt_and_lake_names(iv(annexes, "90"))  # that is CI 60725
+    # mineral pigments form no lakes; the nano carbon black and D&C Black No. 2 are left out
+    assert colourants.salt_and_lake_names(iv(annexes, "135")) == []
+    assert colourants.salt_and_lake_names(iv(annexes, "126a")) == []
+    assert not any("Black 2" in n for n in colourants.salt_and_lake_names(iv(annexes, "126")))
+    assert "Aluminum Powder" in colourants.salt_and_lake_names(iv(annexes, "117"))  # CI 77000
+    subs = colourants.alias_substances(iv(annexes, "27"))
+    assert {"name": "CI 15850:1", "inci": ["CI 15850"]} in subs
+    # a US name the inventory holds itself (YELLOW 11, CI 47000) joins the entry's rule instead
+    (rule,) = colourants.encode(iv(annexes, "81"), frozenset({"CI 47000", "YELLOW 11"})).rules
+    assert {"name": "Yellow 11", "inci": ["Yellow 11"]} in rule["substances"]
+    assert all(s["name"] != "Yellow 11" for s in colourants.alias_substances(iv(annexes, "81"), frozenset({"YELLOW 11"})))
 
 
 # -- overrides, files, coverage --------------------------------------------------------

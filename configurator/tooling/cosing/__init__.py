@@ -220,6 +220,12 @@ def plan(cosing_dir: str | Path, rules_dir: str | Path) -> Plan:
                 statuses.append(Status(annex, first.ref, _name(first), gone[0], reason=gone[1], line=first.line))
                 blocks.append(write.comment(f"entry {first.ref}: {gone[1]}"))
                 continue
+            if annex == "IV":  # a colourant's salts and lakes, and its US names (colourants.py)
+                lakes = colourants.alias_substances(first, inventory)
+                if lakes:
+                    named.append(write.comment(f"Annex IV, entry {first.ref}: its salts and lakes "
+                                               "(Annex IV preamble) and US names")
+                                 + [f"  - {write.flow(x)}" for x in lakes])
             if key in cited:
                 statuses.append(Status(annex, first.ref, _name(first), OVERRIDE, cited[key], line=first.line))
                 blocks.append(write.comment(f"entry {first.ref}: hand-written override ({'; '.join(cited[key])})"))
@@ -267,7 +273,10 @@ def plan(cosing_dir: str | Path, rules_dir: str | Path) -> Plan:
              "# `expression` rule cannot carry `substances:`: the raw-material conditions'",
              "# substances are listed here for the same reason. The further names an Annex III-VI",
              "# chemical-name cell writes (\"Allyl butyrate; 2-Propenyl Butanoate\", split.py) are",
-             "# listed under the entry's first rule: aliases of what it names, by their CAS numbers."]
+             "# listed under the entry's first rule: aliases of what it names, by their CAS numbers.",
+             "# An Annex IV colourant includes its salts and lakes (the annex's preamble): their",
+             "# Colour Index numbers and names (\"CI 15850:1\", \"CI 45410 Aluminum Lake\") and the",
+             "# US names of the certified colours (\"Red 7 Lake\") are aliases of its CI name."]
     body = [*head, "", "substances:" if named else "substances: []"]
     for block in named:
         body += ["", *block]

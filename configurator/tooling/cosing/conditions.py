@@ -203,7 +203,7 @@ WITHIN = {
     "body-lotion": {"leave-on", "skin"}, "face-cream": {"leave-on", "face", "skin"},
     "hand-cream": {"leave-on", "skin"}, "face": {"skin"}, "lip": {"skin", "mucous-membrane"},
     "toothpaste": {"oral", "mucous-membrane"}, "mouthwash": {"oral", "mucous-membrane"},
-    "oral": {"mucous-membrane"}, "eye": {"mucous-membrane"},
+    "oral": {"mucous-membrane"},  # an eye product is not (only the rim of the eyes is)
     "hair-rinse-off": {"hair", "rinse-off"}, "hair-leave-on": {"hair", "leave-on"},
     "oxidative-hair-dye": {"hair-dye", "hair"}, "non-oxidative-hair-dye": {"hair-dye", "hair"},
     "hair-dye": {"hair"}, "hair-straightener": {"hair"}, "nail-hardener": {"nail"},
