@@ -218,48 +218,54 @@ def compare(items: list[dict], old: list[tuple[bool, list[Key]]], new: list[tupl
 
 @dataclasses.dataclass(frozen=True)
 class Scope:
-    """The rules two rule sets do not share, when they differ in nothing else
-    (:func:`scope`): their positions in each set's ``rules`` and their ids."""
+    """What two rule sets do not share, when that is all they differ in (:func:`scope`):
+    the rules (their positions in each set's ``rules`` and their ids) and the catalog
+    entries (ids) that differ."""
 
     old: tuple[int, ...]
     new: tuple[int, ...]
     ids: tuple[str, ...]
+    ingredients: tuple[str, ...] = ()
 
 
-def _same_catalog(a, b) -> bool:
-    """Whether two rule sets compose and name every formula alike and give the same
-    findings of no rule: the same catalog entries, inventory, names, bases, product
-    types and constraints (bases and constraints in the same order too: a composed design
-    numbers them so)."""
+def _catalog_diff(a, b) -> tuple[str, ...] | None:
+    """The catalog entries two rule sets write differently, when they name and compose
+    every formula alike otherwise (the same entries built at load, names, inventory, bases,
+    product types and constraints; bases and constraints in the same order too: a composed
+    design numbers them so); None when they do not."""
     if list(a.bases) != list(b.bases) or list(a.constraints) != list(b.constraints):
-        return False
+        return None
     if a.loaded != b.loaded or a.names != b.names or a.all_tags != b.all_tags:
-        return False
+        return None
     ia, ib = a.inventory, b.inventory
     if (ia is None) != (ib is None) or (ia is not None and ia.digest != ib.digest):
-        return False
+        return None
+    if not (a.bases == b.bases and a.product_types == b.product_types
+            and a.constraints == b.constraints):
+        return None
     ings_a, ings_b = a.ingredients, b.ingredients
-    if any(ings_a[i] != ings_b[i] for i in a.loaded):
-        return False
-    return (a.bases == b.bases and a.product_types == b.product_types
-            and a.constraints == b.constraints)
+    return tuple(sorted(i for i in a.loaded if ings_a[i] != ings_b[i]))
 
 
 def scope(old_rs, new_rs) -> Scope | None:
-    """The rules a candidate changes, when that is all it changes; None otherwise.
+    """The rules and catalog entries a candidate changes, when that is all it changes; None
+    otherwise.
 
     A design's findings are its findings of each rule (each rule's check reads the
-    formula, the product and the catalog, never another rule's result), plus the checks
-    of no rule (use ranges, pH windows, the base, constraints), which read only the
-    catalog. One thing links rules: a category question is asked once per design, by the
-    first rule (in file order) that finds something in that category. So, when two rule
-    sets have the same catalog (:func:`_same_catalog`) and list the rules they share in the
-    same order, a design in which no differing rule finds anything, under either set, has
-    the same findings under both: it is unchanged, and only the designs in which one does
-    need checking in full (:func:`_compared`). A rule differs when it is on one side only
-    or when what it says (:func:`_signature`: where it is written aside) differs; ids
-    written twice in either set give no scope (every design is checked in full)."""
-    if old_rs is None or new_rs is None or not _same_catalog(old_rs, new_rs):
+    formula, the product and the catalog entries of the ingredients the design lists, never
+    another rule's result), plus the checks of no rule (use ranges, pH windows, the base,
+    constraints), which read the same entries. One thing links rules: a category question
+    is asked once per design, by the first rule (in file order) that finds something in
+    that category. So, when two rule sets name and compose every formula alike
+    (:func:`_catalog_diff`) and list the rules they share in the same order, a design that
+    lists no differing catalog entry (composed: its base's lines too) and in which no
+    differing rule finds anything, under either set, has the same findings under both: it
+    is unchanged, and only the other designs need checking in full (:func:`_compared`). A
+    rule differs when it is on one side only or when what it says (:func:`_signature`: where
+    it is written aside) differs (an entry's edited tags change the rules reading them
+    too); ids written twice in either set give no scope (every design is checked in full)."""
+    entries = None if old_rs is None or new_rs is None else _catalog_diff(old_rs, new_rs)
+    if entries is None:
         return None
     old_by, new_by = _rules_by_id(old_rs), _rules_by_id(new_rs)
     if len(old_by) != len(old_rs.rules) or len(new_by) != len(new_rs.rules):
@@ -274,7 +280,7 @@ def scope(old_rs, new_rs) -> Scope | None:
         return None  # the shared rules in another order: the questions may move
     return Scope(tuple(n for n, r in enumerate(old_rs.rules) if r.id in changed),
                  tuple(n for n, r in enumerate(new_rs.rules) if r.id in changed),
-                 tuple(sorted(changed)))
+                 tuple(sorted(changed)), entries)
 
 
 # --------------------------------------------------------------------------- running
@@ -371,8 +377,8 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
     from .bulk import BulkChecker, compose_formulas
     from .bulk.compose import special_rows
 
-    if not scoped.ids:  # the same rules, catalog and all: no design can change
-        if progress is not None:
+    if not scoped.ids and not scoped.ingredients:  # the same rules and catalog: no design
+        if progress is not None:                       # can change
             progress(len(formulas) * passes(old_rs))
         return [], (None, None)
     hit = np.zeros(len(formulas), bool)
@@ -384,8 +390,18 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
     if progress is not None:
         progress(len(formulas))
     composed = (old_d, new_d)
+    if scoped.ingredients:  # the designs listing an entry written differently (composed)
+        col = {c: j for j, c in enumerate(new_d.cols)}
+        edited = np.zeros(len(new_d.cols) + 1, bool)
+        edited[[col[i] for i in scoped.ingredients]] = True
+        hit |= edited[new_d.pres_ids].any(1)
     for rs, designs, checker, only in ((old_rs, old_d, checkers[0], scoped.old),
                                        (new_rs, new_d, checkers[1], scoped.new)):
+        if not only:  # no rule differs: only the listing above and the forced rows
+            hit |= special_rows(designs, only)
+            if progress is not None:
+                progress(len(formulas))
+            continue
         if checker is None:
             checker = BulkChecker(rs, only=only)
         res = checker.run(designs, fallback=False, progress=progress, only=only)
@@ -575,6 +591,7 @@ def impact(items: list[dict], formulas: list, old_rs, new_rs, stored: list | Non
         # the rules the candidate changes, when that is all it changes (scope()): every
         # design was checked against those, and in full only where one finds something
         "scope": None if sc is None else {"rules_changed": list(sc.ids),
+                                          "catalog_entries_changed": list(sc.ingredients),
                                           "designs_checked_in_full": in_full},
         "seconds": round(time.perf_counter() - t0, 3),
     }
@@ -766,12 +783,13 @@ def format_text(report: dict) -> str:
                + ", ".join(f"{k} {v}" for k, v in fb.items()) + ".")
     sc = report.get("scope")
     if sc is not None:
-        n = len(sc["rules_changed"])
-        out.append(f"The candidate changes {n} rule{'s' if n != 1 else ''} and nothing else: "
-                   f"every design was checked against {'them' if n != 1 else 'it'}, and "
-                   f"{sc['designs_checked_in_full']} in which {'one' if n != 1 else 'it'} "
-                   "finds something (or which only the engine decides) against both rule sets "
-                   "in full.")
+        n, k = len(sc["rules_changed"]), len(sc.get("catalog_entries_changed", ()))
+        out.append(f"The candidate changes {n} rule{'s' if n != 1 else ''} and {k} catalog "
+                   f"entr{'ies' if k != 1 else 'y'}, nothing else: every design was checked "
+                   f"against the rules and for the entries, and the "
+                   f"{sc['designs_checked_in_full']} in which a changed rule finds something "
+                   "or which list a changed entry (or which only the engine decides) against "
+                   "both rule sets in full.")
     return "\n".join(out)
 
 
