@@ -15,16 +15,17 @@ the report printed and the run saved.
 
 The candidate matters since the command checks in full only the designs a changed rule
 touches when a candidate changes only rules (``impact.scope``), so each run times the
-command against four candidates, each a copy of the shipped folder:
+command against five candidates, each a copy of the shipped folder:
 
 * ``copy``: nothing changed (every rule compared, no design checked in full);
 * ``one-rule``: salicylic acid's leave-on limit (Annex III 98) lowered from 2 to 1.5 %,
   a rule few designs meet;
 * ``common-rule``: phenoxyethanol's limit (Annex V 29) lowered from 1 to 0.8 %, a rule
   about half the synthetic designs meet (their bases carry it);
-* ``catalog``: glycerin's usual use level lowered from 10 to 8 %: a catalog edit, so no
-  scope holds and every design is checked in full under both sets (the command's slowest
-  path, and the one the floor does).
+* ``one-entry``: niacinamide's usual use level lowered from 10 to 4 %, a catalog entry
+  (the designs listing it are checked in full);
+* ``base``: a base's pH range edited: no scope holds, every design is checked in full
+  under both sets (the command's slowest path, and the work the floor does).
 
 The floor, in this process, alternating with the command: the check-only path of
 bench_impact.py on the same designs, once per rule set the command checks
@@ -102,7 +103,7 @@ def populate(url: str, formulas: list, rs) -> None:
     engine.dispose()
 
 
-CANDIDATES = ("copy", "one-rule", "common-rule", "catalog")
+CANDIDATES = ("copy", "one-rule", "common-rule", "one-entry", "base")
 
 
 def _edit(path: Path, pattern: str, new: str) -> None:
@@ -123,9 +124,12 @@ def candidate(tmp: Path, name: str) -> Path:
     elif name == "common-rule":
         _edit(d / "eu" / "annex-v.yaml",
               r"(    ingredients: \[Phenoxyethanol\]\n    max: )1\.0\n", r"\g<1>0.8\n")
-    elif name == "catalog":
-        _edit(d / "catalog" / "base-solvents-humectants.yaml",
-              r"(\{id: glycerin, .*?use: \{min: 1, max: )10\}", r"\g<1>8}")
+    elif name == "one-entry":
+        _edit(d / "catalog" / "actives.yaml",
+              r"(  - id: niacinamide\n.*?    use: \{min: 2, max: )10\}", r"\g<1>4}")
+    elif name == "base":
+        _edit(d / "bases.yaml", r"(  - id: light-gel\n.*?    ph: \{target: 5\.5, min: )3\.5",
+              r"\g<1>4.0")
     return d
 
 
@@ -135,7 +139,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--candidates", nargs="+", default=list(CANDIDATES), choices=CANDIDATES,
-                    help="the candidate folders to time (default: all four)")
+                    help="the candidate folders to time (default: all five)")
     ap.add_argument("--profile", action="store_true",
                     help="also one run of the command's function under cProfile")
     args = ap.parse_args()
