@@ -550,12 +550,29 @@ def _special_triggers(rs: RuleSet, product: tuple[str, str, str, str]) -> frozen
     return got
 
 
+@per_rule_set
+def _specials_memo(rs: RuleSet) -> dict:
+    return {}
+
+
+def _specials(rs: RuleSet, product: tuple[str, str, str, str]) -> dict:
+    """:func:`special_rules` of this product, kept per rule set (a pass of ``rules impact``
+    asks it of every product several times: composing, and the scope's rows)."""
+    memo = _specials_memo(rs)
+    got = memo.get(product)
+    if got is None:
+        if len(memo) > 4_096:
+            memo.clear()
+        got = memo[product] = special_rules(rs, *product)
+    return got
+
+
 def _special_triggers_of(rs: RuleSet, product: tuple[str, str, str, str],
                          today: date, only: frozenset[int] | None = None) -> frozenset[str]:
     out: set[str] = set()
-    for n, (dated, doubts) in special_rules(rs, *product).items():
-        if only is not None and n not in only:
-            continue
+    special = _specials(rs, product)
+    for n in special if only is None else special.keys() & only:
+        dated, doubts = special[n]
         r = rs.rules[n]
         if doubts or (dated and r.placed_from is not None and r.placed_from > today):
             out |= r.triggers or {"*"}
