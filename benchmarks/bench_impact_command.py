@@ -11,15 +11,28 @@ over a SQLite database holding ``--designs`` saved designs (one latest revision 
 stored as the app stores them: the formula document, the verdict and the engine's full
 report): the interpreter's start, both rule sets loaded (the built-rules disk cache warm,
 as after the first run), every revision read and parsed, both passes, the comparison,
-the report printed and the run saved. The candidate is a copy of the shipped folder
-(every rule compared, nothing changed: the report is small).
+the report printed and the run saved.
+
+The candidate matters since the command checks in full only the designs a changed rule
+touches when a candidate changes only rules (``impact.scope``), so each run times the
+command against five candidates, each a copy of the shipped folder:
+
+* ``copy``: nothing changed (every rule compared, no design checked in full);
+* ``one-rule``: salicylic acid's leave-on limit (Annex III 98) lowered from 2 to 1.5 %,
+  a rule few designs meet;
+* ``common-rule``: phenoxyethanol's limit (Annex V 29) lowered from 1 to 0.8 %, a rule
+  about half the synthetic designs meet (their bases carry it);
+* ``one-entry``: niacinamide's usual use level lowered from 10 to 4 %, a catalog entry
+  (the designs listing it are checked in full);
+* ``base``: a base's pH range edited: no scope holds, every design is checked in full
+  under both sets (the command's slowest path, and the work the floor does).
 
 The floor, in this process, alternating with the command: the check-only path of
 bench_impact.py on the same designs, once per rule set the command checks
 (``compose_arrays`` + ``BulkChecker.run(collect=False)`` for the rules in force and for
 the candidate, warm checkers): the least work that re-validates every design twice.
 
-Printed (medians of the rounds, wall clock): the command's time and its designs per
+Printed (medians of the rounds, wall clock), for each candidate: the command's time and its designs per
 minute counted two ways: designs re-validated (2 × N: each design under both rule sets,
 the convention of the earlier figures, "per pass") and designs per minute of the
 command (N ÷ its time); the floor's; the ratio; where the command's time goes
@@ -29,8 +42,10 @@ command (N ÷ its time); the floor's; the ratio; where the command's time goes
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -88,11 +103,43 @@ def populate(url: str, formulas: list, rs) -> None:
     engine.dispose()
 
 
+CANDIDATES = ("copy", "one-rule", "common-rule", "one-entry", "base")
+
+
+def _edit(path: Path, pattern: str, new: str) -> None:
+    """Replace the first match of ``pattern`` (which must match) in a rule file."""
+    text = path.read_text(encoding="utf-8")
+    got, k = re.subn(pattern, new, text, count=1, flags=re.S)
+    assert k == 1, f"{pattern!r} not in {path}"
+    path.write_text(got, encoding="utf-8")
+
+
+def candidate(tmp: Path, name: str) -> Path:
+    """The shipped rules copied to ``tmp/name`` with that candidate's edit (module doc)."""
+    d = tmp / name
+    shutil.copytree(ROOT / "rules", d, ignore=shutil.ignore_patterns("tests"))
+    if name == "one-rule":
+        _edit(d / "eu" / "annex-iii.yaml",
+              r"(  - id: eu-annex-iii-98-salicylic-acid-leave-on\n.*?max: )2\.0", r"\g<1>1.5")
+    elif name == "common-rule":
+        _edit(d / "eu" / "annex-v.yaml",
+              r"(    ingredients: \[Phenoxyethanol\]\n    max: )1\.0\n", r"\g<1>0.8\n")
+    elif name == "one-entry":
+        _edit(d / "catalog" / "actives.yaml",
+              r"(  - id: niacinamide\n.*?    use: \{min: 2, max: )10\}", r"\g<1>4}")
+    elif name == "base":
+        _edit(d / "bases.yaml", r"(  - id: light-gel\n.*?    ph: \{target: 5\.5, min: )3\.5",
+              r"\g<1>4.0")
+    return d
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--designs", type=int, default=50_000)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--candidates", nargs="+", default=list(CANDIDATES), choices=CANDIDATES,
+                    help="the candidate folders to time (default: all five)")
     ap.add_argument("--profile", action="store_true",
                     help="also one run of the command's function under cProfile")
     args = ap.parse_args()
@@ -100,8 +147,8 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-impact-cmd-"))
     try:
         rs = load_rules()
-        cand_dir = tmp / "rules"
-        shutil.copytree(ROOT / "rules", cand_dir, ignore=shutil.ignore_patterns("tests"))
+        cands = {name: candidate(tmp, name) for name in args.candidates}
+        cand_dir = cands[args.candidates[0]]
         cand = load_rules(cand_dir)
         n = args.designs
         arrays = Synth(rs, args.seed).chunk(n)
@@ -112,40 +159,54 @@ def main() -> int:
         populate(url, formulas, rs)
         print(f"database: {n:,} designs saved in {time.perf_counter() - t:.0f} s "
               f"({(tmp / 'impact.db').stat().st_size / 1e6:.0f} MB)", flush=True)
-        cmd = [sys.executable, "-m", "configurator", "rules", "impact", "--rules", str(cand_dir),
-               "--database", url, "--quiet", "--format", "json"]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         env.pop("CONFIGURATOR_RULES", None)
-        first = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600)
-        assert first.returncode == 0, first.stderr[-2000:]
-        assert f'"designs_checked": {n}' in first.stdout, first.stdout[:500]
+
+        def command(d: Path) -> list[str]:
+            return [sys.executable, "-m", "configurator", "rules", "impact", "--rules", str(d),
+                    "--database", url, "--quiet", "--format", "json"]
+
+        shown: dict[str, str] = {}
+        for name, d in cands.items():  # the first run of each: the disk cache warm after it
+            first = subprocess.run(command(d), env=env, capture_output=True, text=True,
+                                   timeout=3600)
+            assert first.returncode == 0, first.stderr[-2000:]
+            rep = json.loads(first.stdout)
+            assert rep["designs_checked"] == n, first.stdout[:500]
+            sc = rep.get("scope")
+            shown[name] = (f"{rep['designs_changed']:,} designs changed, "
+                           + (f"{sc['designs_checked_in_full']:,} checked in full"
+                              if sc is not None else "no scope: all checked in full"))
         checkers = [BulkChecker(rs), BulkChecker(cand)]
         for c, r in zip(checkers, (rs, cand), strict=True):
             c.run(compose_arrays(r, *arrays), collect=False)  # warm: plans, programs
-        times: dict[str, list[float]] = {"floor": [], "command": []}
+        times: dict[str, list[float]] = {"floor": [], **{k: [] for k in cands}}
+        order = ["floor", *cands]
         for r in range(args.rounds):
-            for which in (("floor", "command") if r % 2 == 0 else ("command", "floor")):
+            for which in (order if r % 2 == 0 else order[::-1]):
                 t = time.perf_counter()
                 if which == "floor":
                     for c, rules in zip(checkers, (rs, cand), strict=True):
                         c.run(compose_arrays(rules, *arrays), collect=False)
                 else:
-                    out = subprocess.run(cmd, env=env, capture_output=True, text=True,
-                                         timeout=3600)
+                    out = subprocess.run(command(cands[which]), env=env, capture_output=True,
+                                         text=True, timeout=3600)
                     assert out.returncode == 0, out.stderr[-2000:]
                 times[which].append(time.perf_counter() - t)
         print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
               f"{platform.python_version()}, numpy {np.__version__}; load average {load0:.2f} "
               f"before, {os.getloadavg()[0]:.2f} after; {n:,} designs, {args.rounds} "
               f"alternating rounds; rules: {len(rs.rules)}")
-        fl, cm = statistics.median(times["floor"]), statistics.median(times["command"])
+        fl = statistics.median(times["floor"])
         print(f"floor: check-only path, both rule sets   {fl:7.2f} s   "
               f"{2 * n / fl * 60 / 1e6:6.2f} M designs re-validated/min")
-        print(f"the command, end to end                  {cm:7.2f} s   "
-              f"{2 * n / cm * 60 / 1e6:6.2f} M designs re-validated/min "
-              f"({n / cm * 60 / 1e6:.2f} M designs/min of the command)   "
-              f"{cm / fl:.2f} × the floor's time (rounds "
-              f"{min(times['command']):.2f}–{max(times['command']):.2f} s)")
+        for name in cands:
+            cm = statistics.median(times[name])
+            print(f"the command, {name:<12} end to end {cm:7.2f} s   "
+                  f"{2 * n / cm * 60 / 1e6:6.2f} M designs re-validated/min "
+                  f"({n / cm * 60 / 1e6:.2f} M designs/min of the command)   "
+                  f"{cm / fl:.2f} × the floor's time (rounds "
+                  f"{min(times[name]):.2f}–{max(times[name]):.2f} s; {shown[name]})")
         if args.profile:
             import cProfile
             import pstats
@@ -154,7 +215,8 @@ def main() -> int:
 
             pr = cProfile.Profile()
             pr.enable()
-            run_impact(url, str(cand_dir), progress=False, workers=default_workers())
+            run_impact(url, str(cands[args.candidates[-1]]), progress=False,
+                       workers=default_workers())
             pr.disable()
             pstats.Stats(pr).sort_stats("cumulative").print_stats(25)
     finally:

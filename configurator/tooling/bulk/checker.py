@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
-import scipy.sparse as sp
 
 from ...engine.formula import Formula
 from ...rules.kinds import Kind
@@ -83,6 +83,9 @@ class BulkResult:
     fallback_keys: dict[int, list[Key]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     names: list[str] | None = None  # the INCI name of each column
+    # the rows the checks could not decide (the fallback's rows but those composed for the
+    # engine, Designs.force)
+    undecided: np.ndarray | None = None
 
     def keys(self, table: KeyTable | None = None) -> list[list[Key]]:
         """Every row's findings as sorted (severity, code, rule, ingredients) keys (``table``:
@@ -95,8 +98,12 @@ class BulkResult:
 class BulkChecker:
     """One rule set compiled for bulk validation: ``BulkChecker(rs).run(designs)``."""
 
-    def __init__(self, rs: RuleSet):
+    def __init__(self, rs: RuleSet, only: Iterable[int] | None = None):
+        """``only``: compile just the rules at these positions (in ``rs.rules``); such a
+        checker runs only with ``run(only=...)`` over some of them (``rules impact``
+        checks a candidate's changed rules alone; the rest of the set is not compiled)."""
         self.rs = rs
+        self.compiled = None if only is None else frozenset(only)
         self.cols, self.col = columns(rs)
         m = self.m = len(self.cols)
         ings = [rs.ingredients[c] for c in self.cols]
@@ -167,20 +174,36 @@ class BulkChecker:
         self._big_cols: dict[bytes, int] = {}
         from ...rules.kinds import KINDS  # read when compiled: a kind added to the table counts
 
-        self.plans = [self._plan(KINDS[r.kind], n, r) for n, r in enumerate(rs.rules)]
+        compiled = self.compiled
+        self.plans = [self._plan(KINDS[r.kind], n, r) for n, r in enumerate(rs.rules)
+                      if compiled is None or n in compiled]
+        self._by_n = {p.n: p for p in self.plans}
         self.F = (np.stack(self._F, axis=1) if self._F else np.zeros((m, 0)))
-        self.F_sparse = sp.csr_matrix(self.F)  # a few thousand nonzeros in m x ~80
         # what the loop over rules reads first: the trigger columns (None: no trigger), the
         # single one as an int, whether the rule names its members on the label
-        self._trig_cols = [p.trig if len(p.trig) else None for p in self.plans]
-        self._trig_one = [int(p.trig[0]) if len(p.trig) == 1 else None for p in self.plans]
-        self._label = [bool(p.rule.label_warning) for p in self.plans]
+        # (each indexed by the rule's position; None/False for a rule not compiled)
+        nr = len(rs.rules)
+        self._trig_cols: list[np.ndarray | None] = [None] * nr
+        self._trig_one: list[int | None] = [None] * nr
+        self._label = [False] * nr
+        for p in self.plans:
+            self._trig_cols[p.n] = p.trig if len(p.trig) else None
+            self._trig_one[p.n] = int(p.trig[0]) if len(p.trig) == 1 else None
+            self._label[p.n] = bool(p.rule.label_warning)
         self._applicable: dict[tuple[str, str, str], np.ndarray] = {}
         self.why: Counter[str] = Counter()  # rule id -> rows it sent to the engine (uncertain)
         self._forbid_keys: dict[int, PerColumn] = {}
         self.solubility = Solubility(self.bases, self.inci)
         self._members_of: dict[str, np.ndarray] = {}
         self._pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    @cached_property
+    def F_sparse(self):
+        """F as a sparse matrix (a few thousand nonzeros in m × ~80), made when a chunk first
+        reads its sums (:attr:`Chunk.T`)."""
+        import scipy.sparse as sp
+
+        return sp.csr_matrix(self.F)
 
     def _members(self, rule: Rule) -> np.ndarray:
         """A rule's member columns in the rule's own order (what its label warning names)."""
@@ -266,8 +289,14 @@ class BulkChecker:
     # -- run time ---------------------------------------------------------------
 
     def run(self, designs: Designs, chunk: int | None = None, collect: bool = True,
-            fallback: bool = True, progress: Callable[[int], None] | None = None) -> BulkResult:
-        """Check every design; ``collect`` keeps the findings (else only the verdicts)."""
+            fallback: bool = True, progress: Callable[[int], None] | None = None,
+            only: Iterable[int] | None = None) -> BulkResult:
+        """Check every design; ``collect`` keeps the findings (else only the verdicts).
+
+        ``only``: the positions (in the rule set's ``rules``) of the rules to check, and no
+        check of no rule (use ranges, pH windows, the base, constraints): what ``rules
+        impact`` asks of the rules a candidate changed (:func:`..impact.scope`). Its
+        verdicts then say only whether those rules find an error."""
         if designs.rs is not self.rs and designs.cols != self.cols:
             raise ValueError("designs composed against another catalog")
         n = designs.n
@@ -277,13 +306,20 @@ class BulkChecker:
         unsure = np.zeros(n, bool)
         res = BulkResult(designs, valid, np.zeros(0, np.int64), names=self.inci)
         appl = self.applicable(designs.products)
+        if only is None and self.compiled is not None:
+            raise ValueError("a checker compiled for some rules checks only some rules")
+        if only is not None and self.compiled is not None and not self.compiled.issuperset(only):
+            raise ValueError("rules asked for that this checker did not compile")
+        plans = None if only is None else [self._by_n[k] for k in sorted(set(only))]
         for lo in range(0, n, chunk):
             hi = min(n, lo + chunk)
-            err, unc = self._chunk(designs, lo, hi, appl, res.blocks if collect else None)
+            err, unc = self._chunk(designs, lo, hi, appl, res.blocks if collect else None,
+                                   plans)
             valid[lo:hi] = ~err & ~designs.pre_error[lo:hi]
             unsure[lo:hi] = unc
             if progress:
                 progress(hi - lo)
+        res.undecided = np.nonzero(unsure)[0]
         if designs.force is not None:
             unsure |= designs.force
         res.fallback = np.nonzero(unsure)[0]
@@ -297,7 +333,8 @@ class BulkChecker:
         return res
 
     def _chunk(self, d: Designs, lo: int, hi: int, appl_prod: np.ndarray,
-               blocks: list[Block] | None) -> tuple[np.ndarray, np.ndarray]:
+               blocks: list[Block] | None, plans: list[RulePlan] | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
         ch = Chunk(self, d, lo, hi, appl_prod, blocks)
         C = hi - lo
         # each rule's `when`, per product: for every product of the chunk, for none, or for some
@@ -308,8 +345,10 @@ class BulkChecker:
         ones = np.ones(C, bool)
         ones.flags.writeable = False  # shared by every rule applying to the whole chunk
         present, present_l, label = ch.present, ch.present.tolist(), self._label
-        for p, trig_cols, one in zip(self.plans, self._trig_cols, self._trig_one, strict=True):
+        trig_all, one_all = self._trig_cols, self._trig_one
+        for p in self.plans if plans is None else plans:
             n = p.n
+            trig_cols, one = trig_all[n], one_all[n]
             if not some[n]:
                 continue
             if one is not None:
@@ -329,7 +368,8 @@ class BulkChecker:
                 if not trig.any():
                     continue
             p.kind.bulk(rule, p.own, ch, trig, app)  # the kind's vectorized check
-        self._builtins(ch, d, lo, hi)
+        if plans is None:
+            self._builtins(ch, d, lo, hi)
         return ch.err, ch.unc
 
     def _builtins(self, ch: Chunk, d: Designs, lo: int, hi: int) -> None:
@@ -510,13 +550,6 @@ class Chunk:
         # the weighted sums (one column of F each): the sparse rows times F, a few terms a row
         # instead of the whole catalog's columns (issue 19); a sum in another order than the
         # engine's, as any matrix product (see the package docstring: `band`)
-        if checker.F.shape[1]:
-            indptr = np.zeros(C + 1, np.int64)
-            np.cumsum(ent.sum(1), out=indptr[1:])
-            self.T = (sp.csr_matrix((pv[ent], pid[ent], indptr), shape=(C, m))
-                      @ checker.F_sparse).toarray()
-        else:
-            self.T = np.zeros((C, 0))
         self.err = np.zeros(C, bool)
         self.unc = np.zeros(C, bool)
         self.names = checker.inci
@@ -526,6 +559,23 @@ class Chunk:
         self._tags: dict[str, np.ndarray] = {}
         self._bounds: dict[str, np.ndarray] = {}
         self._env: Env | None = None
+
+    @cached_property
+    def T(self) -> np.ndarray:
+        """(rows, columns of F): the weighted sums, the sparse rows times F (a few terms a row
+        instead of the whole catalog's columns, issue 19); a sum in another order than the
+        engine's, as any matrix product (see the package docstring: `band`). Made when first
+        read: a check of rules that read no sum (``rules impact`` against a changed limit on
+        one ingredient) makes none, and imports no scipy."""
+        checker, C, ent, pid, pv = self.checker, self.C, self.ent, self.pid, self.pv
+        if not checker.F.shape[1]:
+            return np.zeros((C, 0))
+        import scipy.sparse as sp  # (0.13 s to import: only where a sum is read)
+
+        indptr = np.zeros(C + 1, np.int64)
+        np.cumsum(ent.sum(1), out=indptr[1:])
+        return (sp.csr_matrix((pv[ent], pid[ent], indptr), shape=(C, checker.m))
+                @ checker.F_sparse).toarray()
 
     @property
     def A(self) -> np.ndarray:

@@ -8,8 +8,9 @@ arrays (a base plus additions), the same composition vectorized.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -74,10 +75,36 @@ class Designs:
     force: np.ndarray | None = None
     lone_rows: np.ndarray | None = None  # int (k,), ascending
     lone_cols: np.ndarray | None = None  # int (k,)
+    nocol: np.ndarray | None = None  # bool (n,): forced for a name without a column
 
     @property
     def n(self) -> int:
         return len(self.pidx)
+
+    def take(self, rows: Sequence[int]) -> Designs:
+        """These rows (ascending positions) as designs of their own, row k being
+        ``rows[k]``: what checking them again would compose (``rules impact`` checks in full
+        only the designs a changed rule touches, composed once)."""
+        idx = np.asarray(rows, np.int64)
+        new_of = {int(i): k for k, i in enumerate(idx.tolist())}
+
+        def cut(a):
+            return None if a is None else a[idx]
+
+        lone_rows = lone_cols = None
+        if self.lone_rows is not None:
+            keep = np.isin(self.lone_rows, idx)
+            lone_cols = self.lone_cols[keep]
+            lone_rows = np.searchsorted(idx, self.lone_rows[keep])
+        formula = self.formula
+        return dataclasses.replace(
+            self, pidx=self.pidx[idx], base=self.base[idx], qs=self.qs[idx], ph=self.ph[idx],
+            cons=self.cons[idx], pres_ids=self.pres_ids[idx], pres_vals=self.pres_vals[idx],
+            add_ids=self.add_ids[idx], add_vals=self.add_vals[idx], known=self.known[idx],
+            pre_keys={new_of[i]: v for i, v in self.pre_keys.items() if i in new_of},
+            pre_error=self.pre_error[idx], formula=lambda k: formula(int(idx[k])),
+            pres_added=cut(self.pres_added), force=cut(self.force), lone_rows=lone_rows,
+            lone_cols=lone_cols, nocol=cut(self.nocol))
 
     @cached_property
     def pre(self) -> dict[int, list[Key]]:
@@ -341,9 +368,10 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
         hot[[col[t] for t in trig if t in col]] = True
         rows = np.nonzero(pidx == k)[0]
         force[rows] = hot[pres_ids[rows]].any(1)
+    nocol = np.zeros(n, bool)
     for i, o in zip(slow_rows, s_out, strict=True):
         if o[6]:
-            force[i] = True  # an inventory name first met after load: no column
+            force[i] = nocol[i] = True  # an inventory name first met after load: no column
     # the engine's one warning for each unprofiled ingredient present (> 0), in its order
     bare = np.append(_bare(rs, cols), False)
     lone_rr, lone_kk = np.nonzero(bare[pres_ids] & (pres_vals > 0))  # row by row, in order
@@ -366,7 +394,7 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
         pre_error[i] = any(k[0] == "error" for k in keys)
     return Designs(rs, cols, list(products), pidx, basev, qsv, ph, cons, pres_ids, pres_vals,
                    add_ids, add_vals, known, pre, pre_error, formulas.__getitem__, pres_added,
-                   force, lone_rr, pres_ids[lone_rr, lone_kk].astype(np.int64))
+                   force, lone_rr, pres_ids[lone_rr, lone_kk].astype(np.int64), nocol)
 
 
 def _compose_one(formula: Formula, rs: RuleSet, col: dict[str, int]):
@@ -522,16 +550,58 @@ def _special_triggers(rs: RuleSet, product: tuple[str, str, str, str]) -> frozen
     return got
 
 
+@per_rule_set
+def _specials_memo(rs: RuleSet) -> dict:
+    return {}
+
+
+def _specials(rs: RuleSet, product: tuple[str, str, str, str]) -> dict:
+    """:func:`special_rules` of this product, kept per rule set (a pass of ``rules impact``
+    asks it of every product several times: composing, and the scope's rows)."""
+    memo = _specials_memo(rs)
+    got = memo.get(product)
+    if got is None:
+        if len(memo) > 4_096:
+            memo.clear()
+        got = memo[product] = special_rules(rs, *product)
+    return got
+
+
 def _special_triggers_of(rs: RuleSet, product: tuple[str, str, str, str],
-                         today: date) -> frozenset[str]:
+                         today: date, only: frozenset[int] | None = None) -> frozenset[str]:
     out: set[str] = set()
-    for n, (dated, doubts) in special_rules(rs, *product).items():
+    special = _specials(rs, product)
+    for n in special if only is None else special.keys() & only:
+        dated, doubts = special[n]
         r = rs.rules[n]
         if doubts or (dated and r.placed_from is not None and r.placed_from > today):
             out |= r.triggers or {"*"}
     if "*" in out:
         return frozenset(rs.ingredients)  # every design of this product goes to the engine
     return frozenset(out)
+
+
+def special_rows(d: Designs, positions: Iterable[int]) -> np.ndarray:
+    """bool (n,): the rows :func:`compose_formulas` sends to the engine (``Designs.force``)
+    on account of the rules at these positions only (listing a trigger of one that is dated
+    after today or whose category is in doubt for the row's product), or for a name without
+    a column. ``rules impact`` checks against a candidate's changed rules alone; where such
+    a rule is not special, the bulk checker decides it exactly even in a forced row."""
+    today, rs, m = date.today(), d.rs, len(d.cols)
+    only = frozenset(positions)
+    out = np.zeros(d.n, bool) if d.nocol is None else d.nocol.copy()
+    col = None
+    for k, product in enumerate(d.products):
+        trig = _special_triggers_of(rs, product, today, only)
+        if not trig:
+            continue
+        if col is None:
+            col = {c: j for j, c in enumerate(d.cols)}
+        hot = np.zeros(m + 1, bool)
+        hot[[col[t] for t in trig if t in col]] = True
+        rows = np.nonzero(d.pidx == k)[0]
+        out[rows] |= hot[d.pres_ids[rows]].any(1)
+    return out
 
 
 def compose_arrays(rs: RuleSet, product_types: Sequence[str], pt: np.ndarray, base: np.ndarray,

@@ -1,0 +1,207 @@
+"""rules impact checks in full only the designs a changed rule touches (issue 19).
+
+When a candidate differs from the rules in force only in some rules and catalog entries
+(the names, bases, product types and constraints the same, the shared rules in the same
+order),
+:func:`configurator.tooling.impact.scope` names them; every design is checked against
+those rules alone, under both sets, and only the designs in which one of them finds
+something (or which the bulk checker leaves to the engine) are checked in full. The
+report must be the one that checking every design in full gives: here on random designs
+and on every rule case's formula, against candidates that lower a limit, remove, add and
+reorder rules, widen a rule's products, change a label warning, a severity, a category
+rule and a rule's day, edit catalog entries (alone and with a rule), and against
+candidates where no scope holds (a base edited, the shared rules reordered), with one
+process and with forked workers.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+
+import pytest
+
+from configurator.engine import parse_formula
+from configurator.rules import load_rules
+from configurator.tooling import impact as impact_mod
+from configurator.tooling.impact import impact, scope
+from configurator.yamlio import load_path
+from tests.tooling.helpers import PHENOXYETHANOL_LIMIT, RULES, edit, phenoxyethanol_formulas
+from tests.tooling.test_impact_bulk import RS, random_doc
+
+NIACINAMIDE_PAIR = re.compile(r"  - id: lab-ascorbic-acid-niacinamide\n.*?(?=  - id: )", re.S)
+ADDED = """
+  - id: lab-test-glycerin-niacinamide
+    kind: incompatible
+    severity: error
+    first: {ingredients: [Glycerin]}
+    second: {ingredients: [Niacinamide]}
+    message: A rule added by the candidate (a test).
+    fix: Remove one of them.
+    source: Lab practice
+"""
+
+
+def _copy(tmp_path, name: str):
+    dst = tmp_path / name
+    shutil.copytree(RULES, dst, ignore=shutil.ignore_patterns("tests"))
+    return dst
+
+
+def _remove(path, pattern: re.Pattern) -> str:
+    text = path.read_text(encoding="utf-8")
+    block = pattern.search(text)
+    assert block is not None, pattern.pattern
+    path.write_text(text.replace(block.group(0), "", 1), encoding="utf-8")
+    return block.group(0)
+
+
+@pytest.fixture(scope="module")
+def candidates(tmp_path_factory):
+    """name -> (rule set, the rule ids and catalog entries scope() must name, or None: no
+    scope)."""
+    tmp = tmp_path_factory.mktemp("impact-scope")
+    out = {}
+    # several rules at once: a limit lowered, a rule removed, one added, one applying to
+    # more products, a label warning reworded
+    d = _copy(tmp, "several")
+    edit(d / "eu" / "annex-v.yaml", PHENOXYETHANOL_LIMIT,
+         PHENOXYETHANOL_LIMIT.replace("max: 1.0", "max: 0.5"))
+    _remove(d / "lab" / "incompatibilities.yaml", NIACINAMIDE_PAIR)
+    inc = d / "lab" / "incompatibilities.yaml"
+    inc.write_text(inc.read_text(encoding="utf-8").rstrip("\n") + "\n" + ADDED, encoding="utf-8")
+    edit(inc, "    second: {tags: [aha]}\n    when: {application: leave-on}\n",
+         "    second: {tags: [aha]}\n")
+    edit(d / "eu" / "annex-v.yaml", "label_warning: Contains Thiomersal",
+         "label_warning: Contains Thiomersal (reworded)")
+    out["several"] = (load_rules(d), {
+        "eu-annex-v-29-phenoxyethanol", "lab-ascorbic-acid-niacinamide",
+        "lab-test-glycerin-niacinamide", "lab-retinoid-aha", "eu-annex-v-16-thimerosal"}, set())
+    # a category rule's limit and day: alpha-arbutin in face creams, 2 % -> 1 %, and its
+    # day moved after today (coming-rule warnings instead of errors); a severity changed
+    d = _copy(tmp, "dated")
+    edit(d / "eu" / "annex-iii.yaml", "    max: 2\n    when: {category: [face-cream]}\n",
+         "    max: 1\n    when: {category: [face-cream]}\n")
+    text = (d / "eu" / "annex-iii.yaml").read_text(encoding="utf-8")
+    face = text.index("  - id: eu-annex-iii-377-alpha-arbutin-face\n")
+    text = text[:face] + text[face:].replace(
+        "placed_from: 2025-02-01", "placed_from: 2099-02-01", 1).replace(
+        "available_from: 2025-11-01", "available_from: 2099-11-01", 1)
+    (d / "eu" / "annex-iii.yaml").write_text(text, encoding="utf-8")
+    edit(d / "lab" / "incompatibilities.yaml", "  - id: lab-retinoid-aha\n    kind: incompatible\n",
+         "  - id: lab-retinoid-aha\n    kind: incompatible\n    severity: error\n")
+    out["dated"] = (load_rules(d), {"eu-annex-iii-377-alpha-arbutin-face", "lab-retinoid-aha"},
+                    set())
+    # no scope: a catalog entry edited (Glycerin's usual use level)
+    d = _copy(tmp, "catalog")
+    edit(d / "catalog" / "base-solvents-humectants.yaml", "use: {min: 1, max: 10}, tags: [vegan, humectant, solvent], cost_per_kg: 1.8,",
+         "use: {min: 1, max: 8}, tags: [vegan, humectant, solvent], cost_per_kg: 1.8,")
+    out["catalog"] = (load_rules(d), set(), {"glycerin"})
+    # a catalog entry and a rule at once: Niacinamide's usual range, and a limit
+    d = _copy(tmp, "entry-and-rule")
+    edit(d / "catalog" / "actives.yaml",
+         "    synonyms: [Nicotinamide, Vitamin B3]\n    trade_names: [Niacinamide PC]\n"
+         "    functions: [skin-conditioning, smoothing]\n    solubility: water\n    phase: A\n"
+         "    use: {min: 2, max: 10}\n",
+         "    synonyms: [Nicotinamide, Vitamin B3]\n    trade_names: [Niacinamide PC]\n"
+         "    functions: [skin-conditioning, smoothing]\n    solubility: water\n    phase: A\n"
+         "    use: {min: 2, max: 4}\n")
+    edit(d / "eu" / "annex-v.yaml", PHENOXYETHANOL_LIMIT,
+         PHENOXYETHANOL_LIMIT.replace("max: 1.0", "max: 0.9"))
+    out["entry-and-rule"] = (load_rules(d), {"eu-annex-v-29-phenoxyethanol"}, {"niacinamide"})
+    # no scope: a base edited (its pH range)
+    d = _copy(tmp, "base")
+    edit(d / "bases.yaml", "    ph: {target: 5.5, min: 3.5, max: 7.0}   # gums are acid-stable",
+         "    ph: {target: 5.5, min: 4.0, max: 7.0}   # gums are acid-stable")
+    out["base"] = (load_rules(d), None, None)
+    # no scope: the shared rules in another order (a rule moved to its file's end)
+    d = _copy(tmp, "moved")
+    inc = d / "lab" / "incompatibilities.yaml"
+    block = _remove(inc, NIACINAMIDE_PAIR)
+    inc.write_text(inc.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + block, encoding="utf-8")
+    out["moved"] = (load_rules(d), None, None)
+    return out
+
+
+def _case_formulas() -> list:
+    keys = ("name", "product_type", "base", "age", "target_ph", "constraints", "ingredients")
+    out = []
+    for path in sorted((RULES / "tests").rglob("*.yaml")):
+        doc = load_path(path)
+        out.append(parse_formula(json.loads(json.dumps({k: doc[k] for k in keys if k in doc}))))
+    return out
+
+
+@pytest.fixture(scope="module")
+def designs():
+    rnd = random.Random(19)
+    formulas = [parse_formula(random_doc(rnd)) for _ in range(1500)]
+    formulas += _case_formulas() + phenoxyethanol_formulas(2)
+    items = [{"design": i + 1, "name": f"d{i}", "revision": 1, "status": "draft",
+              "archived": False} for i in range(len(formulas))]
+    return items, formulas
+
+
+def _without_timing(report: dict) -> dict:
+    report = dict(report)
+    for k in ("seconds", "fallback_rows", "scope"):
+        report.pop(k)
+    return report
+
+
+@pytest.mark.parametrize("name", ["several", "dated", "catalog", "entry-and-rule", "moved",
+                                  "base"])
+def test_the_scoped_report_is_the_full_report(candidates, designs, name):
+    cand, ids, entries = candidates[name]
+    items, formulas = designs
+    sc = scope(RS, cand)
+    assert (sc is None) == (ids is None)
+    if sc is not None:
+        assert set(sc.ids) == ids and set(sc.ingredients) == entries
+        assert [RS.rules[n].id for n in sc.old] == [r.id for r in RS.rules if r.id in ids]
+    full = impact(items, formulas, RS, cand, scoped=False)
+    got = impact(items, formulas, RS, cand)
+    assert full["scope"] is None
+    assert _without_timing(got) == _without_timing(full)
+    if sc is not None:
+        checked = got["scope"]["designs_checked_in_full"]
+        assert got["designs_changed"] <= checked < len(formulas)  # not every design in full
+        assert got["scope"]["rules_changed"] == sorted(ids)
+        assert got["scope"]["catalog_entries_changed"] == sorted(entries)
+    if name not in ("moved", "base"):  # (only the scope is at stake there)
+        assert full["designs_changed"]  # the edits change something
+    if name in ("several", "dated"):
+        assert full["verdict_changes"]
+    if name == "dated":  # tightened and (by its day) loosened: verdicts change both ways
+        assert {v["now_valid"] for v in full["verdict_changes"]} == {True, False}
+
+
+def test_the_forked_workers_scope_alike(candidates, designs, monkeypatch):
+    monkeypatch.setattr(impact_mod, "PARALLEL_MIN", 200)
+    cand, _ids, _entries = candidates["several"]
+    items, formulas = designs
+    one = impact(items, formulas, RS, cand)
+    two = impact(items, formulas, RS, cand, workers=2)
+    for r in (one, two):
+        r.pop("seconds")
+    assert one == two
+
+
+def test_the_same_rules_check_nothing_in_full(designs):
+    items, formulas = designs
+    twin = load_rules(RULES)
+    sc = scope(RS, twin)
+    assert sc is not None and sc.ids == ()
+    got = impact(items, formulas, RS, twin)
+    assert got["designs_checked"] == len(formulas) and got["designs_changed"] == 0
+    assert got["scope"] == {"rules_changed": [], "catalog_entries_changed": [],
+                            "designs_checked_in_full": 0}
+    got_progress = []
+    impact(items[:50], formulas[:50], RS, twin, progress=got_progress.append)
+    assert sum(got_progress) == 2 * 2 * 50  # the bar still counts every design's passes
+
+
+def test_no_scope_against_the_stored_side():
+    assert scope(None, RS) is None
