@@ -347,7 +347,7 @@ def test_colourants_not_in_annex_iv_join_the_positive_list_rule():
     rs = load_rules(Path(__file__).resolve().parents[2] / "rules")
     rule = next(r for r in rs.rules if r.id == POSITIVE_LIST_RULE)
     names = {rs.ingredients[i].inci for i in rule.members}
-    assert names == {"CI 12150", "CI 20170", "CI 27290"}
+    assert names == {"CI 12150", "CI 20170", "CI 27290", "CI 45425"}
     assert rule.triggers == rule.member_set
     assert rule.when is not None and "hair-dye" in rule.when.not_category
     assert "Article 14(1)(c)" in rule.source and "Annex IV" in rule.source
@@ -380,3 +380,27 @@ def test_hair_dyes_named_by_a_ci_number_join_the_hair_dye_positive_list_rule():
     assert not {"Resorcinol", "1-Naphthol", "CI 12150"} & listed
     assert dye.when is not None and {"hair", "hair-dye"} <= dye.when.not_category
     assert not dye.member_set & next(r for r in rs.rules if r.id == POSITIVE_LIST_RULE).member_set
+
+
+def test_every_ci_name_the_inventory_cites_under_annex_iv_is_in_the_annex_iv_export():
+    """The positive-list join takes an inventory row's "IV/" citation for a listing; the
+    export is the annex. A CI name cited under Annex IV whose number the export never
+    writes (CI 45425, cited "IV/1" though entry 1 is CI 10006) must be named by the rule
+    itself (rules/eu/annex-iv.yaml)."""
+    import re
+
+    from configurator.rules.loader import POSITIVE_LIST_RULE
+
+    root = Path(__file__).resolve().parents[2] / "rules"
+    rs = load_rules(root)
+    export = (root / "cosing" / "COSING_Annex_IV_v2.txt").read_text(encoding="utf-8",
+                                                                     errors="replace")
+    rule = next(r for r in rs.rules if r.id == POSITIVE_LIST_RULE)
+    named = {rs.ingredients[i].inci.casefold() for i in rule.members}
+    stray = []
+    for row in rs.inventory.rows.values():
+        m = re.match(r"CI (\d{5})", row.inci)
+        if m and "IV/" in row.restriction and m.group(1) not in export:
+            stray.append(row.inci)
+    assert stray == ["CI 45425"]
+    assert {s.casefold() for s in stray} <= named
