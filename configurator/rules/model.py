@@ -473,6 +473,8 @@ _SLASH = re.compile(r"\s*/\s*")
 _PARENS = re.compile(r"\s*\([^()]*\)")
 _CI = re.compile(r"\(\s*ci\s*(\d{5})\s*\)")
 _CI_ANY = re.compile(r"\bci\s*(\d{5})\b")  # every Colour Index number written
+# parentheses holding two or more Colour Index numbers and nothing else: "(ci 77491, 77492)"
+_CI_LIST = re.compile(r"\(\s*(ci\s*\d{5}(?:\s*[,/;&]\s*(?:ci\s*)?\d{5})+)\s*\)$")
 _NANO_BRACKET = re.compile(r"\s*\[\s*nano\s*\]")
 _TAIL_PARENS = re.compile(r"^([^()]+?)\s*\([^()]*?\b([a-z]+)\s*\)$")
 
@@ -611,6 +613,16 @@ def _find_name(names: Any, name: str) -> str | None:
     if iid is not None or (nano and "/" not in key):
         return iid
     if "(" in key and not nano:  # "(nano)" is never dropped; a slash list may still hold it
+        # "Iron Oxides (Ci 77491, 77492, 77499)", "(CI 77499/CI 77491/CI 77492)": parentheses
+        # that list only Colour Index numbers are read in one written form (sorted, "ci n" each,
+        # comma and space), the form a catalog name spells them in
+        listed = _CI_LIST.search(key)
+        if listed:
+            numbers = sorted(set(re.findall(r"\d{5}", listed.group(1))))
+            iid = names.get(f"{key[:listed.start()].strip()} ("
+                            + ", ".join("ci " + n for n in numbers) + ")")
+            if iid is not None:
+                return iid
         bare = _SPACES.sub(" ", _PARENS.sub("", key)).strip()
         iid = names.get(bare)
         if iid is not None:

@@ -42,7 +42,8 @@ def test_label_spellings_resolve(written, iid):
     "Glyceryl Stearate/Unicorn Tears",  # a list with a name the catalog does not know
     "Caprylic/Capric/Unicornic Triglyceride",  # a material nobody lists
     "Iron Oxides",  # three CI numbers: which one?
-    "Iron Oxides (CI 77491, CI 77492, CI 77499)",  # three colourants, one row: which one?
+    # "Iron Oxides (CI 77491, CI 77492, CI 77499)" is the catalog line iron-oxides (all three,
+    # no single one picked): test_the_three_iron_oxides_in_one_line_are_one_catalog_line
     "Mica/CI 77891",  # two INCI names: a blend (pearl pigment), not one ingredient
     "Unicorn Tears/CI 99999",  # a CI number nothing knows
     "Unknown Red (CI 99999)",
@@ -348,4 +349,36 @@ def test_the_eu_and_us_names_of_one_material_are_one_ingredient(written, inci):
 
 @pytest.mark.parametrize("written", ["Sea Salt / Glycerin", "Lac / Mel", "Maris Sal / Milk"])
 def test_two_materials_stay_unknown(written):
+    assert RS.lookup(written) is None
+
+
+# "Iron Oxides (CI 77491, CI 77492, CI 77499)": the US name with the three Colour Index
+# numbers of one shade line (Too Faced, Tarte cartons; real cases too-faced-chocolate-soleil-
+# matte-bronzer, tarte-amazonian-clay-12-hour-blush) was an unknown-ingredient error. It is one
+# catalog line (Annex IV entries 135-137, none with a condition), in any order or separator.
+@pytest.mark.parametrize("written", [
+    "Iron Oxides (CI 77491, CI 77492, CI 77499)",
+    "Iron Oxides (Ci 77491, Ci 77492, Ci 77499)",
+    "IRON OXIDES (CI 77491, 77492, 77499)",
+    "Iron Oxides (CI 77499/CI 77491/CI 77492)",
+    "+/- Iron Oxides (CI 77491, CI 77492, CI 77499)",
+])
+def test_the_three_iron_oxides_in_one_line_are_one_catalog_line(written):
+    assert RS.lookup(written) == "iron-oxides"
+
+
+@pytest.mark.parametrize(("written", "iid"), [
+    ("Iron Oxides (CI 77491)", "ci-77491"),  # one number: that colourant, as before
+    ("Iron Oxides (CI 77499)", "ci-77499"),
+])
+def test_one_iron_oxide_stays_its_colourant(written, iid):
+    assert RS.lookup(written) == iid
+
+
+@pytest.mark.parametrize("written", [
+    "Iron Oxides",  # no Colour Index number (Article 19(1)(g)): no reading
+    "Iron Oxides (CI 77491, CI 77492)",  # a line the catalog does not hold
+    "Iron Oxides (CI 77491, CI 15850)",  # another colourant, other conditions
+])
+def test_other_iron_oxide_lines_stay_unknown(written):
     assert RS.lookup(written) is None
