@@ -657,6 +657,15 @@ def _find_name(names: Any, name: str) -> str | None:
             eu = same(*(part.strip() for part in key.split("/")))
             if eu is not None:
                 return eu
+        # "CI 77120 / Barium Sulfate", "CI 77947 / Zinc Oxide": the L'Oreal group's shade lists
+        # write a colourant's Colour Index number beside its name, and both are inventory
+        # entries of their own citing the same Annex IV entry with the same CAS number (a
+        # colourant of the annex and its other INCI name): one colourant, the CI number
+        colour = getattr(names, "same_colourant", None)
+        if len(parts) == 2 and len(found) == 2 and None not in found and colour is not None:
+            ci = colour(*(part.strip() for part in key.split("/")))
+            if ci is not None:
+                return ci
         # "Oryza Sativa Cera / Rice Bran Wax": the dual label of an INCI name and its common
         # name, written with spaces around one slash; the second part names nothing known
         # (a second INCI name would be a blend, and stays unknown)
@@ -675,6 +684,7 @@ def _find_name(names: Any, name: str) -> str | None:
 
 
 _CI_NAME = re.compile(r"ci ?\d{5}")
+_ANNEX_IV_REF = re.compile(r"\bIV/(\w+)")
 
 
 class _Known:
@@ -694,6 +704,26 @@ class _Known:
             if iid is not None:
                 iid = self.names.get(self.inventory.rows[iid].inci.casefold(), iid)
         return iid
+
+    def same_colourant(self, a: str, b: str) -> str | None:
+        """For two casefolded names, one a Colour Index number ("ci 77120"), the id of that
+        CI entry when both are inventory entries citing the same Annex IV entry and sharing
+        a CAS number ("barium sulfate": CI 77120, both IV/122, CAS 7727-43-7), else None."""
+        inv = self.inventory
+        if inv is None:
+            return None
+        ci = [n for n in (a, b) if _CI_NAME.fullmatch(n)]
+        if len(ci) != 1:
+            return None
+        other = b if ci[0] == a else a
+        ic, io = inv.get(ci[0]), inv.get(other)
+        if ic is None or io is None or ic == io:
+            return None
+        rc, ro = inv.rows[ic], inv.rows[io]
+        annex = set(_ANNEX_IV_REF.findall(rc.restriction)) & set(_ANNEX_IV_REF.findall(ro.restriction))
+        if annex and set(rc.cas) & set(ro.cas):
+            return self.get(ci[0])
+        return None
 
     def same_material(self, a: str, b: str) -> str | None:
         """For two casefolded names, the EU one's id when the other is the US name of the

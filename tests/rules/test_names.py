@@ -382,3 +382,28 @@ def test_one_iron_oxide_stays_its_colourant(written, iid):
 ])
 def test_other_iron_oxide_lines_stay_unknown(written):
     assert RS.lookup(written) is None
+
+
+# "CI 77120 / Barium Sulfate": the L'Oreal group's shade lists (Lancome L'Absolu Rouge, real
+# case lancome-labsolu-rouge-cream-lipstick) write a colourant's CI number beside another INCI
+# name of it; both are inventory entries citing the same Annex IV entry (IV/122) with the same
+# CAS number. It was an unknown-ingredient error (a slash list of two different entries).
+@pytest.mark.parametrize(("written", "ci"), [
+    ("Ci 77120 / Barium Sulfate", "CI 77120"),
+    ("Barium Sulfate/CI 77120", "CI 77120"),
+    ("CI 77947 / Zinc Oxide", "CI 77947"),  # the colourant (entry 144), not the UV filter
+    ("CI 77220 / Calcium Carbonate", "CI 77220"),
+    ("CI 77820 / Silver", "CI 77820"),
+    ("CI 75470 / Carmine", "CI 75470"),
+])
+def test_a_ci_number_beside_another_name_of_its_annex_iv_entry_is_the_ci_entry(written, ci):
+    assert RS.lookup(written) is not None and RS.lookup(written) == RS.lookup(ci)
+
+
+@pytest.mark.parametrize("written", [
+    "CI 77120 / Zinc Oxide",  # two different colourants
+    "CI 77891 / Talc",  # Talc cites no Annex IV entry
+    "CI 77120 / CI 77947",
+])
+def test_a_ci_number_beside_another_colourant_stays_unknown(written):
+    assert RS.lookup(written) is None
