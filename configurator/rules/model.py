@@ -535,9 +535,10 @@ _MAY_MARK = r"(?:\(\s*\+\s*/\s*-\s*\)|\+\s*/\s*-|\u00b1)"
 # one head: the mark, the words, the words in parentheses ("(May Contain)"); the multilingual
 # labels chain them with slashes: "May Contain / Peut Contenir / +/-: Mica" (L'Oréal's NYX),
 # "[+/- (May Contain): CI 77891" (Coty's Rimmel)
-_MAY_ONE = (r"(?:" + _MAY_MARK + r"|\(\s*(?:may contain|peut contenir|kann enthalten|"
-            r"puede contener|pu[oò] contenere)\s*\)|(?:may contain|peut contenir|kann enthalten|"
-            r"puede contener|pu[oò] contenere))")
+# ("May Or May Not Contain:", the US wording of Benefit's published shade lists, is one head)
+_MAY_ONE = (r"(?:" + _MAY_MARK + r"|\(\s*(?:may(?: or may not)? contain|peut contenir|"
+            r"kann enthalten|puede contener|pu[oò] contenere)\s*\)|(?:may(?: or may not)? contain|"
+            r"peut contenir|kann enthalten|puede contener|pu[oò] contenere))")
 _MAY_CONTAIN = re.compile(
     r"^\s*(\[)?\s*" + _MAY_ONE + r"(?:\s*/?\s*" + _MAY_ONE + r")*\s*:?\s*", re.IGNORECASE)
 # the head of a pasted list ("Ingredients: Aqua", "INCI: Aqua", "Ingrédients : Aqua",

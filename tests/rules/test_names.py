@@ -300,6 +300,9 @@ def test_a_french_gloss_does_not_make_an_unknown_name_known(written):
     ("May Contain / Peut Contenir / +/-: Mica", "Mica"),  # NYX's multilingual shade list
     ("[+/- (May Contain): CI 77891 (Titanium Dioxide)", "CI 77891"),  # Rimmel's
     ("Peut Contenir / May Contain: CI 77491", "CI 77491"),
+    # Benefit They're Real! (real case benefit-theyre-real-lengthening-mascara): was unknown
+    ("May Or May Not Contain: Ultramarines (CI 77007)", "CI 77007"),
+    ("(May or may not contain) CI 77891", "CI 77891"),
 ])
 def test_multilingual_may_contain_heads(written, means):
     assert RS.lookup(written) is not None and RS.lookup(written) == RS.lookup(means)
