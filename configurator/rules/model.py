@@ -471,7 +471,7 @@ _CAS_RE = re.compile(r"^\d{2,7}-\d{2}-\d$")
 _ANNEX_ENTRY = re.compile(r"Annex ([IVX]+), entry (\w+)")
 _SLASH = re.compile(r"\s*/\s*")
 _PARENS = re.compile(r"\s*\([^()]*\)")
-_CI = re.compile(r"\(\s*ci\s*(\d{5})\s*\)")
+_CI = re.compile(r"\(\s*ci\s*(\d{5}(?::\d)?)\s*\)")  # "(CI 15850)", a salt "(CI 16035:1)"
 _CI_ANY = re.compile(r"\bci\s*(\d{5})\b")  # every Colour Index number written
 # parentheses holding two or more Colour Index numbers and nothing else: "(ci 77491, 77492)"
 _CI_LIST = re.compile(r"\(\s*(ci\s*\d{5}(?:\s*[,/;&]\s*(?:ci\s*)?\d{5})+)\s*\)$")
@@ -489,8 +489,9 @@ def find_name(names: Any, name: str) -> str | None:
     (``Colour 42090``, ``Color 17200``: "CI 42090"), square brackets used as parentheses
     (``Aqua [Water]``; ``[nano]`` stays the nano mark), the head and separators of a
     pasted list (``Ingredients: Aqua``, ``Limonene,``, ``Tocopherol.``; a name that ends
-    with a full stop, ``Alcohol Denat.``, is found as written first) and British
-    spellings (sulphate, aluminium) made INCI's."""
+    with a full stop, ``Alcohol Denat.``, is found as written first), a space after a
+    name's locants (``1,2- Hexanediol``) and British spellings (sulphate, aluminium) made
+    INCI's."""
     iid = _find_name(names, name)
     if iid is not None:
         return iid
@@ -517,6 +518,8 @@ def _loose(name: str) -> str:
     if out.rstrip().endswith("]") and "[" not in out:  # "CI 77499]": the list's last name
         out = out.rstrip()[:-1]
     out = _SQUARE.sub(r"(\1)", out)
+    # a chemical name broken after its locants' hyphen ("1,2- Hexanediol"): no space there
+    out = _LOCANT_SPACE.sub(r"\1-", out)
     # Lush's UK labels print a colourant as "Colour 42090" (also "Color 17200"): the Colour
     # Index number with the word spelt out, which is "CI 42090"
     out = _COLOUR_WORD.sub(r"CI \1", out)
@@ -555,6 +558,8 @@ _FRENCH_GLOSS = re.compile(
     r"[eé]corce|hydrolat|eau florale|parfum de)\b[^/()]*$", re.IGNORECASE)
 # "Colour 42090", "Color 17200", "Colour Index 45410": a whole name that is a Colour Index number
 _COLOUR_WORD = re.compile(r"^\s*colou?r(?:\s+index)?(?:\s+no\.?)?\s+(\d{5})\s*$", re.IGNORECASE)
+# a space after the hyphen that ends a name's locants: "1,2- Hexanediol" (1,2-Hexanediol)
+_LOCANT_SPACE = re.compile(r"(\b\d(?:,\d)+)-\s+(?=[A-Za-z])")
 # square brackets used as parentheses ("Aqua [Water]"); "[nano]" is the nano mark
 _SQUARE = re.compile(r"\[(?!\s*nano\s*\])([^\[\]]*)\]", re.IGNORECASE)
 # INCI (and the inventory) spell "sulf-" in every word (sulfate, sulfide, sulfonate,
@@ -611,6 +616,13 @@ def _find_name(names: Any, name: str) -> str | None:
     key = _SLASH.sub("/", key)
     iid = names.get(key)
     nano = "(nano)" in key
+    if iid is None and nano and "/" not in key:
+        # "Black 2 (Ci 77266)(Nano)", "Carbon Black (CI 77266) (nano)": a colour name with
+        # its Colour Index number and the nano mark is that number's nano entry ("CI 77266
+        # (nano)", Annex IV entry 126a); never the bulk entry
+        colour = _CI.findall(key)
+        if len(colour) == 1:
+            iid = names.get(f"ci {colour[0]} (nano)")
     if iid is not None or (nano and "/" not in key):
         return iid
     if "(" in key and not nano:  # "(nano)" is never dropped; a slash list may still hold it

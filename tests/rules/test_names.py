@@ -410,3 +410,21 @@ def test_a_ci_number_beside_another_name_of_its_annex_iv_entry_is_the_ci_entry(w
 ])
 def test_a_ci_number_beside_another_colourant_stays_unknown(written):
     assert RS.lookup(written) is None
+
+
+# Shade lists of real e.l.f. and Huda Beauty products (rules/tests/real/elf-bite-size-*,
+# huda-beauty-*): each was an unknown-ingredient error before.
+@pytest.mark.parametrize(("written", "means"), [
+    ("Lake of Allura Red (CI 16035:1)", "CI 16035"),  # a salt/lake CI number in parentheses
+    ("Black 2 (Ci 77266)(Nano)", "CI 77266 (nano)"),  # the nano mark after the CI number
+    ("Carbon Black (CI 77266) (nano)", "CI 77266 (nano)"),
+    ("1,2- Hexanediol", "1,2-Hexanediol"),  # a space after the locants' hyphen
+])
+def test_colour_lines_of_real_shade_lists(written, means):
+    assert RS.lookup(written) is not None and RS.lookup(written) == RS.lookup(means)
+
+
+def test_a_nano_colour_line_never_falls_back_to_the_bulk_colourant():
+    assert RS.lookup("Black 2 (CI 77266)") == RS.lookup("CI 77266")
+    assert RS.lookup("Black 2 (CI 77266)(Nano)") != RS.lookup("CI 77266")
+    assert RS.lookup("Titanium Dioxide (CI 77891) (nano)") is None  # no nano CI 77891 entry
