@@ -46,3 +46,20 @@ def phenoxyethanol_formulas(repeat: int = 1) -> list:
     return [parse_formula({"product_type": "face-serum", "base": "light-gel",
                            "ingredients": [{"inci": "Phenoxyethanol", "percent": p}]})
             for p in (0.3, 0.6, 0.9, 1.2)] * repeat
+
+
+def case_formulas(pattern: str = "**/*.yaml") -> list:
+    """The formulas of the rule cases under rules/tests matching ``pattern`` (every case:
+    each kind of rule, category, age and date; random formulas meet some only by chance),
+    as the app would save them (through JSON)."""
+    import json
+
+    from configurator.engine import parse_formula
+    from configurator.yamlio import load_path
+
+    keys = ("name", "product_type", "base", "age", "target_ph", "constraints", "ingredients")
+    out = []
+    for path in sorted((RULES / "tests").glob(pattern)):
+        doc = load_path(path)
+        out.append(parse_formula(json.loads(json.dumps({k: doc[k] for k in keys if k in doc}))))
+    return out

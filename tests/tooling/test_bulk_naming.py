@@ -12,25 +12,15 @@ import numpy as np
 from configurator.engine import parse_formula
 from configurator.tooling.bulk import BulkChecker, compose_formulas
 from configurator.tooling.bulk.naming import Namer
-from configurator.yamlio import load_path
-from tests.conftest import ROOT
+from tests.tooling.helpers import case_formulas
 from tests.tooling.test_impact_bulk import RS, random_doc
-
-
-def _case_formulas() -> list:
-    """The formulas of the rule cases at the top of rules/tests (each kind of rule, the
-    constraints' totals among them: random formulas meet some kinds only by chance)."""
-    keys = ("product_type", "base", "age", "target_ph", "constraints", "ingredients")
-    out = []
-    for path in sorted((ROOT / "rules" / "tests").glob("*.yaml")):
-        doc = load_path(path)
-        out.append(parse_formula({k: doc[k] for k in keys if k in doc}))
-    return out
 
 
 def test_every_block_is_named_as_the_walk_names_it():
     rnd = random.Random(5)
-    formulas = [parse_formula(random_doc(rnd)) for _ in range(3000)] + _case_formulas()
+    # the cases at the top of rules/tests: each kind of rule, the constraints' totals among
+    # them (random formulas meet some kinds only by chance)
+    formulas = [parse_formula(random_doc(rnd)) for _ in range(3000)] + case_formulas("*.yaml")
     checker = BulkChecker(RS)
     d = compose_formulas(formulas, RS)
     res = checker.run(d, chunk=1000)

@@ -16,7 +16,6 @@ process and with forked workers.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import shutil
@@ -27,8 +26,13 @@ from configurator.engine import parse_formula
 from configurator.rules import load_rules
 from configurator.tooling import impact as impact_mod
 from configurator.tooling.impact import impact, scope
-from configurator.yamlio import load_path
-from tests.tooling.helpers import PHENOXYETHANOL_LIMIT, RULES, edit, phenoxyethanol_formulas
+from tests.tooling.helpers import (
+    PHENOXYETHANOL_LIMIT,
+    RULES,
+    case_formulas,
+    edit,
+    phenoxyethanol_formulas,
+)
 from tests.tooling.test_impact_bulk import RS, random_doc
 
 NIACINAMIDE_PAIR = re.compile(r"  - id: lab-ascorbic-acid-niacinamide\n.*?(?=  - id: )", re.S)
@@ -125,20 +129,11 @@ def candidates(tmp_path_factory):
     return out
 
 
-def _case_formulas() -> list:
-    keys = ("name", "product_type", "base", "age", "target_ph", "constraints", "ingredients")
-    out = []
-    for path in sorted((RULES / "tests").rglob("*.yaml")):
-        doc = load_path(path)
-        out.append(parse_formula(json.loads(json.dumps({k: doc[k] for k in keys if k in doc}))))
-    return out
-
-
 @pytest.fixture(scope="module")
 def designs():
     rnd = random.Random(19)
     formulas = [parse_formula(random_doc(rnd)) for _ in range(1500)]
-    formulas += _case_formulas() + phenoxyethanol_formulas(2)
+    formulas += case_formulas() + phenoxyethanol_formulas(2)
     items = [{"design": i + 1, "name": f"d{i}", "revision": 1, "status": "draft",
               "archived": False} for i in range(len(formulas))]
     return items, formulas
