@@ -641,8 +641,9 @@ def _find_name(names: Any, name: str) -> str | None:
         if iid is not None:
             # "Red 7 (CI 15850, CI 45410)": parentheses naming colourants other than the
             # name's own are no single reading (each has its own Annex IV conditions)
-            if any(names.get("ci " + c) not in (None, iid) for c in _CI_ANY.findall(key)) \
-                    and len(_CI_ANY.findall(key)) > 1:
+            written = _CI_ANY.findall(key)
+            if len(written) > 1 and any(names.get("ci " + c) not in (None, iid)
+                                        for c in written):
                 return None
             return iid
         colour = _CI.findall(key)  # "Iron Oxides (CI 77491)": the CI number is the name

@@ -386,7 +386,7 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
     # compose alike under both sets, but for the rows each leaves to the engine
     new_d = compose_formulas(formulas, new_rs, progress=progress, rows=rows)
     old_d = dataclasses.replace(new_d, rs=old_rs)
-    old_d.force = special_rows(old_d, range(len(old_rs.rules)))  # (as composing gives it)
+    old_d.force = special_rows(old_d)  # (as composing gives it)
     if progress is not None:
         progress(len(formulas))
     composed = (old_d, new_d)

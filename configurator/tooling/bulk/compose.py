@@ -357,21 +357,10 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
         known[i] = kn
         if keys:
             slow_keys[i] = keys
-    # rows only the engine checks exactly: a dated or category-uncertain rule's trigger
-    # listed (at any %); a slow formula's name without a column
-    force = np.zeros(n, bool)
-    for key, k in products.items():
-        trig = _special_triggers(rs, key)
-        if not trig:
-            continue
-        hot = np.zeros(m + 1, bool)
-        hot[[col[t] for t in trig if t in col]] = True
-        rows = np.nonzero(pidx == k)[0]
-        force[rows] = hot[pres_ids[rows]].any(1)
-    nocol = np.zeros(n, bool)
+    nocol = np.zeros(n, bool)  # a slow formula's name without a column (Designs.force)
     for i, o in zip(slow_rows, s_out, strict=True):
         if o[6]:
-            force[i] = nocol[i] = True  # an inventory name first met after load: no column
+            nocol[i] = True  # an inventory name first met after load
     # the engine's one warning for each unprofiled ingredient present (> 0), in its order
     bare = np.append(_bare(rs, cols), False)
     lone_rr, lone_kk = np.nonzero(bare[pres_ids] & (pres_vals > 0))  # row by row, in order
@@ -392,9 +381,11 @@ def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
     pre_error = np.zeros(n, bool)
     for i, keys in pre.items():
         pre_error[i] = any(k[0] == "error" for k in keys)
-    return Designs(rs, cols, list(products), pidx, basev, qsv, ph, cons, pres_ids, pres_vals,
-                   add_ids, add_vals, known, pre, pre_error, formulas.__getitem__, pres_added,
-                   force, lone_rr, pres_ids[lone_rr, lone_kk].astype(np.int64), nocol)
+    d = Designs(rs, cols, list(products), pidx, basev, qsv, ph, cons, pres_ids, pres_vals,
+                add_ids, add_vals, known, pre, pre_error, formulas.__getitem__, pres_added,
+                None, lone_rr, pres_ids[lone_rr, lone_kk].astype(np.int64), nocol)
+    d.force = special_rows(d)  # rows only the engine checks exactly
+    return d
 
 
 def _compose_one(formula: Formula, rs: RuleSet, col: dict[str, int]):
@@ -581,18 +572,20 @@ def _special_triggers_of(rs: RuleSet, product: tuple[str, str, str, str],
     return frozenset(out)
 
 
-def special_rows(d: Designs, positions: Iterable[int]) -> np.ndarray:
-    """bool (n,): the rows :func:`compose_formulas` sends to the engine (``Designs.force``)
-    on account of the rules at these positions only (listing a trigger of one that is dated
-    after today or whose category is in doubt for the row's product), or for a name without
-    a column. ``rules impact`` checks against a candidate's changed rules alone; where such
-    a rule is not special, the bulk checker decides it exactly even in a forced row."""
+def special_rows(d: Designs, positions: Iterable[int] | None = None) -> np.ndarray:
+    """bool (n,): the rows only the engine checks exactly (``Designs.force``, as
+    :func:`compose_formulas` sets it): listing (at any %) a trigger of a rule dated after
+    today or whose category is in doubt for the row's product, or a name without a column.
+    ``positions``: on account of the rules at these positions only; ``rules impact`` checks
+    against a candidate's changed rules alone, and where such a rule is not special the bulk
+    checker decides it exactly even in a forced row."""
     today, rs, m = date.today(), d.rs, len(d.cols)
-    only = frozenset(positions)
+    only = None if positions is None else frozenset(positions)
     out = np.zeros(d.n, bool) if d.nocol is None else d.nocol.copy()
     col = None
     for k, product in enumerate(d.products):
-        trig = _special_triggers_of(rs, product, today, only)
+        trig = (_special_triggers(rs, product) if only is None
+                else _special_triggers_of(rs, product, today, only))
         if not trig:
             continue
         if col is None:
