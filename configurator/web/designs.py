@@ -299,7 +299,8 @@ def _same_formula(formula, saved: dict, rs) -> bool:
     posts it; a design saved without one means the same)."""
     def norm(f) -> dict:
         doc = f.to_document()
-        own = rs.product_types.get(doc.get("product_type") or "")
+        pt = doc.get("product_type")  # an id, or the fields of one (a dict)
+        own = rs.product_types.get(pt) if isinstance(pt, str) else None
         if doc.get("age") == ((own.age if own else "") or "adults"):
             doc.pop("age")
         return doc

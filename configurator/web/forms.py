@@ -7,6 +7,7 @@ their unit ("5 %", "5000 ppm", "2 g/kg"); a bare number means %.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -38,6 +39,30 @@ except ImportError:  # pragma: no cover - older WTForms
 def choices(pairs) -> list:
     """(value, label) pairs as the choices WTForms expects."""
     return [SelectChoice(v, label) for v, label in pairs]
+
+
+# A product type given by its fields (contract §1: {application, area, form, age}), as a
+# design made through the API or a formula file may have it, travels through the editor's
+# Product type select as this prefix and its JSON: shown as a choice of its own and written
+# back as the same fields. Without it the select showed the catalog's first type, and a
+# save from the editor changed the design's product type.
+SPEC = "spec:"
+
+
+def spec_value(pt: dict) -> str:
+    """The select's value for a product type given by its fields."""
+    return SPEC + json.dumps(pt, sort_keys=True, separators=(",", ":"))
+
+
+def spec_of(value: str) -> dict | None:
+    """The fields a :func:`spec_value` carries, or None."""
+    if not value.startswith(SPEC):
+        return None
+    try:
+        got = json.loads(value[len(SPEC):])
+    except ValueError:
+        return None
+    return got if isinstance(got, dict) else None
 
 MAX_ROWS = 60
 EMPTY_ROWS = 3
@@ -116,8 +141,11 @@ def design_form(rs: RuleSet, formdata: Any, data: dict | None = None) -> DesignF
     """The form bound to ``formdata`` (a request's form) or, when None, filled from ``data``."""
     form = DesignForm(formdata=formdata, data=data)
     types = sorted(rs.product_types.values(), key=lambda p: p.name)
-    form.product_type.choices = choices((p.id, p.name) for p in types)
     pt = form.product_type.data
+    given = spec_of(pt) if isinstance(pt, str) else None
+    form.product_type.choices = choices(
+        ([(pt, "As given: " + ", ".join(f"{k} {v}" for k, v in given.items() if v))]
+         if given else []) + [(p.id, p.name) for p in types])
     form.base.choices = choices([("", "No base: I give the whole formula")] + [
         (b.id, b.name + ("" if not b.suits or pt in b.suits else " (not for this product type)"))
         for b in sorted(rs.bases.values(), key=lambda b: b.name)])
@@ -199,7 +227,9 @@ def formdata_document(formdata, pending: list | None = None) -> tuple[dict, list
 
 
 def _document(f: dict, rows: list[tuple], pending: list | None = None) -> tuple[dict, list[int]]:
-    doc: dict[str, Any] = {"name": (f["name"] or "").strip(), "product_type": f["product_type"]}
+    pt = f["product_type"]
+    doc: dict[str, Any] = {"name": (f["name"] or "").strip(),
+                           "product_type": spec_of(pt) or pt if pt else pt}
     if f["base"]:
         doc["base"] = f["base"]
     if f.get("age"):  # sent only when the editor shows the Age select (see AGE_AREAS)
@@ -268,7 +298,8 @@ def form_data(doc: dict, version: int | None = None) -> dict:
     pt = doc.get("product_type")
     return {
         "name": doc.get("name", ""),
-        "product_type": pt if isinstance(pt, str) else "",
+        "product_type": pt if isinstance(pt, str) else spec_value(pt) if isinstance(pt, dict)
+        else "",
         "base": doc.get("base") or "",
         "age": doc.get("age") or "",  # "" : design_form shows the product type's own age
         "target_ph": "" if doc.get("target_ph") is None else f"{doc['target_ph']:g}",

@@ -197,3 +197,35 @@ def test_huge_upload_is_413(client, auth):
     auth.login()
     r = client.post("/designs/new", data={"name": "x" * (2 * 1024 * 1024)})
     assert r.status_code == 413
+
+
+def test_a_product_type_given_by_its_fields_survives_the_editor(client, auth):
+    """A design whose product type is given by its fields (contract §1; the API, a formula
+    file) shows that type in the editor's select and keeps it when saved and submitted
+    from the editor; the select used to show the catalog's first type, which a save wrote."""
+    import html as html_mod
+
+    spec = {"application": "leave-on", "area": "lip", "form": "lipstick"}
+    auth.login()
+    r = client.post("/api/v1/designs", json={"formula": {
+        "name": "Lip balm", "product_type": spec,
+        "ingredients": [{"inci": "Ricinus Communis Seed Oil", "qs": True},
+                        {"inci": "Cera Alba", "percent": 15}]}})
+    assert r.status_code == 201, r.get_data(as_text=True)[:300]
+    did = r.get_json()["id"]
+    page = client.get(f"/designs/{did}").get_data(as_text=True)
+    assert "As given: application leave-on, area lip, form lipstick" in page
+    data = editor_data(client, did, **{"rows-2-inci": "Tocopherol", "rows-2-amount": "0.5",
+                                        "rows-0-qs": "y", "action": "save"})
+    data = {k: html_mod.unescape(v) for k, v in data.items()}
+    assert data["product_type"].startswith("spec:")
+    r = client.post(f"/designs/{did}", data=data)
+    assert r.status_code == 303, r.get_data(as_text=True)[:300]
+    saved = client.get(f"/api/v1/designs/{did}").get_json()
+    assert saved["formula"]["product_type"] == spec
+    assert [x["inci"] for x in saved["formula"]["ingredients"]][-1] == "Tocopherol"
+    data = {k: html_mod.unescape(v)
+            for k, v in editor_data(client, did, **{"rows-0-qs": "y"}).items()}
+    data.pop("action", None)
+    assert client.post(f"/designs/{did}/submit", data=data).status_code == 303
+    assert "submitted" in client.get(f"/designs/{did}").get_data(as_text=True)
