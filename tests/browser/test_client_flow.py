@@ -65,14 +65,18 @@ def test_client_flow_without_javascript(server, page_nojs):
     page.fill("input[name='rows-0-inci']", "Retinol")
     page.fill("input[name='rows-0-amount']", "0.5")
     page.click("#check-button")
+    page.wait_for_load_state()  # the click returns once the navigation commits
     finding = page.locator("#panel .finding.error", has_text="Retinol")
     assert finding.count() == 1
     finding.locator("button.apply-fix").click()  # a plain submit button
+    page.wait_for_load_state()
     assert page.input_value("input[name='rows-0-amount']") == "0.3"
     assert page.locator("#panel .verdict.ok").count() == 1
     page.click("#save-button")
+    page.wait_for_load_state()
     assert page.locator(".flash", has_text="Saved as revision 2").count() == 1
     page.reload()
     assert page.input_value("input[name='rows-0-amount']") == "0.3"
     page.click("#submit-button")
+    page.wait_for_load_state()
     assert page.locator(".flash", has_text="submitted for lab review").count() == 1

@@ -65,11 +65,13 @@ def test_quiz_flow_without_javascript(server, page_nojs):
     page.goto(f"{server}/quiz")
     answer(page, **dict(OILY_PORES, pregnancy="pregnant", concerns=["fine-lines"]))
     page.click("#quiz-submit")
-    assert page.url == f"{server}/quiz/result"
+    page.wait_for_url(f"{server}/quiz/result")
     reasons = page.locator("#reasons").inner_text()
     assert "Suitable during pregnancy" in reasons and "you said: pregnant" in reasons
     assert "Retinol" not in reasons and "Bakuchiol" in reasons
     assert "Retinol" in page.locator("#left-out").inner_text()
     page.click("#open-design")
-    assert re.search(r"/designs/\d+$", page.url)
+    # wait for the page to load: the click returns once the navigation commits,
+    # and count() does not wait for the element to be parsed
+    page.wait_for_url(re.compile(r".*/designs/\d+$"))
     assert page.locator("#quiz-answers").count() == 1
