@@ -254,26 +254,6 @@ def _batch(doc: dict, p: _P) -> Batch | None:
     return Batch(size, units, fill)
 
 
-def _plain_row(row: Any) -> Addition | None:
-    """The common row as saved, ``{inci, percent}`` (a float) or ``{inci, qs: true}``, read
-    as :func:`_row` reads it; None for any other row (then :func:`_row` decides)."""
-    if type(row) is not dict or len(row) != 2:
-        return None
-    inci = row.get("inci")
-    if type(inci) is not str:
-        return None
-    pct = row.get("percent")
-    if type(pct) is float:
-        if not 0.0 <= pct <= 100.0:
-            return None
-    elif row.get("qs") is not True:
-        return None
-    name = inci.strip()
-    if not name or len(name) > MAX_INCI or _NOT_TEXT.search(name) is not None:
-        return None
-    return Addition(name, pct) if pct is not None else Addition(name, None, True)
-
-
 _SAVED_KEYS = frozenset(("name", "product_type", "base", "age", "target_ph", "constraints",
                          "ingredients", "notes"))
 
@@ -287,13 +267,54 @@ def _plain_text(v: Any, limit: int = MAX_TEXT) -> str | None:
     return s if len(s) <= limit and _NOT_TEXT.search(s) is None else None
 
 
-def _as_saved(doc: Any) -> Formula | None:
-    """The formula of a plain document as :meth:`Formula.to_document` writes one (a product
-    type id, text fields, float percentages or q.s., no batch): what the full parse gives
-    it, without the full parse's bookkeeping. None for any other document, or anything in
-    it the full parse would complain of: then the full parse runs and says why. A saved
-    revision is such a document (`rules impact` parses tens of thousands; issue 19);
-    tests/engine/test_formula_saved.py holds the two parses equal."""
+_ROW_NAMES: dict[str, str | None] = {}  # a row's name as written -> as read (None: not plain)
+_MISS = object()
+
+
+def _addition(name: str, pct: float | None) -> Addition:
+    """A plain row's :class:`Addition` (``pct`` None: q.s.)."""
+    return Addition(name, pct) if pct is not None else Addition(name, None, True)
+
+
+def _plain_row(row: Any) -> tuple[str, float | None] | None:
+    """The common row as saved, ``{inci, percent}`` (a float) or ``{inci, qs: true}``, read
+    as :func:`_row` reads it: (name, percentage or None for q.s.); None for any other row
+    (then :func:`_row` decides)."""
+    if type(row) is not dict or len(row) != 2:
+        return None
+    inci = row.get("inci")
+    if type(inci) is not str:
+        return None
+    name = _ROW_NAMES.get(inci, _MISS)  # (a few thousand names written over and over)
+    if name is _MISS:
+        name = inci.strip()
+        if not name or len(name) > MAX_INCI or _NOT_TEXT.search(name) is not None:
+            name = None
+        if len(_ROW_NAMES) >= 100_000:
+            _ROW_NAMES.clear()
+        _ROW_NAMES[inci] = name
+    if name is None:
+        return None
+    pct = row.get("percent")
+    if type(pct) is float:
+        if not 0.0 <= pct <= 100.0:
+            return None
+    elif row.get("qs") is not True:
+        return None
+    return name, pct
+
+
+def plain_fields(doc: Any, names: list, percents: list) -> tuple | None:
+    """The fields of a plain document as :meth:`Formula.to_document` writes one (a product
+    type id, text fields, float percentages or q.s., no batch), read as the full parse reads
+    them: ``(product type id, age, base, target pH, constraints, name, notes)``, and the
+    rows' names and percentages (None: q.s.) appended to ``names`` and ``percents``. None
+    for any other document, or anything in it the full parse would complain of (then the
+    lists may hold some of its rows: the caller cuts them off) and the full parse runs and
+    says why. A saved revision is such a document: `rules impact` reads tens of thousands
+    (issue 19), here into flat lists with no object per row or formula
+    (:func:`configurator.tooling.bulk.compose.document_rows`); :func:`_as_saved` builds the
+    :class:`Formula`. tests/engine/test_formula_saved.py holds this equal to the full parse."""
     if type(doc) is not dict or not _SAVED_KEYS.issuperset(doc):
         return None
     pt = doc.get("product_type")
@@ -302,14 +323,11 @@ def _as_saved(doc: Any) -> Formula | None:
     pt = pt.strip()
     if not pt:
         return None
-    product = ProductSpec(id=pt)
     age = doc.get("age")
     if age is not None:
         age = _plain_text(age)
         if age is None or age and age not in AGES:
             return None
-        if age:
-            product = ProductSpec(id=pt, age=age)
     ph = doc.get("target_ph")
     if ph is not None:
         if type(ph) is not float and type(ph) is not int or not 0 <= ph <= 14 \
@@ -334,12 +352,12 @@ def _as_saved(doc: Any) -> Formula | None:
     rows = doc.get("ingredients")
     if type(rows) is not list or len(rows) > MAX_INGREDIENTS:
         return None
-    adds = []
     for row in rows:
-        a = _plain_row(row)
-        if a is None:
+        got = _plain_row(row)
+        if got is None:
             return None
-        adds.append(a)
+        names.append(got[0])
+        percents.append(got[1])
     title = notes = ""
     if "name" in doc and doc["name"] is not None:
         title = _plain_text(doc["name"])
@@ -349,8 +367,26 @@ def _as_saved(doc: Any) -> Formula | None:
         notes = _plain_text(doc["notes"], 5000)
         if notes is None:
             return None
-    return Formula(product_type=product, ingredients=tuple(adds), name=title,
-                   base=base or None, target_ph=ph, constraints=cons, notes=notes)
+    return pt, age or "", base or None, ph, cons, title, notes
+
+
+def plain_product(pt: str, age: str) -> ProductSpec:
+    """The product of a plain document (:func:`plain_fields`), as the full parse gives it."""
+    return ProductSpec(id=pt, age=age) if age else ProductSpec(id=pt)
+
+
+def _as_saved(doc: Any) -> Formula | None:
+    """The formula of a plain document (:func:`plain_fields`): what the full parse gives
+    it, without the full parse's bookkeeping; None for any other document."""
+    names: list[str] = []
+    pcts: list[float | None] = []
+    got = plain_fields(doc, names, pcts)
+    if got is None:
+        return None
+    pt, age, base, ph, cons, title, notes = got
+    adds = tuple(map(_addition, names, pcts))
+    return Formula(product_type=plain_product(pt, age), ingredients=adds, name=title,
+                   base=base, target_ph=ph, constraints=cons, notes=notes)
 
 
 def parse_formula(doc: Any, name: str = "<input>") -> Formula:
@@ -403,7 +439,8 @@ def _parse(doc: Any, name: str) -> Formula:
         p.bad(doc, "ingredients", "ingredients", f"more than {MAX_INGREDIENTS} ingredient rows")
         rows = []
     for i, row in enumerate(rows):
-        a = _plain_row(row) or _row(i, row, p, doc)
+        got = _plain_row(row)
+        a = _addition(*got) if got is not None else _row(i, row, p, doc)
         if a:
             adds.append(a)
     batch = _batch(doc, p)

@@ -333,15 +333,17 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
     from .bulk.naming import KeyTable
 
     unreadable: list[dict] = []
+    rows = None
     if documents:
-        items, formulas, stored, unreadable = parsed(items, formulas, stored)
+        items, formulas, stored, unreadable, rows = parsed(items, formulas, stored)
         if unreadable and progress is not None:  # (the bar counted every design's passes)
             progress(len(unreadable) * passes(old_rs))
     fallback = {}
     checked = len(items)
     with paused():  # (as in _check_all: the comparison too)
         table = KeyTable()  # both passes: equal keys are one object, compared by identity
-        rows = formula_rows(formulas)  # what both passes read of the formulas, once
+        if rows is None:  # what both passes read of the formulas, once
+            rows = formula_rows(formulas)
         composed = (None, None)
         if scoped is not None and old_rs is not None:
             keep, composed = _touched(formulas, rows, old_rs, new_rs, scoped, progress,
@@ -640,39 +642,55 @@ def latest_designs(session, stored: bool = True,
                 saved.append((bool(row[6]), _stored_keys(row[7] or {})))
     if not parse:
         return items, docs, saved, []
-    items, formulas, kept, unreadable = parsed(items, docs, saved if stored else None)
-    return items, formulas, kept or [], unreadable
+    items, formulas, kept, unreadable, _rows = parsed(items, docs, saved if stored else None)
+    return items, list(formulas), kept or [], unreadable
 
 
-def parsed(items: list[dict], documents: list, stored: list | None
-           ) -> tuple[list[dict], list, list | None, list[dict]]:
-    """(items, formulas, stored, unreadable) of a slice read with ``parse=False``: each
+def parsed(items: list[dict], documents: list, stored: list | None):
+    """(items, formulas, stored, unreadable, rows) of a slice read with ``parse=False``: each
     document (its JSON text, or already a mapping) parsed as :func:`latest_designs` parses
-    it; an unreadable one (not JSON, or not a formula) leaves the slice, with its problem."""
+    it; an unreadable one (not JSON, or not a formula) leaves the slice, with its problem.
+    The formulas are a lazy sequence (``DocumentFormulas``: each parsed when asked for) and
+    ``rows`` their :func:`~configurator.tooling.bulk.compose.formula_rows`, read straight
+    from the documents (``document_rows``: no object per formula or row, issue 19)."""
     from ..engine import parse_formula
     from ..errors import ConfiguratorError
+    from .bulk.compose import document_rows
 
-    keep, formulas, unreadable = [], [], []
+    keep, docs, unreadable = [], [], []
+
+    def where(item: dict) -> str:
+        return f"design {item['design']} revision {item['revision']}"
+
     with paused():
         for i, (item, doc) in enumerate(zip(items, documents, strict=True)):
-            where = f"design {item['design']} revision {item['revision']}"
             if isinstance(doc, str):  # the JSON text as stored
                 try:
                     doc = json.loads(doc)
                 except ValueError:
-                    unreadable.append({**item, "problem": f"{where}: the stored document is "
-                                                          "not JSON"})
+                    unreadable.append((i, {**item, "problem": f"{where(item)}: the stored "
+                                                              "document is not JSON"}))
                     continue
-            try:
-                formulas.append(parse_formula(doc, where))
-            except ConfiguratorError as exc:
-                unreadable.append({**item, "problem": str(exc)})
-                continue
             keep.append(i)
-    if len(keep) == len(items):
-        return items, formulas, stored, unreadable
+            docs.append(doc)
+        left: set[int] = set()
+
+        def parse(k: int, doc):
+            item = items[keep[k]]
+            try:
+                return parse_formula(doc, where(item))
+            except ConfiguratorError as exc:
+                left.add(k)
+                unreadable.append((keep[k], {**item, "problem": str(exc)}))
+                return None
+
+        rows, formulas = document_rows(docs, parse)
+    unreadable = [u for _i, u in sorted(unreadable, key=lambda e: e[0])]
+    if len(keep) == len(items) and not left:
+        return items, formulas, stored, unreadable, rows
+    keep = [i for k, i in enumerate(keep) if k not in left]
     return ([items[i] for i in keep], formulas,
-            None if stored is None else [stored[i] for i in keep], unreadable)
+            None if stored is None else [stored[i] for i in keep], unreadable, rows)
 
 
 def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | None = None,

@@ -23,7 +23,7 @@ import numpy as np
 from ...derived import per_rule_set
 from ...engine.compose import TOLERANCE, compose
 from ...engine.engine import base_suits, resolve_base, resolve_product
-from ...engine.formula import Addition, Formula, ProductSpec
+from ...engine.formula import Addition, Formula, ProductSpec, parse_formula, plain_fields
 from ...engine.plan import special_rules
 from ...engine.report import Finding, Report
 from ...rules.model import RuleSet
@@ -144,9 +144,11 @@ class FormulaRows(NamedTuple):
     fqs: np.ndarray  # bool (rows,): a q.s. row
 
 
-def formula_rows(formulas: Sequence[Formula]) -> FormulaRows:
-    """The formulas' rows and fields as arrays (see :class:`FormulaRows`)."""
-    n = len(formulas)
+def _rows(heads: list[tuple], lens: list[int], names: list[str], vals: np.ndarray,
+          qs: np.ndarray) -> FormulaRows:
+    """The :class:`FormulaRows` of formulas given as their heads ((product type's fields and
+    base, constraints, target pH) each), their rows' counts and their rows, flat."""
+    n = len(heads)
     combo_of: dict[tuple, int] = {}
     firsts: list[int] = []
     cons_of: dict[tuple, int] = {}
@@ -155,41 +157,114 @@ def formula_rows(formulas: Sequence[Formula]) -> FormulaRows:
     cons = [-1] * n
     ph = [0.0] * n
     has_ph = [False] * n
-    for i, formula in enumerate(formulas):
-        sp = formula.product_type
-        key = (sp.id, sp.application, sp.area, sp.form, sp.age, formula.base)
+    for i, (key, c, p) in enumerate(heads):
         j = combo_of.get(key)
         if j is None:
             j = combo_of[key] = len(firsts)
             firsts.append(i)
         combo[i] = j
-        c = formula.constraints
         if c:
             j = cons_of.get(c)
             if j is None:
                 j = cons_of[c] = len(cons_firsts)
                 cons_firsts.append(i)
             cons[i] = j
-        p = formula.target_ph
         if p is not None:
             ph[i] = p
             has_ph[i] = True
     cons_a = np.array(cons, np.int64).reshape(n)
     cons_a[cons_a < 0] = len(cons_firsts)
-    rows_of = list(map(attrgetter("ingredients"), formulas))
-    lens = np.fromiter(map(len, rows_of), np.int64, n)
-    flat = list(chain.from_iterable(rows_of))
-    names = list(map(attrgetter("inci"), flat))
+    lens_a = np.array(lens, np.int64).reshape(n)
     distinct = {nm: j for j, nm in enumerate(dict.fromkeys(names))}
     start = np.zeros(n + 1, np.int64)
-    np.cumsum(lens, out=start[1:])
+    np.cumsum(lens_a, out=start[1:])
     return FormulaRows(
         firsts, np.array(combo, np.int64).reshape(n), cons_firsts, cons_a,
-        np.array(ph, np.float64).reshape(n), np.array(has_ph, bool).reshape(n), lens, start,
-        np.repeat(np.arange(n), lens), list(distinct),
+        np.array(ph, np.float64).reshape(n), np.array(has_ph, bool).reshape(n), lens_a, start,
+        np.repeat(np.arange(n), lens_a), list(distinct),
         np.fromiter(map(distinct.__getitem__, names), np.int64, len(names)),
-        np.array(list(map(attrgetter("percent"), flat)), dtype=np.float64).reshape(len(flat)),
-        np.array(list(map(attrgetter("qs"), flat)), dtype=bool).reshape(len(flat)))
+        vals.reshape(len(names)), qs.reshape(len(names)))
+
+
+def _head(formula: Formula) -> tuple:
+    sp = formula.product_type
+    return ((sp.id, sp.application, sp.area, sp.form, sp.age, formula.base),
+            formula.constraints, formula.target_ph)
+
+
+def formula_rows(formulas: Sequence[Formula]) -> FormulaRows:
+    """The formulas' rows and fields as arrays (see :class:`FormulaRows`)."""
+    rows_of = list(map(attrgetter("ingredients"), formulas))
+    flat = list(chain.from_iterable(rows_of))
+    return _rows(list(map(_head, formulas)), list(map(len, rows_of)),
+                 list(map(attrgetter("inci"), flat)),
+                 np.array(list(map(attrgetter("percent"), flat)), dtype=np.float64),
+                 np.array(list(map(attrgetter("qs"), flat)), dtype=bool))
+
+
+class DocumentFormulas(Sequence):
+    """The formulas of documents, each parsed when first asked for (:func:`document_rows`):
+    composing reads a few (the first of each product type and base, the designs the engine
+    composes), the engine those it checks."""
+
+    def __init__(self, documents: list, parsed: dict[int, Formula]):
+        self.documents, self.parsed = documents, parsed
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __getitem__(self, i):
+        if not isinstance(i, int | np.integer):
+            raise TypeError("DocumentFormulas takes one position at a time")
+        i = int(i)
+        f = self.parsed.get(i)
+        if f is None:  # (a plain document: parse_formula takes its fast path, and cannot fail)
+            f = self.parsed[i] = parse_formula(self.documents[i])
+        return f
+
+
+def document_rows(documents: Sequence, parse: Callable[[int, object], Formula | None]
+                  ) -> tuple[FormulaRows, DocumentFormulas]:
+    """:func:`formula_rows` of formula documents (mappings), without a :class:`Formula` per
+    document: (the rows, the formulas as a lazy sequence). A plain document
+    (``plain_fields``: every saved revision) is read straight into flat lists; any other is
+    given to ``parse(position, document)``, which gives its formula (:func:`parse_formula`
+    with its place named) or None: a document that is not a formula, left out (the rows and
+    formulas are those of the others, in order; ``parse`` notes why). ``rules impact``
+    reads tens of thousands of saved revisions so (issue 19); tests/tooling/test_document_rows.py
+    holds this equal to :func:`formula_rows` of the parsed formulas."""
+    heads: list[tuple] = []
+    lens: list[int] = []
+    names: list[str] = []
+    pcts: list[float | None] = []
+    kept: list = []
+    parsed: dict[int, Formula] = {}
+    qs_of: list[tuple[int, list[bool]]] = []  # the parsed documents' rows: where, q.s.
+    for i, doc in enumerate(documents):
+        k = len(names)
+        got = plain_fields(doc, names, pcts)
+        if got is not None:  # (a plain row is q.s. when it has no percentage)
+            pt, age, base, ph, cons, _title, _notes = got
+            heads.append(((pt, None, None, "", age, base), cons, ph))
+            lens.append(len(names) - k)
+            kept.append(doc)
+            continue
+        del names[k:], pcts[k:]
+        f = parse(i, doc)
+        if f is None:
+            continue
+        parsed[len(kept)] = f
+        kept.append(doc)
+        heads.append(_head(f))
+        lens.append(len(f.ingredients))
+        qs_of.append((k, [a.qs for a in f.ingredients]))
+        names.extend(a.inci for a in f.ingredients)
+        pcts.extend(a.percent for a in f.ingredients)
+    vals = np.array(pcts, dtype=np.float64).reshape(len(pcts))
+    qs = np.isnan(vals)
+    for k, flags in qs_of:
+        qs[k:k + len(flags)] = flags
+    return _rows(heads, lens, names, vals, qs), DocumentFormulas(kept, parsed)
 
 
 def compose_formulas(formulas: Sequence[Formula], rs: RuleSet,
