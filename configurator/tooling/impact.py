@@ -219,20 +219,23 @@ def compare(items: list[dict], old: list[tuple[bool, list[Key]]], new: list[tupl
 @dataclasses.dataclass(frozen=True)
 class Scope:
     """What two rule sets do not share, when that is all they differ in (:func:`scope`):
-    the rules (their positions in each set's ``rules`` and their ids) and the catalog
-    entries (ids) that differ."""
+    the rules (their positions in each set's ``rules`` and their ids), the catalog
+    entries (ids) and the bases (ids) that differ."""
 
     old: tuple[int, ...]
     new: tuple[int, ...]
     ids: tuple[str, ...]
     ingredients: tuple[str, ...] = ()
+    bases: tuple[str, ...] = ()
 
 
-def _catalog_diff(a, b) -> tuple[str, ...] | None:
-    """The catalog entries two rule sets write differently, when they name and compose
-    every formula alike otherwise (the same entries built at load, names, inventory, bases,
-    product types and constraints; bases and constraints in the same order too: a composed
-    design numbers them so); None when they do not."""
+def _catalog_diff(a, b) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(the catalog entries, the bases) two rule sets write differently, when they name
+    every formula alike and compose alike every formula on another base (the same entries
+    built at load, names, inventory, product types and constraints; the same bases and
+    constraints in the same order too: a composed design numbers them so); None when they
+    do not. A base is read only by the designs on it (its lines, pH, room, the products it
+    suits)."""
     if list(a.bases) != list(b.bases) or list(a.constraints) != list(b.constraints):
         return None
     if a.loaded != b.loaded or a.names != b.names or a.all_tags != b.all_tags:
@@ -240,16 +243,16 @@ def _catalog_diff(a, b) -> tuple[str, ...] | None:
     ia, ib = a.inventory, b.inventory
     if (ia is None) != (ib is None) or (ia is not None and ia.digest != ib.digest):
         return None
-    if not (a.bases == b.bases and a.product_types == b.product_types
-            and a.constraints == b.constraints):
+    if not (a.product_types == b.product_types and a.constraints == b.constraints):
         return None
     ings_a, ings_b = a.ingredients, b.ingredients
-    return tuple(sorted(i for i in a.loaded if ings_a[i] != ings_b[i]))
+    return (tuple(sorted(i for i in a.loaded if ings_a[i] != ings_b[i])),
+            tuple(sorted(k for k, v in a.bases.items() if v != b.bases[k])))
 
 
 def scope(old_rs, new_rs) -> Scope | None:
-    """The rules and catalog entries a candidate changes, when that is all it changes; None
-    otherwise.
+    """The rules, catalog entries and bases a candidate changes, when that is all it
+    changes; None otherwise.
 
     A design's findings are its findings of each rule (each rule's check reads the
     formula, the product and the catalog entries of the ingredients the design lists, never
@@ -263,10 +266,13 @@ def scope(old_rs, new_rs) -> Scope | None:
     is unchanged, and only the other designs need checking in full (:func:`_compared`). A
     rule differs when it is on one side only or when what it says (:func:`_signature`: where
     it is written aside) differs (an entry's edited tags change the rules reading them
-    too); ids written twice in either set give no scope (every design is checked in full)."""
-    entries = None if old_rs is None or new_rs is None else _catalog_diff(old_rs, new_rs)
-    if entries is None:
+    too); ids written twice in either set give no scope (every design is checked in full).
+    A design on a base the candidate edits is checked in full too, composed under each set
+    (the other designs compose alike under both)."""
+    diff = None if old_rs is None or new_rs is None else _catalog_diff(old_rs, new_rs)
+    if diff is None:
         return None
+    entries, bases = diff
     old_by, new_by = _rules_by_id(old_rs), _rules_by_id(new_rs)
     if len(old_by) != len(old_rs.rules) or len(new_by) != len(new_rs.rules):
         return None
@@ -280,7 +286,7 @@ def scope(old_rs, new_rs) -> Scope | None:
         return None  # the shared rules in another order: the questions may move
     return Scope(tuple(n for n, r in enumerate(old_rs.rules) if r.id in changed),
                  tuple(n for n, r in enumerate(new_rs.rules) if r.id in changed),
-                 tuple(sorted(changed)), entries)
+                 tuple(sorted(changed)), entries, bases)
 
 
 # --------------------------------------------------------------------------- running
@@ -354,6 +360,9 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
             if not formulas:
                 return [], [], {"old": 0, "new": 0}, unreadable, checked, 0
             composed = tuple(d.take(keep) for d in composed)
+            rows = None  # (those of every design: the kept ones compose from their own)
+            if scoped.bases:  # a design on an edited base composes otherwise under the old
+                composed = (None, composed[1])
             checkers = (None, None)  # (those of the changed rules only, if any: the whole sets)
         if old_rs is not None:
             old, res, _c = _check_all(formulas, old_rs, progress, table, checkers[0], rows,
@@ -379,15 +388,15 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
     from .bulk import BulkChecker, compose_formulas
     from .bulk.compose import special_rows
 
-    if not scoped.ids and not scoped.ingredients:  # the same rules and catalog: no design
-        if progress is not None:                       # can change
+    if not scoped.ids and not scoped.ingredients and not scoped.bases:  # nothing differs: no
+        if progress is not None:                                         # design can change
             progress(len(formulas) * passes(old_rs))
         return [], (None, None)
     hit = np.zeros(len(formulas), bool)
     # the same catalog, bases, product types and constraints (scope()): the formulas
     # compose alike under both sets, but for the rows each leaves to the engine
     new_d = compose_formulas(formulas, new_rs, progress=progress, rows=rows)
-    old_d = dataclasses.replace(new_d, rs=old_rs)
+    old_d = dataclasses.replace(new_d, rs=old_rs)  # (but on an edited base: those are hit)
     old_d.force = special_rows(old_d)  # (as composing gives it)
     if progress is not None:
         progress(len(formulas))
@@ -397,6 +406,11 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
         edited = np.zeros(len(new_d.cols) + 1, bool)
         edited[[col[i] for i in scoped.ingredients]] = True
         hit |= edited[new_d.pres_ids].any(1)
+    if scoped.bases:  # the designs on an edited base
+        edited = np.zeros(len(new_rs.bases) + 1, bool)  # (the last: no base, -1)
+        pos = {b: j for j, b in enumerate(new_rs.bases)}
+        edited[[pos[b] for b in scoped.bases]] = True
+        hit |= edited[new_d.base]
     for rs, designs, checker, only in ((old_rs, old_d, checkers[0], scoped.old),
                                        (new_rs, new_d, checkers[1], scoped.new)):
         if not only:  # no rule differs: only the listing above and the forced rows
@@ -594,6 +608,7 @@ def impact(items: list[dict], formulas: list, old_rs, new_rs, stored: list | Non
         # design was checked against those, and in full only where one finds something
         "scope": None if sc is None else {"rules_changed": list(sc.ids),
                                           "catalog_entries_changed": list(sc.ingredients),
+                                          "bases_changed": list(sc.bases),
                                           "designs_checked_in_full": in_full},
         "seconds": round(time.perf_counter() - t0, 3),
     }
@@ -802,12 +817,14 @@ def format_text(report: dict) -> str:
     sc = report.get("scope")
     if sc is not None:
         n, k = len(sc["rules_changed"]), len(sc.get("catalog_entries_changed", ()))
-        out.append(f"The candidate changes {n} rule{'s' if n != 1 else ''} and {k} catalog "
-                   f"entr{'ies' if k != 1 else 'y'}, nothing else: every design was checked "
-                   f"against the rules and for the entries, and the "
-                   f"{sc['designs_checked_in_full']} in which a changed rule finds something "
-                   "or which list a changed entry (or which only the engine decides) against "
-                   "both rule sets in full.")
+        b = len(sc.get("bases_changed", ()))
+        out.append(f"The candidate changes {n} rule{'s' if n != 1 else ''}, {k} catalog "
+                   f"entr{'ies' if k != 1 else 'y'} and {b} base{'s' if b != 1 else ''}, "
+                   "nothing else: every design was checked against the rules and for the "
+                   f"entries and bases, and the {sc['designs_checked_in_full']} in which a "
+                   "changed rule finds something or which list a changed entry or stand on "
+                   "a changed base (or which only the engine decides) against both rule "
+                   "sets in full.")
     return "\n".join(out)
 
 

@@ -1,7 +1,7 @@
 """rules impact checks in full only the designs a changed rule touches (issue 19).
 
-When a candidate differs from the rules in force only in some rules and catalog entries
-(the names, bases, product types and constraints the same, the shared rules in the same
+When a candidate differs from the rules in force only in some rules, catalog entries and
+bases (the names, product types and constraints the same, the shared rules in the same
 order),
 :func:`configurator.tooling.impact.scope` names them; every design is checked against
 those rules alone, under both sets, and only the designs in which one of them finds
@@ -9,8 +9,9 @@ something (or which the bulk checker leaves to the engine) are checked in full. 
 report must be the one that checking every design in full gives: here on random designs
 and on every rule case's formula, against candidates that lower a limit, remove, add and
 reorder rules, widen a rule's products, change a label warning, a severity, a category
-rule and a rule's day, edit catalog entries (alone and with a rule), and against
-candidates where no scope holds (a base edited, the shared rules reordered), with one
+rule and a rule's day, edit catalog entries (alone and with a rule), edit a base (alone,
+and with an entry and a rule: the designs on it are checked in full, composed under each
+set), and against a candidate where no scope holds (the shared rules reordered), with one
 process and with forked workers.
 """
 
@@ -115,11 +116,28 @@ def candidates(tmp_path_factory):
     edit(d / "eu" / "annex-v.yaml", PHENOXYETHANOL_LIMIT,
          PHENOXYETHANOL_LIMIT.replace("max: 1.0", "max: 0.9"))
     out["entry-and-rule"] = (load_rules(d), {"eu-annex-v-29-phenoxyethanol"}, {"niacinamide"})
-    # no scope: a base edited (its pH range)
+    # a base edited (its pH range): the designs on it are checked in full
     d = _copy(tmp, "base")
     edit(d / "bases.yaml", "    ph: {target: 5.5, min: 3.5, max: 7.0}   # gums are acid-stable",
          "    ph: {target: 5.5, min: 4.0, max: 7.0}   # gums are acid-stable")
-    out["base"] = (load_rules(d), None, None)
+    out["base"] = (load_rules(d), set(), set())
+    # a base's lines and room, a catalog entry and a rule at once
+    d = _copy(tmp, "base-entry-rule")
+    text = (d / "bases.yaml").read_text(encoding="utf-8")
+    gel = text.index("  - id: light-gel\n")
+    nxt = text.index("  - id: ", gel + 5)
+    block = text[gel:nxt]
+    for a, b in (("capacity: {additions: 15,", "capacity: {additions: 6,"),
+                 ("{inci: Aqua, percent: 93.15}", "{inci: Aqua, percent: 93.0}"),
+                 ("{inci: Phenoxyethanol, percent: 0.9}", "{inci: Phenoxyethanol, percent: 1.05}")):
+        assert block.count(a) == 1, a
+        block = block.replace(a, b)
+    (d / "bases.yaml").write_text(text[:gel] + block + text[nxt:], encoding="utf-8")
+    edit(d / "catalog" / "base-solvents-humectants.yaml", "use: {min: 1, max: 10}, tags: [vegan, humectant, solvent], cost_per_kg: 1.8,",
+         "use: {min: 1, max: 8}, tags: [vegan, humectant, solvent], cost_per_kg: 1.8,")
+    edit(d / "eu" / "annex-v.yaml", PHENOXYETHANOL_LIMIT,
+         PHENOXYETHANOL_LIMIT.replace("max: 1.0", "max: 0.9"))
+    out["base-entry-rule"] = (load_rules(d), {"eu-annex-v-29-phenoxyethanol"}, {"glycerin"})
     # no scope: the shared rules in another order (a rule moved to its file's end)
     d = _copy(tmp, "moved")
     inc = d / "lab" / "incompatibilities.yaml"
@@ -146,8 +164,11 @@ def _without_timing(report: dict) -> dict:
     return report
 
 
+BASES = {"base": ["light-gel"], "base-entry-rule": ["light-gel"]}  # the bases each edits
+
+
 @pytest.mark.parametrize("name", ["several", "dated", "catalog", "entry-and-rule", "moved",
-                                  "base"])
+                                  "base", "base-entry-rule"])
 def test_the_scoped_report_is_the_full_report(candidates, designs, name):
     cand, ids, entries = candidates[name]
     items, formulas = designs
@@ -155,6 +176,7 @@ def test_the_scoped_report_is_the_full_report(candidates, designs, name):
     assert (sc is None) == (ids is None)
     if sc is not None:
         assert set(sc.ids) == ids and set(sc.ingredients) == entries
+        assert list(sc.bases) == BASES.get(name, [])
         assert [RS.rules[n].id for n in sc.old] == [r.id for r in RS.rules if r.id in ids]
     full = impact(items, formulas, RS, cand, scoped=False)
     got = impact(items, formulas, RS, cand)
@@ -165,7 +187,8 @@ def test_the_scoped_report_is_the_full_report(candidates, designs, name):
         assert got["designs_changed"] <= checked < len(formulas)  # not every design in full
         assert got["scope"]["rules_changed"] == sorted(ids)
         assert got["scope"]["catalog_entries_changed"] == sorted(entries)
-    if name not in ("moved", "base"):  # (only the scope is at stake there)
+        assert got["scope"]["bases_changed"] == BASES.get(name, [])
+    if name != "moved":  # (only the scope is at stake there)
         assert full["designs_changed"]  # the edits change something
     if name in ("several", "dated"):
         assert full["verdict_changes"]
@@ -191,7 +214,7 @@ def test_the_same_rules_check_nothing_in_full(designs):
     assert sc is not None and sc.ids == ()
     got = impact(items, formulas, RS, twin)
     assert got["designs_checked"] == len(formulas) and got["designs_changed"] == 0
-    assert got["scope"] == {"rules_changed": [], "catalog_entries_changed": [],
+    assert got["scope"] == {"rules_changed": [], "catalog_entries_changed": [], "bases_changed": [],
                             "designs_checked_in_full": 0}
     got_progress = []
     impact(items[:50], formulas[:50], RS, twin, progress=got_progress.append)

@@ -476,8 +476,8 @@ def test_impact_page_shows_the_last_run(app, client, auth, tmp_path):
     assert "No impact report yet" not in page
     assert "1 of 2 change; 1 verdict(s) change" in page
     # the scope: one rule changed, the design it touches checked in full (impact.scope)
-    assert ("Checked The candidate changes 1 rule(s) and 0 catalog entries and nothing else: "
-            "every design was checked against those, and the 1 they touch were checked in "
+    assert ("Checked The candidate changes 1 rule(s), 0 catalog entries and 0 base(s) and nothing "
+            "else: every design was checked against those, and the 1 they touch were checked in "
             "full against both rule sets. Rules: eu-annex-v-29-phenoxyethanol") in page
     assert str(candidate) in page
     assert app.extensions["rules"].current.version[:19] in page and "(the version in force)" in page
@@ -489,14 +489,25 @@ def test_impact_page_shows_the_last_run(app, client, auth, tmp_path):
     assert "Plain gel" not in page
     body = client.get("/rnd/impact").get_data(as_text=True)
     assert 'href="/rnd/rules/eu-annex-v-29-phenoxyethanol"' in body
-    # a base edited too: no scope holds, every design was checked in full
+    # a base edited too: the designs on it are checked in full as well
     bases = candidate / "bases.yaml"
     text = bases.read_text()
     assert text.count("min: 3.5, max: 7.0}") >= 1
     bases.write_text(text.replace("min: 3.5, max: 7.0}", "min: 4.0, max: 7.0}", 1))
     report = run_impact(app.config["DATABASE_URL"], str(candidate),
                         rules_dir=app.config["RULES_DIR"], progress=False)
+    assert report["scope"]["bases_changed"] == ["light-gel"]
+    page = text_of(client.get("/rnd/impact"))
+    assert ("Checked The candidate changes 1 rule(s), 0 catalog entries and 1 base(s) and nothing "
+            "else") in page and "Bases: light-gel ." in page
+    # a product type edited too: no scope holds, every design was checked in full
+    types = candidate / "product_types.yaml"
+    text = types.read_text()
+    assert text.count("    name: Face serum\n") == 1
+    types.write_text(text.replace("    name: Face serum\n", "    name: Face serum (edited)\n"))
+    report = run_impact(app.config["DATABASE_URL"], str(candidate),
+                        rules_dir=app.config["RULES_DIR"], progress=False)
     assert report["scope"] is None
     page = text_of(client.get("/rnd/impact"))
     assert ("Checked Every design in full against both rule sets (the candidate changes more "
-            "than rules and catalog entries).") in page
+            "than rules, catalog entries and bases).") in page
