@@ -342,7 +342,7 @@ def test_colourants_not_in_annex_iv_join_the_positive_list_rule():
     Annex II hair-dye ban names it ("CI 42051 /Acid Blue 3", entry 60), nor the nano entry
     126a, nor Mica (printed "CI 77019", a synonym, not its INCI name), nor a plant extract
     whose function lists COLORANT."""
-    from configurator.rules.loader import POSITIVE_LIST_RULE, _CI_NAME
+    from configurator.rules.loader import _CI_NAME, POSITIVE_LIST_RULE
 
     rs = load_rules(Path(__file__).resolve().parents[2] / "rules")
     rule = next(r for r in rs.rules if r.id == POSITIVE_LIST_RULE)
