@@ -24,8 +24,11 @@ command against five candidates, each a copy of the shipped folder:
   about half the synthetic designs meet (their bases carry it);
 * ``one-entry``: niacinamide's usual use level lowered from 10 to 4 %, a catalog entry
   (the designs listing it are checked in full);
-* ``base``: a base's pH range edited: no scope holds, every design is checked in full
-  under both sets (the command's slowest path, and the work the floor does).
+* ``base``: a base's pH range edited: the designs on that base are checked in full
+  (besides those the scope sends there);
+* ``product-type``: a product type's name edited: no scope holds, every design is
+  checked in full under both sets (the command's slowest path, and the work the floor
+  does).
 
 The floor, in this process, alternating with the command: the check-only path of
 bench_impact.py on the same designs, once per rule set the command checks
@@ -103,7 +106,7 @@ def populate(url: str, formulas: list, rs) -> None:
     engine.dispose()
 
 
-CANDIDATES = ("copy", "one-rule", "common-rule", "one-entry", "base")
+CANDIDATES = ("copy", "one-rule", "common-rule", "one-entry", "base", "product-type")
 
 
 def _edit(path: Path, pattern: str, new: str) -> None:
@@ -130,6 +133,9 @@ def candidate(tmp: Path, name: str) -> Path:
     elif name == "base":
         _edit(d / "bases.yaml", r"(  - id: light-gel\n.*?    ph: \{target: 5\.5, min: )3\.5",
               r"\g<1>4.0")
+    elif name == "product-type":
+        _edit(d / "product_types.yaml", r"(  - id: serum\n    name: Face serum)\n",
+              "\\g<1> (edited)\n")
     return d
 
 
