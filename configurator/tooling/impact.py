@@ -355,14 +355,14 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
             keep, composed = _touched(formulas, rows, old_rs, new_rs, scoped, progress,
                                       checkers)
             items = [items[i] for i in keep]
-            formulas = [formulas[i] for i in keep]
             progress = None  # (the bar counted these designs' passes already)
-            if not formulas:
+            if not keep:
                 return [], [], {"old": 0, "new": 0}, unreadable, checked, 0
-            composed = tuple(d.take(keep) for d in composed)
-            rows = None  # (those of every design: the kept ones compose from their own)
+            composed = tuple(d.take(keep) for d in composed)  # (they ask for the formulas
+            rows = None                                        # the engine checks)
             if scoped.bases:  # a design on an edited base composes otherwise under the old
                 composed = (None, composed[1])
+                formulas = [formulas[i] for i in keep]
             checkers = (None, None)  # (those of the changed rules only, if any: the whole sets)
         if old_rs is not None:
             old, res, _c = _check_all(formulas, old_rs, progress, table, checkers[0], rows,
