@@ -26,9 +26,11 @@ command against five candidates, each a copy of the shipped folder:
   (the designs listing it are checked in full);
 * ``base``: a base's pH range edited: the designs on that base are checked in full
   (besides those the scope sends there);
-* ``product-type``: a product type's name edited: no scope holds, every design is
-  checked in full under both sets (the command's slowest path, and the work the floor
-  does).
+* ``product-type``: a product type's name edited: the designs of that type (and those
+  written out on a base suiting it) are checked in full;
+* ``synonym``: a synonym added to a catalog entry: the names differ, no scope holds,
+  every design is checked in full under both sets (the command's slowest path, and the
+  work the floor does).
 
 The floor, in this process, alternating with the command: the check-only path of
 bench_impact.py on the same designs, once per rule set the command checks
@@ -106,7 +108,7 @@ def populate(url: str, formulas: list, rs) -> None:
     engine.dispose()
 
 
-CANDIDATES = ("copy", "one-rule", "common-rule", "one-entry", "base", "product-type")
+CANDIDATES = ("copy", "one-rule", "common-rule", "one-entry", "base", "product-type", "synonym")
 
 
 def _edit(path: Path, pattern: str, new: str) -> None:
@@ -136,6 +138,9 @@ def candidate(tmp: Path, name: str) -> Path:
     elif name == "product-type":
         _edit(d / "product_types.yaml", r"(  - id: serum\n    name: Face serum)\n",
               "\\g<1> (edited)\n")
+    elif name == "synonym":
+        _edit(d / "catalog" / "actives.yaml", r"(    synonyms: \[Nicotinamide, Vitamin B3)\]",
+              r"\g<1>, Vit B3]")
     return d
 
 

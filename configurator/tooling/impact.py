@@ -220,22 +220,31 @@ def compare(items: list[dict], old: list[tuple[bool, list[Key]]], new: list[tupl
 class Scope:
     """What two rule sets do not share, when that is all they differ in (:func:`scope`):
     the rules (their positions in each set's ``rules`` and their ids), the catalog
-    entries (ids) and the bases (ids) that differ."""
+    entries, bases, product types and constraints (ids) that differ."""
 
     old: tuple[int, ...]
     new: tuple[int, ...]
     ids: tuple[str, ...]
     ingredients: tuple[str, ...] = ()
     bases: tuple[str, ...] = ()
+    product_types: tuple[str, ...] = ()  # (on one side only, or written otherwise)
+    constraints: tuple[str, ...] = ()
+
+    @property
+    def recompose(self) -> bool:
+        """Whether the designs checked in full compose otherwise under the old set (those
+        on an edited base or of an edited product type)."""
+        return bool(self.bases or self.product_types)
 
 
-def _catalog_diff(a, b) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """(the catalog entries, the bases) two rule sets write differently, when they name
-    every formula alike and compose alike every formula on another base (the same entries
-    built at load, names, inventory, product types and constraints; the same bases and
-    constraints in the same order too: a composed design numbers them so); None when they
-    do not. A base is read only by the designs on it (its lines, pH, room, the products it
-    suits)."""
+def _catalog_diff(a, b) -> tuple[tuple[str, ...], ...] | None:
+    """(the catalog entries, bases, product types and constraints) two rule sets write
+    differently, when they name every formula alike (the same entries built at load,
+    names, inventory; the same bases and constraints in the same order too: a composed
+    design numbers them so); None when they do not. A base is read only by the designs on
+    it (its lines, pH, room, the products it suits), a product type by the designs of that
+    type and, through a base's ``suits``, by the designs on that base whose product is
+    written out rather than named, a constraint by the designs asking for it."""
     if list(a.bases) != list(b.bases) or list(a.constraints) != list(b.constraints):
         return None
     if a.loaded != b.loaded or a.names != b.names or a.all_tags != b.all_tags:
@@ -243,11 +252,12 @@ def _catalog_diff(a, b) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     ia, ib = a.inventory, b.inventory
     if (ia is None) != (ib is None) or (ia is not None and ia.digest != ib.digest):
         return None
-    if not (a.product_types == b.product_types and a.constraints == b.constraints):
-        return None
     ings_a, ings_b = a.ingredients, b.ingredients
+    pa, pb = a.product_types, b.product_types
     return (tuple(sorted(i for i in a.loaded if ings_a[i] != ings_b[i])),
-            tuple(sorted(k for k, v in a.bases.items() if v != b.bases[k])))
+            tuple(sorted(k for k, v in a.bases.items() if v != b.bases[k])),
+            tuple(sorted(k for k in pa.keys() | pb.keys() if pa.get(k) != pb.get(k))),
+            tuple(sorted(k for k, v in a.constraints.items() if v != b.constraints[k])))
 
 
 def scope(old_rs, new_rs) -> Scope | None:
@@ -267,12 +277,13 @@ def scope(old_rs, new_rs) -> Scope | None:
     rule differs when it is on one side only or when what it says (:func:`_signature`: where
     it is written aside) differs (an entry's edited tags change the rules reading them
     too); ids written twice in either set give no scope (every design is checked in full).
-    A design on a base the candidate edits is checked in full too, composed under each set
-    (the other designs compose alike under both)."""
+    A design on a base the candidate edits, of a product type it edits (or on a base
+    suiting one, its product written out) or asking for a constraint it edits is checked
+    in full too, composed under each set (the other designs compose alike under both)."""
     diff = None if old_rs is None or new_rs is None else _catalog_diff(old_rs, new_rs)
     if diff is None:
         return None
-    entries, bases = diff
+    entries, bases, product_types, constraints = diff
     old_by, new_by = _rules_by_id(old_rs), _rules_by_id(new_rs)
     if len(old_by) != len(old_rs.rules) or len(new_by) != len(new_rs.rules):
         return None
@@ -286,7 +297,7 @@ def scope(old_rs, new_rs) -> Scope | None:
         return None  # the shared rules in another order: the questions may move
     return Scope(tuple(n for n, r in enumerate(old_rs.rules) if r.id in changed),
                  tuple(n for n, r in enumerate(new_rs.rules) if r.id in changed),
-                 tuple(sorted(changed)), entries, bases)
+                 tuple(sorted(changed)), entries, bases, product_types, constraints)
 
 
 # --------------------------------------------------------------------------- running
@@ -360,8 +371,8 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
                 return [], [], {"old": 0, "new": 0}, unreadable, checked, 0
             composed = tuple(d.take(keep) for d in composed)  # (they ask for the formulas
             rows = None                                        # the engine checks)
-            if scoped.bases:  # a design on an edited base composes otherwise under the old
-                composed = (None, composed[1])
+            if scoped.recompose:  # (on an edited base or product type: composed otherwise
+                composed = (None, composed[1])  # under the old set)
                 formulas = [formulas[i] for i in keep]
             checkers = (None, None)  # (those of the changed rules only, if any: the whole sets)
         if old_rs is not None:
@@ -388,7 +399,8 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
     from .bulk import BulkChecker, compose_formulas
     from .bulk.compose import special_rows
 
-    if not scoped.ids and not scoped.ingredients and not scoped.bases:  # nothing differs: no
+    if not (scoped.ids or scoped.ingredients or scoped.bases or scoped.product_types
+            or scoped.constraints):  # nothing differs: no
         if progress is not None:                                         # design can change
             progress(len(formulas) * passes(old_rs))
         return [], (None, None)
@@ -411,6 +423,18 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
         pos = {b: j for j, b in enumerate(new_rs.bases)}
         edited[[pos[b] for b in scoped.bases]] = True
         hit |= edited[new_d.base]
+    if scoped.product_types:  # of an edited type, or written out on a base suiting one
+        types = set(scoped.product_types)
+        suits = {k for rs in (old_rs, new_rs) for k, b in rs.bases.items()
+                 if types.intersection(b.suits)}
+        first = [formulas[i] for i in rows.combos]  # (one design per type and base)
+        edited = np.array([f.product_type.id in types
+                           or (f.product_type.id is None and f.base in suits) for f in first]
+                          + [False], bool)
+        hit |= edited[rows.combo]
+    if scoped.constraints:  # the designs asking for an edited constraint
+        pos = {c: j for j, c in enumerate(new_rs.constraints)}
+        hit |= new_d.cons[:, [pos[c] for c in scoped.constraints]].any(1)
     for rs, designs, checker, only in ((old_rs, old_d, checkers[0], scoped.old),
                                        (new_rs, new_d, checkers[1], scoped.new)):
         if not only:  # no rule differs: only the listing above and the forced rows
@@ -609,6 +633,8 @@ def impact(items: list[dict], formulas: list, old_rs, new_rs, stored: list | Non
         "scope": None if sc is None else {"rules_changed": list(sc.ids),
                                           "catalog_entries_changed": list(sc.ingredients),
                                           "bases_changed": list(sc.bases),
+                                          "product_types_changed": list(sc.product_types),
+                                          "constraints_changed": list(sc.constraints),
                                           "designs_checked_in_full": in_full},
         "seconds": round(time.perf_counter() - t0, 3),
     }
@@ -816,15 +842,16 @@ def format_text(report: dict) -> str:
                + ", ".join(f"{k} {v}" for k, v in fb.items()) + ".")
     sc = report.get("scope")
     if sc is not None:
-        n, k = len(sc["rules_changed"]), len(sc.get("catalog_entries_changed", ()))
-        b = len(sc.get("bases_changed", ()))
-        out.append(f"The candidate changes {n} rule{'s' if n != 1 else ''}, {k} catalog "
-                   f"entr{'ies' if k != 1 else 'y'} and {b} base{'s' if b != 1 else ''}, "
-                   "nothing else: every design was checked against the rules and for the "
-                   f"entries and bases, and the {sc['designs_checked_in_full']} in which a "
-                   "changed rule finds something or which list a changed entry or stand on "
-                   "a changed base (or which only the engine decides) against both rule "
-                   "sets in full.")
+        said = [f"{len(sc.get(key) or ())} {what}" for key, what in (
+            ("rules_changed", "rule(s)"), ("catalog_entries_changed", "catalog entr(ies)"),
+            ("bases_changed", "base(s)"), ("product_types_changed", "product type(s)"),
+            ("constraints_changed", "constraint(s)"))]
+        out.append(f"The candidate changes {', '.join(said[:-1])} and {said[-1]}, nothing "
+                   "else: every design was checked against the changed rules, and the "
+                   f"{sc['designs_checked_in_full']} in which one finds something, which "
+                   "list a changed entry, stand on a changed base, are of a changed product "
+                   "type or ask for a changed constraint (or which only the engine decides) "
+                   "against both rule sets in full.")
     return "\n".join(out)
 
 

@@ -138,6 +138,20 @@ def candidates(tmp_path_factory):
     edit(d / "eu" / "annex-v.yaml", PHENOXYETHANOL_LIMIT,
          PHENOXYETHANOL_LIMIT.replace("max: 1.0", "max: 0.9"))
     out["base-entry-rule"] = (load_rules(d), {"eu-annex-v-29-phenoxyethanol"}, {"glycerin"})
+    # a product type edited (the serum becomes a body product): the serums are checked in
+    # full, and the designs written out (no product type named) on a base suiting serums
+    d = _copy(tmp, "product-type")
+    edit(d / "product_types.yaml", "    name: Face serum\n    application: leave-on\n    area: face\n",
+         "    name: Face serum\n    application: leave-on\n    area: body\n")
+    out["product-type"] = (load_rules(d), set(), set())
+    # a constraint edited (vegan forbids BHA too) and a product type added
+    d = _copy(tmp, "constraint")
+    edit(d / "constraints.yaml", "    forbid_tags: [animal-derived]\n",
+         "    forbid_tags: [animal-derived, bha]\n")
+    edit(d / "product_types.yaml", "  - id: serum\n",
+         "  - id: test-added-type\n    name: Added\n    application: rinse-off\n"
+         "    area: body\n\n  - id: serum\n")
+    out["constraint"] = (load_rules(d), set(), set())
     # no scope: the shared rules in another order (a rule moved to its file's end)
     d = _copy(tmp, "moved")
     inc = d / "lab" / "incompatibilities.yaml"
@@ -165,10 +179,12 @@ def _without_timing(report: dict) -> dict:
 
 
 BASES = {"base": ["light-gel"], "base-entry-rule": ["light-gel"]}  # the bases each edits
+TYPES = {"product-type": ["serum"], "constraint": ["test-added-type"]}  # the product types
+CONSTRAINTS = {"constraint": ["vegan"]}  # and the constraints
 
 
 @pytest.mark.parametrize("name", ["several", "dated", "catalog", "entry-and-rule", "moved",
-                                  "base", "base-entry-rule"])
+                                  "base", "base-entry-rule", "product-type", "constraint"])
 def test_the_scoped_report_is_the_full_report(candidates, designs, name):
     cand, ids, entries = candidates[name]
     items, formulas = designs
@@ -177,6 +193,8 @@ def test_the_scoped_report_is_the_full_report(candidates, designs, name):
     if sc is not None:
         assert set(sc.ids) == ids and set(sc.ingredients) == entries
         assert list(sc.bases) == BASES.get(name, [])
+        assert list(sc.product_types) == TYPES.get(name, [])
+        assert list(sc.constraints) == CONSTRAINTS.get(name, [])
         assert [RS.rules[n].id for n in sc.old] == [r.id for r in RS.rules if r.id in ids]
     full = impact(items, formulas, RS, cand, scoped=False)
     got = impact(items, formulas, RS, cand)
@@ -188,6 +206,8 @@ def test_the_scoped_report_is_the_full_report(candidates, designs, name):
         assert got["scope"]["rules_changed"] == sorted(ids)
         assert got["scope"]["catalog_entries_changed"] == sorted(entries)
         assert got["scope"]["bases_changed"] == BASES.get(name, [])
+        assert got["scope"]["product_types_changed"] == TYPES.get(name, [])
+        assert got["scope"]["constraints_changed"] == CONSTRAINTS.get(name, [])
     if name != "moved":  # (only the scope is at stake there)
         assert full["designs_changed"]  # the edits change something
     if name in ("several", "dated"):
@@ -215,6 +235,7 @@ def test_the_same_rules_check_nothing_in_full(designs):
     got = impact(items, formulas, RS, twin)
     assert got["designs_checked"] == len(formulas) and got["designs_changed"] == 0
     assert got["scope"] == {"rules_changed": [], "catalog_entries_changed": [], "bases_changed": [],
+                            "product_types_changed": [], "constraints_changed": [],
                             "designs_checked_in_full": 0}
     got_progress = []
     impact(items[:50], formulas[:50], RS, twin, progress=got_progress.append)

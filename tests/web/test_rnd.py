@@ -476,9 +476,10 @@ def test_impact_page_shows_the_last_run(app, client, auth, tmp_path):
     assert "No impact report yet" not in page
     assert "1 of 2 change; 1 verdict(s) change" in page
     # the scope: one rule changed, the design it touches checked in full (impact.scope)
-    assert ("Checked The candidate changes 1 rule(s), 0 catalog entries and 0 base(s) and nothing "
-            "else: every design was checked against those, and the 1 they touch were checked in "
-            "full against both rule sets. Rules: eu-annex-v-29-phenoxyethanol") in page
+    assert ("Checked The candidate changes 1 rule(s), 0 catalog entries, 0 base(s), 0 product "
+            "type(s) and 0 constraint(s) and nothing else: every design was checked against "
+            "those, and the 1 they touch were checked in full against both rule sets. Rules: "
+            "eu-annex-v-29-phenoxyethanol") in page
     assert str(candidate) in page
     assert app.extensions["rules"].current.version[:19] in page and "(the version in force)" in page
     lotion_id = lotion.get_json()["id"]
@@ -498,16 +499,18 @@ def test_impact_page_shows_the_last_run(app, client, auth, tmp_path):
                         rules_dir=app.config["RULES_DIR"], progress=False)
     assert report["scope"]["bases_changed"] == ["light-gel"]
     page = text_of(client.get("/rnd/impact"))
-    assert ("Checked The candidate changes 1 rule(s), 0 catalog entries and 1 base(s) and nothing "
-            "else") in page and "Bases: light-gel ." in page
-    # a product type edited too: no scope holds, every design was checked in full
-    types = candidate / "product_types.yaml"
-    text = types.read_text()
-    assert text.count("    name: Face serum\n") == 1
-    types.write_text(text.replace("    name: Face serum\n", "    name: Face serum (edited)\n"))
+    assert ("Checked The candidate changes 1 rule(s), 0 catalog entries, 1 base(s), 0 product "
+            "type(s) and 0 constraint(s) and nothing else") in page and "Bases: light-gel ." in page
+    # a synonym added too: the names differ, no scope holds, every design in full
+    actives = candidate / "catalog" / "actives.yaml"
+    text = actives.read_text()
+    assert text.count("    synonyms: [Nicotinamide, Vitamin B3]\n") == 1
+    actives.write_text(text.replace("    synonyms: [Nicotinamide, Vitamin B3]\n",
+                                    "    synonyms: [Nicotinamide, Vitamin B3, Vit B3]\n"))
     report = run_impact(app.config["DATABASE_URL"], str(candidate),
                         rules_dir=app.config["RULES_DIR"], progress=False)
     assert report["scope"] is None
     page = text_of(client.get("/rnd/impact"))
     assert ("Checked Every design in full against both rule sets (the candidate changes more "
-            "than rules, catalog entries and bases).") in page
+            "than rules, catalog entries, bases, product types and constraints: the names, the "
+            "inventory or the order of the rules it keeps).") in page
