@@ -28,9 +28,11 @@ command against five candidates, each a copy of the shipped folder:
   (besides those the scope sends there);
 * ``product-type``: a product type's name edited: the designs of that type (and those
   written out on a base suiting it) are checked in full;
-* ``synonym``: a synonym added to a catalog entry: the names differ, no scope holds,
-  every design is checked in full under both sets (the command's slowest path, and the
-  work the floor does).
+* ``synonym``: a synonym added to a catalog entry: the designs listing it, or writing a
+  name read otherwise, are checked in full;
+* ``new-tag``: a tag no entry had before given to one: no scope holds, every design is
+  checked in full under both sets (the command's slowest path, and the work the floor
+  does).
 
 The floor, in this process, alternating with the command: the check-only path of
 bench_impact.py on the same designs, once per rule set the command checks
@@ -108,7 +110,8 @@ def populate(url: str, formulas: list, rs) -> None:
     engine.dispose()
 
 
-CANDIDATES = ("copy", "one-rule", "common-rule", "one-entry", "base", "product-type", "synonym")
+CANDIDATES = ("copy", "one-rule", "common-rule", "one-entry", "base", "product-type", "synonym",
+              "new-tag")
 
 
 def _edit(path: Path, pattern: str, new: str) -> None:
@@ -141,6 +144,9 @@ def candidate(tmp: Path, name: str) -> Path:
     elif name == "synonym":
         _edit(d / "catalog" / "actives.yaml", r"(    synonyms: \[Nicotinamide, Vitamin B3)\]",
               r"\g<1>, Vit B3]")
+    elif name == "new-tag":
+        _edit(d / "catalog" / "actives.yaml",
+              r"(    tags: \[vegan, active, brightening, anti-acne)\]", r"\g<1>, b3]")
     return d
 
 

@@ -229,25 +229,28 @@ class Scope:
     bases: tuple[str, ...] = ()
     product_types: tuple[str, ...] = ()  # (on one side only, or written otherwise)
     constraints: tuple[str, ...] = ()
+    names: bool = False  # the names the two sets know differ (a synonym added, say)
 
     @property
     def recompose(self) -> bool:
         """Whether the designs checked in full compose otherwise under the old set (those
-        on an edited base or of an edited product type)."""
-        return bool(self.bases or self.product_types)
+        on an edited base, of an edited product type, or writing a name the two sets
+        read otherwise)."""
+        return bool(self.bases or self.product_types or self.names)
 
 
-def _catalog_diff(a, b) -> tuple[tuple[str, ...], ...] | None:
-    """(the catalog entries, bases, product types and constraints) two rule sets write
-    differently, when they name every formula alike (the same entries built at load,
-    names, inventory; the same bases and constraints in the same order too: a composed
-    design numbers them so); None when they do not. A base is read only by the designs on
+def _catalog_diff(a, b) -> tuple | None:
+    """(the catalog entries, bases, product types and constraints two rule sets write
+    differently, whether the names they know differ), when they build the same entries at
+    load from the same inventory, with the same tags, bases and constraints in the same
+    order (a composed design numbers them so); None when they do not. A name is read only
+    by the designs that write it, which is asked per name (:func:`_touched`). A base is read only by the designs on
     it (its lines, pH, room, the products it suits), a product type by the designs of that
     type and, through a base's ``suits``, by the designs on that base whose product is
     written out rather than named, a constraint by the designs asking for it."""
     if list(a.bases) != list(b.bases) or list(a.constraints) != list(b.constraints):
         return None
-    if a.loaded != b.loaded or a.names != b.names or a.all_tags != b.all_tags:
+    if a.loaded != b.loaded or a.all_tags != b.all_tags:
         return None
     ia, ib = a.inventory, b.inventory
     if (ia is None) != (ib is None) or (ia is not None and ia.digest != ib.digest):
@@ -257,7 +260,8 @@ def _catalog_diff(a, b) -> tuple[tuple[str, ...], ...] | None:
     return (tuple(sorted(i for i in a.loaded if ings_a[i] != ings_b[i])),
             tuple(sorted(k for k, v in a.bases.items() if v != b.bases[k])),
             tuple(sorted(k for k in pa.keys() | pb.keys() if pa.get(k) != pb.get(k))),
-            tuple(sorted(k for k, v in a.constraints.items() if v != b.constraints[k])))
+            tuple(sorted(k for k, v in a.constraints.items() if v != b.constraints[k])),
+            a.names != b.names)
 
 
 def scope(old_rs, new_rs) -> Scope | None:
@@ -278,12 +282,13 @@ def scope(old_rs, new_rs) -> Scope | None:
     it is written aside) differs (an entry's edited tags change the rules reading them
     too); ids written twice in either set give no scope (every design is checked in full).
     A design on a base the candidate edits, of a product type it edits (or on a base
-    suiting one, its product written out) or asking for a constraint it edits is checked
-    in full too, composed under each set (the other designs compose alike under both)."""
+    suiting one, its product written out), asking for a constraint it edits or writing a
+    name the two sets read as different entries (or one as none) is checked in full too,
+    composed under each set (the other designs compose alike under both)."""
     diff = None if old_rs is None or new_rs is None else _catalog_diff(old_rs, new_rs)
     if diff is None:
         return None
-    entries, bases, product_types, constraints = diff
+    entries, bases, product_types, constraints, names = diff
     old_by, new_by = _rules_by_id(old_rs), _rules_by_id(new_rs)
     if len(old_by) != len(old_rs.rules) or len(new_by) != len(new_rs.rules):
         return None
@@ -297,7 +302,7 @@ def scope(old_rs, new_rs) -> Scope | None:
         return None  # the shared rules in another order: the questions may move
     return Scope(tuple(n for n, r in enumerate(old_rs.rules) if r.id in changed),
                  tuple(n for n, r in enumerate(new_rs.rules) if r.id in changed),
-                 tuple(sorted(changed)), entries, bases, product_types, constraints)
+                 tuple(sorted(changed)), entries, bases, product_types, constraints, names)
 
 
 # --------------------------------------------------------------------------- running
@@ -400,7 +405,7 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
     from .bulk.compose import special_rows
 
     if not (scoped.ids or scoped.ingredients or scoped.bases or scoped.product_types
-            or scoped.constraints):  # nothing differs: no
+            or scoped.constraints or scoped.names):  # nothing differs: no
         if progress is not None:                                         # design can change
             progress(len(formulas) * passes(old_rs))
         return [], (None, None)
@@ -435,6 +440,10 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
     if scoped.constraints:  # the designs asking for an edited constraint
         pos = {c: j for j, c in enumerate(new_rs.constraints)}
         hit |= new_d.cons[:, [pos[c] for c in scoped.constraints]].any(1)
+    if scoped.names:  # the designs writing a name the two sets read otherwise
+        other = np.array([old_rs.lookup(nm) != new_rs.lookup(nm) for nm in rows.names] + [False],
+                         bool)
+        hit[rows.fid[other[rows.name]]] = True
     for rs, designs, checker, only in ((old_rs, old_d, checkers[0], scoped.old),
                                        (new_rs, new_d, checkers[1], scoped.new)):
         if not only:  # no rule differs: only the listing above and the forced rows
@@ -635,6 +644,7 @@ def impact(items: list[dict], formulas: list, old_rs, new_rs, stored: list | Non
                                           "bases_changed": list(sc.bases),
                                           "product_types_changed": list(sc.product_types),
                                           "constraints_changed": list(sc.constraints),
+                                          "names_changed": sc.names,
                                           "designs_checked_in_full": in_full},
         "seconds": round(time.perf_counter() - t0, 3),
     }
@@ -846,12 +856,15 @@ def format_text(report: dict) -> str:
             ("rules_changed", "rule(s)"), ("catalog_entries_changed", "catalog entr(ies)"),
             ("bases_changed", "base(s)"), ("product_types_changed", "product type(s)"),
             ("constraints_changed", "constraint(s)"))]
+        if sc.get("names_changed"):
+            said.append("the names it knows")
         out.append(f"The candidate changes {', '.join(said[:-1])} and {said[-1]}, nothing "
                    "else: every design was checked against the changed rules, and the "
                    f"{sc['designs_checked_in_full']} in which one finds something, which "
                    "list a changed entry, stand on a changed base, are of a changed product "
-                   "type or ask for a changed constraint (or which only the engine decides) "
-                   "against both rule sets in full.")
+                   "type, ask for a changed constraint or write a name the two read "
+                   "otherwise (or which only the engine decides) against both rule sets in "
+                   "full.")
     return "\n".join(out)
 
 

@@ -152,6 +152,16 @@ def candidates(tmp_path_factory):
          "  - id: test-added-type\n    name: Added\n    application: rinse-off\n"
          "    area: body\n\n  - id: serum\n")
     out["constraint"] = (load_rules(d), set(), set())
+    # names: "1,3-Propanediol" no longer a synonym of Propanediol (a design writing it now
+    # names no entry: only the names tell), "Unobtainium Extract" (written by a few
+    # designs, unknown) now one of Glycerin
+    d = _copy(tmp, "names")
+    edit(d / "catalog" / "base-solvents-humectants.yaml",
+         'synonyms: ["1,3-Propanediol", Bio-PDO]', "synonyms: [Bio-PDO]")
+    edit(d / "catalog" / "base-solvents-humectants.yaml",
+         "synonyms: [Glycerol, Glycerine, Vegetable Glycerin]",
+         "synonyms: [Glycerol, Glycerine, Vegetable Glycerin, Unobtainium Extract]")
+    out["names"] = (load_rules(d), set(), {"propanediol", "glycerin"})
     # no scope: the shared rules in another order (a rule moved to its file's end)
     d = _copy(tmp, "moved")
     inc = d / "lab" / "incompatibilities.yaml"
@@ -184,7 +194,8 @@ CONSTRAINTS = {"constraint": ["vegan"]}  # and the constraints
 
 
 @pytest.mark.parametrize("name", ["several", "dated", "catalog", "entry-and-rule", "moved",
-                                  "base", "base-entry-rule", "product-type", "constraint"])
+                                  "base", "base-entry-rule", "product-type", "constraint",
+                                  "names"])
 def test_the_scoped_report_is_the_full_report(candidates, designs, name):
     cand, ids, entries = candidates[name]
     items, formulas = designs
@@ -195,6 +206,7 @@ def test_the_scoped_report_is_the_full_report(candidates, designs, name):
         assert list(sc.bases) == BASES.get(name, [])
         assert list(sc.product_types) == TYPES.get(name, [])
         assert list(sc.constraints) == CONSTRAINTS.get(name, [])
+        assert sc.names == (name == "names")
         assert [RS.rules[n].id for n in sc.old] == [r.id for r in RS.rules if r.id in ids]
     full = impact(items, formulas, RS, cand, scoped=False)
     got = impact(items, formulas, RS, cand)
@@ -208,6 +220,7 @@ def test_the_scoped_report_is_the_full_report(candidates, designs, name):
         assert got["scope"]["bases_changed"] == BASES.get(name, [])
         assert got["scope"]["product_types_changed"] == TYPES.get(name, [])
         assert got["scope"]["constraints_changed"] == CONSTRAINTS.get(name, [])
+        assert got["scope"]["names_changed"] == (name == "names")
     if name != "moved":  # (only the scope is at stake there)
         assert full["designs_changed"]  # the edits change something
     if name in ("several", "dated"):
@@ -236,6 +249,7 @@ def test_the_same_rules_check_nothing_in_full(designs):
     assert got["designs_checked"] == len(formulas) and got["designs_changed"] == 0
     assert got["scope"] == {"rules_changed": [], "catalog_entries_changed": [], "bases_changed": [],
                             "product_types_changed": [], "constraints_changed": [],
+                            "names_changed": False,
                             "designs_checked_in_full": 0}
     got_progress = []
     impact(items[:50], formulas[:50], RS, twin, progress=got_progress.append)

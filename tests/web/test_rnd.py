@@ -501,16 +501,16 @@ def test_impact_page_shows_the_last_run(app, client, auth, tmp_path):
     page = text_of(client.get("/rnd/impact"))
     assert ("Checked The candidate changes 1 rule(s), 0 catalog entries, 1 base(s), 0 product "
             "type(s) and 0 constraint(s) and nothing else") in page and "Bases: light-gel ." in page
-    # a synonym added too: the names differ, no scope holds, every design in full
+    # a tag no entry had before: the tags differ, no scope holds, every design in full
     actives = candidate / "catalog" / "actives.yaml"
     text = actives.read_text()
-    assert text.count("    synonyms: [Nicotinamide, Vitamin B3]\n") == 1
-    actives.write_text(text.replace("    synonyms: [Nicotinamide, Vitamin B3]\n",
-                                    "    synonyms: [Nicotinamide, Vitamin B3, Vit B3]\n"))
+    assert text.count("    tags: [vegan, active, brightening, anti-acne]\n") == 1
+    actives.write_text(text.replace("    tags: [vegan, active, brightening, anti-acne]\n",
+                                    "    tags: [vegan, active, brightening, anti-acne, b3]\n"))
     report = run_impact(app.config["DATABASE_URL"], str(candidate),
                         rules_dir=app.config["RULES_DIR"], progress=False)
     assert report["scope"] is None
     page = text_of(client.get("/rnd/impact"))
     assert ("Checked Every design in full against both rule sets (the candidate changes more "
-            "than rules, catalog entries, bases, product types and constraints: the names, the "
-            "inventory or the order of the rules it keeps).") in page
+            "than rules, catalog entries, bases, product types, constraints and names: the tags, "
+            "the inventory or the order of the rules it keeps).") in page
