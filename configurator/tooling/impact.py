@@ -868,6 +868,35 @@ def format_text(report: dict) -> str:
     return "\n".join(out)
 
 
+def write_json(report: dict, stream) -> None:
+    """``report`` as JSON on ``stream``: its fields one per line, and each item of a list of
+    objects (a verdict change, a design of a group, an unreadable design) on a line of its
+    own, written compactly. The same JSON as ``json.dump(report, indent=2)`` gives, read
+    back, in a fraction of the time: the standard library's C encoder runs only without
+    ``indent``, and a report that lists tens of thousands of designs took ~0.8 s to
+    print indented at 50,000 designs (issue 19); one design a line stays readable and
+    greppable."""
+    one = json.JSONEncoder(ensure_ascii=False).encode  # (the C encoder: no indent)
+
+    def rows(items: list, pad: str) -> str:
+        if not items:
+            return "[]"
+        return "[\n" + ",\n".join(pad + "  " + x for x in items) + "\n" + pad + "]"
+
+    def value(v: Any, pad: str) -> str:
+        if isinstance(v, list) and v and all(type(x) is dict for x in v):
+            if all(isinstance(x.get("designs"), list) for x in v):  # the groups: by rule
+                heads = [{k: w for k, w in g.items() if k != "designs"} for g in v]
+                return rows([one(h)[:-1] + (", " if h else "") + '"designs": '
+                             + rows([one(e) for e in g["designs"]], pad + "  ") + "}"
+                             for h, g in zip(heads, v, strict=True)], pad)
+            return rows([one(x) for x in v], pad)
+        return one(v)
+
+    fields = [f"  {one(k)}: {value(v, '  ')}" for k, v in report.items()]
+    stream.write("{\n" + ",\n".join(fields) + "\n}\n")
+
+
 def cmd_rules_impact(args: argparse.Namespace) -> int:
     from ..errors import ConfiguratorError
 
@@ -916,8 +945,7 @@ def cmd_rules_impact(args: argparse.Namespace) -> int:
             return 2
         raise
     if args.format == "json":
-        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        write_json(report, sys.stdout)
     else:
         print(format_text(report))
     return 0
@@ -931,8 +959,7 @@ def _coming(url: str, args: argparse.Namespace) -> int:
     rules_dir = args.rules or os.environ.get("CONFIGURATOR_RULES") or str(default_rules_dir())
     report = run_coming(url, rules_dir, args.on)
     if args.format == "json":
-        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        write_json(report, sys.stdout)
     else:
         print(coming_text(report))
     return 0

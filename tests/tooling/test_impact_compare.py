@@ -85,3 +85,31 @@ def test_compare_is_the_plain_comparison(tmp_path):
     assert any("phenoxyethanol" in g["rule"] for g in groups)
     assert any(e["changed"] for g in groups for e in g["designs"])  # a kept finding, rule edited
     assert verdicts
+
+
+def test_the_json_report_reads_back_as_the_report_one_design_a_line(tmp_path):
+    """``--format json`` (``write_json``): the report itself, read back; its fields one a
+    line, each verdict change and each design of a group on a line of its own."""
+    import io
+    import json
+
+    from configurator.tooling.impact import impact, write_json
+
+    rnd = random.Random(5)
+    formulas = [parse_formula(random_doc(rnd)) for _ in range(300)]
+    formulas += phenoxyethanol_formulas(3)
+    items = [{"design": i + 1, "name": f"d“{i}”\n", "revision": 1, "status": "draft",
+              "archived": False} for i in range(len(formulas))]
+    report = impact(items, formulas, RS, lowered_phenoxyethanol(tmp_path / "c"))
+    report["unreadable"] = [{"design": 999, "problem": "not JSON"}]
+    report["empty"] = [{}]
+    out = io.StringIO()
+    write_json(report, out)
+    text = out.getvalue()
+    assert json.loads(text) == report
+    assert report["groups"] and report["verdict_changes"]
+    lines = [ln.strip().rstrip(",") for ln in text.splitlines()]
+    listed = [e for g in report["groups"] for e in g["designs"]]
+    for e in listed + report["verdict_changes"] + report["unreadable"]:
+        assert json.dumps(e, ensure_ascii=False) in lines  # each on a line of its own
+    assert len(text.splitlines()) < len(json.dumps(report, indent=2).splitlines()) / 5
