@@ -30,9 +30,10 @@ command against five candidates, each a copy of the shipped folder:
   written out on a base suiting it) are checked in full;
 * ``synonym``: a synonym added to a catalog entry: the designs listing it, or writing a
   name read otherwise, are checked in full;
-* ``new-tag``: a tag no entry had before given to one: no scope holds, every design is
-  checked in full under both sets (the command's slowest path, and the work the floor
-  does).
+* ``new-tag``: a tag no entry had before given to one: the designs listing it;
+* ``moved``: a rule moved to its file's end: the shared rules in another order, no
+  scope holds, every design is checked in full under both sets (the command's slowest
+  path, and the work the floor does).
 
 The floor, in this process, alternating with the command: the check-only path of
 bench_impact.py on the same designs, once per rule set the command checks
@@ -111,7 +112,7 @@ def populate(url: str, formulas: list, rs) -> None:
 
 
 CANDIDATES = ("copy", "one-rule", "common-rule", "one-entry", "base", "product-type", "synonym",
-              "new-tag")
+              "new-tag", "moved")
 
 
 def _edit(path: Path, pattern: str, new: str) -> None:
@@ -147,6 +148,12 @@ def candidate(tmp: Path, name: str) -> Path:
     elif name == "new-tag":
         _edit(d / "catalog" / "actives.yaml",
               r"(    tags: \[vegan, active, brightening, anti-acne)\]", r"\g<1>, b3]")
+    elif name == "moved":
+        inc = d / "lab" / "incompatibilities.yaml"
+        text = inc.read_text(encoding="utf-8")
+        block = re.search(r"  - id: lab-ascorbic-acid-niacinamide\n.*?(?=  - id: )", text, re.S)
+        inc.write_text(text.replace(block.group(0), "", 1).rstrip("\n") + "\n\n"
+                       + block.group(0), encoding="utf-8")
     return d
 
 

@@ -242,15 +242,18 @@ class Scope:
 def _catalog_diff(a, b) -> tuple | None:
     """(the catalog entries, bases, product types and constraints two rule sets write
     differently, whether the names they know differ), when they build the same entries at
-    load from the same inventory, with the same tags, bases and constraints in the same
-    order (a composed design numbers them so); None when they do not. A name is read only
-    by the designs that write it, which is asked per name (:func:`_touched`). A base is read only by the designs on
+    load from the same inventory, with the same bases and constraints in the same order (a
+    composed design numbers them so); None when they do not. A name is read only by the
+    designs that write it, which is asked per name (:func:`_touched`); a tag only through
+    the entries carrying it and the rules and constraints naming it (each resolved at load
+    into what it reads: an entry, rule or constraint it changes differs itself), so the set
+    of all tags may differ (a tag no entry had before). A base is read only by the designs on
     it (its lines, pH, room, the products it suits), a product type by the designs of that
     type and, through a base's ``suits``, by the designs on that base whose product is
     written out rather than named, a constraint by the designs asking for it."""
     if list(a.bases) != list(b.bases) or list(a.constraints) != list(b.constraints):
         return None
-    if a.loaded != b.loaded or a.all_tags != b.all_tags:
+    if a.loaded != b.loaded:
         return None
     ia, ib = a.inventory, b.inventory
     if (ia is None) != (ib is None) or (ia is not None and ia.digest != ib.digest):

@@ -162,6 +162,15 @@ def candidates(tmp_path_factory):
          "synonyms: [Glycerol, Glycerine, Vegetable Glycerin]",
          "synonyms: [Glycerol, Glycerine, Vegetable Glycerin, Unobtainium Extract]")
     out["names"] = (load_rules(d), set(), {"propanediol", "glycerin"})
+    # a tag no entry had before (Niacinamide's "b3"), and one entry more carrying a tag a
+    # constraint forbids (Glycerin "animal-derived": the vegan constraint's list grows)
+    d = _copy(tmp, "tags")
+    edit(d / "catalog" / "actives.yaml", "    tags: [vegan, active, brightening, anti-acne]\n",
+         "    tags: [vegan, active, brightening, anti-acne, b3]\n")
+    edit(d / "catalog" / "base-solvents-humectants.yaml",
+         "tags: [vegan, humectant, solvent], cost_per_kg: 1.8,",
+         "tags: [humectant, solvent, animal-derived], cost_per_kg: 1.8,")
+    out["tags"] = (load_rules(d), set(), {"niacinamide", "glycerin"})
     # no scope: the shared rules in another order (a rule moved to its file's end)
     d = _copy(tmp, "moved")
     inc = d / "lab" / "incompatibilities.yaml"
@@ -190,12 +199,12 @@ def _without_timing(report: dict) -> dict:
 
 BASES = {"base": ["light-gel"], "base-entry-rule": ["light-gel"]}  # the bases each edits
 TYPES = {"product-type": ["serum"], "constraint": ["test-added-type"]}  # the product types
-CONSTRAINTS = {"constraint": ["vegan"]}  # and the constraints
+CONSTRAINTS = {"constraint": ["vegan"], "tags": ["vegan"]}  # and the constraints
 
 
 @pytest.mark.parametrize("name", ["several", "dated", "catalog", "entry-and-rule", "moved",
                                   "base", "base-entry-rule", "product-type", "constraint",
-                                  "names"])
+                                  "names", "tags"])
 def test_the_scoped_report_is_the_full_report(candidates, designs, name):
     cand, ids, entries = candidates[name]
     items, formulas = designs
