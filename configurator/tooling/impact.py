@@ -399,8 +399,10 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
 def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
              ) -> tuple[list[int], tuple]:
     """(the designs in which a rule of ``scoped`` finds something under either rule set,
-    or which the bulk checker leaves to the engine for one of those rules: positions, ascending;
-    every design composed under each set). Every other design has the same findings under
+    which the bulk checker leaves to the engine for one of those rules, or which use what
+    ``scoped`` names otherwise (a catalog entry, base, product type, constraint, a name
+    read otherwise): positions, ascending; every design composed under each set, the old
+    side's right for the others only). Every other design has the same findings under
     both (:func:`scope`)."""
     import numpy as np
 
@@ -413,10 +415,11 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
             progress(len(formulas) * passes(old_rs))
         return [], (None, None)
     hit = np.zeros(len(formulas), bool)
-    # the same catalog, bases, product types and constraints (scope()): the formulas
-    # compose alike under both sets, but for the rows each leaves to the engine
+    # the formulas compose alike under both sets (scope()), but for the rows each leaves
+    # to the engine and the designs on an edited base or product type or writing a name
+    # read otherwise: those are hit below, and their old side composed afresh (_compared)
     new_d = compose_formulas(formulas, new_rs, progress=progress, rows=rows)
-    old_d = dataclasses.replace(new_d, rs=old_rs)  # (but on an edited base: those are hit)
+    old_d = dataclasses.replace(new_d, rs=old_rs)
     old_d.force = special_rows(old_d)  # (as composing gives it)
     if progress is not None:
         progress(len(formulas))
@@ -444,8 +447,7 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
         pos = {c: j for j, c in enumerate(new_rs.constraints)}
         hit |= new_d.cons[:, [pos[c] for c in scoped.constraints]].any(1)
     if scoped.names:  # the designs writing a name the two sets read otherwise
-        other = np.array([old_rs.lookup(nm) != new_rs.lookup(nm) for nm in rows.names] + [False],
-                         bool)
+        other = np.array([old_rs.lookup(nm) != new_rs.lookup(nm) for nm in rows.names], bool)
         hit[rows.fid[other[rows.name]]] = True
     for rs, designs, checker, only in ((old_rs, old_d, checkers[0], scoped.old),
                                        (new_rs, new_d, checkers[1], scoped.new)):
