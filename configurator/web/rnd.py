@@ -462,13 +462,17 @@ def run_impact():
         return redirect(url_for("rnd.impact"), 303)
     in_force = holder.current
     session = db.session()
-    items, formulas, stored, unreadable = latest_designs(session)
+    same = candidate.version == in_force.version
+    # the stored documents, read as the command reads them (documents=True: straight into
+    # the bulk arrays, each formula parsed only where it is needed)
+    items, docs, stored, _none = latest_designs(session, stored=same, parse=False)
     if len(items) > IMPACT_WEB_MAX:
         flash(f"{len(items)} designs are more than a page runs ({IMPACT_WEB_MAX}); run "
               f"'configurator rules impact --rules {holder.directory}' instead.", "error")
         return redirect(url_for("rnd.impact"), 303)
-    same = candidate.version == in_force.version
-    report = impact_report(items, formulas, None if same else in_force, candidate, stored)
+    report = impact_report(items, docs, None if same else in_force, candidate,
+                           stored if same else None, documents=True)
+    unreadable = report.pop("unreadable")
     report.update(rules_dir=str(holder.directory), candidate_dir=str(holder.directory),
                   unreadable=unreadable, started_by=current_user.email)
     save_run(session, report)

@@ -128,3 +128,31 @@ def test_the_home_names_the_version_in_words(app, client, auth):
     label = re.search(r'<span class="hint" id="rules-label">(.*?)</span>',
                       client.get("/rnd/").get_data(as_text=True)).group(1)
     assert label == f"{version.removeprefix('sha256:')[:12]} of {day_text(datetime.now(UTC).date())}"
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_an_unreadable_revision_is_listed_by_the_page_s_run_not_checked(live, edited):
+    """A revision whose stored document is no formula (a hand edit of the database) is
+    listed with its problem, beside a design that is checked, against the saved findings
+    (the folder in force) and against an edit not yet live."""
+    from sqlalchemy import text
+
+    from configurator.store import db
+
+    app, client, rules = live
+    good, bad = _design(app), _design(app)
+    with app.app_context():
+        s = db.session()
+        s.execute(text("UPDATE revisions SET document = :d WHERE design_id = :i"),
+                  {"d": '{"product_type": "serum", "ingredients": [{"inci": "Aqua", '
+                        '"percent": 250}]}', "i": bad})
+        s.commit()
+    if edited:
+        annex_v = rules / "eu" / "annex-v.yaml"
+        annex_v.write_text(annex_v.read_text().replace(
+            PHENOXY, "ingredients: [Phenoxyethanol]\n    max: 0.8\n"))
+    page = _run(client)
+    assert f"#{bad}" in page and "250" in page
+    changed = "1 of 1 change; 1 verdict(s) change" if edited else "0 of 1 change"
+    assert changed in page
+    assert (f"#{good} “Body lotion” rev. 1 draft: valid → not valid" in page) == edited
