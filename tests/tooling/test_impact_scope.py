@@ -238,6 +238,28 @@ def test_the_scoped_report_is_the_full_report(candidates, designs, name):
         assert {v["now_valid"] for v in full["verdict_changes"]} == {True, False}
 
 
+def test_a_name_read_otherwise_sends_its_designs_to_the_full_check(designs, monkeypatch,
+                                                                    tmp_path):
+    """The names path on its own: under the candidate "Water" (written by some random
+    designs) reads as Retinol, with no entry, base or rule edited, so only the per-name
+    lookup can tell which designs change. The scoped report is the full check's."""
+    items, formulas = designs
+    assert sum(a.inci == "Water" for f in formulas for a in f.ingredients) > 5
+    twin = load_rules(_copy(tmp_path, "twin"))  # (a rule set of its own, not the one in force)
+    assert twin is not RS and twin.lookup("Water") == "aqua"
+    twin.lookup_memo["Water"] = "retinol"  # (what a names index reading it so gives)
+    sc = scope(RS, twin)
+    assert sc is not None and not sc.names  # (the names index itself is the same)
+    monkeypatch.setattr(impact_mod, "scope",
+                        lambda a, b: impact_mod.Scope(sc.old, sc.new, sc.ids, names=True))
+    full = impact(items, formulas, RS, twin, scoped=False)
+    got = impact(items, formulas, RS, twin)
+    assert full["designs_changed"] and full["verdict_changes"]
+    assert _without_timing(got) == _without_timing(full)
+    assert got["scope"]["names_changed"] is True
+    assert got["scope"]["designs_checked_in_full"] < len(formulas)
+
+
 def test_the_forked_workers_scope_alike(candidates, designs, monkeypatch):
     monkeypatch.setattr(impact_mod, "PARALLEL_MIN", 200)
     cand, _ids, _entries = candidates["several"]
