@@ -31,9 +31,9 @@ command against five candidates, each a copy of the shipped folder:
 * ``synonym``: a synonym added to a catalog entry: the designs listing it, or writing a
   name read otherwise, are checked in full;
 * ``new-tag``: a tag no entry had before given to one: the designs listing it;
-* ``moved``: a rule moved to its file's end: the shared rules in another order, no
-  scope holds, every design is checked in full under both sets (the command's slowest
-  path, and the work the floor does).
+* ``moved``: a rule whose products are named by category moved to its file's end, past
+  others that may ask a category question: no scope holds, every design is checked in
+  full under both sets (the command's slowest path, and the work the floor does).
 
 The floor, in this process, alternating with the command: the check-only path of
 bench_impact.py on the same designs, once per rule set the command checks
@@ -149,11 +149,12 @@ def candidate(tmp: Path, name: str) -> Path:
         _edit(d / "catalog" / "actives.yaml",
               r"(    tags: \[vegan, active, brightening, anti-acne)\]", r"\g<1>, b3]")
     elif name == "moved":
-        inc = d / "lab" / "incompatibilities.yaml"
-        text = inc.read_text(encoding="utf-8")
-        block = re.search(r"  - id: lab-ascorbic-acid-niacinamide\n.*?(?=  - id: )", text, re.S)
-        inc.write_text(text.replace(block.group(0), "", 1).rstrip("\n") + "\n\n"
-                       + block.group(0), encoding="utf-8")
+        annex = d / "eu" / "annex-iii.yaml"
+        text = annex.read_text(encoding="utf-8")
+        block = re.search(r"  - id: eu-annex-iii-14-hydroquinone-nail\n.*?(?=  - id: )", text,
+                          re.S)
+        annex.write_text(text.replace(block.group(0), "", 1).rstrip("\n") + "\n\n"
+                         + block.group(0), encoding="utf-8")
     return d
 
 

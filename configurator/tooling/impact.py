@@ -267,6 +267,14 @@ def _catalog_diff(a, b) -> tuple | None:
             a.names != b.names)
 
 
+def _may_ask(rule) -> bool:
+    """Whether a rule can ask a category question: only one whose products are named by a
+    form, category or age (``When.doubts``) can."""
+    w = rule.when
+    return w is not None and any(x is not None for x in (w.form, w.not_form, w.category,
+                                                        w.not_category, w.age))
+
+
 def scope(old_rs, new_rs) -> Scope | None:
     """The rules, catalog entries and bases a candidate changes, when that is all it
     changes; None otherwise.
@@ -277,7 +285,9 @@ def scope(old_rs, new_rs) -> Scope | None:
     constraints), which read the same entries. One thing links rules: a category question
     is asked once per design, by the first rule (in file order) that finds something in
     that category. So, when two rule sets name and compose every formula alike
-    (:func:`_catalog_diff`) and list the rules they share in the same order, a design that
+    (:func:`_catalog_diff`) and list the rules they share that may ask one
+    (:func:`_may_ask`) in the same order (the others may move: findings are compared as
+    sets), a design that
     lists no differing catalog entry (composed: its base's lines too) and in which no
     differing rule finds anything, under either set, has the same findings under both: it
     is unchanged, and only the other designs need checking in full (:func:`_compared`). A
@@ -300,9 +310,9 @@ def scope(old_rs, new_rs) -> Scope | None:
         b = new_by.get(rid)
         if b is not None and a is not b and a != b and _signature(a) != _signature(b):
             changed.add(rid)
-    if ([r.id for r in old_rs.rules if r.id not in changed]
-            != [r.id for r in new_rs.rules if r.id not in changed]):
-        return None  # the shared rules in another order: the questions may move
+    if ([r.id for r in old_rs.rules if r.id not in changed and _may_ask(r)]
+            != [r.id for r in new_rs.rules if r.id not in changed and _may_ask(r)]):
+        return None  # the shared rules that may ask in another order: a question may move
     return Scope(tuple(n for n, r in enumerate(old_rs.rules) if r.id in changed),
                  tuple(n for n, r in enumerate(new_rs.rules) if r.id in changed),
                  tuple(sorted(changed)), entries, bases, product_types, constraints, names)

@@ -36,6 +36,7 @@ from tests.tooling.helpers import (
 )
 from tests.tooling.test_impact_bulk import RS, random_doc
 
+ASKING = re.compile(r"  - id: eu-annex-iii-14-hydroquinone-nail\n.*?(?=  - id: )", re.S)
 NIACINAMIDE_PAIR = re.compile(r"  - id: lab-ascorbic-acid-niacinamide\n.*?(?=  - id: )", re.S)
 ADDED = """
   - id: lab-test-glycerin-niacinamide
@@ -171,12 +172,20 @@ def candidates(tmp_path_factory):
          "tags: [vegan, humectant, solvent], cost_per_kg: 1.8,",
          "tags: [humectant, solvent, animal-derived], cost_per_kg: 1.8,")
     out["tags"] = (load_rules(d), set(), {"niacinamide", "glycerin"})
-    # no scope: the shared rules in another order (a rule moved to its file's end)
+    # a rule that asks no category question moved to its file's end: nothing differs
     d = _copy(tmp, "moved")
     inc = d / "lab" / "incompatibilities.yaml"
     block = _remove(inc, NIACINAMIDE_PAIR)
     inc.write_text(inc.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + block, encoding="utf-8")
-    out["moved"] = (load_rules(d), None, None)
+    out["moved"] = (load_rules(d), set(), set())
+    # no scope: a rule that may ask one (its products named by category) moved past others
+    # that may (which of them asks a question first may change)
+    d = _copy(tmp, "moved-asking")
+    annex = d / "eu" / "annex-iii.yaml"
+    block = _remove(annex, ASKING)
+    annex.write_text(annex.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + block,
+                     encoding="utf-8")
+    out["moved-asking"] = (load_rules(d), None, None)
     return out
 
 
@@ -203,6 +212,7 @@ CONSTRAINTS = {"constraint": ["vegan"], "tags": ["vegan"]}  # and the constraint
 
 
 @pytest.mark.parametrize("name", ["several", "dated", "catalog", "entry-and-rule", "moved",
+                                  "moved-asking",
                                   "base", "base-entry-rule", "product-type", "constraint",
                                   "names", "tags"])
 def test_the_scoped_report_is_the_full_report(candidates, designs, name):
@@ -230,7 +240,7 @@ def test_the_scoped_report_is_the_full_report(candidates, designs, name):
         assert got["scope"]["product_types_changed"] == TYPES.get(name, [])
         assert got["scope"]["constraints_changed"] == CONSTRAINTS.get(name, [])
         assert got["scope"]["names_changed"] == (name == "names")
-    if name != "moved":  # (only the scope is at stake there)
+    if name not in ("moved", "moved-asking"):  # (only the scope is at stake there)
         assert full["designs_changed"]  # the edits change something
     if name in ("several", "dated"):
         assert full["verdict_changes"]

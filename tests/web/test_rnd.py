@@ -501,16 +501,17 @@ def test_impact_page_shows_the_last_run(app, client, auth, tmp_path):
     page = text_of(client.get("/rnd/impact"))
     assert ("Checked The candidate changes 1 rule(s), 0 catalog entries, 1 base(s), 0 product "
             "type(s) and 0 constraint(s) and nothing else") in page and "Bases: light-gel ." in page
-    # a rule moved to its file's end: the shared rules in another order, no scope holds,
-    # every design in full
-    inc = candidate / "lab" / "incompatibilities.yaml"
-    text = inc.read_text()
-    block = re.search(r"  - id: lab-ascorbic-acid-niacinamide\n.*?(?=  - id: )", text, re.S)
-    inc.write_text(text.replace(block.group(0), "", 1).rstrip("\n") + "\n\n" + block.group(0))
+    # a rule that may ask a category question moved to its file's end, past others that
+    # may: no scope holds, every design in full
+    annex = candidate / "eu" / "annex-iii.yaml"
+    text = annex.read_text()
+    block = re.search(r"  - id: eu-annex-iii-14-hydroquinone-nail\n.*?(?=  - id: )", text, re.S)
+    annex.write_text(text.replace(block.group(0), "", 1).rstrip("\n") + "\n\n" + block.group(0))
     report = run_impact(app.config["DATABASE_URL"], str(candidate),
                         rules_dir=app.config["RULES_DIR"], progress=False)
     assert report["scope"] is None
     page = text_of(client.get("/rnd/impact"))
     assert ("Checked Every design in full against both rule sets (the candidate changes more "
             "than rules, catalog entries, bases, product types, constraints and names: the "
-            "inventory, the entries built at load or the order of the rules it keeps).") in page
+            "inventory, the entries built at load or the order of the rules it keeps that may ask "
+            "a category question).") in page
