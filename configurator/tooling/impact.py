@@ -387,10 +387,12 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
             progress = None  # (the bar counted these designs' passes already)
             if not keep:
                 return [], [], {"old": 0, "new": 0}, unreadable, checked, 0
-            composed = tuple(d.take(keep) for d in composed)  # (they ask for the formulas
-            rows = None                                        # the engine checks)
-            if scoped.recompose:  # (on an edited base or product type: composed otherwise
-                composed = (None, composed[1])  # under the old set)
+            # composed already (the engine asks the formulas for the rows it checks), but
+            # under the old set where the kept designs compose otherwise (Scope.recompose)
+            composed = tuple(d.take(keep) for d in composed)
+            rows = None
+            if scoped.recompose:
+                composed = (None, composed[1])
                 formulas = [formulas[i] for i in keep]
             checkers = (None, None)  # (those of the changed rules only, if any: the whole sets)
         if old_rs is not None:

@@ -56,6 +56,19 @@ def _copy(tmp_path, name: str):
     return dst
 
 
+def _glycerin_up_to_8(d) -> None:
+    """Glycerin's usual use level 1–10 % made 1–8 % (a catalog entry edited)."""
+    edit(d / "catalog" / "base-solvents-humectants.yaml",
+         "use: {min: 1, max: 10}, tags: [vegan, humectant, solvent], cost_per_kg: 1.8,",
+         "use: {min: 1, max: 8}, tags: [vegan, humectant, solvent], cost_per_kg: 1.8,")
+
+
+def _phenoxyethanol_at(d, limit: str) -> None:
+    """Phenoxyethanol's Annex V limit (1.0 %) lowered to ``limit`` (a rule edited)."""
+    edit(d / "eu" / "annex-v.yaml", PHENOXYETHANOL_LIMIT,
+         PHENOXYETHANOL_LIMIT.replace("max: 1.0", f"max: {limit}"))
+
+
 def _remove(path, pattern: re.Pattern) -> str:
     text = path.read_text(encoding="utf-8")
     block = pattern.search(text)
@@ -73,8 +86,7 @@ def candidates(tmp_path_factory):
     # several rules at once: a limit lowered, a rule removed, one added, one applying to
     # more products, a label warning reworded
     d = _copy(tmp, "several")
-    edit(d / "eu" / "annex-v.yaml", PHENOXYETHANOL_LIMIT,
-         PHENOXYETHANOL_LIMIT.replace("max: 1.0", "max: 0.5"))
+    _phenoxyethanol_at(d, "0.5")
     _remove(d / "lab" / "incompatibilities.yaml", NIACINAMIDE_PAIR)
     inc = d / "lab" / "incompatibilities.yaml"
     inc.write_text(inc.read_text(encoding="utf-8").rstrip("\n") + "\n" + ADDED, encoding="utf-8")
@@ -102,8 +114,7 @@ def candidates(tmp_path_factory):
                     set())
     # no scope: a catalog entry edited (Glycerin's usual use level)
     d = _copy(tmp, "catalog")
-    edit(d / "catalog" / "base-solvents-humectants.yaml", "use: {min: 1, max: 10}, tags: [vegan, humectant, solvent], cost_per_kg: 1.8,",
-         "use: {min: 1, max: 8}, tags: [vegan, humectant, solvent], cost_per_kg: 1.8,")
+    _glycerin_up_to_8(d)
     out["catalog"] = (load_rules(d), set(), {"glycerin"})
     # a catalog entry and a rule at once: Niacinamide's usual range, and a limit
     d = _copy(tmp, "entry-and-rule")
@@ -114,8 +125,7 @@ def candidates(tmp_path_factory):
          "    synonyms: [Nicotinamide, Vitamin B3]\n    trade_names: [Niacinamide PC]\n"
          "    functions: [skin-conditioning, smoothing]\n    solubility: water\n    phase: A\n"
          "    use: {min: 2, max: 4}\n")
-    edit(d / "eu" / "annex-v.yaml", PHENOXYETHANOL_LIMIT,
-         PHENOXYETHANOL_LIMIT.replace("max: 1.0", "max: 0.9"))
+    _phenoxyethanol_at(d, "0.9")
     out["entry-and-rule"] = (load_rules(d), {"eu-annex-v-29-phenoxyethanol"}, {"niacinamide"})
     # a base edited (its pH range): the designs on it are checked in full
     d = _copy(tmp, "base")
@@ -134,10 +144,8 @@ def candidates(tmp_path_factory):
         assert block.count(a) == 1, a
         block = block.replace(a, b)
     (d / "bases.yaml").write_text(text[:gel] + block + text[nxt:], encoding="utf-8")
-    edit(d / "catalog" / "base-solvents-humectants.yaml", "use: {min: 1, max: 10}, tags: [vegan, humectant, solvent], cost_per_kg: 1.8,",
-         "use: {min: 1, max: 8}, tags: [vegan, humectant, solvent], cost_per_kg: 1.8,")
-    edit(d / "eu" / "annex-v.yaml", PHENOXYETHANOL_LIMIT,
-         PHENOXYETHANOL_LIMIT.replace("max: 1.0", "max: 0.9"))
+    _glycerin_up_to_8(d)
+    _phenoxyethanol_at(d, "0.9")
     out["base-entry-rule"] = (load_rules(d), {"eu-annex-v-29-phenoxyethanol"}, {"glycerin"})
     # a product type edited (the serum becomes a body product): the serums are checked in
     # full, and the designs written out (no product type named) on a base suiting serums

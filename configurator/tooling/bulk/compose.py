@@ -23,7 +23,14 @@ import numpy as np
 from ...derived import per_rule_set
 from ...engine.compose import TOLERANCE, compose
 from ...engine.engine import base_suits, resolve_base, resolve_product
-from ...engine.formula import Addition, Formula, ProductSpec, parse_formula, plain_fields
+from ...engine.formula import (
+    Addition,
+    Formula,
+    ProductSpec,
+    parse_formula,
+    plain_fields,
+    plain_product,
+)
 from ...engine.plan import special_rules
 from ...engine.report import Finding, Report
 from ...rules.model import RuleSet
@@ -186,10 +193,13 @@ def _rows(heads: list[tuple], lens: list[int], names: list[str], vals: np.ndarra
         vals.reshape(len(names)), qs.reshape(len(names)))
 
 
+def _combo(sp: ProductSpec, base: str | None) -> tuple:
+    """A formula's (product type's fields, base): what :func:`compose_formulas` resolves once."""
+    return (sp.id, sp.application, sp.area, sp.form, sp.age, base)
+
+
 def _head(formula: Formula) -> tuple:
-    sp = formula.product_type
-    return ((sp.id, sp.application, sp.area, sp.form, sp.age, formula.base),
-            formula.constraints, formula.target_ph)
+    return (_combo(formula.product_type, formula.base), formula.constraints, formula.target_ph)
 
 
 def formula_rows(formulas: Sequence[Formula]) -> FormulaRows:
@@ -240,12 +250,16 @@ def document_rows(documents: Sequence, parse: Callable[[int, object], Formula | 
     kept: list = []
     parsed: dict[int, Formula] = {}
     qs_of: list[tuple[int, list[bool]]] = []  # the parsed documents' rows: where, q.s.
+    combos: dict[tuple, tuple] = {}  # (product type id, age, base) -> _combo of it
     for i, doc in enumerate(documents):
         k = len(names)
         got = plain_fields(doc, names, pcts)
         if got is not None:  # (a plain row is q.s. when it has no percentage)
             pt, age, base, ph, cons, _title, _notes = got
-            heads.append(((pt, None, None, "", age, base), cons, ph))
+            key = combos.get((pt, age, base))
+            if key is None:
+                key = combos[pt, age, base] = _combo(plain_product(pt, age), base)
+            heads.append((key, cons, ph))
             lens.append(len(names) - k)
             kept.append(doc)
             continue
