@@ -178,22 +178,30 @@ def compare(items: list[dict], old: list[tuple[bool, list[Key]]], new: list[tupl
     same = [ov == nv and ok == nk for (ov, ok), (nv, nk) in zip(old, new, strict=True)]
     hot = {g for g in {k[2] for (_v, ok), s in zip(old, same, strict=True) if s for k in ok}
            if edited(g)}
-    for item, (ov, ok), (nv, nk), s in zip(items, old, new, same, strict=True):
-        if s and (not hot or hot.isdisjoint([k[2] for k in ok])):
-            continue  # the same verdict and findings, none from an edited rule: unchanged
-        co, cn = Counter(ok), Counter(nk)
-        added = cn - co
-        removed = co - cn
-        kept = co & cn
-        changed = [k for k in kept.elements() if edited(k[2])]
+    todo = [(item, ov, ok, nv, nk)
+            for item, (ov, ok), (nv, nk), s in zip(items, old, new, same, strict=True)
+            if not s or hot and not hot.isdisjoint([k[2] for k in ok])]
+    # the edited groups among the findings of the designs that may have changed, each asked
+    # once (not once a finding: tens of thousands of designs change under a common rule)
+    kin = {g for g in {k[2] for _i, _ov, ok, _nv, _nk in todo for k in ok} if edited(g)}
+    for item, ov, ok, nv, nk in todo:
+        so, sn = set(ok), set(nk)
+        if len(so) == len(ok) and len(sn) == len(nk):  # no finding twice (the usual case):
+            added = [k for k in nk if k not in so]     # what the Counters below give, in
+            removed = [k for k in ok if k not in sn]   # their order, by set lookups
+            changed = [k for k in ok if k[2] in kin and k in sn] if kin else []
+        else:  # a finding twice on a side: counted
+            co, cn = Counter(ok), Counter(nk)
+            added = list((cn - co).elements())
+            removed = list((co - cn).elements())
+            changed = [k for k in (co & cn).elements() if k[2] in kin]
         verdict = None if ov == nv else {"was_valid": bool(ov), "now_valid": bool(nv)}
         if verdict:
             verdicts.append({**item, **verdict})
         if not (added or removed or changed or verdict):
             continue
         touched: dict[str, dict] = {}
-        for what, keys in (("added", added.elements()), ("removed", removed.elements()),
-                           ("changed", changed)):
+        for what, keys in (("added", added), ("removed", removed), ("changed", changed)):
             for k in keys:
                 entry = touched.setdefault(k[2], {**item, "verdict": verdict,
                                                   "added": [], "removed": [], "changed": []})

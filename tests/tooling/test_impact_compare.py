@@ -76,6 +76,17 @@ def test_compare_is_the_plain_comparison(tmp_path):
     new_side[3] = (not new_side[3][0], new_side[3][1])
     new_side[5] = (new_side[5][0], new_side[5][1][1:])
     new_side[7] = (new_side[7][0], sorted(new_side[7][1] + [("warning", "x", "y", ())]))
+    # a finding twice (compare counts such a side; sets serve the rest): on the new side
+    # only (one kept, one added), and on both sides for a finding of the edited rule (a kept finding, changed)
+    k = next(i for i in range(10, len(new_side)) if new_side[i][1])
+    new_side[k] = (new_side[k][0], sorted(new_side[k][1] + new_side[k][1][:1]
+                                          + [("warning", "z", "y", ())] * 2))
+    old_side = list(old_side)
+    j = next(i for i in range(k + 1, len(new_side)) if set(old_side[i][1]) & set(new_side[i][1])
+             and any("phenoxyethanol" in f[2] for f in old_side[i][1]))
+    twice = next(f for f in old_side[j][1] if "phenoxyethanol" in f[2] and f in new_side[j][1])
+    old_side[j] = (old_side[j][0], sorted(old_side[j][1] + [twice]))
+    new_side[j] = (new_side[j][0], sorted(new_side[j][1] + [twice, twice]))
     for a, b, rs_a, rs_b in ((old_side, new_side, RS, new_rs), (old_side, old_side, RS, RS),
                              (old_side, new_side, None, new_rs), (new_side, new_side, new_rs, same_rs)):
         got = compare(items, a, b, rs_a, rs_b)
