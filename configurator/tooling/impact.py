@@ -686,31 +686,32 @@ def _stored_keys(report: dict) -> list[Key]:
     return sorted(out)
 
 
-def latest_designs(session, stored: bool = True,
+def latest_designs(db, stored: bool = True,
                    parse: bool = True) -> tuple[list[dict], list, list, list[dict]]:
-    """(items, formulas, stored (valid, keys), unreadable) for every design's latest revision.
+    """(items, formulas, stored (valid, keys), unreadable) for every design's latest revision
+    (``db``: a Session or a Connection).
 
     Read as plain rows, only the columns used (no ORM objects: 50,000 designs took ~9 s
-    that way, most of a ``rules impact`` run); with ``stored`` False (the command given a
-    candidate: both sides are checked) the saved verdicts and reports are not read, and
-    the third list is empty. The documents are read as their JSON text and parsed by
-    :func:`parsed`; with ``parse`` False the second list holds that text and unreadable
-    is empty: :func:`impact` with ``documents=True`` parses them in each worker's slice."""
-    from sqlalchemy import Text, cast
-    from sqlmodel import select
+    that way, most of a ``rules impact`` run; nor the models: :mod:`..store.tables`); with
+    ``stored`` False (the command given a candidate: both sides are checked) the saved
+    verdicts and reports are not read, and the third list is empty. The documents are
+    read as their JSON text and parsed by :func:`parsed`; with ``parse`` False the second
+    list holds that text and unreadable is empty: :func:`impact` with ``documents=True``
+    parses them in each worker's slice."""
+    from sqlalchemy import Text, cast, select
 
-    from ..store.models import Design, Revision
+    from ..store.tables import DESIGNS, REVISIONS
 
-    cols = [Design.id, Design.name, Design.status, Design.archived, Revision.number,
-            cast(Revision.document, Text)]
+    d, r = DESIGNS.c, REVISIONS.c
+    cols = [d.id, d.name, d.status, d.archived, r.number, cast(r.document, Text)]
     if stored:
-        cols += [Revision.valid, Revision.report]
+        cols += [r.valid, r.report]
     q = (select(*cols)
-         .join(Revision, (Revision.design_id == Design.id) & (Revision.number == Design.version))
-         .order_by(Design.id))
+         .select_from(DESIGNS.join(REVISIONS, (r.design_id == d.id) & (r.number == d.version)))
+         .order_by(d.id))
     items, docs, saved = [], [], []
     with paused():  # (tens of thousands of new objects kept: no collection pays off)
-        for row in session.connection().execute(q):
+        for row in _connection(db).execute(q):
             items.append({"design": row[0], "name": row[1], "revision": row[4],
                           "status": row[2], "archived": row[3]})
             docs.append(row[5])
@@ -720,6 +721,13 @@ def latest_designs(session, stored: bool = True,
         return items, docs, saved, []
     items, formulas, kept, unreadable, _rows = parsed(items, docs, saved if stored else None)
     return items, list(formulas), kept or [], unreadable
+
+
+def _connection(db):
+    """The Connection of ``db`` (a Session, or a Connection already)."""
+    from sqlalchemy.engine import Connection
+
+    return db if isinstance(db, Connection) else db.connection()
 
 
 def parsed(items: list[dict], documents: list, stored: list | None):
@@ -772,9 +780,8 @@ def parsed(items: list[dict], documents: list, stored: list | None):
 def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | None = None,
                progress: bool = True, save: bool = True, stream=None, workers: int = 1) -> dict:
     """Run the impact analysis over a database; store and return the report (``workers``:
-    see :func:`impact`; the command gives :func:`default_workers`)."""
-    from sqlmodel import Session
-
+    see :func:`impact`; the command gives :func:`default_workers`). On a plain connection,
+    not an ORM session (:mod:`..store.tables`)."""
     from ..rules import default_rules_dir, load_rules
     from ..store import db
 
@@ -786,9 +793,10 @@ def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | No
             old_rs, new_rs = load_rules(in_force), load_rules(candidate_dir)
         else:
             old_rs, new_rs = None, load_rules(in_force)
-        with Session(engine, expire_on_commit=False) as session:
+        with engine.connect() as conn:
             # the documents are parsed in the workers' slices (documents=True)
-            items, docs, stored, _none = latest_designs(session, old_rs is None, parse=False)
+            items, docs, stored, _none = latest_designs(conn, old_rs is None, parse=False)
+            conn.rollback()  # (the read's transaction ends here, not after the run)
             bar = (Progress(passes(old_rs) * len(docs), "rules impact", stream)
                    if progress and docs else None)
             report = impact(items, docs, old_rs, new_rs, stored if old_rs is None else None,
@@ -798,24 +806,30 @@ def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | No
             report["candidate_dir"] = str(candidate_dir or in_force)
             report["unreadable"] = unreadable
             if save:
-                save_run(session, report)
+                save_run(conn, report)
         return report
     finally:
         engine.dispose()
 
 
-def save_run(session, report: dict):
-    """Store ``report`` (:func:`impact`'s, with its folders) as an ImpactRun; sets its run_id."""
-    from ..store.models import ImpactRun
+def save_run(db, report: dict) -> int:
+    """Store ``report`` (:func:`impact`'s, with its folders) as an impact run, committed
+    (``db``: a Session or a Connection); sets and returns its ``run_id``."""
+    from datetime import UTC, datetime
 
-    run = ImpactRun(old_version=report["old_version"][:80], new_version=report["new_version"][:80],
-                    candidate_dir=report["candidate_dir"][:1000],
-                    designs_checked=report["designs_checked"],
-                    designs_changed=report["designs_changed"], report=report)
-    session.add(run)
-    session.commit()
-    report["run_id"] = run.id
-    return run
+    from sqlalchemy import insert
+
+    from ..store.tables import IMPACT_RUNS
+
+    q = insert(IMPACT_RUNS).values(
+        created_at=datetime.now(UTC), old_version=report["old_version"][:80],
+        new_version=report["new_version"][:80], candidate_dir=report["candidate_dir"][:1000],
+        designs_checked=report["designs_checked"], designs_changed=report["designs_changed"],
+        report=report).returning(IMPACT_RUNS.c.id)
+    run_id = _connection(db).execute(q).scalar_one()
+    db.commit()
+    report["run_id"] = run_id
+    return run_id
 
 
 def latest_impact_run(session):

@@ -207,3 +207,4 @@ def test_a_stored_document_that_is_not_json_is_listed_not_a_crash(app, saved, ti
                                      "revision": 1, "status": "draft", "archived": False,
                                      "problem": f"design {victim} revision 1: the stored "
                                                 "document is not JSON"}]
+    assert report["unreadable"][0]["archived"] is False  # (a boolean, not SQLite's 0)
