@@ -275,6 +275,28 @@ def _catalog_diff(a, b) -> tuple | None:
             a.names != b.names)
 
 
+def composes_alike(old_rs, new_rs) -> bool:
+    """Whether every design composes alike under both rule sets but for the rows left to
+    the engine on account of their rules (:func:`_catalog_diff`: the same entries, bases,
+    product types, constraints and names)."""
+    return _catalog_diff(old_rs, new_rs) == ((), (), (), (), False)
+
+
+def _composed_for_both(formulas, rows, old_rs, new_rs, progress) -> tuple:
+    """(old, new): the designs composed once, under ``new_rs``, and taken for the old side
+    with the rows left to the engine as the old set's rules leave them (as composing under
+    it gives them) (:func:`composes_alike` holds)."""
+    from .bulk import compose_formulas
+    from .bulk.compose import special_rows
+
+    new_d = compose_formulas(formulas, new_rs, progress=progress, rows=rows)
+    old_d = dataclasses.replace(new_d, rs=old_rs)
+    old_d.force = special_rows(old_d)
+    if progress is not None:
+        progress(len(formulas))
+    return old_d, new_d
+
+
 def _may_ask(rule) -> bool:
     """Whether a rule can ask a category question: only one whose products are named by a
     form, category or age (``When.doubts``) can."""
@@ -368,7 +390,7 @@ def passes(old_rs) -> int:
 
 
 def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None, None),
-              documents: bool = False, scoped: Scope | None = None):
+              documents: bool = False, scoped: Scope | None = None, alike: bool = False):
     """(verdict changes, groups, fallback rows, unreadable, designs checked, designs checked
     in full) of one process over these designs (``documents``: ``formulas`` are stored
     documents, parsed here; ``scoped``: see :func:`scope`)."""
@@ -403,6 +425,9 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
                 composed = (None, composed[1])
                 formulas = [formulas[i] for i in keep]
             checkers = (None, None)  # (those of the changed rules only, if any: the whole sets)
+        elif alike:  # no scope, yet every design composes alike under both (shared rules
+            # that may ask a category question moved, say): composed once (issue 19)
+            composed = _composed_for_both(formulas, rows, old_rs, new_rs, progress)
         if old_rs is not None:
             old, res, _c = _check_all(formulas, old_rs, progress, table, checkers[0], rows,
                                       composed[0])
@@ -426,7 +451,7 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
     both (:func:`scope`)."""
     import numpy as np
 
-    from .bulk import BulkChecker, compose_formulas
+    from .bulk import BulkChecker
     from .bulk.compose import special_rows
 
     if not (scoped.ids or scoped.ingredients or scoped.bases or scoped.product_types
@@ -438,12 +463,7 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
     # the formulas compose alike under both sets (scope()), but for the rows each leaves
     # to the engine and the designs on an edited base or product type or writing a name
     # read otherwise: those are hit below, and their old side composed afresh (_compared)
-    new_d = compose_formulas(formulas, new_rs, progress=progress, rows=rows)
-    old_d = dataclasses.replace(new_d, rs=old_rs)
-    old_d.force = special_rows(old_d)  # (as composing gives it)
-    if progress is not None:
-        progress(len(formulas))
-    composed = (old_d, new_d)
+    composed = old_d, new_d = _composed_for_both(formulas, rows, old_rs, new_rs, progress)
     if scoped.ingredients:  # the designs listing an entry written differently (composed)
         col = {c: j for j, c in enumerate(new_d.cols)}
         edited = np.zeros(len(new_d.cols) + 1, bool)
@@ -520,14 +540,14 @@ class WorkerDied(RuntimeError):
 
 
 def _child(conn, items, formulas, old_rs, new_rs, stored, report_progress, checkers,
-           documents, scoped=None) -> None:
+           documents, scoped=None, alike=False) -> None:
     """A forked worker: its slice's result (or its error) through ``conn``; progress too."""
     import traceback
 
     try:
         progress = (lambda k: conn.send(("progress", k))) if report_progress else None
         out = _compared(items, formulas, old_rs, new_rs, stored, progress, checkers, documents,
-                        scoped=scoped)
+                        scoped=scoped, alike=alike)
         conn.send(("result", out))
     except BaseException as exc:  # noqa: BLE001 (told to the parent, which raises)
         conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
@@ -536,7 +556,7 @@ def _child(conn, items, formulas, old_rs, new_rs, stored, report_progress, check
 
 
 def _forked(items, formulas, old_rs, new_rs, stored, progress, workers: int,
-            documents: bool = False, scoped: Scope | None = None):
+            documents: bool = False, scoped: Scope | None = None, alike: bool = False):
     """:func:`_compared` over ``workers`` consecutive slices of the designs, the first in
     this process, each other one in a forked child; merged (:func:`merge`). The rule sets'
     checkers are built once, before the fork, and shared by all."""
@@ -551,11 +571,11 @@ def _forked(items, formulas, old_rs, new_rs, stored, progress, workers: int,
         else:
             checkers = (None, None)  # nothing to check
         return _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers,
-                              checkers, documents, scoped)
+                              checkers, documents, scoped, alike)
 
 
 def _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers, checkers,
-                   documents=False, scoped=None):
+                   documents=False, scoped=None, alike=False):
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -574,7 +594,7 @@ def _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers, c
         for k in range(1, workers):
             recv, send = ctx.Pipe(duplex=False)
             p = ctx.Process(target=_child, args=(send, *part(k), progress is not None, checkers,
-                                                 documents, scoped),
+                                                 documents, scoped, alike),
                             name=f"rules-impact-{k}", daemon=True)
             p.start()
             send.close()  # (the child holds the only writing end: its death is an EOF here)
@@ -612,7 +632,7 @@ def _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers, c
             drain(False)
 
         results[0] = _compared(*part(0), mine if progress is not None else None, checkers,
-                               documents, scoped=scoped)
+                               documents, scoped=scoped, alike=alike)
         drain(True)
     finally:
         for p, recv, _k in children:
@@ -643,16 +663,27 @@ def impact(items: list[dict], formulas: list, old_rs, new_rs, stored: list | Non
     (:func:`latest_designs` with ``parse=False``), parsed in each slice, so that the
     workers share the parse too; the unreadable ones are left out of the check and listed
     under ``unreadable`` in the report.
+
+    ``scoped`` (the default): only the designs a candidate's changes may touch are checked
+    in full (:func:`scope`), and every design is composed once for both sets where they
+    compose alike; False: every design checked in full, composed under each set on its
+    own (the reference tests/tooling/test_impact_scope.py holds the rest to).
     """
     t0 = time.perf_counter()
     sc = scope(old_rs, new_rs) if scoped else None
+    # with no scope, every design is checked in full; composed once for both sets where
+    # they compose alike (not with ``scoped`` False: each composed on its own, the
+    # reference the tests hold the rest to)
+    alike = bool(scoped and sc is None and old_rs is not None
+                 and composes_alike(old_rs, new_rs))
     workers = max(1, min(workers, len(items) // max(1, PARALLEL_MIN // 2)))
     if workers > 1 and len(items) >= PARALLEL_MIN and _can_fork():
         verdicts, groups, fallback, unreadable, checked, in_full = _forked(
-            items, formulas, old_rs, new_rs, stored, progress, workers, documents, sc)
+            items, formulas, old_rs, new_rs, stored, progress, workers, documents, sc, alike)
     else:
         verdicts, groups, fallback, unreadable, checked, in_full = _compared(
-            items, formulas, old_rs, new_rs, stored, progress, documents=documents, scoped=sc)
+            items, formulas, old_rs, new_rs, stored, progress, documents=documents, scoped=sc,
+            alike=alike)
     changed = {e["design"] for g in groups for e in g["designs"]}
     report = {
         "old_version": old_rs.version if old_rs is not None else "(as saved)",

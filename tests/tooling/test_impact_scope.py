@@ -11,8 +11,10 @@ and on every rule case's formula, against candidates that lower a limit, remove,
 reorder rules, widen a rule's products, change a label warning, a severity, a category
 rule and a rule's day, edit catalog entries (alone and with a rule), edit a base (alone,
 and with an entry and a rule: the designs on it are checked in full, composed under each
-set), and against a candidate where no scope holds (the shared rules reordered), with one
-process and with forked workers.
+set), and against candidates where no scope holds (the shared rules reordered; with a
+rule's day too): there every design is composed once for both sets, which the full report
+(``scoped=False``: composed under each set on its own) checks, with one process and with
+forked workers.
 """
 
 from __future__ import annotations
@@ -69,6 +71,19 @@ def _phenoxyethanol_at(d, limit: str) -> None:
          PHENOXYETHANOL_LIMIT.replace("max: 1.0", f"max: {limit}"))
 
 
+def _arbutin_later(annex) -> None:
+    """Alpha-arbutin in face creams (Annex III 377): 2 % -> 1 %, and its days moved after
+    today (coming-rule warnings instead of errors)."""
+    edit(annex, "    max: 2\n    when: {category: [face-cream]}\n",
+         "    max: 1\n    when: {category: [face-cream]}\n")
+    text = annex.read_text(encoding="utf-8")
+    face = text.index("  - id: eu-annex-iii-377-alpha-arbutin-face\n")
+    text = text[:face] + text[face:].replace(
+        "placed_from: 2025-02-01", "placed_from: 2099-02-01", 1).replace(
+        "available_from: 2025-11-01", "available_from: 2099-11-01", 1)
+    annex.write_text(text, encoding="utf-8")
+
+
 def _remove(path, pattern: re.Pattern) -> str:
     text = path.read_text(encoding="utf-8")
     block = pattern.search(text)
@@ -100,14 +115,7 @@ def candidates(tmp_path_factory):
     # a category rule's limit and day: alpha-arbutin in face creams, 2 % -> 1 %, and its
     # day moved after today (coming-rule warnings instead of errors); a severity changed
     d = _copy(tmp, "dated")
-    edit(d / "eu" / "annex-iii.yaml", "    max: 2\n    when: {category: [face-cream]}\n",
-         "    max: 1\n    when: {category: [face-cream]}\n")
-    text = (d / "eu" / "annex-iii.yaml").read_text(encoding="utf-8")
-    face = text.index("  - id: eu-annex-iii-377-alpha-arbutin-face\n")
-    text = text[:face] + text[face:].replace(
-        "placed_from: 2025-02-01", "placed_from: 2099-02-01", 1).replace(
-        "available_from: 2025-11-01", "available_from: 2099-11-01", 1)
-    (d / "eu" / "annex-iii.yaml").write_text(text, encoding="utf-8")
+    _arbutin_later(d / "eu" / "annex-iii.yaml")
     edit(d / "lab" / "incompatibilities.yaml", "  - id: lab-retinoid-aha\n    kind: incompatible\n",
          "  - id: lab-retinoid-aha\n    kind: incompatible\n    severity: error\n")
     out["dated"] = (load_rules(d), {"eu-annex-iii-377-alpha-arbutin-face", "lab-retinoid-aha"},
@@ -194,6 +202,16 @@ def candidates(tmp_path_factory):
     annex.write_text(annex.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + block,
                      encoding="utf-8")
     out["moved-asking"] = (load_rules(d), None, None)
+    # no scope, the same move, with a category rule's limit and day edited (as "dated"):
+    # every design composes alike under both sets (composed once), but for the rows each
+    # leaves to the engine (a rule dated after today: its triggers, under the candidate)
+    d = _copy(tmp, "moved-dated")
+    annex = d / "eu" / "annex-iii.yaml"
+    block = _remove(annex, ASKING)
+    annex.write_text(annex.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + block,
+                     encoding="utf-8")
+    _arbutin_later(annex)
+    out["moved-dated"] = (load_rules(d), None, None)
     return out
 
 
@@ -220,7 +238,7 @@ CONSTRAINTS = {"constraint": ["vegan"], "tags": ["vegan"]}  # and the constraint
 
 
 @pytest.mark.parametrize("name", ["several", "dated", "catalog", "entry-and-rule", "moved",
-                                  "moved-asking",
+                                  "moved-asking", "moved-dated",
                                   "base", "base-entry-rule", "product-type", "constraint",
                                   "names", "tags"])
 def test_the_scoped_report_is_the_full_report(candidates, designs, name):
@@ -250,10 +268,18 @@ def test_the_scoped_report_is_the_full_report(candidates, designs, name):
         assert got["scope"]["names_changed"] == (name == "names")
     if name not in ("moved", "moved-asking"):  # (only the scope is at stake there)
         assert full["designs_changed"]  # the edits change something
-    if name in ("several", "dated"):
+    if name in ("several", "dated", "moved-dated"):
         assert full["verdict_changes"]
     if name == "dated":  # tightened and (by its day) loosened: verdicts change both ways
         assert {v["now_valid"] for v in full["verdict_changes"]} == {True, False}
+    if name.startswith("moved-"):  # no scope: composed once for both sets (the path the
+        assert impact_mod.composes_alike(RS, cand)  # full report, composed twice, checks)
+    if name == "moved-dated":  # and the other way: the rule dated after today in force,
+        # whose triggers the old side (not the new) leaves to the engine
+        back = impact(items, formulas, cand, RS)
+        assert back["verdict_changes"]
+        assert _without_timing(back) == _without_timing(impact(items, formulas, cand, RS,
+                                                               scoped=False))
 
 
 def test_a_name_read_otherwise_sends_its_designs_to_the_full_check(designs, monkeypatch,
