@@ -35,9 +35,12 @@ def file_head() -> str | None:
     return None
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, **options) -> Engine:
+    """An engine on ``url`` (SQLite with its pragmas, or PostgreSQL through psycopg);
+    ``options`` go to ``create_engine`` (``rules impact``: its own JSON serializer)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               **options)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # durability and integrity on the embedded default
@@ -52,7 +55,7 @@ def make_engine(url: str) -> Engine:
         url = "postgresql://" + url[len("postgres://"):]
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, **options)
 
 
 def alembic_config(engine: Engine) -> Config:

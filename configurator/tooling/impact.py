@@ -817,7 +817,9 @@ def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | No
     from ..store import db
 
     in_force = rules_dir or os.environ.get("CONFIGURATOR_RULES") or str(default_rules_dir())
-    engine = db.make_engine(database_url)
+    # the run's report (9 MB where 23,666 designs change) is the one JSON value this engine
+    # writes: encoded by orjson, 0.01 s where the standard library's takes 0.06 s
+    engine = db.make_engine(database_url, json_serializer=_json_text)
     try:
         db.upgrade(engine)
         if candidate_dir is not None:
@@ -841,6 +843,14 @@ def run_impact(database_url: str, candidate_dir: str | None, rules_dir: str | No
         return report
     finally:
         engine.dispose()
+
+
+def _json_text(value: Any) -> str:
+    """``value`` as JSON text, by orjson (read back as ``json.loads`` reads the standard
+    library's)."""
+    import orjson
+
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def save_run(db, report: dict) -> int:
@@ -947,10 +957,7 @@ def write_json(report: dict, stream) -> None:
     indented at 50,000 designs (issue 19); one design a line stays readable and greppable.
     Each piece is encoded by orjson: 23,666 designs listed, 9 ms against 75 ms for the
     standard library's C encoder (docs/performance.md)."""
-    import orjson
-
-    def one(v: Any) -> str:
-        return orjson.dumps(v, option=orjson.OPT_NON_STR_KEYS).decode()
+    one = _json_text
 
     def rows(items: list, pad: str) -> str:
         if not items:

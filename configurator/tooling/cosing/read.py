@@ -222,7 +222,7 @@ def read_annex(path: str | Path) -> tuple[Entry, ...]:
         if len(row) != len(names):
             raise ExportError(f"{path}:{line}: {len(row)} columns, the header has {len(names)}")
 
-        def cell(field: str) -> str:
+        def cell(field: str, row: list[str] = row) -> str:  # (this row's: bound here)
             return row[index[field]].strip() if field in index else ""
 
         cas, ec = split_numbers(cell("cas"), cell("ec"))
