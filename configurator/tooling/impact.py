@@ -107,6 +107,23 @@ def _rules_by_id(rs) -> dict:
     return {r.id: r for r in rs.rules}
 
 
+@per_rule_set
+def _rule_signatures(rs) -> dict:
+    """A rule's :func:`_signature` by the rule's identity, worked out when first asked:
+    :func:`scope` asks every rule's where two sets' rules differ in where they are written
+    (another folder: every rule), before the workers fork, and :func:`compare` asks again in
+    each of them for every rule its designs' findings name (thousands: issue 19)."""
+    return {}
+
+
+def _rule_signature(rs, rule) -> Any:
+    memo = _rule_signatures(rs)
+    got = memo.get(id(rule))
+    if got is None:
+        got = memo[id(rule)] = _signature(rule)
+    return got
+
+
 def definition(rs, group: str, memo: dict | None = None) -> Any:
     """The signature of whatever produces findings under ``group`` (a finding's ``rule``).
 
@@ -126,7 +143,7 @@ def definition(rs, group: str, memo: dict | None = None) -> Any:
         return got
     by_id = _rules_by_id(rs)
     if group in by_id:
-        return _signature(by_id[group])
+        return _rule_signature(rs, by_id[group])
     if group.startswith("catalog-"):
         for suffix, fields in (("-use", ("use_min", "use_max", "inci")),
                                ("-ph", ("ph_min", "ph_max", "inci"))):
@@ -338,7 +355,8 @@ def scope(old_rs, new_rs) -> Scope | None:
     changed = set(old_by).symmetric_difference(new_by)
     for rid, a in old_by.items():
         b = new_by.get(rid)
-        if b is not None and a is not b and a != b and _signature(a) != _signature(b):
+        if (b is not None and a is not b and a != b
+                and _rule_signature(old_rs, a) != _rule_signature(new_rs, b)):
             changed.add(rid)
     if ([r.id for r in old_rs.rules if r.id not in changed and _may_ask(r)]
             != [r.id for r in new_rs.rules if r.id not in changed and _may_ask(r)]):
