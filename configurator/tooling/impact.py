@@ -429,8 +429,8 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
             rows = formula_rows(formulas)
         composed = (None, None)
         if scoped is not None and old_rs is not None:
-            keep, composed = _touched(formulas, rows, old_rs, new_rs, scoped, progress,
-                                      checkers)
+            keep, composed, derive, old_only = _touched(formulas, rows, old_rs, new_rs,
+                                                        scoped, progress, checkers)
             items = [items[i] for i in keep]
             progress = None  # (the bar counted these designs' passes already)
             if not keep:
@@ -443,6 +443,10 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
                 composed = (None, composed[1])
                 formulas = [formulas[i] for i in keep]
             checkers = (None, None)  # (those of the changed rules only, if any: the whole sets)
+            if derive is not None and derive[keep].any():  # checked in full under the
+                # candidate alone, the old side derived (_touched, _derived)
+                return _derived_compared(items, formulas, keep, composed, derive, old_only,
+                                         old_rs, new_rs, scoped, table, unreadable, checked)
         elif alike:  # no scope, yet every design composes alike under both (shared rules
             # that may ask a category question moved, say): composed once (issue 19)
             composed = _composed_for_both(formulas, rows, old_rs, new_rs, progress)
@@ -459,14 +463,45 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
     return verdicts, groups, fallback, unreadable, checked, len(items)
 
 
+def _derived_compared(items, formulas, keep, composed, derive, old_only, old_rs, new_rs,
+                      scoped: Scope, table, unreadable, checked) -> tuple:
+    """:func:`_compared`'s result over the kept designs, some of whose old sides are derived
+    (:func:`_touched`): every kept design checked in full under the candidate, the others
+    under the old set too."""
+    import numpy as np
+
+    new, res, _c = _check_all(formulas, new_rs, None, table, None, None, composed[1])
+    fallback = {"new": len(res.fallback), "old": 0}
+    sub = np.nonzero(~derive[keep])[0]  # (positions among the kept designs)
+    old_sub: list = []
+    if len(sub):
+        if composed[0] is None:  # composed afresh (Scope.recompose)
+            old_sub, res, _c = _check_all([formulas[j] for j in sub.tolist()], old_rs, None,
+                                          table)
+        else:
+            old_sub, res, _c = _check_all(formulas, old_rs, None, table, None, None,
+                                          composed[0].take(sub))
+        fallback["old"] = len(res.fallback)
+    old = _derived(new, old_sub, sub, keep, old_only, table, frozenset(scoped.ids))
+    verdicts, groups = compare(items, old, new, old_rs, new_rs)
+    return verdicts, groups, fallback, unreadable, checked, len(items)
+
+
 def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
-             ) -> tuple[list[int], tuple]:
+             ) -> tuple[list[int], tuple, Any, Any]:
     """(the designs in which a rule of ``scoped`` finds something under either rule set,
     which the bulk checker leaves to the engine for one of those rules, or which use what
     ``scoped`` names otherwise (a catalog entry, base, product type, constraint, a name
     read otherwise): positions, ascending; every design composed under each set, the old
-    side's right for the others only). Every other design has the same findings under
-    both (:func:`scope`)."""
+    side's right for the others only; which designs only a changed rule touches, found
+    exactly by the checks of those rules (bool, every design; None: none may be derived);
+    those checks' result under the old set, or None). Every other design has the same
+    findings under both (:func:`scope`).
+
+    A design only a changed rule touches (none of the rest above) has the same findings
+    under both sets but for the changed rules' own: :func:`_compared` checks it in full
+    under the candidate alone and takes its old findings as those, the changed rules'
+    swapped for theirs under the old set (:func:`_derived`)."""
     import numpy as np
 
     from .bulk import BulkChecker
@@ -476,8 +511,10 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
             or scoped.constraints or scoped.names):  # nothing differs: no
         if progress is not None:                                         # design can change
             progress(len(formulas) * passes(old_rs))
-        return [], (None, None)
-    hit = np.zeros(len(formulas), bool)
+        return [], (None, None), None, None
+    hit = np.zeros(len(formulas), bool)  # (touched otherwise than by a changed rule's finding)
+    found_by = np.zeros(len(formulas), bool)  # a changed rule finds something, exactly
+    old_only = None
     # the formulas compose alike under both sets (scope()), but for the rows each leaves
     # to the engine and the designs on an edited base or product type or writing a name
     # read otherwise: those are hit below, and their old side composed afresh (_compared)
@@ -517,14 +554,60 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
         if checker is None:
             checker = BulkChecker(rs, only=only)
         res = checker.run(designs, fallback=False, progress=progress, only=only)
+        if rs is old_rs:
+            old_only = res
         for found, _spec in res.blocks:
-            hit[found] = True
+            found_by[found] = True
         hit[res.undecided] = True  # rows the checks of these rules cannot decide
         # rows composed for the engine on account of these rules (a day to come, a category
         # in doubt) or of a name without a column; those forced for other rules only are
         # decided exactly for these
         hit |= special_rows(designs, only)
-    return np.nonzero(hit)[0].tolist(), composed
+    derive = found_by & ~hit if _derivable(scoped) else None
+    return np.nonzero(hit | found_by)[0].tolist(), composed, derive, old_only
+
+
+_BUILT_IN = ("base", "catalog", "constraint", "formula-", "inventory-")  # the checks of no rule
+
+
+def _derivable(scoped: Scope) -> bool:
+    """Whether a finding's group tells a changed rule's findings from the rest: no changed
+    rule's id reads as the group of a check of no rule (``base-…``, ``catalog-…``)."""
+    return not any(rid.startswith(_BUILT_IN) for rid in scoped.ids)
+
+
+def _derived(new: list, old_sub: list, sub, keep: list[int], old_only, table,
+             changed: frozenset[str]) -> list:
+    """The old side of the kept designs: checked in full at the positions ``sub`` (``old_sub``,
+    in their order), else the design's findings under the candidate
+    with the changed rules' swapped for theirs under the old set (``old_only``'s, by group)
+    and its verdict from them (valid: no error, as the engine's :class:`Report` says)."""
+    old: list = [None] * len(keep)
+    for j, got in zip(sub.tolist(), old_sub, strict=True):
+        old[j] = got
+    theirs: dict[int, list] = {}  # design -> the changed rules' findings under the old set
+    if old_only is not None:  # (their blocks named alone: not every design's composition)
+        import numpy as np
+
+        from .bulk.naming import Namer
+
+        d = old_only.designs
+        names = (old_only.names if old_only.names is not None
+                 else [d.rs.ingredients[c].inci for c in d.cols])
+        rr, kk = Namer(d, names, table).blocks(old_only.blocks)
+        if rr:
+            got = table.keys
+            for r, k in zip(np.concatenate(rr).tolist(), np.concatenate(kk).tolist(),
+                            strict=True):
+                theirs.setdefault(r, []).append(got[k])
+    for j, i in enumerate(keep):
+        if old[j] is not None:
+            continue
+        keys = [k for k in new[j][1] if k[2] not in changed]
+        keys += [k for k in theirs.get(i, ()) if k[2] in changed]
+        keys.sort()
+        old[j] = (not any(k[0] == "error" for k in keys), keys)
+    return old
 
 
 def merge(parts: list[tuple]) -> tuple[list[dict], list[dict], dict, list[dict], int, int]:

@@ -11,7 +11,9 @@ and on every rule case's formula, against candidates that lower a limit, remove,
 reorder rules, widen a rule's products, change a label warning, a severity, a category
 rule and a rule's day, edit catalog entries (alone and with a rule), edit a base (alone,
 and with an entry and a rule: the designs on it are checked in full, composed under each
-set), and against candidates where no scope holds (the shared rules reordered; with a
+set; a design only a changed rule touches is checked in full under the candidate alone,
+its old side derived: the changed rules' findings swapped), and against candidates where
+no scope holds (the shared rules reordered; with a
 rule's day too): there every design is composed once for both sets, which the full report
 (``scoped=False``: composed under each set on its own) checks, with one process and with
 forked workers.
