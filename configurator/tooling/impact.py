@@ -292,17 +292,11 @@ def _catalog_diff(a, b) -> tuple | None:
             a.names != b.names)
 
 
-def composes_alike(old_rs, new_rs) -> bool:
-    """Whether every design composes alike under both rule sets but for the rows left to
-    the engine on account of their rules (:func:`_catalog_diff`: the same entries, bases,
-    product types, constraints and names)."""
-    return _catalog_diff(old_rs, new_rs) == ((), (), (), (), False)
-
-
 def _composed_for_both(formulas, rows, old_rs, new_rs, progress) -> tuple:
     """(old, new): the designs composed once, under ``new_rs``, and taken for the old side
     with the rows left to the engine as the old set's rules leave them (as composing under
-    it gives them) (:func:`composes_alike` holds)."""
+    it gives them): where :func:`scope` holds, every design composes alike under both but
+    for those rows (and those it sends to the full check otherwise)."""
     from .bulk import compose_formulas
     from .bulk.compose import special_rows
 
@@ -312,6 +306,36 @@ def _composed_for_both(formulas, rows, old_rs, new_rs, progress) -> tuple:
     if progress is not None:
         progress(len(formulas))
     return old_d, new_d
+
+
+def _moved(old: list[str], new: list[str]) -> set[str]:
+    """The fewest of these ids (the same ones in two orders) whose moving turns the order
+    ``old`` into ``new``: those off a longest run of ``new`` kept in ``old``'s order (a
+    longest increasing subsequence of their old positions, by patience sorting)."""
+    if old == new:
+        return set()
+    import bisect
+
+    at = {rid: k for k, rid in enumerate(old)}
+    seq = [at[rid] for rid in new]
+    tails: list[int] = []  # the least last position of an increasing run of each length
+    tail_at: list[int] = []  # where in seq that run ends
+    before = [-1] * len(seq)  # each position's predecessor in its run
+    for i, v in enumerate(seq):
+        j = bisect.bisect_left(tails, v)
+        if j == len(tails):
+            tails.append(v)
+            tail_at.append(i)
+        else:
+            tails[j] = v
+            tail_at[j] = i
+        before[i] = tail_at[j - 1] if j else -1
+    kept = set()
+    i = tail_at[-1] if tail_at else -1
+    while i >= 0:
+        kept.add(new[i])
+        i = before[i]
+    return set(new) - kept
 
 
 def _may_ask(rule) -> bool:
@@ -332,15 +356,17 @@ def scope(old_rs, new_rs) -> Scope | None:
     constraints), which read the same entries. One thing links rules: a category question
     is asked once per design, by the first rule (in file order) that finds something in
     that category. So, when two rule sets name and compose every formula alike
-    (:func:`_catalog_diff`) and list the rules they share that may ask one
-    (:func:`_may_ask`) in the same order (the others may move: findings are compared as
-    sets), a design that
-    lists no differing catalog entry (composed: its base's lines too) and in which no
-    differing rule finds anything, under either set, has the same findings under both: it
-    is unchanged, and only the other designs need checking in full (:func:`_compared`). A
-    rule differs when it is on one side only or when what it says (:func:`_signature`: where
-    it is written aside) differs (an entry's edited tags change the rules reading them
-    too); ids written twice in either set give no scope (every design is checked in full).
+    (:func:`_catalog_diff`), a design that lists no differing catalog entry (composed: its
+    base's lines too) and in which no differing rule finds anything, under either set, has
+    the same findings under both: it is unchanged, and only the other designs need
+    checking in full (:func:`_compared`). A rule differs when it is on one side only or
+    when what it says (:func:`_signature`: where it is written aside) differs (an entry's
+    edited tags change the rules reading them too), and when it may ask a question
+    (:func:`_may_ask`) and is among the fewest such shared rules whose moving gives the
+    candidate's order (:func:`_moved`): where none of those finds anything it asks
+    nothing, and the others ask in the same order as before. The other rules may move
+    freely (findings are compared as sets). Ids written twice in either set give no scope
+    (every design is checked in full; the loader refuses such a set).
     A design on a base the candidate edits, of a product type it edits (or on a base
     suiting one, its product written out), asking for a constraint it edits or writing a
     name the two sets read as different entries (or one as none) is checked in full too,
@@ -358,9 +384,11 @@ def scope(old_rs, new_rs) -> Scope | None:
         if (b is not None and a is not b and a != b
                 and _rule_signature(old_rs, a) != _rule_signature(new_rs, b)):
             changed.add(rid)
-    if ([r.id for r in old_rs.rules if r.id not in changed and _may_ask(r)]
-            != [r.id for r in new_rs.rules if r.id not in changed and _may_ask(r)]):
-        return None  # the shared rules that may ask in another order: a question may move
+    # the shared rules that may ask, in another order: the fewest whose moving gives the
+    # candidate's order count as changed (a design in which one finds something is checked
+    # in full; where none does, none of them asks, and the others ask as before)
+    changed |= _moved([r.id for r in old_rs.rules if r.id not in changed and _may_ask(r)],
+                      [r.id for r in new_rs.rules if r.id not in changed and _may_ask(r)])
     return Scope(tuple(n for n, r in enumerate(old_rs.rules) if r.id in changed),
                  tuple(n for n, r in enumerate(new_rs.rules) if r.id in changed),
                  tuple(sorted(changed)), entries, bases, product_types, constraints, names)
@@ -408,7 +436,7 @@ def passes(old_rs) -> int:
 
 
 def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None, None),
-              documents: bool = False, scoped: Scope | None = None, alike: bool = False):
+              documents: bool = False, scoped: Scope | None = None):
     """(verdict changes, groups, fallback rows, unreadable, designs checked, designs checked
     in full) of one process over these designs (``documents``: ``formulas`` are stored
     documents, parsed here; ``scoped``: see :func:`scope`)."""
@@ -447,9 +475,6 @@ def _compared(items, formulas, old_rs, new_rs, stored, progress, checkers=(None,
                 # candidate alone, the old side derived (_touched, _derived)
                 return _derived_compared(items, formulas, keep, composed, derive, old_only,
                                          old_rs, new_rs, scoped, table, unreadable, checked)
-        elif alike:  # no scope, yet every design composes alike under both (shared rules
-            # that may ask a category question moved, say): composed once (issue 19)
-            composed = _composed_for_both(formulas, rows, old_rs, new_rs, progress)
         if old_rs is not None:
             old, res, _c = _check_all(formulas, old_rs, progress, table, checkers[0], rows,
                                       composed[0])
@@ -641,14 +666,14 @@ class WorkerDied(RuntimeError):
 
 
 def _child(conn, items, formulas, old_rs, new_rs, stored, report_progress, checkers,
-           documents, scoped=None, alike=False) -> None:
+           documents, scoped=None) -> None:
     """A forked worker: its slice's result (or its error) through ``conn``; progress too."""
     import traceback
 
     try:
         progress = (lambda k: conn.send(("progress", k))) if report_progress else None
         out = _compared(items, formulas, old_rs, new_rs, stored, progress, checkers, documents,
-                        scoped=scoped, alike=alike)
+                        scoped=scoped)
         conn.send(("result", out))
     except BaseException as exc:  # noqa: BLE001 (told to the parent, which raises)
         conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
@@ -657,7 +682,7 @@ def _child(conn, items, formulas, old_rs, new_rs, stored, report_progress, check
 
 
 def _forked(items, formulas, old_rs, new_rs, stored, progress, workers: int,
-            documents: bool = False, scoped: Scope | None = None, alike: bool = False):
+            documents: bool = False, scoped: Scope | None = None):
     """:func:`_compared` over ``workers`` consecutive slices of the designs, the first in
     this process, each other one in a forked child; merged (:func:`merge`). The rule sets'
     checkers are built once, before the fork, and shared by all."""
@@ -672,11 +697,11 @@ def _forked(items, formulas, old_rs, new_rs, stored, progress, workers: int,
         else:
             checkers = (None, None)  # nothing to check
         return _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers,
-                              checkers, documents, scoped, alike)
+                              checkers, documents, scoped)
 
 
 def _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers, checkers,
-                   documents=False, scoped=None, alike=False):
+                   documents=False, scoped=None):
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -695,7 +720,7 @@ def _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers, c
         for k in range(1, workers):
             recv, send = ctx.Pipe(duplex=False)
             p = ctx.Process(target=_child, args=(send, *part(k), progress is not None, checkers,
-                                                 documents, scoped, alike),
+                                                 documents, scoped),
                             name=f"rules-impact-{k}", daemon=True)
             p.start()
             send.close()  # (the child holds the only writing end: its death is an EOF here)
@@ -733,7 +758,7 @@ def _forked_paused(items, formulas, old_rs, new_rs, stored, progress, workers, c
             drain(False)
 
         results[0] = _compared(*part(0), mine if progress is not None else None, checkers,
-                               documents, scoped=scoped, alike=alike)
+                               documents, scoped=scoped)
         drain(True)
     finally:
         for p, recv, _k in children:
@@ -766,25 +791,19 @@ def impact(items: list[dict], formulas: list, old_rs, new_rs, stored: list | Non
     under ``unreadable`` in the report.
 
     ``scoped`` (the default): only the designs a candidate's changes may touch are checked
-    in full (:func:`scope`), and every design is composed once for both sets where they
-    compose alike; False: every design checked in full, composed under each set on its
-    own (the reference tests/tooling/test_impact_scope.py holds the rest to).
+    in full (:func:`scope`), each composed once for both sets; False: every design checked
+    in full, composed under each set on its own (the reference
+    tests/tooling/test_impact_scope.py holds the rest to).
     """
     t0 = time.perf_counter()
     sc = scope(old_rs, new_rs) if scoped else None
-    # with no scope, every design is checked in full; composed once for both sets where
-    # they compose alike (not with ``scoped`` False: each composed on its own, the
-    # reference the tests hold the rest to)
-    alike = bool(scoped and sc is None and old_rs is not None
-                 and composes_alike(old_rs, new_rs))
     workers = max(1, min(workers, len(items) // max(1, PARALLEL_MIN // 2)))
     if workers > 1 and len(items) >= PARALLEL_MIN and _can_fork():
         verdicts, groups, fallback, unreadable, checked, in_full = _forked(
-            items, formulas, old_rs, new_rs, stored, progress, workers, documents, sc, alike)
+            items, formulas, old_rs, new_rs, stored, progress, workers, documents, sc)
     else:
         verdicts, groups, fallback, unreadable, checked, in_full = _compared(
-            items, formulas, old_rs, new_rs, stored, progress, documents=documents, scoped=sc,
-            alike=alike)
+            items, formulas, old_rs, new_rs, stored, progress, documents=documents, scoped=sc)
     changed = {e["design"] for g in groups for e in g["designs"]}
     report = {
         "old_version": old_rs.version if old_rs is not None else "(as saved)",

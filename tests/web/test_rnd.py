@@ -502,16 +502,25 @@ def test_impact_page_shows_the_last_run(app, client, auth, tmp_path):
     assert ("Checked The candidate changes 1 rule(s), 0 catalog entries, 1 base(s), 0 product "
             "type(s) and 0 constraint(s) and nothing else") in page and "Bases: light-gel ." in page
     # a rule that may ask a category question moved to its file's end, past others that
-    # may: no scope holds, every design in full
+    # may: it counts as changed
     annex = candidate / "eu" / "annex-iii.yaml"
     text = annex.read_text()
     block = re.search(r"  - id: eu-annex-iii-14-hydroquinone-nail\n.*?(?=  - id: )", text, re.S)
     annex.write_text(text.replace(block.group(0), "", 1).rstrip("\n") + "\n\n" + block.group(0))
     report = run_impact(app.config["DATABASE_URL"], str(candidate),
                         rules_dir=app.config["RULES_DIR"], progress=False)
+    assert report["scope"]["rules_changed"] == ["eu-annex-iii-14-hydroquinone-nail",
+                                               "eu-annex-v-29-phenoxyethanol"]
+    # a base added (the bases numbered otherwise): no scope holds, every design in full
+    text = bases.read_text()
+    gel = re.search(r"  - id: light-gel\n.*?(?=  - id: )", text, re.S).group(0)
+    bases.write_text(text.replace(gel, gel + gel.replace("id: light-gel\n",
+                                                         "id: light-gel-two\n", 1), 1))
+    report = run_impact(app.config["DATABASE_URL"], str(candidate),
+                        rules_dir=app.config["RULES_DIR"], progress=False)
     assert report["scope"] is None
     page = text_of(client.get("/rnd/impact"))
     assert ("Checked Every design in full against both rule sets (the candidate changes more "
             "than rules, catalog entries, bases, product types, constraints and names: the "
-            "inventory, the entries built at load or the order of the rules it keeps that may ask "
-            "a category question).") in page
+            "inventory, the entries built at load, or which bases or constraints there "
+            "are).") in page
