@@ -32,8 +32,11 @@ command against five candidates, each a copy of the shipped folder:
   name read otherwise, are checked in full;
 * ``new-tag``: a tag no entry had before given to one: the designs listing it;
 * ``moved``: a rule whose products are named by category moved to its file's end, past
-  others that may ask a category question: no scope holds, every design is checked in
-  full under both sets (the command's slowest path, and the work the floor does).
+  others that may ask a category question: it counts as changed (the designs in which it
+  finds something are checked in full);
+* ``new-base``: a base added after the first (the bases are numbered otherwise): no scope
+  holds, every design is composed and checked in full under both sets (the command's
+  slowest path, and the work the floor does).
 
 The floor, in this process, alternating with the command: the check-only path of
 bench_impact.py on the same designs, once per rule set the command checks
@@ -112,7 +115,7 @@ def populate(url: str, formulas: list, rs) -> None:
 
 
 CANDIDATES = ("copy", "one-rule", "common-rule", "one-entry", "base", "product-type", "synonym",
-              "new-tag", "moved")
+              "new-tag", "moved", "new-base")
 
 
 def _edit(path: Path, pattern: str, new: str) -> None:
@@ -155,6 +158,13 @@ def candidate(tmp: Path, name: str) -> Path:
                           re.S)
         annex.write_text(text.replace(block.group(0), "", 1).rstrip("\n") + "\n\n"
                          + block.group(0), encoding="utf-8")
+    elif name == "new-base":
+        bases = d / "bases.yaml"
+        text = bases.read_text(encoding="utf-8")
+        gel = re.search(r"  - id: light-gel\n.*?(?=  - id: )", text, re.S).group(0)
+        bases.write_text(text.replace(gel, gel + gel.replace("id: light-gel\n",
+                                                             "id: light-gel-two\n", 1), 1),
+                         encoding="utf-8")
     return d
 
 
@@ -164,7 +174,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--candidates", nargs="+", default=list(CANDIDATES), choices=CANDIDATES,
-                    help="the candidate folders to time (default: all five)")
+                    help="the candidate folders to time (default: all)")
     ap.add_argument("--profile", action="store_true",
                     help="also one run of the command's function under cProfile")
     args = ap.parse_args()
