@@ -34,9 +34,11 @@ command against five candidates, each a copy of the shipped folder:
 * ``moved``: a rule whose products are named by category moved to its file's end, past
   others that may ask a category question: it counts as changed (the designs in which it
   finds something are checked in full);
-* ``new-base``: a base added after the first (the bases are numbered otherwise): no scope
-  holds, every design is composed and checked in full under both sets (the command's
-  slowest path, and the work the floor does).
+* ``new-base``: a base added after the first (the bases are numbered otherwise): an
+  edited base (the designs on it, none here, checked in full);
+* ``new-constraint``: a constraint added after the first (the constraints are numbered
+  otherwise): no scope holds, every design is composed and checked in full under both
+  sets (the command's slowest path, and the work the floor does).
 
 The floor, in this process, alternating with the command: the check-only path of
 bench_impact.py on the same designs, once per rule set the command checks
@@ -115,7 +117,7 @@ def populate(url: str, formulas: list, rs) -> None:
 
 
 CANDIDATES = ("copy", "one-rule", "common-rule", "one-entry", "base", "product-type", "synonym",
-              "new-tag", "moved", "new-base")
+              "new-tag", "moved", "new-base", "new-constraint")
 
 
 def _edit(path: Path, pattern: str, new: str) -> None:
@@ -165,6 +167,13 @@ def candidate(tmp: Path, name: str) -> Path:
         bases.write_text(text.replace(gel, gel + gel.replace("id: light-gel\n",
                                                              "id: light-gel-two\n", 1), 1),
                          encoding="utf-8")
+    elif name == "new-constraint":
+        cons = d / "constraints.yaml"
+        text = cons.read_text(encoding="utf-8")
+        vegan = re.search(r"  - id: vegan\n.*?(?=  - id: )", text, re.S).group(0)
+        cons.write_text(text.replace(vegan, vegan + vegan.replace("id: vegan\n",
+                                                                  "id: vegan-two\n", 1), 1),
+                        encoding="utf-8")
     return d
 
 

@@ -9,6 +9,7 @@ store its report for the R&D page.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from contextlib import contextmanager
 
@@ -208,3 +209,47 @@ def test_a_stored_document_that_is_not_json_is_listed_not_a_crash(app, saved, ti
                                      "problem": f"design {victim} revision 1: the stored "
                                                 "document is not JSON"}]
     assert report["unreadable"][0]["archived"] is False  # (a boolean, not SQLite's 0)
+
+
+@pytest.mark.parametrize("candidate", ["tightened", None])
+def test_forked_workers_read_their_own_slices(app, saved, tightened, monkeypatch, candidate):
+    """The command's workers each read their slice of the designs after the fork (by id
+    range, on an engine of their own): the report is the one process's, an unreadable
+    revision in the second slice included, with a candidate and against the stored
+    verdicts alike."""
+    from sqlalchemy import update
+
+    from configurator.store.models import Revision
+    from configurator.tooling import impact as impact_mod
+
+    url = app.config["DATABASE_URL"]
+    victim = saved[1.0]  # (a later design: the second worker's slice)
+    with _session(url) as s:
+        s.exec(update(Revision).where(Revision.design_id == victim).values(
+            document={"product_type": "serum", "ingredients": [{"inci": "Aqua", "percent": 250}]}))
+        s.commit()
+    read = []
+    real_read = impact_mod.StoredDesigns.read
+
+    def spy(self):  # (which process read which ids)
+        got = real_read(self)
+        read.append((os.getpid(), [i["design"] for i in got[0]]))
+        return got
+
+    monkeypatch.setattr(impact_mod.StoredDesigns, "read", spy)
+    monkeypatch.setattr(impact_mod, "PARALLEL_MIN", 4)
+    cand = str(tightened) if candidate else None
+    one = run_impact(url, cand, rules_dir=str(ROOT / "rules"), progress=False, save=False)
+    two = run_impact(url, cand, rules_dir=str(ROOT / "rules"), progress=False, save=False,
+                     workers=2)
+    for r in (one, two):
+        r.pop("seconds")
+    assert one == two
+    assert [u["design"] for u in two["unreadable"]] == [victim]
+    assert two["designs_checked"] == len(LEVELS) + 1
+    if candidate:
+        assert two["groups"] and two["verdict_changes"]
+    # this process read its own slice: the first half of the designs, ascending
+    mine = [ids for pid, ids in read if pid == os.getpid()]
+    assert mine[0] == sorted(saved.values())  # (one process: all)
+    assert mine[1] == sorted(saved.values())[:len(saved) // 2]  # (two: the first half)

@@ -14,8 +14,8 @@ and with an entry and a rule: the designs on it are checked in full, composed un
 set; a design only a changed rule touches is checked in full under the candidate alone,
 its old side derived: the changed rules' findings swapped), move rules that may ask a
 category question past others (those moved count as changed; with a rule's day too), and
-against a candidate where no scope holds (a base added), with one process and with
-forked workers.
+add a base and remove one (moving others), and against a candidate where no scope
+holds (a constraint added), with one process and with forked workers.
 """
 
 from __future__ import annotations
@@ -214,7 +214,7 @@ def candidates(tmp_path_factory):
     _arbutin_later(annex)
     out["moved-dated"] = (load_rules(d), {"eu-annex-iii-14-hydroquinone-nail",
                                           "eu-annex-iii-377-alpha-arbutin-face"}, set())
-    # no scope: a base added (the bases are numbered otherwise), with a limit lowered
+    # a base added after the first (the bases are numbered otherwise), with a limit lowered
     d = _copy(tmp, "new-base")
     bases = d / "bases.yaml"
     text = bases.read_text(encoding="utf-8")
@@ -223,7 +223,27 @@ def candidates(tmp_path_factory):
                                                                "id: light-gel-two\n", 1), 1),
                      encoding="utf-8")
     _phenoxyethanol_at(d, "0.5")
-    out["new-base"] = (load_rules(d), None, None)
+    out["new-base"] = (load_rules(d), {"eu-annex-v-29-phenoxyethanol"}, set())
+    # a base removed (designs on it now name an unknown base; the rest are numbered
+    # otherwise), the order of two others swapped
+    d = _copy(tmp, "base-gone")
+    bases = d / "bases.yaml"
+    text = bases.read_text(encoding="utf-8")
+    gel = re.search(r"  - id: light-gel\n.*?(?=  - id: )", text, re.S).group(0)
+    text = text.replace(gel, "", 1)
+    found = list(re.finditer(r"  - id: [a-z0-9-]+\n.*?(?=  - id: )", text, re.S))
+    a, b = found[2].group(0), found[3].group(0)
+    bases.write_text(text.replace(a + b, b + a, 1), encoding="utf-8")
+    out["base-gone"] = (load_rules(d), set(), set())
+    # no scope: a constraint added (the constraints are numbered otherwise), a limit lowered
+    d = _copy(tmp, "new-constraint")
+    cons = d / "constraints.yaml"
+    text = cons.read_text(encoding="utf-8")
+    vegan = re.search(r"  - id: vegan\n.*?(?=  - id: )", text, re.S).group(0)
+    cons.write_text(text.replace(vegan, vegan + vegan.replace("id: vegan\n", "id: vegan-two\n", 1),
+                                 1), encoding="utf-8")
+    _phenoxyethanol_at(d, "0.5")
+    out["new-constraint"] = (load_rules(d), None, None)
     return out
 
 
@@ -244,13 +264,15 @@ def _without_timing(report: dict) -> dict:
     return report
 
 
-BASES = {"base": ["light-gel"], "base-entry-rule": ["light-gel"]}  # the bases each edits
+BASES = {"base": ["light-gel"], "base-entry-rule": ["light-gel"],  # the bases each edits
+         "new-base": ["light-gel-two"], "base-gone": ["light-gel"]}
 TYPES = {"product-type": ["serum"], "constraint": ["test-added-type"]}  # the product types
 CONSTRAINTS = {"constraint": ["vegan"], "tags": ["vegan"]}  # and the constraints
 
 
 @pytest.mark.parametrize("name", ["several", "dated", "catalog", "entry-and-rule", "moved",
-                                  "moved-asking", "moved-dated", "new-base",
+                                  "moved-asking", "moved-dated", "new-base", "base-gone",
+                                  "new-constraint",
                                   "base", "base-entry-rule", "product-type", "constraint",
                                   "names", "tags"])
 def test_the_scoped_report_is_the_full_report(candidates, designs, name):

@@ -511,16 +511,25 @@ def test_impact_page_shows_the_last_run(app, client, auth, tmp_path):
                         rules_dir=app.config["RULES_DIR"], progress=False)
     assert report["scope"]["rules_changed"] == ["eu-annex-iii-14-hydroquinone-nail",
                                                "eu-annex-v-29-phenoxyethanol"]
-    # a base added (the bases numbered otherwise): no scope holds, every design in full
+    # a base added (the bases numbered otherwise): it counts as an edited base
     text = bases.read_text()
     gel = re.search(r"  - id: light-gel\n.*?(?=  - id: )", text, re.S).group(0)
     bases.write_text(text.replace(gel, gel + gel.replace("id: light-gel\n",
                                                          "id: light-gel-two\n", 1), 1))
     report = run_impact(app.config["DATABASE_URL"], str(candidate),
                         rules_dir=app.config["RULES_DIR"], progress=False)
+    assert report["scope"]["bases_changed"] == ["light-gel", "light-gel-two"]
+    # a constraint added (the constraints numbered otherwise): no scope holds, every
+    # design in full
+    cons = candidate / "constraints.yaml"
+    text = cons.read_text()
+    vegan = re.search(r"  - id: vegan\n.*?(?=  - id: )", text, re.S).group(0)
+    cons.write_text(text.replace(vegan, vegan + vegan.replace("id: vegan\n", "id: vegan-two\n",
+                                                              1), 1))
+    report = run_impact(app.config["DATABASE_URL"], str(candidate),
+                        rules_dir=app.config["RULES_DIR"], progress=False)
     assert report["scope"] is None
     page = text_of(client.get("/rnd/impact"))
     assert ("Checked Every design in full against both rule sets (the candidate changes more "
             "than rules, catalog entries, bases, product types, constraints and names: the "
-            "inventory, the entries built at load, or which bases or constraints there "
-            "are).") in page
+            "inventory, the entries built at load, or which constraints there are).") in page
