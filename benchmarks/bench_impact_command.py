@@ -37,8 +37,10 @@ command against five candidates, each a copy of the shipped folder:
 * ``new-base``: a base added after the first (the bases are numbered otherwise): an
   edited base (the designs on it, none here, checked in full);
 * ``new-constraint``: a constraint added after the first (the constraints are numbered
-  otherwise): no scope holds, every design is composed and checked in full under both
-  sets (the command's slowest path, and the work the floor does).
+  otherwise): an edited constraint (the designs asking for it, none here);
+* ``new-inventory``: one INCI name added to the CosIng inventory (another export): no
+  scope holds, every design is composed and checked in full under both sets (the
+  command's slowest path, and the work the floor does).
 
 The floor, in this process, alternating with the command: the check-only path of
 bench_impact.py on the same designs, once per rule set the command checks
@@ -117,7 +119,7 @@ def populate(url: str, formulas: list, rs) -> None:
 
 
 CANDIDATES = ("copy", "one-rule", "common-rule", "one-entry", "base", "product-type", "synonym",
-              "new-tag", "moved", "new-base", "new-constraint")
+              "new-tag", "moved", "new-base", "new-constraint", "new-inventory")
 
 
 def _edit(path: Path, pattern: str, new: str) -> None:
@@ -174,6 +176,14 @@ def candidate(tmp: Path, name: str) -> Path:
         cons.write_text(text.replace(vegan, vegan + vegan.replace("id: vegan\n",
                                                                   "id: vegan-two\n", 1), 1),
                         encoding="utf-8")
+    elif name == "new-inventory":
+        import gzip
+
+        inv = d / "cosing" / "inventory.csv.gz"
+        text = gzip.decompress(inv.read_bytes()).decode("utf-8").rstrip("\n")
+        inv.write_bytes(gzip.compress(
+            (text + "\n999999,TESTOSYL GLYCERIDE,,,,,A name added,,HUMECTANT,01/12/2026\n")
+            .encode("utf-8")))
     return d
 
 

@@ -259,18 +259,19 @@ class Scope:
     @property
     def recompose(self) -> bool:
         """Whether the designs checked in full compose otherwise under the old set (those
-        on an edited base, of an edited product type, or writing a name the two sets
-        read otherwise)."""
-        return bool(self.bases or self.product_types or self.names)
+        on an edited base, of an edited product type, asking for an edited constraint (one
+        of one set only is unknown to the other), or writing a name the two sets read
+        otherwise)."""
+        return bool(self.bases or self.product_types or self.constraints or self.names)
 
 
 def _catalog_diff(a, b) -> tuple | None:
     """(the catalog entries, bases, product types and constraints two rule sets write
     differently, whether the names they know differ), when they build the same entries at
-    load from the same inventory, with the same constraints in the same order (a composed
-    design numbers them so); None when they do not. Bases may be added, removed or moved
-    (a design's base is numbered afresh for the old side, and the designs on, or naming,
-    a base of one set only are checked in full: that base differs). A name is read only by the
+    load from the same inventory; None when they do not. Bases and constraints may be
+    added, removed or moved (a design's base and the constraints it asks for are numbered
+    afresh for the old side, and the designs on, or naming, one of one set only are
+    checked in full: it differs). A name is read only by the
     designs that write it, which is asked per name (:func:`_touched`); a tag only through
     the entries carrying it and the rules and constraints naming it (each resolved at load
     into what it reads: an entry, rule or constraint it changes differs itself), so the set
@@ -278,8 +279,6 @@ def _catalog_diff(a, b) -> tuple | None:
     it (its lines, pH, room, the products it suits), a product type by the designs of that
     type and, through a base's ``suits``, by the designs on that base whose product is
     written out rather than named, a constraint by the designs asking for it."""
-    if list(a.constraints) != list(b.constraints):
-        return None
     if a.loaded != b.loaded:
         return None
     ia, ib = a.inventory, b.inventory
@@ -291,7 +290,8 @@ def _catalog_diff(a, b) -> tuple | None:
             tuple(sorted(k for k in a.bases.keys() | b.bases.keys()
                          if a.bases.get(k) != b.bases.get(k))),
             tuple(sorted(k for k in pa.keys() | pb.keys() if pa.get(k) != pb.get(k))),
-            tuple(sorted(k for k, v in a.constraints.items() if v != b.constraints[k])),
+            tuple(sorted(k for k in a.constraints.keys() | b.constraints.keys()
+                         if a.constraints.get(k) != b.constraints.get(k))),
             a.names != b.names)
 
 
@@ -313,6 +313,13 @@ def _composed_for_both(formulas, rows, old_rs, new_rs, progress) -> tuple:
         at = {b: j for j, b in enumerate(old_rs.bases)}
         old_d.base = np.array([at.get(b, -1) for b in new_rs.bases] + [-1],
                               new_d.base.dtype)[new_d.base]
+    if list(old_rs.constraints) != list(new_rs.constraints):  # (the same, for the
+        at = {c: j for j, c in enumerate(new_rs.constraints)}  # constraints asked for)
+        cons = np.zeros((new_d.n, len(old_rs.constraints)), bool)
+        for k, c in enumerate(old_rs.constraints):
+            if c in at:
+                cons[:, k] = new_d.cons[:, at[c]]
+        old_d.cons = cons
     old_d.force = special_rows(old_d)
     if progress is not None:
         progress(len(formulas))
@@ -577,9 +584,13 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
                            or (f.product_type.id is None and f.base in suits) for f in first]
                           + [False], bool)
         hit |= edited[rows.combo]
-    if scoped.constraints:  # the designs asking for an edited constraint
-        pos = {c: j for j, c in enumerate(new_rs.constraints)}
-        hit |= new_d.cons[:, [pos[c] for c in scoped.constraints]].any(1)
+    if scoped.constraints:  # the designs asking for an edited (added, removed) constraint
+        edited_ids = set(scoped.constraints)
+        pos = [j for j, c in enumerate(new_rs.constraints) if c in edited_ids]
+        if pos:
+            hit |= new_d.cons[:, pos].any(1)
+        named = [bool(edited_ids.intersection(formulas[i].constraints)) for i in rows.cons_lists]
+        hit |= np.array(named + [False], bool)[rows.cons]  # (the last: none asked for)
     if scoped.names:  # the designs writing a name the two sets read otherwise
         other = np.array([old_rs.lookup(nm) != new_rs.lookup(nm) for nm in rows.names], bool)
         hit[rows.fid[other[rows.name]]] = True

@@ -63,3 +63,14 @@ def case_formulas(pattern: str = "**/*.yaml") -> list:
         doc = load_path(path)
         out.append(parse_formula(json.loads(json.dumps({k: doc[k] for k in keys if k in doc}))))
     return out
+
+
+def inventory_name_added(rules_dir: Path, name: str = "TESTOSYL GLYCERIDE") -> None:
+    """One INCI name added to the folder's CosIng inventory (another export: another
+    inventory, which no impact scope covers)."""
+    import gzip
+
+    path = rules_dir / "cosing" / "inventory.csv.gz"
+    text = gzip.decompress(path.read_bytes()).decode("utf-8")
+    text = text.rstrip("\n") + f"\n999999,{name},,,,,A test name,,HUMECTANT,01/12/2026\n"
+    path.write_bytes(gzip.compress(text.encode("utf-8")))

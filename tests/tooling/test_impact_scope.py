@@ -14,8 +14,9 @@ and with an entry and a rule: the designs on it are checked in full, composed un
 set; a design only a changed rule touches is checked in full under the candidate alone,
 its old side derived: the changed rules' findings swapped), move rules that may ask a
 category question past others (those moved count as changed; with a rule's day too), and
-add a base and remove one (moving others), and against a candidate where no scope
-holds (a constraint added), with one process and with forked workers.
+add a base and remove one (moving others), the same for constraints, and against a
+candidate where no scope holds (another inventory), with one process and with forked
+workers.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from tests.tooling.helpers import (
     RULES,
     case_formulas,
     edit,
+    inventory_name_added,
     phenoxyethanol_formulas,
 )
 from tests.tooling.test_impact_bulk import RS, random_doc
@@ -235,7 +237,7 @@ def candidates(tmp_path_factory):
     a, b = found[2].group(0), found[3].group(0)
     bases.write_text(text.replace(a + b, b + a, 1), encoding="utf-8")
     out["base-gone"] = (load_rules(d), set(), set())
-    # no scope: a constraint added (the constraints are numbered otherwise), a limit lowered
+    # a constraint added (the constraints are numbered otherwise), with a limit lowered
     d = _copy(tmp, "new-constraint")
     cons = d / "constraints.yaml"
     text = cons.read_text(encoding="utf-8")
@@ -243,7 +245,22 @@ def candidates(tmp_path_factory):
     cons.write_text(text.replace(vegan, vegan + vegan.replace("id: vegan\n", "id: vegan-two\n", 1),
                                  1), encoding="utf-8")
     _phenoxyethanol_at(d, "0.5")
-    out["new-constraint"] = (load_rules(d), None, None)
+    out["new-constraint"] = (load_rules(d), {"eu-annex-v-29-phenoxyethanol"}, set())
+    # a constraint removed, two others swapped
+    d = _copy(tmp, "constraint-gone")
+    cons = d / "constraints.yaml"
+    text = cons.read_text(encoding="utf-8")
+    vegan = re.search(r"  - id: vegan\n.*?(?=  - id: )", text, re.S).group(0)
+    text = text.replace(vegan, "", 1)
+    found = list(re.finditer(r"  - id: [a-z0-9-]+\n.*?(?=  - id: )", text, re.S))
+    a, b = found[1].group(0), found[2].group(0)
+    cons.write_text(text.replace(a + b, b + a, 1), encoding="utf-8")
+    out["constraint-gone"] = (load_rules(d), set(), set())
+    # no scope: another inventory (a name added to the export), with a limit lowered
+    d = _copy(tmp, "new-inventory")
+    inventory_name_added(d)
+    _phenoxyethanol_at(d, "0.5")
+    out["new-inventory"] = (load_rules(d), None, None)
     return out
 
 
@@ -267,12 +284,13 @@ def _without_timing(report: dict) -> dict:
 BASES = {"base": ["light-gel"], "base-entry-rule": ["light-gel"],  # the bases each edits
          "new-base": ["light-gel-two"], "base-gone": ["light-gel"]}
 TYPES = {"product-type": ["serum"], "constraint": ["test-added-type"]}  # the product types
-CONSTRAINTS = {"constraint": ["vegan"], "tags": ["vegan"]}  # and the constraints
+CONSTRAINTS = {"constraint": ["vegan"], "tags": ["vegan"],  # and the constraints
+               "new-constraint": ["vegan-two"], "constraint-gone": ["vegan"]}
 
 
 @pytest.mark.parametrize("name", ["several", "dated", "catalog", "entry-and-rule", "moved",
                                   "moved-asking", "moved-dated", "new-base", "base-gone",
-                                  "new-constraint",
+                                  "new-constraint", "constraint-gone", "new-inventory",
                                   "base", "base-entry-rule", "product-type", "constraint",
                                   "names", "tags"])
 def test_the_scoped_report_is_the_full_report(candidates, designs, name):

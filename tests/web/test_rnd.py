@@ -519,8 +519,7 @@ def test_impact_page_shows_the_last_run(app, client, auth, tmp_path):
     report = run_impact(app.config["DATABASE_URL"], str(candidate),
                         rules_dir=app.config["RULES_DIR"], progress=False)
     assert report["scope"]["bases_changed"] == ["light-gel", "light-gel-two"]
-    # a constraint added (the constraints numbered otherwise): no scope holds, every
-    # design in full
+    # a constraint added (the constraints numbered otherwise): an edited constraint
     cons = candidate / "constraints.yaml"
     text = cons.read_text()
     vegan = re.search(r"  - id: vegan\n.*?(?=  - id: )", text, re.S).group(0)
@@ -528,8 +527,16 @@ def test_impact_page_shows_the_last_run(app, client, auth, tmp_path):
                                                               1), 1))
     report = run_impact(app.config["DATABASE_URL"], str(candidate),
                         rules_dir=app.config["RULES_DIR"], progress=False)
+    assert report["scope"]["constraints_changed"] == ["vegan-two"]
+    # another inventory (a name added to the CosIng export): no scope holds, every design
+    # in full
+    from tests.tooling.helpers import inventory_name_added
+
+    inventory_name_added(candidate)
+    report = run_impact(app.config["DATABASE_URL"], str(candidate),
+                        rules_dir=app.config["RULES_DIR"], progress=False)
     assert report["scope"] is None
     page = text_of(client.get("/rnd/impact"))
     assert ("Checked Every design in full against both rule sets (the candidate changes more "
             "than rules, catalog entries, bases, product types, constraints and names: the "
-            "inventory, the entries built at load, or which constraints there are).") in page
+            "inventory, or the entries built at load).") in page
