@@ -130,6 +130,15 @@ def _edit(path: Path, pattern: str, new: str) -> None:
     path.write_text(got, encoding="utf-8")
 
 
+def _entry_copied(path: Path, entry_id: str, new_id: str) -> None:
+    """A copy of a list entry (a base, a constraint) put right after it, as ``new_id``."""
+    text = path.read_text(encoding="utf-8")
+    block = re.search(rf"  - id: {entry_id}\n.*?(?=  - id: )", text, re.S).group(0)
+    path.write_text(text.replace(block, block + block.replace(f"id: {entry_id}\n",
+                                                              f"id: {new_id}\n", 1), 1),
+                    encoding="utf-8")
+
+
 def candidate(tmp: Path, name: str) -> Path:
     """The shipped rules copied to ``tmp/name`` with that candidate's edit (module doc)."""
     d = tmp / name
@@ -163,19 +172,9 @@ def candidate(tmp: Path, name: str) -> Path:
         annex.write_text(text.replace(block.group(0), "", 1).rstrip("\n") + "\n\n"
                          + block.group(0), encoding="utf-8")
     elif name == "new-base":
-        bases = d / "bases.yaml"
-        text = bases.read_text(encoding="utf-8")
-        gel = re.search(r"  - id: light-gel\n.*?(?=  - id: )", text, re.S).group(0)
-        bases.write_text(text.replace(gel, gel + gel.replace("id: light-gel\n",
-                                                             "id: light-gel-two\n", 1), 1),
-                         encoding="utf-8")
+        _entry_copied(d / "bases.yaml", "light-gel", "light-gel-two")
     elif name == "new-constraint":
-        cons = d / "constraints.yaml"
-        text = cons.read_text(encoding="utf-8")
-        vegan = re.search(r"  - id: vegan\n.*?(?=  - id: )", text, re.S).group(0)
-        cons.write_text(text.replace(vegan, vegan + vegan.replace("id: vegan\n",
-                                                                  "id: vegan-two\n", 1), 1),
-                        encoding="utf-8")
+        _entry_copied(d / "constraints.yaml", "vegan", "vegan-two")
     elif name == "new-inventory":
         import gzip
 

@@ -74,3 +74,33 @@ def inventory_name_added(rules_dir: Path, name: str = "TESTOSYL GLYCERIDE") -> N
     text = gzip.decompress(path.read_bytes()).decode("utf-8")
     text = text.rstrip("\n") + f"\n999999,{name},,,,,A test name,,HUMECTANT,01/12/2026\n"
     path.write_bytes(gzip.compress(text.encode("utf-8")))
+
+
+def _entry(text: str, entry_id: str) -> str:
+    """The block of the list entry ``- id: entry_id`` in a rule file (up to the next one)."""
+    import re
+
+    found = re.search(rf"  - id: {re.escape(entry_id)}\n.*?(?=  - id: )", text, re.S)
+    assert found is not None, entry_id
+    return found.group(0)
+
+
+def entry_copied(path: Path, entry_id: str, new_id: str) -> None:
+    """A copy of a list entry (a base, a constraint) put right after it, as ``new_id``:
+    the entries after it are numbered otherwise."""
+    text = path.read_text(encoding="utf-8")
+    block = _entry(text, entry_id)
+    twin = block.replace(f"id: {entry_id}\n", f"id: {new_id}\n", 1)
+    path.write_text(text.replace(block, block + twin, 1), encoding="utf-8")
+
+
+def entry_removed(path: Path, entry_id: str, swap: int) -> None:
+    """A list entry removed, and the entries then at positions ``swap`` and ``swap + 1``
+    swapped."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(_entry(text, entry_id), "", 1)
+    found = list(re.finditer(r"  - id: [a-z0-9-]+\n.*?(?=  - id: )", text, re.S))
+    a, b = found[swap].group(0), found[swap + 1].group(0)
+    path.write_text(text.replace(a + b, b + a, 1), encoding="utf-8")

@@ -36,6 +36,8 @@ from tests.tooling.helpers import (
     RULES,
     case_formulas,
     edit,
+    entry_copied,
+    entry_removed,
     inventory_name_added,
     phenoxyethanol_formulas,
 )
@@ -218,43 +220,22 @@ def candidates(tmp_path_factory):
                                           "eu-annex-iii-377-alpha-arbutin-face"}, set())
     # a base added after the first (the bases are numbered otherwise), with a limit lowered
     d = _copy(tmp, "new-base")
-    bases = d / "bases.yaml"
-    text = bases.read_text(encoding="utf-8")
-    block = re.search(r"  - id: light-gel\n.*?(?=  - id: )", text, re.S).group(0)
-    bases.write_text(text.replace(block, block + block.replace("id: light-gel\n",
-                                                               "id: light-gel-two\n", 1), 1),
-                     encoding="utf-8")
+    entry_copied(d / "bases.yaml", "light-gel", "light-gel-two")
     _phenoxyethanol_at(d, "0.5")
     out["new-base"] = (load_rules(d), {"eu-annex-v-29-phenoxyethanol"}, set())
     # a base removed (designs on it now name an unknown base; the rest are numbered
     # otherwise), the order of two others swapped
     d = _copy(tmp, "base-gone")
-    bases = d / "bases.yaml"
-    text = bases.read_text(encoding="utf-8")
-    gel = re.search(r"  - id: light-gel\n.*?(?=  - id: )", text, re.S).group(0)
-    text = text.replace(gel, "", 1)
-    found = list(re.finditer(r"  - id: [a-z0-9-]+\n.*?(?=  - id: )", text, re.S))
-    a, b = found[2].group(0), found[3].group(0)
-    bases.write_text(text.replace(a + b, b + a, 1), encoding="utf-8")
+    entry_removed(d / "bases.yaml", "light-gel", 2)
     out["base-gone"] = (load_rules(d), set(), set())
     # a constraint added (the constraints are numbered otherwise), with a limit lowered
     d = _copy(tmp, "new-constraint")
-    cons = d / "constraints.yaml"
-    text = cons.read_text(encoding="utf-8")
-    vegan = re.search(r"  - id: vegan\n.*?(?=  - id: )", text, re.S).group(0)
-    cons.write_text(text.replace(vegan, vegan + vegan.replace("id: vegan\n", "id: vegan-two\n", 1),
-                                 1), encoding="utf-8")
+    entry_copied(d / "constraints.yaml", "vegan", "vegan-two")
     _phenoxyethanol_at(d, "0.5")
     out["new-constraint"] = (load_rules(d), {"eu-annex-v-29-phenoxyethanol"}, set())
     # a constraint removed, two others swapped
     d = _copy(tmp, "constraint-gone")
-    cons = d / "constraints.yaml"
-    text = cons.read_text(encoding="utf-8")
-    vegan = re.search(r"  - id: vegan\n.*?(?=  - id: )", text, re.S).group(0)
-    text = text.replace(vegan, "", 1)
-    found = list(re.finditer(r"  - id: [a-z0-9-]+\n.*?(?=  - id: )", text, re.S))
-    a, b = found[1].group(0), found[2].group(0)
-    cons.write_text(text.replace(a + b, b + a, 1), encoding="utf-8")
+    entry_removed(d / "constraints.yaml", "vegan", 1)
     out["constraint-gone"] = (load_rules(d), set(), set())
     # no scope: another inventory (a name added to the export), with a limit lowered
     d = _copy(tmp, "new-inventory")

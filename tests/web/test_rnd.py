@@ -12,6 +12,7 @@ import pytest
 from configurator.web import create_app
 from configurator.web.catalog_search import catalog_index
 from tests.conftest import Auth, database_url
+from tests.tooling.helpers import entry_copied, inventory_name_added
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMULA = {
@@ -512,26 +513,17 @@ def test_impact_page_shows_the_last_run(app, client, auth, tmp_path):
     assert report["scope"]["rules_changed"] == ["eu-annex-iii-14-hydroquinone-nail",
                                                "eu-annex-v-29-phenoxyethanol"]
     # a base added (the bases numbered otherwise): it counts as an edited base
-    text = bases.read_text()
-    gel = re.search(r"  - id: light-gel\n.*?(?=  - id: )", text, re.S).group(0)
-    bases.write_text(text.replace(gel, gel + gel.replace("id: light-gel\n",
-                                                         "id: light-gel-two\n", 1), 1))
+    entry_copied(bases, "light-gel", "light-gel-two")
     report = run_impact(app.config["DATABASE_URL"], str(candidate),
                         rules_dir=app.config["RULES_DIR"], progress=False)
     assert report["scope"]["bases_changed"] == ["light-gel", "light-gel-two"]
     # a constraint added (the constraints numbered otherwise): an edited constraint
-    cons = candidate / "constraints.yaml"
-    text = cons.read_text()
-    vegan = re.search(r"  - id: vegan\n.*?(?=  - id: )", text, re.S).group(0)
-    cons.write_text(text.replace(vegan, vegan + vegan.replace("id: vegan\n", "id: vegan-two\n",
-                                                              1), 1))
+    entry_copied(candidate / "constraints.yaml", "vegan", "vegan-two")
     report = run_impact(app.config["DATABASE_URL"], str(candidate),
                         rules_dir=app.config["RULES_DIR"], progress=False)
     assert report["scope"]["constraints_changed"] == ["vegan-two"]
     # another inventory (a name added to the CosIng export): no scope holds, every design
     # in full
-    from tests.tooling.helpers import inventory_name_added
-
     inventory_name_added(candidate)
     report = run_impact(app.config["DATABASE_URL"], str(candidate),
                         rules_dir=app.config["RULES_DIR"], progress=False)
