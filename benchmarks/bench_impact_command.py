@@ -192,10 +192,18 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--candidates", nargs="+", default=list(CANDIDATES), choices=CANDIDATES,
-                    help="the candidate folders to time (default: all)")
+                    help="the candidate folders to time (default: all; at most 7 at once "
+                         "keep the built-rules cache warm, see the note it prints)")
     ap.add_argument("--profile", action="store_true",
                     help="also one run of the command's function under cProfile")
     args = ap.parse_args()
+    from configurator.rules.built import KEEP
+
+    if len(args.candidates) >= KEEP:  # (the rules in force are one more rule set)
+        print(f"note: {len(args.candidates)} candidates and the rules in force are more rule "
+              f"sets than the built-rules cache keeps ({KEEP}): in alternating rounds each "
+              "run would rebuild its candidate's, not what a user re-running one candidate "
+              f"meets; time at most {KEEP - 1} at once (--candidates)", file=sys.stderr)
     load0 = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="bench-impact-cmd-"))
     try:
