@@ -569,17 +569,17 @@ def _touched(formulas, rows, old_rs, new_rs, scoped: Scope, progress, checkers
         edited = np.zeros(len(new_d.cols) + 1, bool)
         edited[[col[i] for i in scoped.ingredients]] = True
         hit |= edited[new_d.pres_ids].any(1)
+    first = ([formulas[i] for i in rows.combos]  # (one design per type and base)
+             if scoped.bases or scoped.product_types else [])
     if scoped.bases:  # the designs on an edited (added, removed) base, or naming one
         edited_ids = set(scoped.bases)
         edited = np.array([b in edited_ids for b in new_rs.bases] + [False], bool)  # (-1: none)
         hit |= edited[new_d.base]
-        first = [formulas[i] for i in rows.combos]  # (one design per type and base)
         hit |= np.array([f.base in edited_ids for f in first] + [False], bool)[rows.combo]
     if scoped.product_types:  # of an edited type, or written out on a base suiting one
         types = set(scoped.product_types)
         suits = {k for rs in (old_rs, new_rs) for k, b in rs.bases.items()
                  if types.intersection(b.suits)}
-        first = [formulas[i] for i in rows.combos]  # (one design per type and base)
         edited = np.array([f.product_type.id in types
                            or (f.product_type.id is None and f.base in suits) for f in first]
                           + [False], bool)
@@ -641,10 +641,7 @@ def _derived(new: list, old_sub: list, sub, keep: list[int], old_only, table,
 
         from .bulk.naming import Namer
 
-        d = old_only.designs
-        names = (old_only.names if old_only.names is not None
-                 else [d.rs.ingredients[c].inci for c in d.cols])
-        rr, kk = Namer(d, names, table).blocks(old_only.blocks)
+        rr, kk = Namer(old_only.designs, old_only.column_names(), table).blocks(old_only.blocks)
         if rr:
             got = table.keys
             for r, k in zip(np.concatenate(rr).tolist(), np.concatenate(kk).tolist(),
@@ -877,7 +874,7 @@ def latest_designs(db, stored: bool = True, parse: bool = True,
     list holds that text and unreadable is empty: :func:`impact` with ``documents=True``
     parses them in each worker's slice. ``ids``: only the designs from the first id to the
     second, both included (:class:`StoredDesigns`)."""
-    from sqlalchemy import Text, cast, select
+    from sqlalchemy import Text, cast
 
     from ..store.tables import DESIGNS, REVISIONS
 
@@ -885,9 +882,7 @@ def latest_designs(db, stored: bool = True, parse: bool = True,
     cols = [d.id, d.name, d.status, d.archived, r.number, cast(r.document, Text)]
     if stored:
         cols += [r.valid, r.report]
-    q = (select(*cols)
-         .select_from(DESIGNS.join(REVISIONS, (r.design_id == d.id) & (r.number == d.version)))
-         .order_by(d.id))
+    q = _latest(*cols)
     if ids is not None:
         q = q.where(d.id >= ids[0], d.id <= ids[1])
     items, docs, saved = [], [], []
@@ -911,18 +906,24 @@ def _connection(db):
     return db if isinstance(db, Connection) else db.connection()
 
 
-def design_ids(db) -> list[int]:
-    """The ids of the designs that have a latest revision, ascending (what
-    :func:`latest_designs` reads, without reading it)."""
+def _latest(*cols):
+    """SELECT ``cols`` of every design joined to its latest revision, by design id."""
     from sqlalchemy import select
 
     from ..store.tables import DESIGNS, REVISIONS
 
     d, r = DESIGNS.c, REVISIONS.c
-    q = (select(d.id)
-         .select_from(DESIGNS.join(REVISIONS, (r.design_id == d.id) & (r.number == d.version)))
-         .order_by(d.id))
-    return list(_connection(db).execute(q).scalars())
+    return (select(*cols)
+            .select_from(DESIGNS.join(REVISIONS, (r.design_id == d.id) & (r.number == d.version)))
+            .order_by(d.id))
+
+
+def design_ids(db) -> list[int]:
+    """The ids of the designs that have a latest revision, ascending (what
+    :func:`latest_designs` reads, without reading it)."""
+    from ..store.tables import DESIGNS
+
+    return list(_connection(db).execute(_latest(DESIGNS.c.id)).scalars())
 
 
 class StoredDesigns:

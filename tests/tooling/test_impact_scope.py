@@ -218,25 +218,18 @@ def candidates(tmp_path_factory):
     _arbutin_later(annex)
     out["moved-dated"] = (load_rules(d), {"eu-annex-iii-14-hydroquinone-nail",
                                           "eu-annex-iii-377-alpha-arbutin-face"}, set())
-    # a base added after the first (the bases are numbered otherwise), with a limit lowered
-    d = _copy(tmp, "new-base")
-    entry_copied(d / "bases.yaml", "light-gel", "light-gel-two")
-    _phenoxyethanol_at(d, "0.5")
-    out["new-base"] = (load_rules(d), {"eu-annex-v-29-phenoxyethanol"}, set())
-    # a base removed (designs on it now name an unknown base; the rest are numbered
-    # otherwise), the order of two others swapped
-    d = _copy(tmp, "base-gone")
-    entry_removed(d / "bases.yaml", "light-gel", 2)
-    out["base-gone"] = (load_rules(d), set(), set())
-    # a constraint added (the constraints are numbered otherwise), with a limit lowered
-    d = _copy(tmp, "new-constraint")
-    entry_copied(d / "constraints.yaml", "vegan", "vegan-two")
-    _phenoxyethanol_at(d, "0.5")
-    out["new-constraint"] = (load_rules(d), {"eu-annex-v-29-phenoxyethanol"}, set())
-    # a constraint removed, two others swapped
-    d = _copy(tmp, "constraint-gone")
-    entry_removed(d / "constraints.yaml", "vegan", 1)
-    out["constraint-gone"] = (load_rules(d), set(), set())
+    # a base (a constraint) added after the first, the rest numbered otherwise, with a
+    # limit lowered; one removed (the designs on it now name an unknown one), two others
+    # swapped
+    for kind, file, entry, swap in (("base", "bases.yaml", "light-gel", 2),
+                                    ("constraint", "constraints.yaml", "vegan", 1)):
+        d = _copy(tmp, f"new-{kind}")
+        entry_copied(d / file, entry, f"{entry}-two")
+        _phenoxyethanol_at(d, "0.5")
+        out[f"new-{kind}"] = (load_rules(d), {"eu-annex-v-29-phenoxyethanol"}, set())
+        d = _copy(tmp, f"{kind}-gone")
+        entry_removed(d / file, entry, swap)
+        out[f"{kind}-gone"] = (load_rules(d), set(), set())
     # no scope: another inventory (a name added to the export), with a limit lowered
     d = _copy(tmp, "new-inventory")
     inventory_name_added(d)

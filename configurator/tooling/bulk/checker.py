@@ -90,9 +90,14 @@ class BulkResult:
     def keys(self, table: KeyTable | None = None) -> list[list[Key]]:
         """Every row's findings as sorted (severity, code, rule, ingredients) keys (``table``:
         numbered in a table shared with another run, see :class:`.naming.KeyTable`)."""
-        names = [self.designs.rs.ingredients[c].inci for c in self.designs.cols] \
-            if self.names is None else self.names
-        return name_all(self.designs, names, self.blocks, self.fallback_keys, table)
+        return name_all(self.designs, self.column_names(), self.blocks, self.fallback_keys,
+                        table)
+
+    def column_names(self) -> list[str]:
+        """The INCI name of each column (what the findings name)."""
+        if self.names is not None:
+            return self.names
+        return [self.designs.rs.ingredients[c].inci for c in self.designs.cols]
 
 
 class BulkChecker:
