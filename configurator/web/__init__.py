@@ -14,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from ..rules import default_rules_dir
 from ..rules.holder import RuleSetHolder
+from .jsonprovider import FastJSONProvider
 
 ROOT = Path(__file__).resolve().parents[2]
 csrf = CSRFProtect()
@@ -44,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; ``test_config`` overrides the environment's settings."""
     app = Flask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"),
                 static_folder="static")
+    app.json = FastJSONProvider(app)  # orjson for the compact answers (web/jsonprovider.py)
     app.url_map.converters["int"] = _Id  # before any route: /designs/99999999999999999999 is a 404
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
