@@ -20,8 +20,8 @@ from flask.json.provider import DefaultJSONProvider
 from markupsafe import Markup
 
 from configurator.engine import check, parse_formula
-from configurator.web.jsonprovider import FastJSONProvider
 from configurator.rules import load_rules
+from configurator.web.jsonprovider import FastJSONProvider
 
 COMPACT = {"separators": (",", ":")}
 
