@@ -789,6 +789,7 @@ _ON_THE_MATERIAL = re.compile(
 _CITATION = re.compile(r"\b(?:II|III|IV|VI|V)/\d+[a-z]?")
 _CITES_II = re.compile(r"(?<![IV])II/(\d+[a-z]?)")
 _CITES_III = re.compile(r"(?<![IV])III/(\d+[a-z]?)")
+_QUALIFIED = re.compile(r"\bII/\d+[a-z]?\s*\(")  # "II/1136 (when used as a fragrance ingredient)"
 # "N-Vinyl Pyrrolidone: II/1113 and CMR2 III/66" (ACRYLATES/VP CROSSPOLYMER): the citation
 # names, before it, the substance that the entry regulates and the material holds (its
 # residual monomer), not the material itself.
@@ -861,9 +862,14 @@ def _annex_ii_members(rules: list[Rule], inventory: Inventory, names: dict[str, 
       join an error-level prohibition: the Annex II entry excepts what Annex III allows
       ("Hydroxy-8-quinoline and its sulphate, except for the uses of the sulphate provided
       for in entry 51 of Annex III": OXYQUINOLINE SULFATE, "II/395 III/51", was an Annex II
-      error in the hair developers entry 51 is written for). A warning (entry 358's question
-      on furocoumarins in sun products, CUMINUM CYMINUM FRUIT OIL "II/358 III/156") still
-      asks it.
+      error in the hair developers entry 51 is written for). So does a name an Annex III
+      rule names itself, though the row cites no Annex III entry: PALMITYL TRIHYDROXYETHYL
+      PROPYLENEDIAMINE DIHYDROFLUORIDE, cited "II/191" only, is entry 37's amine fluoride
+      (II/191: hydrofluorides "with exception of those given in Annex III"); not where the
+      citation says when it applies ("II/1136 (when used as a fragrance ingredient)" on
+      MYROXYLON PEREIRAE RESIN, the crude balsam, which keeps its ban). A warning
+      (entry 358's question on furocoumarins in sun products, CUMINUM CYMINUM FRUIT OIL
+      "II/358 III/156") still asks it.
 
     * Annex II 419 (animal by-products "and ingredients derived therefrom"): only a name
       that says it is such a material (_ORIGIN_NAMES); SQUALENE, cited for shark liver, is
@@ -884,12 +890,14 @@ def _annex_ii_members(rules: list[Rule], inventory: Inventory, names: dict[str, 
         return
     # each rule's own members, before any citation joined it
     own = {n: frozenset(rules[n].members) for ns in by_entry.values() for n in ns}
+    named_in_iii = set().union(*annex_iii.values()) if annex_iii else set()
     for iid, row in inventory.rows.items():
         if "II/" not in row.restriction:
             continue
         material = _material_citations(row.restriction, row.inci)
         target = names.get(row.inci.casefold(), iid)
-        in_iii = any(target in annex_iii.get(e, ()) for e in _CITES_III.findall(row.restriction))
+        in_iii = any(target in annex_iii.get(e, ()) for e in _CITES_III.findall(row.restriction)) \
+            or (target in named_in_iii and not _QUALIFIED.search(row.restriction))
         polymer = bool(_POLYMER.search(row.inci))
         for entry in dict.fromkeys(_CITES_II.findall(row.restriction)):
             if entry in material:

@@ -79,9 +79,13 @@ def short_name(entry: Entry, subs: list[dict]) -> str:
 
 def _elsewhere(annexes: dict, wanted: set[str]) -> tuple[dict[str, str], dict[str, str]]:
     """Names (lower case) and CAS/EC numbers the annexes `wanted` list → 'Annex III entry N'."""
+    from . import readings
+    from .restricted import _key
+
     names, numbers = {}, {}
     for annex in sorted(wanted):
         for e in annexes.get(annex, ()):
+            e = readings.rewrite(e, _key(e))  # the names a hand reading gives it (III 37)
             where = f"Annex {annex} entry {e.ref}"
             for n in (*e.inci, *e.identified):
                 names.setdefault(n.lower(), where)

@@ -70,6 +70,9 @@ FACTORS: dict[tuple[str, str], tuple[float, str]] = {
     ("POTASSIUM FLUOROSILICATE", "f"): (0.5175, "6 × 19.00 / 220.29 (K2SiF6)"),
     ("AMMONIUM FLUOROSILICATE", "f"): (0.6399, "6 × 19.00 / 178.17 ((NH4)2SiF6)"),
     ("MAGNESIUM FLUOROSILICATE", "f"): (0.6851, "6 × 19.00 / 166.40 (MgSiF6)"),
+    # entry 37's amine fluoride, C25H54N2O3.2HF (the inventory's name for it, see the reading)
+    ("PALMITYL TRIHYDROXYETHYL PROPYLENEDIAMINE DIHYDROFLUORIDE", "f"): (
+        0.0807, "2 × 19.00 / 470.73 (C25H54N2O3 430.72 + 2 HF 40.01)"),
     # thioglycolates "calculated as thioglycolic acid" (Annex III 2a, 2b): HSCH2COOH 92.11
     ("AMMONIUM THIOGLYCOLATE", "acid"): (0.8440, "M(thioglycolic acid) / M(ammonium salt) = 92.11 / 109.14"),
     ("SODIUM THIOGLYCOLATE", "acid"): (0.8073, "92.11 / 114.09"),
@@ -366,6 +369,15 @@ _read(("III", "17", "SODIUM NITRITE"), branches=[("", {}, "all products (as a ru
       note="the annex allows it as a rust inhibitor; the purpose is not checked")
 _read(("III", "18", "NITROMETHANE"), branches=[("", {}, "all products (as a rust inhibitor)", "0,3 %")],
       note="the annex allows it as a rust inhibitor; the purpose is not checked")
+# Entry 37 names its amine fluoride only chemically ("3-(N-Hexadecyl-N-2-hydroxyethylammonio)
+# propylbis(2-hydroxyethyl)ammonium difluoride"), with no INCI name: the inventory's PALMITYL
+# TRIHYDROXYETHYL PROPYLENEDIAMINE DIHYDROFLUORIDE (ref. 35640, "1,3-Propanediamine,
+# N-hexadecyl-N,N',N'-tris(2-hydroxyethyl)-, dihydrofluoride") is the same compound: N1 bears
+# the hexadecyl and one 2-hydroxyethyl, N3 two 2-hydroxyethyls. Named so, the entry counts it
+# as F (factor above: 1,86 % of the salt is 0,15 % F) and Annex II entry 191 ("hydrofluorides,
+# with exception of those given in Annex III"), whose export lists that INCI name, excepts it.
+_read(("III", "37", "3-(N-HEXADECYL-N-2-HYDROXYETHY"),
+      inci=("PALMITYL TRIHYDROXYETHYL PROPYLENEDIAMINE DIHYDROFLUORIDE",))
 _read(("III", "44", "DIMETHYLOL ETHYLENE THIOUREA"),
       ph=[({"category": ("nail",)}, "nail products", None, 4.0)],
       note="(b) 'pH < 4' (the export's Other column) is checked as at most 4 (the grammar's window is "
