@@ -80,6 +80,11 @@ CATEGORY_NAMES = {
     "under-6": "products for children under 6 years",
     "under-3": "products for children under 3 years",
     "nappy": "leave-on products for the nappy area of children under 3",
+    "self-tanning": "self-tanning products",
+    "fine-fragrance": "fine fragrances",
+    "eau-de-toilette": "eaux de toilette",
+    "fragrance-cream": "fragrance creams",
+    "hydroalcoholic": "hydroalcoholic products",
 }
 
 _SKIN = frozenset({"face", "body", "hand", "foot", "underarm"})
@@ -252,15 +257,48 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
                                                     "removal"}:
         # Annex III entry 15a (a), "nail cuticle solvent" (5 %): removers and softeners alike
         d.add("cuticle-remover")
+    # a self-tanner (Annex III 322 (b), dihydroxyacetone 10 %; 99 (c)/(d), the sulphites of
+    # self-tanning products): the form names a tan that comes from the product, not from UV.
+    # Before, only the words "self tanning" made one: "self-tan drops", "self tanner",
+    # "sunless tanning lotion", "gradual tan lotion", "tan water" were no self-tanners and
+    # their dihydroxyacetone an error (red-team run of real products, 2026-12-05)
+    tan = words & {"tan", "tanning", "tanner", "tanners", "bronzing", "bronzer"}
+    if words & {"selftan", "selftanner", "selftanning", "dha"} or (
+            tan and words & {"self", "sunless", "gradual", "fake", "faux"}) or (
+            words & {"tan", "tanning", "tanner"}
+            and words & {"drops", "mousse", "foam", "water", "mitt", "serum", "spray", "mist"}
+            and not words & {"accelerator", "activator", "intensifier", "oil", "solarium", "sunbed",
+                             "sunbeds", "after", "aftersun", "spf"}):
+        d.add("self-tanning")
     if "sunscreen" in d or ((words & {"tanning", "solarium", "sunbed", "sunbeds", "sunbathing", "suntan"}
                              or ("tan" in words and words & {"accelerator", "activator", "intensifier",
                                                              "oil"}))
+                            and "self-tanning" not in d
                             and not words & {"self", "selftanning", "selftan", "sunless", "after",
                                              "aftersun", "gradual", "instant", "dha"}):
         # Annex III entry 323 (a): "sunscreen products and products marketed for exposure to
         # natural or artificial UV light": a tanning oil, a tan accelerator, a solarium lotion
         # (not a self-tanner, which tans without UV, nor an after-sun product)
         d.add("sun-exposure")
+    # the fragrance products of Annex III entries 96, 97 and 182 (musk xylene, musk ketone,
+    # AHTN: fine fragrance, eau de toilette, fragrance cream, hydroalcoholic products), read
+    # from the form's words as the hand-written entry 102 reads them (rules/eu/annex-iii.yaml):
+    # a perfume, parfum, eau de parfum or extrait is a fine fragrance; an eau de toilette or
+    # eau de cologne (NOT SURE for colognes, as at entry 102) an eau de toilette and a
+    # hydroalcoholic product; a perfume(d) or fragrance cream a fragrance cream. Before, only
+    # the words "fine fragrance" or "eau de toilette" placed one, so a parfum got the "other
+    # products" limit, 25-33 times lower (red-team run of the annexes, 2026-12-05)
+    if d & {"fragrance-cream", "perfume-cream", "perfumed-cream", "parfum-cream"}:
+        d.add("fragrance-cream")
+    elif words & {"toilette", "cologne", "edt", "edc"}:
+        d.update(("eau-de-toilette", "hydroalcoholic"))
+    elif words & {"perfume", "perfumes", "parfum", "parfums", "extrait", "edp"}:
+        d.add("fine-fragrance")
+    if area in ("hair", "scalp") and "toner" in words and not words & _DYE and "hair-dye" not in d:
+        # a "hair toner" colours the hair (a hair dye product); oxidative (used with a
+        # developer) or not: asked
+        d.add("hair-dye")
+        p.update(("oxidative-hair-dye", "non-oxidative-hair-dye"))
     if "roll" in words and ({"on"} & words or "roll-on" in raw):
         d.add("roll-on")
     if area in _SKIN:
@@ -342,6 +380,15 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         # a henna or indigo hair powder (Lawsonia, Indigofera: Annex III entry 320) colours
         # without oxidation: a non-oxidative hair dye, though its form names no "colour"
         d.update(("hair-dye", "non-oxidative-hair-dye"))
+    if area in ("hair", "scalp") and words & {"shampoo", "conditioner", "mask", "rinse", "treatment"} \
+            and (words & {"toning", "purple", "violet", "silver", "blue", "brass", "brassy"}
+                 or ("yellow" in words and words & {"no", "anti"})) and not words & _DYE:
+        # a toning ("purple", "silver", "no yellow", "anti-brass") shampoo or conditioner:
+        # its violet or blue dye is there to colour the hair, a colorant intended to colour
+        # hair (Article 14(2): not Annex IV's, but Annex III's hair dye entries, e.g. Basic
+        # Violet 2, entry 278 (b), 0,5 % in non-oxidative hair dyes); before, Annex IV's
+        # 5 ppm for CI 42520 in rinse-off products was an error in one
+        d.update(("hair-dye", "non-oxidative-hair-dye"))
     if words & _DYE:
         if area == "eye" or {"eyelash", "eyebrow", "lash", "brow"} & words:
             d.add("eyelash-dye")
@@ -350,7 +397,9 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
             if "oxidative" in words and not {"non", "nonoxidative"} & words:
                 d.add("oxidative-hair-dye")
             elif {"non", "nonoxidative", "non-oxidative", "semi", "temporary", "direct", "henna",
-                  "indigo"} & words:
+                  "indigo", "herbal", "plant", "botanical", "vegetable", "cassia"} & words:
+                # a herbal or plant hair colour (henna, indigo, cassia powders) colours without
+                # oxidation: no oxidation base, no developer
                 d.add("non-oxidative-hair-dye")
             elif "permanent" in words:
                 d.add("oxidative-hair-dye")

@@ -378,6 +378,17 @@ _read(("III", "18", "NITROMETHANE"), branches=[("", {}, "all products (as a rust
 # with exception of those given in Annex III"), whose export lists that INCI name, excepts it.
 _read(("III", "37", "3-(N-HEXADECYL-N-2-HYDROXYETHY"),
       inci=("PALMITYL TRIHYDROXYETHYL PROPYLENEDIAMINE DIHYDROFLUORIDE",))
+# Hair dye substances that are also Annex IV colourants (the same CAS number as the Annex IV
+# entry), whose generated rule named only the dye name: a label writes the CI number as
+# often (L'Oréal's silver shampoos print "CI 60730"), and a semi-permanent colour with 0.8 %
+# CI 60730 escaped entry 291's 0,5 % (red-team run, 2026-12-05). Each entry's limit is in
+# hair dye products only (no prohibition elsewhere: as colourants they are Annex IV's), so
+# the CI name joins it there. The others of this kind are hand-written with their CI names
+# (rules/eu/annex-iii-hair-oral.yaml, entries 192 … 296; rules/eu/annex-iii.yaml, 190, 191).
+for _ref, _dye, _ci in (("195", "ACID BLUE 62", "CI 62045"), ("290", "ACID GREEN 25", "CI 61570"),
+                        ("291", "ACID VIOLET 43", "CI 60730"), ("295", "ACID BLACK 1", "CI 20470"),
+                        ("318", "ACID ORANGE 7", "CI 15510"), ("326", "ACID YELLOW 3", "CI 47005")):
+    _read(("III", _ref, _dye), inci=(_dye, _ci))
 _read(("III", "44", "DIMETHYLOL ETHYLENE THIOUREA"),
       ph=[({"category": ("nail",)}, "nail products", None, 4.0)],
       note="(b) 'pH < 4' (the export's Other column) is checked as at most 4 (the grammar's window is "
