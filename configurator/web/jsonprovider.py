@@ -11,15 +11,16 @@ What an answer says does not change, only how some of it is written:
   ``default`` for what JSON has no type for (dates as HTTP dates, decimals and UUIDs as
   text, dataclasses as objects, ``__html__``; subclasses of text, numbers, lists and
   objects as what they are, as the standard library writes them). The one difference in
-  the bytes:
-  non-ASCII characters (``≤``, ``—``, ``µ`` in the findings' messages) are written as
-  UTF-8, not as ``\\uXXXX`` escapes (``ensure_ascii`` is False): the same JSON text for
-  any reader, shorter. (NaN and the infinities, which no answer holds since the parser
-  refuses them, would come out as ``null``, valid JSON, not as the standard library's
-  ``NaN``, which is not JSON.) Anything orjson refuses (keys that are not text,
-  integers over 64 bits, nesting over 254 levels, text with lone surrogates) and any
-  other call (``indent``, the spaced separators of ``tojson`` in
-  templates, other options) goes to the standard library, as before.
+  the bytes: non-ASCII characters (``≤``, ``—``, ``µ`` in the findings' messages) are
+  written as UTF-8, not as ``\\uXXXX`` escapes: the same JSON text for any reader,
+  shorter. (NaN and the infinities, which no answer holds since the parser refuses them,
+  would come out as ``null``, valid JSON, not as the standard library's ``NaN``, which is
+  not JSON.) Anything orjson refuses (keys that are not text, integers over 64 bits,
+  nesting over 254 levels, text with lone surrogates) and any other call (``indent``, the
+  spaced separators of ``tojson`` in templates, other options) goes to the standard
+  library exactly as Flask wrote it, ASCII escapes included: a lone surrogate echoed in
+  an error message is written ``\\ud800`` (as UTF-8 it cannot be encoded at all: the fuzz
+  test of the API found that 500 in a first version).
 - **loads**: orjson, and where it refuses the text the standard library reads it, so
   what was read before is read the same and what was refused is refused with the same
   error (``json.JSONDecodeError``): NaN and Infinity, UTF-16 and UTF-32 bodies are read
@@ -47,12 +48,9 @@ _LONG = re.compile(rb"[0-9]{19}")  # an integer orjson may not hold exactly
 class FastJSONProvider(DefaultJSONProvider):
     """Flask's provider, orjson first (see the module docstring)."""
 
-    ensure_ascii = False
-
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         if (kwargs.get("separators") == _COMPACT and kwargs.get("indent") is None
-                and self.sort_keys and not self.ensure_ascii
-                and kwargs.keys() <= _DUMPS_KEYS and "ensure_ascii" not in kwargs):
+                and self.sort_keys and kwargs.keys() <= _DUMPS_KEYS):
             try:
                 return orjson.dumps(obj, default=kwargs.get("default", self.default),
                                     option=_OPTIONS).decode()
