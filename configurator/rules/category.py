@@ -294,6 +294,11 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         d.update(("eau-de-toilette", "hydroalcoholic"))
     elif words & {"perfume", "perfumes", "parfum", "parfums", "extrait", "edp"}:
         d.add("fine-fragrance")
+    if (d & {"fine-fragrance", "eau-de-toilette"} or "hydroalcoholic" in words) and not words & {
+            "solid", "balm", "oil", "oils", "cream", "stick", "wax", "butter", "gel", "lotion"}:
+        # Annex III entry 324 (i), "hydroalcoholic-based fragrances": a perfume, parfum, eau
+        # de toilette or cologne, not a solid perfume, a perfume oil or a perfumed cream
+        d.add("hydroalcoholic-fragrance")
     if area in ("hair", "scalp") and "toner" in words and not words & _DYE and "hair-dye" not in d:
         # a "hair toner" colours the hair (a hair dye product); oxidative (used with a
         # developer) or not: asked

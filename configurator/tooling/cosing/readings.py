@@ -487,12 +487,14 @@ _read(("III", "297", "ETHOXYDIGLYCOL"), other="Not to be used in eye products an
       "The level of ethylene glycol impurity in Ethoxydiglycol must be ≤ 0,1 %.")
 _read(("III", "308", "TAGETES MINUTA FLOWER EXTRACT; TAGETES MINU"), join=[("III", "309")])
 _read(("III", "321", "TITANIUM DIOXIDE"),
-      branches=[("a", {"area": ("face",), "form": ("powder", "loose-powder")}, "loose face powders", "25 %"),
+      branches=[("a", {"area": ("face",), "form": ("powder", "loose-powder"),
+                       "not_form": ("pressed", "compact", "baked")}, "loose face powders", "25 %"),
                 ("b", {"area": ("hair", "scalp"), "category": ("aerosol",)}, "hair aerosol sprays", "1,1 %")],
       other="", outside=False,
       prohibited=[({"category": ("spray",), "not_area": ("hair", "scalp")},
                    "sprays and other products that may be inhaled")],
-      note="counts all titanium dioxide, not only the powder with 1 % or more of particles of 10 µm or less "
+      note="a pressed, compact or baked powder is not in loose powder form: (c) (red-team run, 2026-12-05); "
+           "counts all titanium dioxide, not only the powder with 1 % or more of particles of 10 µm or less "
            "(stricter); hair aerosols get the professional 1,1 % (general use allows 1,4 %)")
 _read(("III", "322", "DIHYDROXYACETONE"),
       branches=[("a", {"category": ("non-oxidative-hair-dye",)}, "non-oxidative hair dyes", "6,25 %"),
