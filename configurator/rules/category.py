@@ -81,6 +81,7 @@ CATEGORY_NAMES = {
     "under-3": "products for children under 3 years",
     "nappy": "leave-on products for the nappy area of children under 3",
     "self-tanning": "self-tanning products",
+    "children-6-10": "products for children aged 6 to 10",
     "fine-fragrance": "fine fragrances",
     "eau-de-toilette": "eaux de toilette",
     "fragrance-cream": "fragrance creams",
@@ -105,6 +106,28 @@ _BABY = frozenset({"baby", "babies", "infant", "infants", "newborn", "toddler", 
                    "diaper", "bebe"})
 _NAPPY = frozenset({"nappy", "diaper"})
 _CHILD = frozenset({"kid", "kids", "child", "children", "junior", "childrens"})
+# the ages a form names: "6-10 years", "aged 6 to 10", "3 - 6 yrs", "6+", "7 years and up"
+_AGE_SPAN = re.compile(r"(?<![\d.,/:])(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})(?![\d.,/:%])\s*(years?|yrs?|y\b|ans|jahre|jaar|anni|años|anos|m(?:onths?)?\b)?")
+_AGE_PLUS = re.compile(r"(?<![\d.,/:])(\d{1,2})\s*(?:\+|(?:years?|yrs?)\s*(?:and|&)\s*(?:up|over|older|above))")
+_AGE_WORDS = re.compile(r"\b(?:aged?|ages|years?|yrs?|kids?|child|children|junior|ans|jahre)\b")
+
+
+def _ages(raw: str) -> tuple[int | None, int | None]:
+    """(lowest, highest) age in years a form names, when it names one ("6-10 years",
+    "aged 6 to 10", "6+", "7 years and up"); (None, None) otherwise. A span counts only
+    beside an age word (years, aged, kids …), so "2-in-1" or "24-7" is none; a span in
+    months ("0-6 months") is under a year."""
+    m = _AGE_SPAN.search(raw)
+    if m and (m.group(3) or _AGE_WORDS.search(raw)):
+        lo, hi = int(m.group(1)), int(m.group(2))
+        if m.group(3) and m.group(3).startswith("m"):
+            return 0, 0
+        if lo <= hi <= 18:
+            return lo, hi
+    m = _AGE_PLUS.search(raw)
+    if m and _AGE_WORDS.search(raw) and int(m.group(1)) <= 18:
+        return int(m.group(1)), None
+    return None, None
 _DYE = frozenset({"dye", "colour", "color", "tint", "colorant", "colourant", "coloration"})
 # body products of the "body lotion" exposure (see the module docstring)
 _BODY_LOTION = frozenset({"lotion", "milk", "cream", "butter", "oil", "balm", "moisturiser",
@@ -414,16 +437,27 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
                            or "nail system" in raw):
         d.add("artificial-nail")
     # who the product is for
+    lo, hi = _ages(raw)
     if age in ("under-3", "nappy") or words & _BABY:
         d.update(("under-3", "under-6"))
         if age == "nappy" or words & _NAPPY:
             d.add("nappy")
-    elif age == "under-6" or words & _CHILD:
+    elif age == "under-6" or (words & _CHILD and (lo is None or lo < 6)) or (hi is not None and hi < 6):
         d.add("under-6")
         # "kids", or a product for children under 6: children under 3 are among them, so it
         # "might be used for children under 3" (Annex III 98 / V 3) and may be a toothpaste
-        # "intended for children under 3" (V 25): asked, never the permissive reading
-        p.add("under-3")
+        # "intended for children under 3" (V 25): asked, never the permissive reading;
+        # unless the form's ages say otherwise ("3-6 years": not under 3; "0-2 years": is)
+        if hi is not None and hi < 3:
+            d.add("under-3")
+        elif lo is None or lo < 3:
+            p.add("under-3")
+    if lo is not None and 6 <= lo <= 10:  # (a span reaching past 10 is for 6-10s too)
+        # "kids mouthwash 6-10 years", "for children aged 6 to 10", "junior 6+": Annex III
+        # entry 324 (l), mouthwash for children aged 6-10 (methyl salicylate 0,1 %); such a
+        # product is no product for children under 6 (red-team run, 2026-12-05: "kids"
+        # made it one, and its methyl salicylate an under-6 error)
+        d.add("children-6-10")
     if application == "leave-on" and area == "body" and "under-3" in d and "nappy" not in d:
         if {"cream", "balm", "ointment", "paste", "barrier", "wipe", "wipes", "powder",
                 "bottom", "bum"} & words and not ({"lotion", "milk", "oil", "wash", "shampoo"} & words):

@@ -42,6 +42,7 @@ def _breaking(r) -> dict | None:
         (None, "leave-on", "body", "body lotion spray", ""),
         (None, "leave-on", "body", "eau de toilette", ""),
         (None, "leave-on", "oral", "mouth spray", ""),
+        (None, "rinse-off", "oral", "kids mouthwash 6-10 years", ""),  # entry 324 (l)
         (None, "leave-on", "face", "lip balm", ""),  # a lip product filed under the face
         # Annex III entries 313 and 314 (HEMA, Di-HEMA TMHDC: nail products, professional use only)
         (None, "leave-on", "nail", "uv gel nail polish", ""),
