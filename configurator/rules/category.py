@@ -42,6 +42,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .foreign import english
+
 AGES = ("adults", "under-6", "under-3", "nappy")  # nappy: the nappy area of children under 3
 
 # category id -> how the regulation says it (for messages and `rules docs`)
@@ -107,9 +109,12 @@ _BABY = frozenset({"baby", "babies", "infant", "infants", "newborn", "toddler", 
 _NAPPY = frozenset({"nappy", "diaper"})
 _CHILD = frozenset({"kid", "kids", "child", "children", "junior", "childrens"})
 # the ages a form names: "6-10 years", "aged 6 to 10", "3 - 6 yrs", "6+", "7 years and up"
-_AGE_SPAN = re.compile(r"(?<![\d.,/:])(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})(?![\d.,/:%])\s*(years?|yrs?|y\b|ans|jahre|jaar|anni|años|anos|m(?:onths?)?\b)?")
-_AGE_PLUS = re.compile(r"(?<![\d.,/:])(\d{1,2})\s*(?:\+|(?:years?|yrs?)\s*(?:and|&)\s*(?:up|over|older|above))")
-_AGE_WORDS = re.compile(r"\b(?:aged?|ages|years?|yrs?|kids?|child|children|junior|ans|jahre)\b")
+_AGE_SPAN = re.compile(r"(?<![\d.,/:])(\d{1,2})\s*(?:-|–|to|a|bis|tot|do)\s*(\d{1,2})(?![\d.,/:%])\s*"
+                       r"(years?|yrs?|y\b|ans|jahren?|jaar|anni|anos|lat|m(?:onths?|ois|onate)?\b)?")
+_AGE_PLUS = re.compile(r"(?<![\d.,/:])(\d{1,2})\s*(?:\+|(?:years?|yrs?)\s*(?:and|&)\s*(?:up|over|older|above))"
+                       r"|\b(?:from|ab|des|a partir de|dai|dagli|vanaf|od|desde)\s+(\d{1,2})\b")
+_AGE_WORDS = re.compile(r"\b(?:aged?|ages|years?|yrs?|kids?|child|children|junior|ans|jahren?|jaar|anni|"
+                        r"anos|lat|enfants?|kinder)\b")
 
 
 def _ages(raw: str) -> tuple[int | None, int | None]:
@@ -117,6 +122,7 @@ def _ages(raw: str) -> tuple[int | None, int | None]:
     "aged 6 to 10", "6+", "7 years and up"); (None, None) otherwise. A span counts only
     beside an age word (years, aged, kids …), so "2-in-1" or "24-7" is none; a span in
     months ("0-6 months") is under a year."""
+    raw = unaccented(raw)
     m = _AGE_SPAN.search(raw)
     if m and (m.group(3) or _AGE_WORDS.search(raw)):
         lo, hi = int(m.group(1)), int(m.group(2))
@@ -125,8 +131,8 @@ def _ages(raw: str) -> tuple[int | None, int | None]:
         if lo <= hi <= 18:
             return lo, hi
     m = _AGE_PLUS.search(raw)
-    if m and _AGE_WORDS.search(raw) and int(m.group(1)) <= 18:
-        return int(m.group(1)), None
+    if m and _AGE_WORDS.search(raw) and int(m.group(1) or m.group(2)) <= 18:
+        return int(m.group(1) or m.group(2)), None
     return None, None
 _DYE = frozenset({"dye", "colour", "color", "tint", "colorant", "colourant", "coloration"})
 # body products of the "body lotion" exposure (see the module docstring)
@@ -138,6 +144,12 @@ _NOT_BODY_LOTION = frozenset({"spray", "mist", "aerosol", "deodorant", "antipers
                               "roll", "powder", "perfume", "parfum", "toilette",
                               "cologne", "stick", "self", "tanner", "tanning", "bronzer",
                               "glitter", "paint"})
+_PERFUME_WORDS = frozenset({"perfume", "parfum", "toilette", "cologne"})
+# the forms a perfume word only describes ("Körperlotion mit Parfum", "shower gel with perfume")
+_PERFUMED = frozenset({"lotion", "cream", "milk", "balm", "butter", "gel", "wash", "shampoo", "soap",
+                       "conditioner", "mask", "scrub", "foam", "mousse", "emulsion", "moisturiser",
+                       "moisturizer", "deodorant", "antiperspirant", "wipe", "wipes", "shower",
+                       "bath", "cleansing"})
 _FACE_CREAM_NOT = frozenset({"mask", "peel", "powder", "foundation", "spray", "mist"})
 # form words that make a product an eye or a lip product whatever area it was given ("a
 # mascara" filed under area face is an eye product: Annex IV's "not to be used in eye
@@ -163,13 +175,7 @@ _SPELLED = {"eyeshadow": "eye-shadow", "eyeshadows": "eye-shadow", "eye-shadows"
 # the words of French and German labels that name who a product is for and the body-lotion
 # forms, read as their English word (accents are dropped first: "bébé" is "bebe"), so that a
 # "lait hydratant bébé" is a baby milk and a "Kinder Sonnenmilch" a kids' product
-_FOREIGN = {"bebe": "baby", "bebes": "baby", "nourrisson": "infant", "nourrissons": "infant",
-            "saugling": "infant", "enfant": "kids", "enfants": "kids", "kinder": "kids",
-            "windel": "nappy", "lait": "milk", "milch": "milk", "creme": "cream", "baume": "balm",
-            "huile": "oil", "poudre": "powder", "puder": "powder", "brume": "mist",
-            "shampooing": "shampoo", "lingette": "wipe", "lingettes": "wipes",
-            "zahnpasta": "toothpaste", "zahncreme": "toothpaste", "mundwasser": "mouthwash",
-            "mundspulung": "mouthwash", "douche": "shower", "demaquillant": "makeup-remover"}
+# forms in other languages: configurator/rules/foreign.py
 
 
 def unaccented(text: str) -> str:
@@ -181,7 +187,7 @@ def unaccented(text: str) -> str:
 
 # words that deny the word beside them: "fragrance-free", "free of/from perfume",
 # "without fragrance", "sans parfum", and "non-aerosol" (read as the token "non-aerosol")
-_DENY_AFTER = frozenset({"without", "sans"})
+_DENY_AFTER = frozenset({"without", "sans"})  # (ohne, sin, senza, sem, zonder, bez: foreign.py)
 
 
 def _affirmed(seq: list[str]) -> list[str]:
@@ -252,7 +258,7 @@ def question(category: str) -> str:
 def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
     """The categories of a product (memoised: a handful of products recur)."""
     raw = form.strip().lower()
-    seq = _joined([_FOREIGN.get(w, w) for w in _affirmed(_WORD.findall(unaccented(raw)))])
+    seq = _joined(_affirmed(english(unaccented(raw))))  # other languages read (rules/foreign.py)
     words = set(seq)
     d: set[str] = {application, area}
     p: set[str] = set()
@@ -315,8 +321,8 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         d.add("fragrance-cream")
     elif words & {"toilette", "cologne", "edt", "edc"}:
         d.update(("eau-de-toilette", "hydroalcoholic"))
-    elif words & {"perfume", "perfumes", "parfum", "parfums", "extrait", "edp"}:
-        d.add("fine-fragrance")
+    elif words & {"perfume", "perfumes", "parfum", "parfums", "extrait", "edp"} and not words & _PERFUMED:
+        d.add("fine-fragrance")  # (a "body lotion with perfume" is a perfumed body lotion)
     if (d & {"fine-fragrance", "eau-de-toilette"} or "hydroalcoholic" in words) and not words & {
             "solid", "balm", "oil", "oils", "cream", "stick", "wax", "butter", "gel", "lotion"}:
         # Annex III entry 324 (i), "hydroalcoholic-based fragrances": a perfume, parfum, eau
@@ -382,14 +388,16 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         d.add("face-cream")
     if area == "hand" and application == "leave-on" and (words & _BODY_LOTION or not words):
         d.add("hand-cream")
+    # a perfume word beside a lotion word describes the lotion ("Körperlotion mit Parfum")
+    not_lotion = words & _NOT_BODY_LOTION - (_PERFUME_WORDS if words & _BODY_LOTION else frozenset())
     if area == "body" and application == "leave-on" and not (
-            words & _NOT_BODY_LOTION or d & {"spray", "sunscreen", "deodorant"}):
+            not_lotion or d & {"spray", "sunscreen", "deodorant"}):
         if words & _BODY_LOTION or raw in ("body-lotion", "body-cream", "body-oil"):
             d.add("body-lotion")
         else:
             p.add("body-lotion")  # a body product of an unknown form: ask
     elif area in ("hand", "face", "foot") and application == "leave-on" and "body" in words \
-            and words & _BODY_LOTION and not (words & _NOT_BODY_LOTION or d & {"spray", "deodorant"}):
+            and words & _BODY_LOTION and not (not_lotion or d & {"spray", "deodorant"}):
         # a "hand & body lotion" or "face and body cream" filed under another area is spread on
         # the body too: a body lotion (Annex III 376 retinol 0.05 % RE, 377 alpha-arbutin 0.5 %)
         d.add("body-lotion")
@@ -417,7 +425,7 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
         # Violet 2, entry 278 (b), 0,5 % in non-oxidative hair dyes); before, Annex IV's
         # 5 ppm for CI 42520 in rinse-off products was an error in one
         d.update(("hair-dye", "non-oxidative-hair-dye"))
-    if words & _DYE:
+    if words & _DYE or ("henna" in words and (area == "eye" or words & {"brow", "lash", "eyebrow"})):
         if area == "eye" or {"eyelash", "eyebrow", "lash", "brow"} & words:
             d.add("eyelash-dye")
         elif area in ("hair", "scalp") or "hair" in words:
