@@ -428,8 +428,8 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
     if words & _DYE or ("henna" in words and (area == "eye" or words & {"brow", "lash", "eyebrow"})):
         if area == "eye" or {"eyelash", "eyebrow", "lash", "brow"} & words:
             d.add("eyelash-dye")
-        elif area in ("hair", "scalp") or "hair" in words:
-            d.add("hair-dye")
+        elif area in ("hair", "scalp") or words & {"hair", "beard", "moustache", "mustache", "beards"}:
+            d.add("hair-dye")  # (a beard or moustache colour filed under the face: beard hair is hair)
             if "oxidative" in words and not {"non", "nonoxidative"} & words:
                 d.add("oxidative-hair-dye")
             elif {"non", "nonoxidative", "non-oxidative", "semi", "temporary", "direct", "henna",
