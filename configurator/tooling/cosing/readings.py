@@ -220,8 +220,9 @@ NO_OUTSIDE: set[tuple[str, str, str]] = set()
 # pH windows of the ready-for-use product: key → [(when, client's words, min, max)].
 PH: dict[tuple[str, str, str], list[tuple[dict, str, float | None, float | None]]] = {}
 
-# Substances an entry's substance must not be used with: key → ([INCI names], client's words).
-NOT_WITH: dict[tuple[str, str, str], tuple[list[str], str]] = {}
+# Substances an entry's substance must not be used with: key → ([INCI names], client's words,
+# and optionally the others as the fix names them: "the amine").
+NOT_WITH: dict[tuple[str, str, str], tuple] = {}
 
 # A limit relative to other ingredients: key → ([names counted], ratio, client's words).
 # "5 % (as a % of ethanol and isopropyl alcohol)": the substance ≤ ratio × their sum.
@@ -589,10 +590,22 @@ _read(("III", "15c", "CALCIUM HYDROXIDE"),
           ({"not_category": ("hair-straightener", "depilatory")}, "other products", None, 11.0)],
       note="'pH < 12,7' and 'pH < 11' are checked as at most 12,7 and 11 (the grammar's window is closed); "
            "that the straightener holds a guanidine salt beside it is not checked")
+# "Not to be used with secondary and/or tertiary amines or other substances forming
+# nitrosamines": the secondary and tertiary amines the catalog and inventory know by name
+# (a body lotion with sodium nitrite and triethanolamine passed: red-team run of the annexes,
+# 2026-12-05). Their salts and the amides that carry them (TEA-lauryl sulfate, cocamide DEA)
+# are not listed (NOT SURE: "other substances forming nitrosamines" may cover them; the
+# dialkanolamides' own rule, entry 60, pairs them with nitrites).
+_read(("III", "17", "SODIUM NITRITE"),
+      not_with=(["TRIETHANOLAMINE", "TRIISOPROPANOLAMINE", "DIISOPROPANOLAMINE", "DIETHANOLAMINE",
+                 "METHYL DIETHANOLAMINE"],
+                "secondary or tertiary amines (triethanolamine, triisopropanolamine, "
+                "diisopropanolamine, diethanolamine, methyl diethanolamine), which form nitrosamines",
+                "the amine"))
 _read(("III", "152", "ALLYL HEPTINE CARBONATE"), other="",
       not_with=(["METHYL 2-OCTYNOATE", "METHYL OCTINE CARBONATE"],
                 "any other 2-alkynoic acid ester (methyl heptine carbonate, entry 89; methyl octine "
-                "carbonate, entry 173)"),
+                "carbonate, entry 173)", "the other 2-alkynoic acid ester"),
       note="'shall not be used in combination with any other 2-alkynoic acid ester (e.g. methyl heptine "
            "carbonate)': the esters the annex itself lists (entries 89 and 173) are checked")
 _read(("III", "261", "HC YELLOW NO 13"),

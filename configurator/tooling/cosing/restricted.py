@@ -774,13 +774,13 @@ def _not_with(entry, annexes, name, names: Names, common) -> list[dict]:
     found = readings.NOT_WITH.get(_key(entry))
     if not found:
         return []
-    others, words = found
+    others, words, *what = found  # (what: the others in the fix's words, "the amine")
     mine = _known_or_unread(names, [*entry.inci, *entry.cas], "the substance")
     theirs = _known_or_unread(names, others, "the substances it must not be used with")
     return [{"id": rule_id(entry, annexes, "combination"), "kind": "incompatible", "severity": "error",
              "first": {"ingredients": mine}, "second": {"ingredients": theirs},
              "message": f"{name} must not be used in combination with {words} ({where(entry)})",
-             "fix": f"Keep {name} or the other 2-alkynoic acid ester, not both", **common}]
+             "fix": f"Keep {name} or {what[0] if what else 'the other substance'}, not both", **common}]
 
 
 def _relative(entry, annexes, name, names: Names, common) -> list[dict]:
