@@ -117,21 +117,20 @@ _AGE_WORDS = re.compile(r"\b(?:aged?|ages|years?|yrs?|kids?|child|children|junio
                         r"anos|lat|enfants?|kinder)\b")
 
 
-def _ages(raw: str) -> tuple[int | None, int | None]:
-    """(lowest, highest) age in years a form names, when it names one ("6-10 years",
+def _ages(plain: str) -> tuple[int | None, int | None]:
+    """(lowest, highest) age in years a form (its plain letters) names, when it names one ("6-10 years",
     "aged 6 to 10", "6+", "7 years and up"); (None, None) otherwise. A span counts only
     beside an age word (years, aged, kids …), so "2-in-1" or "24-7" is none; a span in
     months ("0-6 months") is under a year."""
-    raw = unaccented(raw)
-    m = _AGE_SPAN.search(raw)
-    if m and (m.group(3) or _AGE_WORDS.search(raw)):
+    m = _AGE_SPAN.search(plain)
+    if m and (m.group(3) or _AGE_WORDS.search(plain)):
         lo, hi = int(m.group(1)), int(m.group(2))
         if m.group(3) and m.group(3).startswith("m"):
             return 0, 0
         if lo <= hi <= 18:
             return lo, hi
-    m = _AGE_PLUS.search(raw)
-    if m and _AGE_WORDS.search(raw) and int(m.group(1) or m.group(2)) <= 18:
+    m = _AGE_PLUS.search(plain)
+    if m and _AGE_WORDS.search(plain) and int(m.group(1) or m.group(2)) <= 18:
         return int(m.group(1) or m.group(2)), None
     return None, None
 _DYE = frozenset({"dye", "colour", "color", "tint", "colorant", "colourant", "coloration"})
@@ -258,7 +257,8 @@ def question(category: str) -> str:
 def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
     """The categories of a product (memoised: a handful of products recur)."""
     raw = form.strip().lower()
-    seq = _joined(_affirmed(english(unaccented(raw))))  # other languages read (rules/foreign.py)
+    plain = unaccented(raw)
+    seq = _joined(_affirmed(english(plain)))  # other languages read (rules/foreign.py)
     words = set(seq)
     d: set[str] = {application, area}
     p: set[str] = set()
@@ -445,7 +445,7 @@ def resolve(application: str, area: str, form: str, age: str = "") -> Resolved:
                            or "nail system" in raw):
         d.add("artificial-nail")
     # who the product is for
-    lo, hi = _ages(raw)
+    lo, hi = _ages(plain)
     if age in ("under-3", "nappy") or words & _BABY:
         d.update(("under-3", "under-6"))
         if age == "nappy" or words & _NAPPY:

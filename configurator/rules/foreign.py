@@ -176,20 +176,21 @@ FIRST: dict[str, str] = {
     "lippen": "lip", "augen": "eye", "wimpern": "lash", "augenbrauen": "brow", "gesichts": "face",
     "hand": "hand", "fuss": "foot", "zahn": "tooth", "mund": "mouth", "intim": "intimate",
     "enthaarungs": "depilatory", "dusch": "shower", "lichaams": "body", "luier": "nappy",
-    "tand": "tooth", "kinder-": "kids", "body": "body", "gezichts": "face", "oog": "eye",
+    "tand": "tooth", "body": "body", "gezichts": "face", "oog": "eye",
     "ontharings": "depilatory", "zonne": "sunscreen", "zonnebrand": "sunscreen", "bad": "bath",
     "selbstbraunungs": "self tanning", "braunungs": "tanning", "pflanzen": "plant",
     "oxidations": "oxidative", "intensiv": "", "pflege": "care", "wasch": "wash", "spruh": "spray",
 }
-# the rests a compound may end in, beyond WORDS and these English form words
+# the English form words a compound may end in ("Body|lotion", "Hand|wash"), beyond the
+# words of WORDS and _REST
 _ENGLISH = frozenset({
     "lotion", "cream", "milk", "oil", "spray", "stick", "gel", "balm", "butter", "mask", "mist",
-    "shampoo", "foam", "wash", "soap", "powder", "paste", "pasta", "roller", "tonic", "serum",
-    "fluid", "emulsion", "scrub", "peeling", "mousse", "wasser", "water", "tusche", "farbe",
-    "lack", "schatten", "kur", "tonung", "pflege", "seife", "schaum", "creme", "milch",
+    "shampoo", "foam", "wash", "soap", "powder", "paste", "tonic", "serum", "fluid", "emulsion",
+    "scrub", "peeling", "mousse", "water",
 })
+# German rests that read otherwise at the end of a compound than alone
 _REST = {"pasta": "paste", "wasser": "water", "tusche": "mascara", "farbe": "colour",
-         "lack": "hairspray", "schatten": "eyeshadow", "kur": "treatment", "roller": "roll on"}
+         "lack": "hairspray", "schatten": "eyeshadow", "kur": "treatment"}
 
 _PHRASE = re.compile("|".join(sorted((re.escape(p) for p in PHRASES), key=len, reverse=True)))
 

@@ -890,7 +890,7 @@ def _annex_ii_members(rules: list[Rule], inventory: Inventory, names: dict[str, 
         return
     # each rule's own members, before any citation joined it
     own = {n: frozenset(rules[n].members) for ns in by_entry.values() for n in ns}
-    named_in_iii = set().union(*annex_iii.values()) if annex_iii else set()
+    named_in_iii = set().union(*annex_iii.values())
     for iid, row in inventory.rows.items():
         if "II/" not in row.restriction:
             continue
